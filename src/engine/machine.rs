@@ -1,0 +1,590 @@
+//! The run state machine: `apply(input) -> effects`.
+//!
+//! The TUI, the headless runner, resume and replay all drive a run by feeding it inputs (start this step, a line
+//! of output, the process exited, the user chose an option) and carrying out the effects it returns (emit an event,
+//! spawn a command, run a probe). It holds statuses, captures and the cursor, never touches the outside world, and
+//! so behaves identically in every front end and in tests.
+
+use super::events::{Event, StepStatus, Stream};
+use super::model::*;
+use super::output::HeadTail;
+use super::template::{self, Reference, Resolver};
+use super::value::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Values every runbook may use, fixed for a session.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub workdir: String,
+    pub assets_dir: String,
+    pub runbook_dir: String,
+}
+
+/// A command ready to spawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandSpec {
+    pub command: String,
+    pub cwd: String,
+    pub env: BTreeMap<String, String>,
+    pub timeout: Duration,
+    pub grace: Duration,
+    /// Keep stdout and stderr apart (a capture needs one of them); otherwise one pipe keeps their exact order.
+    pub separate_streams: bool,
+}
+
+/// A non-shell action with its templates rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeRequest {
+    Parse { text: Option<String>, file: Option<String>, kind: ParseKind },
+    Grep(GrepAction),
+    Blame { file: String, lines: Option<(usize, usize)>, rev: Option<String> },
+    Simulate(SimulateAction),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Emit(Event),
+    Spawn { step: String, spec: CommandSpec },
+    Probe { step: String, request: ProbeRequest },
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProcessEnd {
+    Exited(i32),
+    /// Killed by a signal that was not ours.
+    Signalled(i32),
+    TimedOut,
+    Cancelled,
+    FailedToStart(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Begin the step's action (the user confirmed, or headless policy allowed it).
+    Start {
+        step: String,
+    },
+    Skip {
+        step: String,
+        reason: String,
+    },
+    Output {
+        step: String,
+        stream: Stream,
+        line: String,
+        raw: Option<Vec<u8>>,
+    },
+    Exited {
+        step: String,
+        end: ProcessEnd,
+        duration_ms: u64,
+    },
+    ProbeDone {
+        step: String,
+        result: Value,
+        passed: bool,
+        reason: Option<String>,
+    },
+    Choose {
+        step: String,
+        option: String,
+    },
+    Check {
+        step: String,
+        item: usize,
+        checked: bool,
+    },
+    /// Set the cursor (the user moved, or a replay restores position).
+    Select {
+        step: String,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Running {
+    output: HeadTail,
+    stdout: HeadTail,
+    stderr: HeadTail,
+}
+
+pub struct Session {
+    runbook: Runbook,
+    context: Context,
+    vars: BTreeMap<String, String>,
+    captures: BTreeMap<String, Value>,
+    statuses: Vec<StepStatus>,
+    checklists: BTreeMap<usize, Vec<bool>>,
+    milestones: Vec<Milestone>,
+    cursor: Option<usize>,
+    running: BTreeMap<usize, Running>,
+}
+
+impl Session {
+    /// `vars` holds the values given by the user; defaults fill the rest. Err lists vars without a value.
+    pub fn new(runbook: Runbook, context: Context, given: BTreeMap<String, String>) -> Result<Session, String> {
+        let mut vars = BTreeMap::new();
+        for name in given.keys() {
+            if !runbook.vars.iter().any(|v| &v.name == name) {
+                let known: Vec<&str> = runbook.vars.iter().map(|v| v.name.as_str()).collect();
+                return Err(format!("unknown var `{name}` (this runbook has: {})", known.join(", ")));
+            }
+        }
+        for var in &runbook.vars {
+            match given.get(&var.name).or(var.default.as_ref()) {
+                Some(value) => {
+                    vars.insert(var.name.clone(), value.clone());
+                }
+                None => {
+                    return Err(format!("var `{}` has no default: give it with --var {}=VALUE", var.name, var.name))
+                }
+            }
+        }
+        let count = runbook.step_count();
+        Ok(Session {
+            runbook,
+            context,
+            vars,
+            captures: BTreeMap::new(),
+            statuses: vec![StepStatus::Pending; count],
+            checklists: BTreeMap::new(),
+            milestones: Vec::new(),
+            cursor: (count > 0).then_some(0),
+            running: BTreeMap::new(),
+        })
+    }
+
+    pub fn runbook(&self) -> &Runbook {
+        &self.runbook
+    }
+    pub fn status(&self, index: usize) -> StepStatus {
+        self.statuses.get(index).copied().unwrap_or(StepStatus::Pending)
+    }
+    pub fn statuses(&self) -> &[StepStatus] {
+        &self.statuses
+    }
+    pub fn cursor(&self) -> Option<usize> {
+        self.cursor
+    }
+    pub fn captures(&self) -> &BTreeMap<String, Value> {
+        &self.captures
+    }
+    pub fn milestones(&self) -> &[Milestone] {
+        &self.milestones
+    }
+    pub fn checklist(&self, index: usize) -> Option<&[bool]> {
+        self.checklists.get(&index).map(Vec::as_slice)
+    }
+    pub fn is_running(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    /// Counts for `run_finished`: passed, failed (incl. timed out and cancelled), skipped.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |f: fn(&StepStatus) -> bool| self.statuses.iter().filter(|s| f(s)).count();
+        (
+            count(|s| *s == StepStatus::Passed),
+            count(|s| matches!(s, StepStatus::Failed | StepStatus::TimedOut | StepStatus::Cancelled)),
+            count(|s| *s == StepStatus::Skipped),
+        )
+    }
+
+    /// The command a step would run, rendered with the current values (for the confirmation dialog).
+    pub fn preview_command(&self, index: usize) -> Result<Option<CommandSpec>, String> {
+        match self.runbook.step(index).and_then(|s| s.action.as_ref()) {
+            Some(Action::Run(run)) => self.render_run(self.runbook.step(index), run).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// A secret var's value replaced by `****` wherever it appears.
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for var in self.runbook.vars.iter().filter(|v| v.secret) {
+            if let Some(value) = self.vars.get(&var.name).filter(|v| !v.is_empty()) {
+                out = out.replace(value.as_str(), "****");
+                out = out.replace(&template::shell_quote(value), "****");
+            }
+        }
+        out
+    }
+
+    pub fn apply(&mut self, input: Input) -> Vec<Effect> {
+        match input {
+            Input::Select { step } => {
+                if let Some(i) = self.runbook.step_index(&step) {
+                    self.cursor = Some(i);
+                }
+                Vec::new()
+            }
+            Input::Start { step } => self.start(&step),
+            Input::Skip { step, reason } => match self.runbook.step_index(&step) {
+                Some(i) => self.finish(i, StepStatus::Skipped, None, None, Some(reason), None),
+                None => Vec::new(),
+            },
+            Input::Output { step, stream, line, raw } => self.output(&step, stream, line, raw),
+            Input::Exited { step, end, duration_ms } => self.exited(&step, end, duration_ms),
+            Input::ProbeDone { step, result, passed, reason } => self.probe_done(&step, result, passed, reason),
+            Input::Choose { step, option } => self.choose(&step, &option),
+            Input::Check { step, item, checked } => self.check(&step, item, checked),
+        }
+    }
+
+    fn start(&mut self, id: &str) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
+        self.cursor = Some(index);
+        self.statuses[index] = StepStatus::Running;
+        let mut effects = vec![Effect::Emit(Event::StepStarted {
+            step: step.id.clone(),
+            title: step.title.clone(),
+            action: step.action.as_ref().map(|a| a.kind().to_string()),
+        })];
+        let request = match &step.action {
+            None => {
+                effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(Value::Null)));
+                return effects;
+            }
+            Some(Action::Choose(_)) => return effects,
+            Some(Action::Checklist(items)) => {
+                self.checklists.insert(index, vec![false; items.len()]);
+                return effects;
+            }
+            Some(Action::Run(run)) => match self.render_run(Some(&step), run) {
+                Ok(spec) => {
+                    effects.push(Effect::Emit(Event::Command {
+                        step: step.id.clone(),
+                        command: self.mask(&spec.command),
+                        cwd: spec.cwd.clone(),
+                        env: spec.env.iter().map(|(k, v)| (k.clone(), self.mask(v))).collect(),
+                        mode: step.mode.as_str().to_string(),
+                    }));
+                    self.running.insert(index, Running::default());
+                    effects.push(Effect::Spawn { step: step.id.clone(), spec });
+                    return effects;
+                }
+                Err(reason) => Err(reason),
+            },
+            Some(Action::Parse(p)) => self.render_parse(p),
+            Some(Action::Grep(g)) => self.render_grep(g),
+            Some(Action::Blame(b)) => self.render_blame(b),
+            Some(Action::Simulate(s)) => self.render_simulate(s),
+        };
+        match request {
+            Ok(request) => effects.push(Effect::Probe { step: step.id.clone(), request }),
+            Err(reason) => effects.extend(self.finish(index, StepStatus::Failed, None, None, Some(reason), None)),
+        }
+        effects
+    }
+
+    fn output(&mut self, id: &str, stream: Stream, line: String, raw: Option<Vec<u8>>) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        if let Some(running) = self.running.get_mut(&index) {
+            running.output.push(&line);
+            match stream {
+                Stream::Stdout => running.stdout.push(&line),
+                Stream::Stderr => running.stderr.push(&line),
+                Stream::Output => {}
+            }
+        }
+        use base64::Engine as _;
+        let line_b64 = raw.map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes));
+        vec![Effect::Emit(Event::Output { step: id.to_string(), stream, line: self.mask(&line), line_b64 })]
+    }
+
+    fn exited(&mut self, id: &str, end: ProcessEnd, duration_ms: u64) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        let running = self.running.remove(&index).unwrap_or_default();
+        let Some(Action::Run(run)) = self.runbook.step(index).and_then(|s| s.action.clone()) else {
+            return Vec::new();
+        };
+        let (status, exit_code, reason) = match end {
+            ProcessEnd::TimedOut => (StepStatus::TimedOut, None, Some(format!("timed out after {:?}", run.timeout))),
+            ProcessEnd::Cancelled => (StepStatus::Cancelled, None, Some("cancelled".to_string())),
+            ProcessEnd::FailedToStart(e) => (StepStatus::Failed, None, Some(format!("could not start: {e}"))),
+            ProcessEnd::Signalled(sig) => {
+                let code = 128 + sig;
+                let verdict = check_expect(&run.expect, code, &running.output.text());
+                let status = if verdict.is_ok() { StepStatus::Passed } else { StepStatus::Failed };
+                (status, Some(code), verdict.err().map(|e| format!("killed by signal {sig}; {e}")))
+            }
+            ProcessEnd::Exited(code) => match check_expect(&run.expect, code, &running.output.text()) {
+                Ok(()) => (StepStatus::Passed, Some(code), None),
+                Err(e) => (StepStatus::Failed, Some(code), Some(e)),
+            },
+        };
+        let result = Value::from(serde_json::json!({
+            "exit_code": exit_code,
+            "duration_ms": duration_ms,
+            "timed_out": status == StepStatus::TimedOut,
+        }));
+        self.finish_with_output(index, status, exit_code, Some(duration_ms), reason, result, &running)
+    }
+
+    fn probe_done(&mut self, id: &str, result: Value, passed: bool, reason: Option<String>) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        let status = if passed { StepStatus::Passed } else { StepStatus::Failed };
+        self.finish(index, status, None, None, reason, Some(result))
+    }
+
+    fn choose(&mut self, id: &str, answer: &str) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        let Some(Action::Choose(choose)) = self.runbook.step(index).and_then(|s| s.action.clone()) else {
+            return Vec::new();
+        };
+        let Some(option) = find_option(&choose, answer) else {
+            let ids: Vec<&str> = choose.options.iter().map(|o| o.id.as_str()).collect();
+            let reason = format!("no option `{answer}` (options: {})", ids.join(", "));
+            return self.finish(index, StepStatus::Failed, None, None, Some(reason), None);
+        };
+        let mut effects = vec![Effect::Emit(Event::Choice {
+            step: id.to_string(),
+            option: option.id.clone(),
+            label: option.label.clone(),
+            goto: option.goto.clone(),
+        })];
+        let result = Value::from(serde_json::json!({"option": option.id, "label": option.label}));
+        effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(result)));
+        if let Some(target) = option.goto.as_ref().and_then(|g| self.runbook.step_index(g)) {
+            self.cursor = Some(target);
+        }
+        effects
+    }
+
+    fn check(&mut self, id: &str, item: usize, checked: bool) -> Vec<Effect> {
+        let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
+        let Some(Action::Checklist(items)) = self.runbook.step(index).and_then(|s| s.action.clone()) else {
+            return Vec::new();
+        };
+        let boxes = self.checklists.entry(index).or_insert_with(|| vec![false; items.len()]);
+        if let Some(b) = boxes.get_mut(item) {
+            *b = checked;
+        }
+        let all = boxes.iter().all(|b| *b);
+        let result = Value::from(serde_json::json!({ "checked": boxes.clone() }));
+        if all {
+            self.finish(index, StepStatus::Passed, None, None, None, Some(result))
+        } else {
+            if self.statuses[index].is_done() {
+                self.statuses[index] = StepStatus::Running;
+            }
+            Vec::new()
+        }
+    }
+
+    fn finish(
+        &mut self,
+        index: usize,
+        status: StepStatus,
+        exit_code: Option<i32>,
+        duration_ms: Option<u64>,
+        reason: Option<String>,
+        result: Option<Value>,
+    ) -> Vec<Effect> {
+        let empty = Running::default();
+        self.finish_with_output(index, status, exit_code, duration_ms, reason, result.unwrap_or(Value::Null), &empty)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_with_output(
+        &mut self,
+        index: usize,
+        mut status: StepStatus,
+        exit_code: Option<i32>,
+        duration_ms: Option<u64>,
+        mut reason: Option<String>,
+        result: Value,
+        output: &Running,
+    ) -> Vec<Effect> {
+        let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
+        let mut effects = Vec::new();
+        if status == StepStatus::Passed {
+            match self.take_captures(&step, &result, output) {
+                Ok(values) => {
+                    for (name, value) in values {
+                        effects.push(Effect::Emit(Event::Capture {
+                            step: step.id.clone(),
+                            name: name.clone(),
+                            value: value.clone(),
+                        }));
+                        self.captures.insert(name, value);
+                    }
+                }
+                Err(e) => {
+                    status = StepStatus::Failed;
+                    reason = Some(e);
+                }
+            }
+        }
+        if status == StepStatus::Passed {
+            if let Some(m) = step.milestone {
+                if !self.milestones.contains(&m) {
+                    self.milestones.push(m);
+                }
+                effects.push(Effect::Emit(Event::Milestone { step: step.id.clone(), milestone: m.as_str().into() }));
+            }
+        }
+        self.statuses[index] = status;
+        effects.push(Effect::Emit(Event::StepFinished { step: step.id, status, exit_code, duration_ms, reason }));
+        if self.cursor == Some(index) {
+            let next = index + 1;
+            self.cursor = (next < self.statuses.len()).then_some(next);
+        }
+        effects
+    }
+
+    fn take_captures(&self, step: &Step, result: &Value, output: &Running) -> Result<Vec<(String, Value)>, String> {
+        let mut values = Vec::new();
+        for capture in &step.captures {
+            let text = match capture.from {
+                CaptureFrom::Result => {
+                    if capture.regex.is_none() {
+                        values.push((capture.name.clone(), result.clone()));
+                        continue;
+                    }
+                    result.to_text()
+                }
+                CaptureFrom::Output => output.output.text(),
+                CaptureFrom::Stdout => output.stdout.text(),
+                CaptureFrom::Stderr => output.stderr.text(),
+            };
+            let value = match &capture.regex {
+                None => Value::Str(text),
+                Some(re) => {
+                    let re = super::output::line_regex(re).map_err(|e| format!("capture `{}`: {e}", capture.name))?;
+                    let caps = re.captures(&text).ok_or_else(|| {
+                        format!("capture `{}`: regex `{}` did not match the output", capture.name, re.as_str())
+                    })?;
+                    let group = capture.group.unwrap_or(if caps.len() > 1 { 1 } else { 0 });
+                    Value::Str(caps.get(group).map(|m| m.as_str().to_string()).unwrap_or_default())
+                }
+            };
+            values.push((capture.name.clone(), value));
+        }
+        Ok(values)
+    }
+
+    fn render_run(&self, step: Option<&Step>, run: &RunAction) -> Result<CommandSpec, String> {
+        let command = template::render_shell(&run.command, self)?;
+        let cwd = match &run.cwd {
+            Some(cwd) => join_path(&self.context.workdir, &template::render_plain(cwd, self)?),
+            None => self.context.workdir.clone(),
+        };
+        let mut env = BTreeMap::new();
+        for (k, v) in &run.env {
+            env.insert(k.clone(), template::render_plain(v, self)?);
+        }
+        let separate_streams = step
+            .map(|s| s.captures.iter().any(|c| matches!(c.from, CaptureFrom::Stdout | CaptureFrom::Stderr)))
+            .unwrap_or(false);
+        Ok(CommandSpec { command, cwd, env, timeout: run.timeout, grace: run.grace, separate_streams })
+    }
+
+    fn render_parse(&self, p: &ParseAction) -> Result<ProbeRequest, String> {
+        let text = p.input.as_ref().map(|t| template::render_plain(t, self)).transpose()?;
+        let file = p.file.as_ref().map(|f| template::render_plain(f, self).map(|f| self.path(&f))).transpose()?;
+        Ok(ProbeRequest::Parse { text, file, kind: p.kind })
+    }
+
+    fn render_grep(&self, g: &GrepAction) -> Result<ProbeRequest, String> {
+        let mut rendered = g.clone();
+        rendered.pattern = template::render_plain(&g.pattern, self)?;
+        rendered.paths =
+            g.paths.iter().map(|p| template::render_plain(p, self).map(|p| self.path(&p))).collect::<Result<_, _>>()?;
+        Ok(ProbeRequest::Grep(rendered))
+    }
+
+    fn render_blame(&self, b: &BlameAction) -> Result<ProbeRequest, String> {
+        let file = self.path(&template::render_plain(&b.file, self)?);
+        let lines = match &b.lines {
+            Some(l) => {
+                let text = template::render_plain(l, self)?;
+                Some(super::actions::parse_line_range(&text).ok_or_else(|| format!("lines `{text}` is not A,B or N"))?)
+            }
+            None => None,
+        };
+        let rev = b.rev.as_ref().map(|r| template::render_plain(r, self)).transpose()?;
+        Ok(ProbeRequest::Blame { file, lines, rev })
+    }
+
+    fn render_simulate(&self, s: &SimulateAction) -> Result<ProbeRequest, String> {
+        let mut rendered = s.clone();
+        rendered.program = template::render_plain(&s.program, self)?;
+        rendered.gctrace =
+            s.gctrace.as_ref().map(|g| template::render_plain(g, self).map(|g| self.path(&g))).transpose()?;
+        Ok(ProbeRequest::Simulate(rendered))
+    }
+
+    fn path(&self, p: &str) -> String {
+        join_path(&self.context.workdir, p)
+    }
+}
+
+impl Resolver for Session {
+    fn resolve(&self, reference: &Reference) -> Result<Value, String> {
+        let name = reference.name.as_str();
+        let base = match name {
+            "assets_dir" => Value::Str(self.context.assets_dir.clone()),
+            "runbook_dir" => Value::Str(self.context.runbook_dir.clone()),
+            "workdir" => Value::Str(self.context.workdir.clone()),
+            _ => match (self.vars.get(name), self.captures.get(name)) {
+                (Some(v), _) => Value::Str(v.clone()),
+                (None, Some(v)) => v.clone(),
+                (None, None) => return Err(self.never_set(name)),
+            },
+        };
+        base.lookup(&reference.path).cloned().map_err(|e| format!("`{{{{{name}…}}}}`: {e}"))
+    }
+}
+
+impl Session {
+    fn never_set(&self, name: &str) -> String {
+        let setter = self.runbook.steps().enumerate().find(|(_, s)| s.captures.iter().any(|c| c.name == name));
+        match setter {
+            Some((i, s)) => format!(
+                "capture `{name}` was never set: step `{}` that sets it is {}",
+                s.id,
+                self.status(i).as_str().replace('_', " ")
+            ),
+            None => format!("`{name}` is not defined"),
+        }
+    }
+}
+
+fn find_option<'c>(choose: &'c ChooseAction, answer: &str) -> Option<&'c ChoiceOption> {
+    let by_number = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| choose.options.get(i));
+    by_number.or_else(|| choose.options.iter().find(|o| o.id == answer || o.label.eq_ignore_ascii_case(answer)))
+}
+
+/// Joins a relative path onto a base; absolute paths stay as they are.
+fn join_path(base: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else if path == "." || path.is_empty() {
+        base.to_string()
+    } else {
+        format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches("./"))
+    }
+}
+
+/// Checks an exit code and the output against a step's expectations; `Err` says what did not hold.
+pub fn check_expect(expect: &Expect, code: i32, output: &str) -> Result<(), String> {
+    if !expect.exit_codes.contains(&code) {
+        let wanted: Vec<String> = expect.exit_codes.iter().map(|c| c.to_string()).collect();
+        return Err(format!("exit code {code}, expected {}", wanted.join(" or ")));
+    }
+    for re in &expect.matches {
+        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
+        if !compiled.is_match(output) {
+            return Err(format!("output does not match `{re}`"));
+        }
+    }
+    for re in &expect.not_matches {
+        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
+        if let Some(m) = compiled.find(output) {
+            return Err(format!("output matches `{re}` (\"{}\")", m.as_str()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! The engine: the runbook model, loading with precise errors, templating, captured values, and the run state
+//! machine. Pure: it never spawns a process, reads the clock or touches the terminal, so the TUI, the headless
+//! runner, resume and replay can all drive it with the same events.
+
+pub mod actions;
+pub mod diag;
+pub mod duration;
+pub mod fields;
+pub mod load;
+pub mod model;
+pub mod template;
+pub mod value;
+pub mod yaml;
+
+pub use diag::{Diagnostic, LoadError};
+pub use load::load;
+pub use model::*;
+pub use value::Value;
+pub mod events;
+pub mod machine;
+pub mod output;
+
+pub use events::{Event, StepStatus, Stream};
+pub use machine::{CommandSpec, Context, Effect, Input, ProbeRequest, ProcessEnd, Session};

@@ -1,0 +1,230 @@
+//! The runbook as the engine sees it, after loading and validation.
+//!
+//! Every step keeps its path (`phases[1].steps[2]`) and position so that run-time errors can point into the file
+//! just as `check` does.
+
+use super::yaml::Pos;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub vars: Vec<Var>,
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Var {
+    pub name: String,
+    pub default: Option<String>,
+    pub description: String,
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub mode: Mode,
+    pub milestone: Option<Milestone>,
+    pub action: Option<Action>,
+    pub captures: Vec<Capture>,
+    /// `phases[P].steps[S]`, for messages.
+    pub path: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Observe,
+    Change,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Observe => "observe",
+            Mode::Change => "change",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Milestone {
+    Reproduced,
+    Located,
+    Fixed,
+    Verified,
+}
+
+impl Milestone {
+    pub const ALL: [(&'static str, Milestone); 4] = [
+        ("reproduced", Milestone::Reproduced),
+        ("located", Milestone::Located),
+        ("fixed", Milestone::Fixed),
+        ("verified", Milestone::Verified),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Milestone::Reproduced => "reproduced",
+            Milestone::Located => "located",
+            Milestone::Fixed => "fixed",
+            Milestone::Verified => "verified",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Run(RunAction),
+    Parse(ParseAction),
+    Grep(GrepAction),
+    Blame(BlameAction),
+    Simulate(SimulateAction),
+    Choose(ChooseAction),
+    Checklist(Vec<String>),
+}
+
+impl Action {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Run(_) => "run",
+            Action::Parse(_) => "parse",
+            Action::Grep(_) => "grep",
+            Action::Blame(_) => "blame",
+            Action::Simulate(_) => "simulate",
+            Action::Choose(_) => "choose",
+            Action::Checklist(_) => "checklist",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunAction {
+    pub command: String,
+    pub cwd: Option<String>,
+    pub env: BTreeMap<String, String>,
+    pub timeout: Duration,
+    pub grace: Duration,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub exit_codes: Vec<i32>,
+    pub matches: Vec<String>,
+    pub not_matches: Vec<String>,
+}
+
+impl Default for Expect {
+    fn default() -> Self {
+        Expect { exit_codes: vec![0], matches: Vec::new(), not_matches: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Auto,
+    Race,
+    Crash,
+    Gctrace,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseAction {
+    pub input: Option<String>,
+    pub file: Option<String>,
+    pub kind: ParseKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrepAction {
+    pub pattern: String,
+    pub paths: Vec<String>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub ignore_case: bool,
+    pub fixed_strings: bool,
+    pub context: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlameAction {
+    pub file: String,
+    pub lines: Option<String>,
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulateAction {
+    pub program: String,
+    pub go: Option<String>,
+    pub seed: Option<u64>,
+    pub runs: Option<u64>,
+    pub exhaustive: bool,
+    pub gctrace: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChooseAction {
+    pub question: String,
+    pub options: Vec<ChoiceOption>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub goto: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureFrom {
+    Output,
+    Stdout,
+    Stderr,
+    Result,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    pub name: String,
+    pub from: CaptureFrom,
+    pub regex: Option<String>,
+    pub group: Option<usize>,
+}
+
+impl Runbook {
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.phases.iter().flat_map(|p| p.steps.iter())
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps().position(|s| s.id == id)
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.phases.iter().map(|p| p.steps.len()).sum()
+    }
+
+    /// The step at a flat index (phases concatenated).
+    pub fn step(&self, index: usize) -> Option<&Step> {
+        self.steps().nth(index)
+    }
+}

@@ -1,0 +1,247 @@
+//! Runs a step's command: its own process group, stdin from /dev/null, output streamed line by line.
+//!
+//! Why each choice:
+//! - Own process group: a timeout or cancel must reach `go run`'s child too; tokio's `kill` signals only the leader.
+//! - stdin from /dev/null: a background process group that reads the terminal is stopped by SIGTTIN.
+//! - One pipe for stdout and stderr unless a capture needs them apart: two pipes cannot keep the order in which
+//!   the program wrote (Go writes crashes to stderr, programs log to stdout).
+//! - Reader threads and a bounded channel: a command that floods blocks on its own pipe instead of filling memory;
+//!   lines longer than 64 KiB are cut into pieces for the same reason. The full output goes to a spill file.
+//! - Timeout: SIGINT to the group, then SIGKILL after the grace period.
+
+use crate::engine::{CommandSpec, ProcessEnd, Stream};
+use std::io::{Read, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Longest line passed on in one piece.
+const MAX_LINE: usize = 64 * 1024;
+/// How long to wait for output after the leader exited before the rest of its group is killed.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
+
+#[derive(Debug)]
+pub enum ShellMsg {
+    /// One line without its terminator; `raw` holds the bytes when they were not UTF-8.
+    Line { stream: Stream, line: String, raw: Option<Vec<u8>> },
+    /// Always the last message.
+    Exited { end: ProcessEnd, duration_ms: u64 },
+}
+
+/// Runs the command to completion, sending lines and then exactly one `Exited`.
+pub async fn run(spec: CommandSpec, spill: Option<PathBuf>, tx: mpsc::Sender<ShellMsg>, cancel: CancellationToken) {
+    let started = Instant::now();
+    let end = match run_inner(&spec, spill, &tx, &cancel).await {
+        Ok(end) => end,
+        Err(e) => ProcessEnd::FailedToStart(e),
+    };
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let _ = tx.send(ShellMsg::Exited { end, duration_ms }).await;
+}
+
+async fn run_inner(
+    spec: &CommandSpec,
+    spill: Option<PathBuf>,
+    tx: &mpsc::Sender<ShellMsg>,
+    cancel: &CancellationToken,
+) -> Result<ProcessEnd, String> {
+    if !std::path::Path::new(&spec.cwd).is_dir() {
+        return Err(format!("working directory {} does not exist", spec.cwd));
+    }
+    let spill = match spill {
+        Some(path) => {
+            Some(Arc::new(Mutex::new(std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?)))
+        }
+        None => None,
+    };
+    let mut readers = Vec::new();
+    let mut child = {
+        let mut command = tokio::process::Command::new("/bin/sh");
+        command.arg("-c").arg(&spec.command).current_dir(&spec.cwd).envs(&spec.env);
+        command.stdin(std::process::Stdio::null()).process_group(0).kill_on_drop(true);
+        if spec.separate_streams {
+            let (out_r, out_w) = std::io::pipe().map_err(|e| e.to_string())?;
+            let (err_r, err_w) = std::io::pipe().map_err(|e| e.to_string())?;
+            command.stdout(out_w).stderr(err_w);
+            readers.push(spawn_reader(out_r, Stream::Stdout, tx.clone(), spill.clone()));
+            readers.push(spawn_reader(err_r, Stream::Stderr, tx.clone(), spill.clone()));
+        } else {
+            let (r, w) = std::io::pipe().map_err(|e| e.to_string())?;
+            let w2 = w.try_clone().map_err(|e| e.to_string())?;
+            command.stdout(w).stderr(w2);
+            readers.push(spawn_reader(r, Stream::Output, tx.clone(), spill.clone()));
+        }
+        // `command` (holding our copies of the pipes' write ends) is dropped at the end of this block, so the
+        // readers see end-of-file when the child's group closes them.
+        command.spawn().map_err(|e| format!("cannot run /bin/sh: {e}"))?
+    };
+    let pgid = child.id().map(|id| id as i32);
+    let end = tokio::select! {
+        status = child.wait() => Ok::<_, String>(status_end(status.map_err(|e| e.to_string())?)),
+        _ = tokio::time::sleep(spec.timeout) => {
+            stop_group(pgid, &mut child, spec.grace).await;
+            Ok(ProcessEnd::TimedOut)
+        }
+        _ = cancel.cancelled() => {
+            stop_group(pgid, &mut child, spec.grace).await;
+            Ok(ProcessEnd::Cancelled)
+        }
+    }?;
+    // Wait for the output to drain; a grandchild that keeps the pipe open gets killed with its group.
+    let drained = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
+    if drained.is_err() {
+        signal_group(pgid, libc::SIGKILL);
+        let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
+    }
+    if let Some(spill) = spill {
+        if let Ok(mut f) = spill.lock() {
+            let _ = f.flush();
+        }
+    }
+    Ok(end)
+}
+
+fn status_end(status: std::process::ExitStatus) -> ProcessEnd {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => ProcessEnd::Exited(code),
+        (None, Some(sig)) => ProcessEnd::Signalled(sig),
+        (None, None) => ProcessEnd::Exited(-1),
+    }
+}
+
+async fn stop_group(pgid: Option<i32>, child: &mut tokio::process::Child, grace: Duration) {
+    signal_group(pgid, libc::SIGINT);
+    if tokio::time::timeout(grace, child.wait()).await.is_err() {
+        signal_group(pgid, libc::SIGKILL);
+        let _ = child.wait().await;
+    }
+}
+
+/// Sends a signal to a whole process group.
+#[allow(unsafe_code)]
+fn signal_group(pgid: Option<i32>, signal: i32) {
+    if let Some(pgid) = pgid.filter(|p| *p > 1) {
+        // SAFETY: killpg has no memory-safety preconditions; a stale group id only yields ESRCH.
+        unsafe {
+            libc::killpg(pgid, signal);
+        }
+    }
+}
+
+async fn wait_readers(readers: &mut Vec<tokio::sync::oneshot::Receiver<()>>) {
+    for r in readers.iter_mut() {
+        let _ = r.await;
+    }
+    readers.clear();
+}
+
+fn spawn_reader(
+    mut pipe: std::io::PipeReader,
+    stream: Stream,
+    tx: mpsc::Sender<ShellMsg>,
+    spill: Option<Arc<Mutex<std::fs::File>>>,
+) -> tokio::sync::oneshot::Receiver<()> {
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut pending: Vec<u8> = Vec::new();
+        loop {
+            let n = match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if let Some(spill) = &spill {
+                if let Ok(mut f) = spill.lock() {
+                    let _ = f.write_all(&buf[..n]);
+                }
+            }
+            pending.extend_from_slice(&buf[..n]);
+            let mut start = 0;
+            while let Some(pos) = pending[start..].iter().position(|b| *b == b'\n') {
+                let line = &pending[start..start + pos];
+                if send_line(&tx, stream, line).is_err() {
+                    let _ = done_tx.send(());
+                    return;
+                }
+                start += pos + 1;
+            }
+            pending.drain(..start);
+            while pending.len() >= MAX_LINE {
+                let piece: Vec<u8> = pending.drain(..MAX_LINE).collect();
+                if send_line(&tx, stream, &piece).is_err() {
+                    let _ = done_tx.send(());
+                    return;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let _ = send_line(&tx, stream, &pending);
+        }
+        let _ = done_tx.send(());
+    });
+    done_rx
+}
+
+fn send_line(tx: &mpsc::Sender<ShellMsg>, stream: Stream, bytes: &[u8]) -> Result<(), ()> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let (line, raw) = match std::str::from_utf8(bytes) {
+        Ok(s) => (strip_ansi(s), None),
+        Err(_) => (strip_ansi(&String::from_utf8_lossy(bytes)), Some(bytes.to_vec())),
+    };
+    tx.blocking_send(ShellMsg::Line { stream, line, raw }).map_err(|_| ())
+}
+
+/// Removes terminal escape sequences (colours, cursor moves, OSC titles) so output reads cleanly in the UI,
+/// in JSON and in the journal.
+pub fn strip_ansi(s: &str) -> String {
+    if !s.contains('\x1b') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                chars.next();
+                while let Some(c) = chars.next() {
+                    if c == '\x07' || (c == '\x1b' && chars.peek() == Some(&'\\')) {
+                        if c == '\x1b' {
+                            chars.next();
+                        }
+                        break;
+                    }
+                }
+            }
+            Some(_) => {
+                chars.next();
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_colour_and_titles() {
+        assert_eq!(strip_ansi("\x1b[31mred\x1b[0m plain \x1b]0;title\x07end"), "red plain end");
+    }
+}
