@@ -7,3 +7,4 @@ pub mod bundled;
 pub mod cli;
 pub mod engine;
 pub mod probes;
+pub mod tui;
