@@ -57,8 +57,26 @@ fn many_problems_are_all_reported_in_file_order() {
 fn random_garbage_never_panics() {
     // A deterministic sweep of malformed inputs built from fragments of real runbook syntax.
     let fragments = [
-        "id: x\n", "title: t\n", "phases:\n", "  - id: p\n", "    steps:\n", "      - id: s\n", "        run: {command: \"{{\"}\n",
-        "*a\n", "&a [1]\n", "{{x}}\n", "- \n", ": :\n", "\t\n", "'\n", "\"\n", "[\n", "}\n", "? x\n", "!!binary x\n", "---\n",
+        "id: x\n",
+        "title: t\n",
+        "phases:\n",
+        "  - id: p\n",
+        "    steps:\n",
+        "      - id: s\n",
+        "        run: {command: \"{{\"}\n",
+        "*a\n",
+        "&a [1]\n",
+        "{{x}}\n",
+        "- \n",
+        ": :\n",
+        "\t\n",
+        "'\n",
+        "\"\n",
+        "[\n",
+        "}\n",
+        "? x\n",
+        "!!binary x\n",
+        "---\n",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..3000 {
@@ -77,7 +95,10 @@ fn random_garbage_never_panics() {
 fn schema_names_every_step_key_the_loader_knows() {
     let schema = runbook::cli::schema::schema();
     let step = &schema["properties"]["phases"]["items"]["properties"]["steps"]["items"]["properties"];
-    for key in ["id", "title", "text", "mode", "milestone", "capture"].iter().chain(runbook::engine::actions::ACTION_KEYS.iter()) {
+    for key in ["id", "title", "text", "mode", "milestone", "capture"]
+        .iter()
+        .chain(runbook::engine::actions::ACTION_KEYS.iter())
+    {
         assert!(step.get(*key).is_some(), "schema lacks step key {key}");
     }
 }

@@ -21,7 +21,7 @@ pub const BUILTINS: [&str; 3] = ["assets_dir", "runbook_dir", "workdir"];
 const TOP_KEYS: [&str; 5] = ["id", "title", "summary", "vars", "phases"];
 const VAR_KEYS: [&str; 4] = ["name", "default", "description", "secret"];
 const PHASE_KEYS: [&str; 3] = ["id", "title", "steps"];
-const STEP_BASE_KEYS: [&str; 6] = ["id", "title", "text", "mode", "milestone", "capture"];
+const STEP_BASE_KEYS: [&str; 7] = ["id", "title", "text", "mode", "milestone", "next", "capture"];
 const CAPTURE_KEYS: [&str; 4] = ["name", "from", "regex", "group"];
 
 /// Loads and validates a runbook from raw bytes; `file` is only used in messages.
@@ -230,6 +230,10 @@ impl Loader<'_> {
             }
             found
         });
+        let next = self.reader.string(&f, "next", false);
+        if let (Some(target), Some(next_node)) = (&next, f.get("next")) {
+            self.gotos.push((target.clone(), next_node.clone(), f.child("next")));
+        }
         let present: Vec<&str> = ACTION_KEYS.iter().copied().filter(|k| f.has(k)).collect();
         if present.len() > 1 {
             let message = format!("a step has at most one action, found {}", present.join(" and "));
@@ -244,10 +248,11 @@ impl Loader<'_> {
             text,
             mode,
             milestone,
+            next,
             action,
             captures,
             path: path.to_string(),
-            pos: node.pos,
+            pos: f.pos,
         })
     }
 
@@ -361,7 +366,8 @@ impl Loader<'_> {
 pub fn regex_message(pattern: &str, error: &regex::Error) -> String {
     let text = error.to_string();
     let reason = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or(text.as_str());
-    let caret = text.lines().find(|l| l.trim_start().starts_with('^') && l.trim().chars().all(|c| c == '^' || c == ' '));
+    let caret =
+        text.lines().find(|l| l.trim_start().starts_with('^') && l.trim().chars().all(|c| c == '^' || c == ' '));
     match caret.map(|l| l.len() - l.trim_start().len()) {
         Some(indent) => format!("invalid regex {pattern:?}: {reason} at byte {}", indent.saturating_sub(4) + 1),
         None => format!("invalid regex {pattern:?}: {reason}"),

@@ -426,9 +426,12 @@ impl Session {
             }
         }
         self.statuses[index] = status;
+        let step_next = step.next.clone();
         effects.push(Effect::Emit(Event::StepFinished { step: step.id, status, exit_code, duration_ms, reason }));
         if self.cursor == Some(index) {
-            let next = index + 1;
+            let jump =
+                if status == StepStatus::Passed { step_next.and_then(|n| self.runbook.step_index(&n)) } else { None };
+            let next = jump.unwrap_or(index + 1);
             self.cursor = (next < self.statuses.len()).then_some(next);
         }
         effects

@@ -39,6 +39,8 @@ pub struct Step {
     pub text: String,
     pub mode: Mode,
     pub milestone: Option<Milestone>,
+    /// Where to continue when the step passes (default: the next step in the file).
+    pub next: Option<String>,
     pub action: Option<Action>,
     pub captures: Vec<Capture>,
     /// `phases[P].steps[S]`, for messages.

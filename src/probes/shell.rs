@@ -112,12 +112,15 @@ fn status_end(status: std::process::ExitStatus) -> ProcessEnd {
     }
 }
 
+/// SIGINT to the group, SIGKILL after the grace period; then SIGKILL again for whatever of the group outlived its
+/// leader (a non-interactive shell's background jobs ignore SIGINT).
 async fn stop_group(pgid: Option<i32>, child: &mut tokio::process::Child, grace: Duration) {
     signal_group(pgid, libc::SIGINT);
     if tokio::time::timeout(grace, child.wait()).await.is_err() {
         signal_group(pgid, libc::SIGKILL);
         let _ = child.wait().await;
     }
+    signal_group(pgid, libc::SIGKILL);
 }
 
 /// Sends a signal to a whole process group.

@@ -1,0 +1,191 @@
+//! Headless runs of fixture runbooks through the real binary: events, captures, quoting of hostile values, trust
+//! policy, choices, timeouts, cancellation, and a 100 MB flood with a memory bound.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn run_json(home: &Path, cwd: &Path, args: &[&str]) -> (Option<i32>, Vec<Value>) {
+    let out = common::runbook(home).current_dir(cwd).args(args).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), common::json_lines(&out))
+}
+
+fn finished<'a>(events: &'a [Value], step: &str) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["type"] == "step_finished" && e["step"] == step)
+        .unwrap_or_else(|| panic!("no step_finished for {step}: {events:#?}"))
+}
+
+#[test]
+fn hostile_captured_value_is_passed_as_one_inert_word() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/captures.yaml");
+    let (code, events) =
+        run_json(home.path(), work.path(), &["run", file.to_str().unwrap(), "--headless", "--json", "--yes"]);
+    assert_eq!(code, Some(0), "{events:#?}");
+    let capture = events.iter().find(|e| e["type"] == "capture" && e["name"] == "file").unwrap();
+    assert_eq!(capture["value"], "$(touch pwned).go");
+    let command = events.iter().find(|e| e["type"] == "command" && e["step"] == "consume").unwrap();
+    assert_eq!(command["command"], "printf '%s|%s\\n' '$(touch pwned).go' hello");
+    assert!(!work.path().join("pwned").exists(), "the captured value was executed");
+    assert_eq!(events.last().unwrap(), &serde_json::json!({"type":"run_finished","passed":2,"failed":0,"skipped":0}));
+}
+
+#[test]
+fn command_event_precedes_output_and_finish_carries_exit_code_and_duration() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/captures.yaml");
+    let (_, events) =
+        run_json(home.path(), home.path(), &["run", file.to_str().unwrap(), "--headless", "--json", "--yes"]);
+    let kinds: Vec<&str> =
+        events.iter().filter(|e| e["step"] == "produce").map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["step_started", "command", "output", "output", "capture", "capture", "step_finished"]);
+    let done = finished(&events, "produce");
+    assert_eq!(done["status"], "passed");
+    assert_eq!(done["exit_code"], 0);
+    assert!(done["duration_ms"].is_u64());
+}
+
+#[test]
+fn untrusted_file_runs_nothing_without_yes_and_trust_is_revoked_by_an_edit() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let copy = work.path().join("policy.yaml");
+    std::fs::copy(common::fixture("runbooks/policy.yaml"), &copy).unwrap();
+    let path = copy.to_str().unwrap();
+    let (code, events) = run_json(home.path(), work.path(), &["run", path, "--headless", "--json"]);
+    assert_eq!(code, Some(0));
+    assert!(events.iter().all(|e| e["type"] != "command"), "an untrusted runbook ran a command: {events:#?}");
+    assert!(finished(&events, "look")["reason"].as_str().unwrap().contains("not trusted"));
+
+    let trust = common::runbook(home.path()).args(["trust", path]).output().unwrap();
+    assert_eq!(trust.status.code(), Some(0), "{}", String::from_utf8_lossy(&trust.stderr));
+    let (_, events) =
+        run_json(home.path(), work.path(), &["run", path, "--headless", "--json", "--answer", "pick=left"]);
+    assert_eq!(finished(&events, "setup")["status"], "skipped", "change steps need --yes");
+    assert_eq!(finished(&events, "look")["status"], "passed");
+
+    std::fs::write(&copy, std::fs::read_to_string(&copy).unwrap() + "\n# edited\n").unwrap();
+    let (_, events) = run_json(home.path(), work.path(), &["run", path, "--headless", "--json"]);
+    assert!(events.iter().all(|e| e["type"] != "command"), "trust survived an edit");
+}
+
+#[test]
+fn skipped_capture_fails_the_step_that_needs_it_naming_both() {
+    let home = tempfile::tempdir().unwrap();
+    let copy = home.path().join("policy.yaml");
+    std::fs::copy(common::fixture("runbooks/policy.yaml"), &copy).unwrap();
+    let path = copy.to_str().unwrap();
+    assert!(common::runbook(home.path()).args(["trust", path]).status().unwrap().success());
+    let (code, events) =
+        run_json(home.path(), home.path(), &["run", path, "--headless", "--json", "--answer", "pick=left"]);
+    let reason = finished(&events, "use")["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("setup_value") && reason.contains("`setup`") && reason.contains("skipped"), "{reason}");
+    assert_eq!(code, Some(1), "a failed step exits 1");
+}
+
+#[test]
+fn choice_jumps_and_non_utf8_output_keeps_raw_bytes() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/policy.yaml");
+    let args = ["run", file.to_str().unwrap(), "--headless", "--json", "--yes", "--answer", "pick=2"];
+    let (code, events) = run_json(home.path(), home.path(), &args);
+    let choice = events.iter().find(|e| e["type"] == "choice").unwrap();
+    assert_eq!((choice["option"].as_str(), choice["goto"].as_str()), (Some("right"), Some("right-step")));
+    assert!(events.iter().all(|e| e["step"] != "left-step"), "the jump skipped over left-step");
+    assert_eq!(finished(&events, "right-step")["exit_code"], 3);
+    assert_eq!(code, Some(1));
+    let bytes = events.iter().find(|e| e["type"] == "output" && e["line_b64"].is_string()).unwrap();
+    assert_eq!(bytes["line"], "bytes: \u{fffd}\u{fffd} end");
+    assert_eq!(bytes["line_b64"], "Ynl0ZXM6IP/+IGVuZA==");
+    let err = events.iter().find(|e| e["type"] == "capture" && e["name"] == "err").unwrap();
+    assert_eq!(err["value"], "err line\n", "stderr captured on its own");
+}
+
+#[test]
+fn timeout_interrupts_then_kills_the_whole_group() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/timeouts.yaml");
+    let (code, events) =
+        run_json(home.path(), home.path(), &["run", file.to_str().unwrap(), "--headless", "--json", "--yes"]);
+    assert_eq!(finished(&events, "slow")["status"], "timed_out");
+    assert_eq!(finished(&events, "stubborn")["status"], "timed_out");
+    assert_eq!(finished(&events, "after")["status"], "passed");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn sigint_cancels_the_running_step_and_its_children() {
+    let home = tempfile::tempdir().unwrap();
+    let pidfile = home.path().join("child.pid");
+    let file = common::fixture("runbooks/cancel.yaml");
+    let var = format!("pidfile={}", pidfile.display());
+    let mut child = common::runbook(home.path())
+        .args(["run", file.to_str().unwrap(), "--headless", "--json", "--yes", "--var", &var])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !pidfile.exists() || std::fs::read_to_string(&pidfile).unwrap().trim().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the step never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let sleeper = std::fs::read_to_string(&pidfile).unwrap().trim().to_string();
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let events = common::json_lines(&out);
+    assert_eq!(finished(&events, "long")["status"], "cancelled");
+    assert_eq!(out.status.code(), Some(130));
+    // A zombie (dead, not yet reaped by a container's init) counts as gone.
+    let state = std::fs::read_to_string(format!("/proc/{sleeper}/stat")).unwrap_or_default();
+    let alive = state.split(") ").nth(1).is_some_and(|rest| !rest.starts_with('Z'));
+    assert!(!alive, "the step's child {sleeper} survived the cancel: {state}");
+}
+
+#[test]
+fn flood_of_100_mb_keeps_memory_bounded_and_captures_the_end() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/flood.yaml");
+    let out = common::runbook(home.path())
+        .args(["run", file.to_str().unwrap(), "--headless", "--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let max_rss_kib = children_max_rss_kib();
+    assert!(max_rss_kib < 64 * 1024, "peak RSS {max_rss_kib} KiB for 100 MB of output");
+}
+
+/// Peak RSS of the largest waited-for descendant (the `runbook` process here).
+#[allow(unsafe_code)]
+fn children_max_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a rusage struct into the pointer we own.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
+    assert_eq!(rc, 0);
+    // SAFETY: initialised by the successful call above.
+    unsafe { usage.assume_init() }.ru_maxrss
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/policy.yaml");
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["run", f, "--headless", "--var", "nope=1"],
+        vec!["run", f, "--headless", "--answer", "nostep=1"],
+        vec!["run", "no-such-runbook", "--headless"],
+        vec!["run", f, "--headless", "--bogus"],
+    ] {
+        let out = common::runbook(home.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stderr.is_empty());
+    }
+}
