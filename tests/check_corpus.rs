@@ -1,6 +1,7 @@
 //! `runbook check` on the corpus of bad files in tests/fixtures/bad: each must exit 2 with the messages in its
 //! `.expected` file (each expected line appears at the start of a line of output), and never panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 mod common;
 
 use std::fs;

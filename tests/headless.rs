@@ -1,6 +1,7 @@
 //! Headless runs of fixture runbooks through the real binary: events, captures, quoting of hostile values, trust
 //! policy, choices, timeouts, cancellation, and a 100 MB flood with a memory bound.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 mod common;
 
 use serde_json::Value;
@@ -125,7 +126,7 @@ fn sigint_cancels_the_running_step_and_its_children() {
     let pidfile = home.path().join("child.pid");
     let file = common::fixture("runbooks/cancel.yaml");
     let var = format!("pidfile={}", pidfile.display());
-    let mut child = common::runbook(home.path())
+    let child = common::runbook(home.path())
         .args(["run", file.to_str().unwrap(), "--headless", "--json", "--yes", "--var", &var])
         .stdout(Stdio::piped())
         .spawn()

@@ -4,7 +4,7 @@
 //! it is missing the test prints `skipped: <tool> not found` and returns, except with RUNBOOK_REQUIRE_TOOLS=1 (CI),
 //! where a missing tool fails the test: CI must never pass by skipping.
 #![allow(dead_code)]
-
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
