@@ -5,6 +5,8 @@
 
 pub mod bundled;
 pub mod cli;
+pub mod drill;
 pub mod engine;
+pub mod journal;
 pub mod probes;
 pub mod tui;

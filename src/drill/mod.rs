@@ -1,0 +1,1 @@
+//! Training drills (being built; see issue 7).

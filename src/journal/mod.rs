@@ -1,0 +1,1 @@
+//! The incident journal (being built; see issue 7).
