@@ -7,6 +7,8 @@ pub mod bundled;
 pub mod cli;
 pub mod drill;
 pub mod engine;
+pub mod golang;
 pub mod journal;
+pub mod locate;
 pub mod probes;
 pub mod tui;

@@ -1,8 +1,12 @@
 //! The command line: clap definitions, dispatch, and exit codes (0 ok or found, 1 nothing found or a step failed,
 //! 2 usage, input or environment error). Libraries below never see clap; this layer composes them.
 
+pub mod blame;
 pub mod check;
+pub mod gc;
+pub mod grep;
 pub mod list;
+pub mod parse;
 pub mod print;
 pub mod run;
 pub mod schema;
@@ -38,6 +42,14 @@ pub enum Command {
     Trust { file: String },
     /// Run a runbook without a terminal
     Run(run::RunArgs),
+    /// Read Go output (race reports, crash dumps, gctrace) from logs: a triage summary, or one JSON document
+    Parse(parse::ParseArgs),
+    /// The GC cycles of a GODEBUG=gctrace=1 log: table, summary, chart
+    Gc(gc::GcArgs),
+    /// Search files like ripgrep (respects .gitignore); --include/--exclude are rg's -g GLOB / -g '!GLOB'
+    Grep(grep::GrepArgs),
+    /// Who last changed each line (git blame of a line range, with git2)
+    Blame(blame::BlameArgs),
 }
 
 /// Subcommand names, so that `runbook FILE` can mean `runbook open FILE`.
@@ -75,6 +87,10 @@ pub fn main() -> i32 {
         Some(Command::Schema) => schema::run(),
         Some(Command::Trust { file }) => trust::run(&file),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Parse(args)) => parse::run(&args),
+        Some(Command::Grep(args)) => grep::run(&args),
+        Some(Command::Blame(args)) => blame::run(&args),
+        Some(Command::Gc(args)) => gc::run(&args),
     }
 }
 

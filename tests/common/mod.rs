@@ -27,9 +27,13 @@ pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
-/// The tool named by `env_var`, or None after printing why (panics instead when tools are required).
+/// The tool named by `env_var`, else `name` on PATH; None after printing why (panics when tools are required).
 pub fn tool(env_var: &str, name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os(env_var).map(PathBuf::from).filter(|p| p.is_file());
+    let found = match std::env::var_os(env_var) {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
+        None => std::env::var_os("PATH")
+            .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|p| p.is_file())),
+    };
     if found.is_none() {
         if std::env::var("RUNBOOK_REQUIRE_TOOLS").as_deref() == Ok("1") {
             panic!("{name} not found (set {env_var}); RUNBOOK_REQUIRE_TOOLS=1 forbids skipping");
@@ -58,4 +62,58 @@ pub fn go_env(cmd: &mut Command, go: &Path, home: &Path) {
         .env("GOCACHE", home.join("gocache"))
         .env("GOPATH", home.join("gopath"))
         .env("GOTELEMETRY", "off");
+}
+
+// ---- git and file helpers for the locate tests ----
+
+pub fn rg() -> Option<PathBuf> {
+    tool("RUNBOOK_RG", "rg")
+}
+
+pub fn git_tool() -> Option<PathBuf> {
+    tool("RUNBOOK_GIT", "git")
+}
+
+/// A git command isolated from the user's configuration, with a fixed clock.
+pub fn git_command(git: &Path, dir: &Path) -> Command {
+    let mut cmd = Command::new(git);
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_COMMITTER_NAME", "CI")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    cmd
+}
+
+/// Runs git and returns stdout; panics with stderr on failure (test set-up must work).
+pub fn git(git_path: &Path, dir: &Path, args: &[&str]) -> Vec<u8> {
+    let output = git_command(git_path, dir).args(args).output().expect("run git");
+    assert!(output.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
+
+/// Commits everything in the working tree as `author` at `time` (seconds, fixed zone per author).
+pub fn commit_all(git_path: &Path, dir: &Path, author: &str, time: u64, message: &str) {
+    git(git_path, dir, &["add", "-A"]);
+    let email = format!("{}@example.com", author.to_lowercase());
+    let date = format!("{time} +0100");
+    let output = git_command(git_path, dir)
+        .args(["commit", "-q", "-m", message])
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", &email)
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .expect("run git commit");
+    assert!(output.status.success(), "commit failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+pub fn write(path: &Path, content: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create dirs");
+    }
+    std::fs::write(path, content).expect("write file");
 }

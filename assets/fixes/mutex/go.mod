@@ -1,0 +1,3 @@
+module example.com/maprace/fixes/mutex
+
+go 1.19

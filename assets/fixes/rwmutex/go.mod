@@ -1,0 +1,3 @@
+module example.com/maprace/fixes/rwmutex
+
+go 1.19

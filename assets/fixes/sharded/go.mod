@@ -1,0 +1,3 @@
+module example.com/maprace/fixes/sharded
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/maprace/fixes/syncmap
+
+go 1.19

@@ -1,0 +1,128 @@
+//! `runbook blame`: prints `locate::blame` results, one line per blamed line, or as JSON lines.
+//!
+//! The JSON objects are the public surface of issue 5, field for field; the text form is for people and
+//! follows `git blame`'s layout (short commit, author, date, line number, content).
+
+use crate::locate::{blame, BlameLine, BlameOptions, LineRange};
+use serde::Serialize;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct BlameArgs {
+    /// The file to blame, in a git working tree.
+    pub file: PathBuf,
+    /// Only lines A to B (1-based, inclusive); "N" is the single line N, "A,+N" is N lines from A.
+    #[arg(short = 'L', value_name = "A,B")]
+    pub lines: Option<LineRange>,
+    /// Blame the file as of this revision instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Print one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The JSON object of issue 5, exactly.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    r#type: &'static str,
+    line: usize,
+    commit: &'a str,
+    author: &'a str,
+    email: &'a str,
+    time: i64,
+    tz: &'a str,
+    summary: &'a str,
+    orig_path: &'a str,
+    orig_line: usize,
+    uncommitted: bool,
+}
+
+impl<'a> From<&'a BlameLine> for JsonLine<'a> {
+    fn from(line: &'a BlameLine) -> Self {
+        JsonLine {
+            r#type: "line",
+            line: line.line,
+            commit: &line.commit,
+            author: &line.author,
+            email: &line.email,
+            time: line.time,
+            tz: &line.tz,
+            summary: &line.summary,
+            orig_path: &line.orig_path,
+            orig_line: line.orig_line,
+            uncommitted: line.uncommitted,
+        }
+    }
+}
+
+/// Exit code: 0 blamed, 2 any error (not a repository, untracked file, range outside the file, ...).
+pub fn run(args: &BlameArgs) -> i32 {
+    let options = BlameOptions { file: args.file.clone(), lines: args.lines, rev: args.rev.clone() };
+    let lines = match blame(&options) {
+        Ok(lines) => lines,
+        Err(err) => {
+            eprintln!("runbook blame: {err}");
+            return 2;
+        }
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let width = lines.last().map_or(1, |l| l.line.to_string().len());
+    let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);
+    for line in &lines {
+        let written = if args.json {
+            serde_json::to_writer(&mut out, &JsonLine::from(line))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        } else {
+            writeln!(
+                out,
+                "{} ({:author_width$} {} {} {:>width$}) {}",
+                line.short_commit,
+                line.author,
+                civil_date(line.time, &line.tz),
+                line.tz,
+                line.line,
+                line.text,
+            )
+        };
+        if written.is_err() {
+            return 0; // stdout closed (e.g. piped into head): nothing left to say.
+        }
+    }
+    let _ = out.flush();
+    0
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in the author's own zone, as git shows it (no date crate for one format).
+fn civil_date(time: i64, tz: &str) -> String {
+    let sign = if tz.starts_with('-') { -1 } else { 1 };
+    let hours: i64 = tz.get(1..3).and_then(|h| h.parse().ok()).unwrap_or(0);
+    let minutes: i64 = tz.get(3..5).and_then(|m| m.parse().ok()).unwrap_or(0);
+    let local = time + sign * (hours * 3600 + minutes * 60);
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_date_is_in_the_authors_zone() {
+        assert_eq!(civil_date(0, "+0000"), "1970-01-01 00:00:00");
+        assert_eq!(civil_date(1_700_000_000, "+0100"), "2023-11-14 23:13:20");
+        assert_eq!(civil_date(1_709_164_800, "-0130"), "2024-02-28 22:30:00");
+    }
+}

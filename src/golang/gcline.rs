@@ -1,0 +1,229 @@
+//! The grammar of one gc line, matched byte by byte.
+//!
+//! A gc line split by application output arrives in pieces, so the question "is this text the start of a gc
+//! line, and is it a whole one?" must be answerable after every byte. The grammar of Go 1.6+ lines is small
+//! and regular: a fixed sequence of literals and numbers with three optional parts (the leak-check tag of Go
+//! 1.26+, the stacks/globals fields of Go 1.18+, ` (forced)`). Each of the eight variants is a template; a
+//! matcher keeps one cursor per template that is still alive.
+
+use super::gctrace::GcCycle;
+
+#[derive(Clone, Copy)]
+enum Tok {
+    Lit(&'static str),
+    Num,
+}
+
+/// The gc line grammar of Go 1.6+ with its three optional parts (leak tag, stacks/globals, forced).
+fn template(leak: bool, stacks: bool, forced: bool) -> Vec<Tok> {
+    use Tok::{Lit, Num};
+    let mut t = vec![Lit("gc "), Num, Lit(" @"), Num, Lit("s "), Num, Lit("%")];
+    if leak {
+        t.push(Lit(" (checking for goroutine leaks)"));
+    }
+    t.extend([Lit(": "), Num, Lit("+"), Num, Lit("+"), Num, Lit(" ms clock, ")]);
+    t.extend([Num, Lit("+"), Num, Lit("/"), Num, Lit("/"), Num, Lit("+"), Num, Lit(" ms cpu, ")]);
+    t.extend([Num, Lit("->"), Num, Lit("->"), Num, Lit(" MB, "), Num, Lit(" MB goal, ")]);
+    if stacks {
+        t.extend([Num, Lit(" MB stacks, "), Num, Lit(" MB globals, ")]);
+    }
+    t.extend([Num, Lit(" P")]);
+    if forced {
+        t.push(Lit(" (forced)"));
+    }
+    t
+}
+
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    token: usize,
+    offset: usize,
+}
+
+/// The eight variants of the grammar (leak tag × stacks/globals × forced), built once.
+fn templates() -> &'static [Vec<Tok>] {
+    static TEMPLATES: std::sync::OnceLock<Vec<Vec<Tok>>> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let mut all = Vec::with_capacity(TEMPLATE_COUNT);
+        for leak in [false, true] {
+            for stacks in [true, false] {
+                for forced in [false, true] {
+                    all.push(template(leak, stacks, forced));
+                }
+            }
+        }
+        all
+    })
+}
+
+const TEMPLATE_COUNT: usize = 8;
+
+/// Incremental matcher: is the text fed so far a prefix of some gc line, and is it a whole one? One cursor per
+/// template and a bit mask of the templates still alive; `Copy`, so trying a continuation costs nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct GcLineMatcher {
+    cursors: [Cursor; TEMPLATE_COUNT],
+    alive: u8,
+}
+
+impl GcLineMatcher {
+    pub(crate) fn new() -> Self {
+        GcLineMatcher { cursors: [Cursor::default(); TEMPLATE_COUNT], alive: u8::MAX }
+    }
+
+    pub(crate) fn complete(&self) -> bool {
+        templates()
+            .iter()
+            .enumerate()
+            .any(|(i, t)| self.alive & (1 << i) != 0 && self.cursors.get(i).is_some_and(|c| c.token == t.len()))
+    }
+
+    /// Feeds one byte; false when no template accepts it (the matcher is then unchanged).
+    pub(crate) fn feed(&mut self, b: u8) -> bool {
+        let mut next = *self;
+        next.alive = 0;
+        for (i, tokens) in templates().iter().enumerate() {
+            if self.alive & (1 << i) == 0 {
+                continue;
+            }
+            let Some(&cursor) = self.cursors.get(i) else { continue };
+            if let Some(c) = step(tokens, cursor, b) {
+                if let Some(slot) = next.cursors.get_mut(i) {
+                    *slot = c;
+                    next.alive |= 1 << i;
+                }
+            }
+        }
+        if next.alive == 0 {
+            return false;
+        }
+        *self = next;
+        true
+    }
+}
+
+fn step(tokens: &[Tok], mut c: Cursor, b: u8) -> Option<Cursor> {
+    loop {
+        match tokens.get(c.token)? {
+            Tok::Lit(s) => {
+                if s.as_bytes().get(c.offset) == Some(&b) {
+                    c.offset += 1;
+                    if c.offset == s.len() {
+                        c.token += 1;
+                        c.offset = 0;
+                    }
+                    return Some(c);
+                }
+                return None;
+            }
+            Tok::Num => {
+                if b.is_ascii_digit() || (b == b'.' && c.offset > 0) {
+                    c.offset += 1;
+                    return Some(c);
+                }
+                if c.offset == 0 {
+                    return None;
+                }
+                c.token += 1;
+                c.offset = 0;
+            }
+        }
+    }
+}
+
+/// How far a piece of text extends a matcher: the longest accepted prefix length.
+pub(crate) fn extend(matcher: &mut GcLineMatcher, text: &str) -> usize {
+    let mut accepted = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if !matcher.feed(b) {
+            break;
+        }
+        accepted = i + 1;
+    }
+    // Never split a UTF-8 character (the grammar is ASCII, so this only trims a non-match).
+    while accepted > 0 && !text.is_char_boundary(accepted) {
+        accepted -= 1;
+    }
+    accepted
+}
+
+/// Parses a line the grammar accepted whole.
+pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
+    let mut numbers = Vec::with_capacity(19);
+    let mut current = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || (c == '.' && !current.is_empty()) {
+            current.push(c);
+        } else if !current.is_empty() {
+            numbers.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        numbers.push(current);
+    }
+    let f = |i: usize| numbers.get(i).and_then(|s| s.parse::<f64>().ok());
+    let u = |i: usize| numbers.get(i).and_then(|s| s.parse::<u64>().ok());
+    let with_stacks = match numbers.len() {
+        18 => true,
+        16 => false,
+        _ => return None,
+    };
+    let (stacks_mb, globals_mb, procs) =
+        if with_stacks { (Some(u(15)?), Some(u(16)?), u(17)?) } else { (None, None, u(15)?) };
+    Some(GcCycle {
+        process: 0,
+        n: u(0)?,
+        at_s: f(1)?,
+        cpu_pct: u32::try_from(u(2)?).ok()?,
+        clock_ms: [f(3)?, f(4)?, f(5)?],
+        cpu_ms: [f(6)?, f(7)?, f(8)?, f(9)?, f(10)?],
+        heap_mb: [u(11)?, u(12)?, u(13)?],
+        goal_mb: u(14)?,
+        stacks_mb,
+        globals_mb,
+        procs: u32::try_from(procs).ok()?,
+        forced: text.ends_with(" (forced)"),
+        leak_check: text.contains("(checking for goroutine leaks)"),
+        input: 0,
+        line: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(text: &str) -> (usize, bool) {
+        let mut m = GcLineMatcher::new();
+        let n = extend(&mut m, text);
+        (n, m.complete())
+    }
+
+    #[test]
+    fn prefixes_of_a_gc_line_are_accepted_up_to_the_application_text() {
+        assert_eq!(accepted("gc app: tick 1"), (3, false));
+        assert_eq!(accepted("gc 5 @0.018app: tick"), (11, false));
+        assert_eq!(accepted("g"), (1, false));
+        assert_eq!(accepted("goroutine"), (1, false));
+        assert_eq!(accepted("gc 1 @.5s"), (6, false), "a number cannot start with a dot");
+    }
+
+    #[test]
+    fn whole_lines_of_each_variant_are_complete() {
+        let base =
+            "gc 1 @0.011s 3%: 0.060+0.52+0.004 ms clock, 0.12+0.62/0.089/0+0.009 ms cpu, 3->4->1 MB, 4 MB goal, ";
+        let with_stacks = format!("{base}0 MB stacks, 0 MB globals, 2 P");
+        assert_eq!(accepted(&with_stacks), (with_stacks.len(), true));
+        let forced = format!("{base}2 P (forced)");
+        assert_eq!(accepted(&forced), (forced.len(), true));
+        let glued = format!("{with_stacks}app: next");
+        assert_eq!(accepted(&glued), (with_stacks.len(), true));
+    }
+
+    #[test]
+    fn field_count_decides_the_variant() {
+        let c = parse_complete_line("gc 2 @1.5s 0%: 1+2+3 ms clock, 4+5/6/7+8 ms cpu, 9->10->11 MB, 12 MB goal, 4 P");
+        assert_eq!(c.map(|c| (c.heap_mb, c.goal_mb, c.stacks_mb, c.procs)), Some(([9, 10, 11], 12, None, 4)));
+        assert!(parse_complete_line("gc 2 @1.5s 0%: 1+2+3").is_none());
+    }
+}

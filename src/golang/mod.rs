@@ -1,0 +1,25 @@
+//! Pure parsers of what Go prints: race reports, crash dumps and gctrace, from any real log.
+//!
+//! Everything here takes text already read by the caller and returns values: no processes, no clock, no
+//! filesystem, nothing else from the crate. That keeps the parsers deterministic, fuzzable and usable from the
+//! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
+
+pub mod frames;
+mod gcline;
+pub mod gctrace;
+pub mod gcview;
+pub mod pairing;
+pub mod prefix;
+pub mod problem;
+pub mod race;
+pub mod report;
+pub mod summary;
+pub mod traceback;
+
+pub use frames::Frame;
+pub use gctrace::{GcCycle, GcTrace};
+pub use pairing::{Pairing, RacingSite};
+pub use problem::{Problem, ProblemKind};
+pub use race::{Access, AccessKind, AccessRole, RaceReport};
+pub use report::{parse_logs, ParseReport};
+pub use traceback::{Crash, CrashKind, Goroutine, GoroutineBucket, MapOp};

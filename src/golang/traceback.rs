@@ -1,0 +1,435 @@
+//! Crash dumps: `panic:`, `fatal error:` and signal headers, and the goroutine stacks after them.
+//!
+//! The header says what happened (a panic chain with `[recovered]`, a fatal error such as the map errors, a
+//! `[signal SIGSEGV …]` line, a `SIGQUIT: quit` dump); the goroutines say where. The shapes differ between Go
+//! versions (`created by F in goroutine N` since 1.21, `gp= m=` in headers with GOTRACEBACK=system, elision
+//! markers, `[originating from goroutine N]` ancestor blocks), so every piece is optional and unknown lines end
+//! the dump instead of failing it.
+
+use super::frames::{parse_func_line, parse_position_line, Frame};
+use super::prefix::LogLine;
+use super::problem::{Problem, ProblemKind};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CrashKind {
+    #[serde(rename = "panic")]
+    Panic,
+    #[serde(rename = "fatal error")]
+    FatalError,
+    #[serde(rename = "signal")]
+    Signal,
+}
+
+impl CrashKind {
+    /// The word Go printed before the colon (`signal` for a `SIGQUIT: quit` dump).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CrashKind::Panic => "panic",
+            CrashKind::FatalError => "fatal error",
+            CrashKind::Signal => "signal",
+        }
+    }
+}
+
+/// The map operation a `concurrent map …` fatal error caught the crashing goroutine in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MapOp {
+    Read,
+    Write,
+    Iterate,
+    Clone,
+}
+
+impl MapOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapOp::Read => "read",
+            MapOp::Write => "write",
+            MapOp::Iterate => "iterate",
+            MapOp::Clone => "clone",
+        }
+    }
+}
+
+/// `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x499e20]` or a `SIGQUIT: quit` dump header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct SignalInfo {
+    pub name: String,
+    pub description: String,
+    pub code: Option<String>,
+    pub addr: Option<String>,
+    pub pc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreatedBy {
+    pub func: String,
+    pub file: String,
+    pub line: u32,
+    /// `in goroutine N` (Go 1.21+); older versions do not say.
+    pub goroutine: Option<u64>,
+}
+
+/// A `GODEBUG=tracebackancestors=N` block: `[originating from goroutine N]:` and its frames.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ancestor {
+    pub id: u64,
+    pub frames: Vec<Frame>,
+    pub created_by: Option<CreatedBy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Goroutine {
+    pub id: u64,
+    /// As printed: `running`, `chan receive`, `semacquire`, `sync.WaitGroup.Wait`, `GC sweep wait`, …
+    pub state: String,
+    pub wait_minutes: Option<u64>,
+    pub locked_to_thread: bool,
+    /// pprof labels as printed, `{handler: upload}` (Go 1.26+ with GODEBUG=tracebacklabels=1).
+    pub labels: Option<String>,
+    pub frames: Vec<Frame>,
+    /// `...additional frames elided...` / `...N frames elided...` was printed.
+    pub frames_elided: bool,
+    /// `goroutine running on other thread; stack unavailable`.
+    pub stack_unavailable: bool,
+    pub user_frame: Option<Frame>,
+    pub created_by: Option<CreatedBy>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ancestors: Vec<Ancestor>,
+    /// 1-based line of the `goroutine N [...]:` header.
+    pub line: usize,
+}
+
+/// Goroutines with the same state and the same stack, folded into one line of the triage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GoroutineBucket {
+    pub count: usize,
+    pub state: String,
+    pub ids: Vec<u64>,
+    pub frames: Vec<Frame>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Crash {
+    pub input: usize,
+    pub line: usize,
+    pub kind: CrashKind,
+    /// The last message of a panic chain; the fatal error text; `SIGQUIT: quit` for a signal dump.
+    pub message: String,
+    /// Every `panic:` message of a nested panic, outermost first (the `[recovered]` tags removed).
+    pub panic_chain: Vec<String>,
+    pub crashing_goroutine: Option<u64>,
+    pub map_op: Option<MapOp>,
+    pub signal: Option<SignalInfo>,
+    /// First user frame of the crashing goroutine (or of the first goroutine printed).
+    pub user_frame: Option<Frame>,
+    /// Distinct user frames (file:line) of that goroutine, innermost first: what to open.
+    pub sites: Vec<Frame>,
+    pub goroutines: Vec<Goroutine>,
+    pub buckets: Vec<GoroutineBucket>,
+}
+
+/// True when a line opens a crash dump.
+pub fn starts_crash(text: &str) -> bool {
+    if !matches!(text.as_bytes().first(), Some(b'p' | b'f' | b'S')) {
+        return false;
+    }
+    text.starts_with("panic: ") || text.starts_with("fatal error: ") || signal_header(text).is_some()
+}
+
+/// `SIGQUIT: quit` → (`SIGQUIT`, `quit`).
+fn signal_header(text: &str) -> Option<(&str, &str)> {
+    let (name, description) = text.split_once(": ")?;
+    let upper = name.strip_prefix("SIG")?;
+    (!upper.is_empty() && upper.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+        .then_some((name, description))
+}
+
+fn strip_recovered(message: &str) -> &str {
+    message.strip_suffix(" [recovered, repanicked]").or_else(|| message.strip_suffix(" [recovered]")).unwrap_or(message)
+}
+
+/// `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x499e20]`
+fn parse_signal_line(text: &str) -> Option<SignalInfo> {
+    let inner = text.strip_prefix("[signal ")?.strip_suffix(']')?;
+    let (name, rest) = inner.split_once(": ").unwrap_or((inner, ""));
+    let mut info = SignalInfo { name: name.to_string(), ..SignalInfo::default() };
+    let mut description = Vec::new();
+    for word in rest.split(' ') {
+        if let Some(v) = word.strip_prefix("code=") {
+            info.code = Some(v.to_string());
+        } else if let Some(v) = word.strip_prefix("addr=") {
+            info.addr = Some(v.to_string());
+        } else if let Some(v) = word.strip_prefix("pc=") {
+            info.pc = Some(v.to_string());
+        } else {
+            description.push(word);
+        }
+    }
+    info.description = description.join(" ");
+    Some(info)
+}
+
+struct GoroutineHeader {
+    id: u64,
+    state: String,
+    wait_minutes: Option<u64>,
+    locked_to_thread: bool,
+    labels: Option<String>,
+}
+
+/// `goroutine 7 gp=0x… m=0 mp=0x… [chan receive, 3 minutes, locked to thread] {k: v}:`
+fn parse_goroutine_header(text: &str) -> Option<GoroutineHeader> {
+    let rest = text.strip_prefix("goroutine ")?.strip_suffix(':')?;
+    let id_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let id = rest.get(..id_end)?.parse().ok()?;
+    let open = rest.find('[')?;
+    let close = open + rest.get(open..)?.find(']')?;
+    let inside = rest.get(open + 1..close)?;
+    let after = rest.get(close + 1..)?.trim();
+    let mut parts = inside.split(", ");
+    let state = parts.next().unwrap_or("").to_string();
+    let mut wait_minutes = None;
+    let mut locked_to_thread = false;
+    for part in parts {
+        if part == "locked to thread" {
+            locked_to_thread = true;
+        } else if let Some(n) = part.strip_suffix(" minutes") {
+            wait_minutes = n.parse().ok();
+        }
+    }
+    let labels = (after.starts_with('{') && after.ends_with('}')).then(|| after.to_string());
+    Some(GoroutineHeader { id, state, wait_minutes, locked_to_thread, labels })
+}
+
+pub fn starts_goroutine(text: &str) -> bool {
+    text.starts_with("goroutine ") && parse_goroutine_header(text).is_some()
+}
+
+/// `created by main.main in goroutine 1` → (`main.main`, Some(1)).
+fn parse_created_by(text: &str) -> Option<(String, Option<u64>)> {
+    let rest = text.strip_prefix("created by ")?;
+    if let Some((func, n)) = rest.rsplit_once(" in goroutine ") {
+        if let Ok(n) = n.parse() {
+            return Some((func.to_string(), Some(n)));
+        }
+    }
+    Some((rest.to_string(), None))
+}
+
+fn is_elision_marker(text: &str) -> bool {
+    text == "...additional frames elided..." || (text.starts_with("...") && text.ends_with(" frames elided..."))
+}
+
+/// Parses the crash dump opening at `lines[start]`; returns it and the index of the first line after it.
+pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: &mut Vec<Problem>) -> (Crash, usize) {
+    let first = lines.get(start).map(|l| l.as_str()).unwrap_or("");
+    let mut crash = Crash {
+        input,
+        line: lines.get(start).map_or(0, |l| l.number),
+        kind: CrashKind::Panic,
+        message: String::new(),
+        panic_chain: Vec::new(),
+        crashing_goroutine: None,
+        map_op: None,
+        signal: None,
+        user_frame: None,
+        sites: Vec::new(),
+        goroutines: Vec::new(),
+        buckets: Vec::new(),
+    };
+    if let Some(m) = first.strip_prefix("panic: ") {
+        crash.panic_chain.push(strip_recovered(m).to_string());
+    } else if let Some(m) = first.strip_prefix("fatal error: ") {
+        crash.kind = CrashKind::FatalError;
+        crash.message = m.to_string();
+    } else if let Some((name, description)) = signal_header(first) {
+        crash.kind = CrashKind::Signal;
+        crash.message = first.to_string();
+        crash.signal = Some(SignalInfo { name: name.into(), description: description.into(), ..Default::default() });
+    }
+
+    // Header: everything up to the first goroutine. Tolerate a few runtime lines (`runtime stack:` …).
+    let mut i = start + 1;
+    let mut last_header_line = start;
+    while let Some(line) = lines.get(i) {
+        let text = line.as_str();
+        if starts_goroutine(text) {
+            break;
+        }
+        if let Some(m) = text.strip_prefix("\tpanic: ").or_else(|| text.strip_prefix("panic: ")) {
+            if crash.kind == CrashKind::Panic {
+                crash.panic_chain.push(strip_recovered(m).to_string());
+                last_header_line = i;
+            }
+        } else if let Some(info) = parse_signal_line(text) {
+            crash.signal = Some(info);
+            last_header_line = i;
+        } else if let Some(rest) = text.strip_prefix("PC=") {
+            if let Some(signal) = crash.signal.as_mut() {
+                signal.pc = rest.split(' ').next().map(str::to_string);
+            }
+            last_header_line = i;
+        } else if i - last_header_line > 40 {
+            break;
+        }
+        i += 1;
+    }
+    if crash.kind == CrashKind::Panic {
+        crash.panic_chain.dedup();
+        crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
+    }
+    if !lines.get(i).is_some_and(|l| starts_goroutine(&l.text)) {
+        return (crash, last_header_line + 1);
+    }
+
+    let mut pending_func: Option<(String, bool, usize)> = None;
+    let mut pending_created: Option<(String, Option<u64>)> = None;
+    let mut in_ancestor = false;
+    while let Some(line) = lines.get(i) {
+        let text = line.as_str();
+        if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
+            crash.goroutines.push(Goroutine {
+                id: h.id,
+                state: h.state,
+                wait_minutes: h.wait_minutes,
+                locked_to_thread: h.locked_to_thread,
+                labels: h.labels,
+                frames: Vec::new(),
+                frames_elided: false,
+                stack_unavailable: false,
+                user_frame: None,
+                created_by: None,
+                ancestors: Vec::new(),
+                line: line.number,
+            });
+            in_ancestor = false;
+            pending_func = None;
+            pending_created = None;
+            i += 1;
+            continue;
+        }
+        let Some(goroutine) = crash.goroutines.last_mut() else {
+            break;
+        };
+        if text.is_empty() {
+            // A blank line separates goroutines; anything else after it is the end of the dump.
+            if lines.get(i + 1).is_some_and(|l| starts_goroutine(&l.text)) {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            break;
+        }
+        if let Some(rest) = text.strip_prefix('\t') {
+            if rest == "goroutine running on other thread; stack unavailable" {
+                goroutine.stack_unavailable = true;
+            } else if let Some((func, inlined, _)) = pending_func.take() {
+                if let Some((file, number)) = parse_position_line(rest) {
+                    let frame = Frame { func, file, line: number, inlined };
+                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                        Some(a) => a.frames.push(frame),
+                        None => goroutine.frames.push(frame),
+                    }
+                } else {
+                    problems.push(Problem::new(ProblemKind::Unparsed, input, line.number, "expected file:line"));
+                }
+            } else if let Some((func, goroutine_id)) = pending_created.take() {
+                if let Some((file, number)) = parse_position_line(rest) {
+                    let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
+                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                        Some(a) => a.created_by = Some(created),
+                        None => goroutine.created_by = Some(created),
+                    }
+                }
+            }
+        } else if let Some(created) = parse_created_by(text) {
+            pending_created = Some(created);
+        } else if is_elision_marker(text) {
+            goroutine.frames_elided = true;
+        } else if let Some(id) = text
+            .strip_prefix("[originating from goroutine ")
+            .and_then(|r| r.strip_suffix("]:"))
+            .and_then(|n| n.parse().ok())
+        {
+            goroutine.ancestors.push(Ancestor { id, frames: Vec::new(), created_by: None });
+            in_ancestor = true;
+        } else if let Some((func, inlined)) = parse_func_line(text) {
+            pending_func = Some((func, inlined, line.number));
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if i >= lines.len() && pending_func.is_some() {
+        problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
+    }
+
+    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
+    crash.map_op = map_op(&crash);
+    (crash, i)
+}
+
+/// Names the map operation: from a `runtime.map…` frame of the crashing goroutine when the traceback shows one
+/// (GOTRACEBACK=system), otherwise from the fatal message.
+fn map_op(crash: &Crash) -> Option<MapOp> {
+    if crash.kind != CrashKind::FatalError || !crash.message.starts_with("concurrent map") {
+        return None;
+    }
+    let from_frames = crash.goroutines.first().and_then(|g| g.frames.iter().find_map(|f| map_op_of_func(&f.func)));
+    from_frames.or(match crash.message.as_str() {
+        "concurrent map read and map write" => Some(MapOp::Read),
+        "concurrent map writes" => Some(MapOp::Write),
+        "concurrent map iteration and map write" => Some(MapOp::Iterate),
+        "concurrent map clone and map write" => Some(MapOp::Clone),
+        _ => None,
+    })
+}
+
+/// `runtime.mapaccess1_faststr` → read, `runtime.mapassign_fast64` → write, …
+pub fn map_op_of_func(func: &str) -> Option<MapOp> {
+    let name = func.strip_prefix("runtime.").or_else(|| func.strip_prefix("internal/runtime/maps."))?;
+    if name.starts_with("mapaccess") {
+        Some(MapOp::Read)
+    } else if name.starts_with("mapassign") || name.starts_with("mapdelete") || name.starts_with("mapclear") {
+        Some(MapOp::Write)
+    } else if name.starts_with("mapiter") || name.starts_with("mapIter") || name.starts_with("(*Iter).") {
+        Some(MapOp::Iterate)
+    } else if name.starts_with("mapclone") || name.starts_with("clone") {
+        Some(MapOp::Clone)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goroutine_header_with_everything() {
+        let h = parse_goroutine_header(
+            "goroutine 7 gp=0x2031fb620780 m=0 mp=0x578500 [chan receive, 3 minutes, locked to thread] {k: v}:",
+        );
+        let h = h.map(|h| (h.id, h.state, h.wait_minutes, h.locked_to_thread, h.labels));
+        assert_eq!(h, Some((7, "chan receive".to_string(), Some(3), true, Some("{k: v}".to_string()))));
+    }
+
+    #[test]
+    fn signal_line_fields() {
+        let s = parse_signal_line("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x499e20]");
+        assert_eq!(s.as_ref().map(|s| s.name.as_str()), Some("SIGSEGV"));
+        assert_eq!(s.as_ref().and_then(|s| s.addr.as_deref()), Some("0x0"));
+        assert_eq!(s.map(|s| s.description), Some("segmentation violation".to_string()));
+    }
+
+    #[test]
+    fn map_op_from_runtime_frames() {
+        assert_eq!(map_op_of_func("runtime.mapaccess1_faststr"), Some(MapOp::Read));
+        assert_eq!(map_op_of_func("runtime.mapdelete_fast64"), Some(MapOp::Write));
+        assert_eq!(map_op_of_func("runtime.mapIterNext"), Some(MapOp::Iterate));
+        assert_eq!(map_op_of_func("main.mapaccess"), None);
+    }
+}

@@ -1,0 +1,19 @@
+//! Locate tools: find where a symptom lives in the source (`grep`) and who last touched it (`blame`).
+//!
+//! These are the library halves of the `grep` and `blame` step actions and CLI commands (issue 5). They know
+//! nothing about the CLI or the TUI: results are pushed into sinks (grep) or returned as plain serializable
+//! values (blame), so the headless runner, the TUI and the `runbook grep`/`runbook blame` commands all compose
+//! the same code.
+
+pub mod blame;
+pub mod grep;
+mod grep_sink;
+mod line_range;
+mod text;
+mod worktree_map;
+
+pub use blame::{blame, BlameError, BlameLine, BlameOptions};
+pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
+pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
+pub use line_range::{LineRange, LineRangeError};
+pub use text::path_bytes;
