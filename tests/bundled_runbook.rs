@@ -1,0 +1,66 @@
+//! The bundled go-map-concurrency runbook: it is listed, it passes `check`, and its reproduce phase really
+//! reproduces the crash and the race report with a real Go toolchain (1.27 and 1.19; required in CI).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+
+#[test]
+fn bundled_runbook_is_listed_and_passes_check() {
+    let home = tempfile::tempdir().unwrap();
+    let list = common::runbook(home.path()).arg("list").output().unwrap();
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(text.lines().any(|l| l.starts_with("go-map-concurrency ")), "{text}");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/go-map-concurrency.yaml");
+    let check = common::runbook(home.path()).arg("check").arg(&file).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+}
+
+fn reproduce_with(go_env_var: &str, expect_version: &str) {
+    let Some(go) = common::tool(go_env_var, "go") else { return };
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let mut cmd = common::runbook(home.path());
+    common::go_env(&mut cmd, &go, home.path());
+    let out =
+        cmd.current_dir(work.path()).args(["run", "go-map-concurrency", "--headless", "--json"]).output().unwrap();
+    let events = common::json_lines(&out);
+    let finished = |step: &str| -> Value {
+        events.iter().find(|e| e["type"] == "step_finished" && e["step"] == step).cloned().unwrap_or(Value::Null)
+    };
+    let capture = |name: &str| -> Value {
+        events
+            .iter()
+            .find(|e| e["type"] == "capture" && e["name"] == name)
+            .map(|e| e["value"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(finished("toolchain")["status"], "passed", "{events:#?}");
+    assert!(capture("go_version").as_str().unwrap_or("").contains(expect_version), "{:?}", capture("go_version"));
+    let repro = finished("repro");
+    assert_eq!(repro["status"], "passed", "{repro}");
+    assert_eq!(repro["exit_code"], 2);
+    assert_eq!(capture("message"), "concurrent map read and map write");
+    assert!(events.iter().any(|e| e["type"] == "milestone" && e["milestone"] == "reproduced"));
+    let race = finished("race_repro");
+    assert_eq!(race["status"], "passed", "{race}");
+    assert_eq!(race["exit_code"], 66);
+    assert!(capture("race_log").as_str().unwrap_or("").contains("WARNING: DATA RACE"));
+    // The crash log goes through the real parser: the crash is a map read/write fatal error.
+    let crash = capture("crash");
+    assert_eq!(crash["crashes"][0]["kind"], "fatal error", "{crash}");
+    assert_eq!(crash["crashes"][0]["map_op"], "read");
+}
+
+#[test]
+fn reproduce_phase_crashes_and_races_with_go_1_27() {
+    reproduce_with("RUNBOOK_GO", "go1.27");
+}
+
+#[test]
+fn reproduce_phase_crashes_and_races_with_go_1_19() {
+    reproduce_with("RUNBOOK_GO119", "go1.19");
+}
