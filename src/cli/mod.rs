@@ -103,14 +103,26 @@ fn open(runbook: Option<&str>) -> i32 {
             return 2;
         }
     };
-    match source::load(&source) {
-        Ok(rb) => {
-            print!("{}", print::render(&rb));
-            0
-        }
+    let rb = match source::load(&source) {
+        Ok(rb) => rb,
         Err(e) => {
             eprintln!("{e}");
-            2
+            return 2;
         }
+    };
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        // Piped or redirected: the plain-text rendering, not a screen of escape codes.
+        print!("{}", print::render(&rb));
+        return 0;
     }
+    let assets_dir = match crate::bundled::assets_dir() {
+        Ok(d) => d.display().to_string(),
+        Err(e) => {
+            eprintln!("runbook: cannot write the bundled assets to {}: {e}", crate::bundled::cache_dir().display());
+            return 2;
+        }
+    };
+    let context = crate::engine::Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
+    crate::tui::run(rb, context, &source.name)
 }

@@ -32,16 +32,32 @@ pub enum Action {
     SearchPrev,
     SearchChar(char),
     SearchBackspace,
+    /// Pasted text while typing a search (first line only).
+    SearchPaste(String),
     /// Enter while typing a search: keep the query and jump to its first match.
     SearchSubmit,
     /// The mouse wheel at a screen position.
-    Wheel { column: u16, row: u16, down: bool },
-    Resize { width: u16, height: u16 },
+    Wheel {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Milliseconds since the UI started; drives spinners and elapsed times.
     Tick(u64),
     /// A batch of output lines from a running command.
-    Lines { step: String, lines: Vec<OutputLine> },
-    Exited { step: String, end: ProcessEnd, duration_ms: u64 },
+    Lines {
+        step: String,
+        lines: Vec<OutputLine>,
+    },
+    Exited {
+        step: String,
+        end: ProcessEnd,
+        duration_ms: u64,
+    },
     /// A probe (parse, grep, blame, simulate) finished; the engine input it produced.
     ProbeDone(Input),
     /// SIGTERM or SIGHUP: stop commands and leave.

@@ -88,10 +88,34 @@ macro_rules! bind {
 }
 
 pub static BINDINGS: &[Binding] = &[
-    bind!(Main, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous step, or scroll the focused pane up", HelpOnly),
-    bind!(Main, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next step, or scroll the focused pane down", HelpOnly),
-    bind!(Main, [Key(KeyCode::Enter), c('r')], "Enter/r", Action::Run, "run", "run the selected step (shows the command first)", CanRun),
-    bind!(Main, [Digit], "1-9", Action::Pick(0), "choose", "choose option N of a choose step, toggle item N of a checklist", Choose),
+    bind!(
+        Main,
+        [Key(KeyCode::Up), c('k')],
+        "↑/k",
+        Action::Up,
+        "up",
+        "previous step, or scroll the focused pane up",
+        HelpOnly
+    ),
+    bind!(
+        Main,
+        [Key(KeyCode::Down), c('j')],
+        "↓/j",
+        Action::Down,
+        "down",
+        "next step, or scroll the focused pane down",
+        HelpOnly
+    ),
+    bind!(
+        Main,
+        [Key(KeyCode::Enter), c('r')],
+        "Enter/r",
+        Action::Run,
+        "run",
+        "run the selected step (shows the command first)",
+        CanRun
+    ),
+    bind!(Main, [Digit], "1-9", Action::Pick(0), "choose", "pick option N, or toggle checklist item N", Choose),
     bind!(Main, [c(' ')], "Space", Action::Toggle, "toggle", "toggle the highlighted checklist item", Checklist),
     bind!(Main, [c('c')], "c", Action::CancelCommand, "cancel", "cancel the running command", Running),
     bind!(Main, [Key(KeyCode::Tab)], "Tab", Action::NextPane, "pane", "next pane (steps, text, action)", Always),
@@ -100,20 +124,76 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('n')], "n", Action::SearchNext, "next", "next match", Searching),
     bind!(Main, [c('N')], "N", Action::SearchPrev, "prev", "previous match", Searching),
     bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
-    bind!(Main, [Key(KeyCode::PageDown)], "PgDn", Action::PageDown, "page", "scroll the focused pane a page down", HelpOnly),
+    bind!(
+        Main,
+        [Key(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "page",
+        "scroll the focused pane a page down",
+        HelpOnly
+    ),
     bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "go to the top", HelpOnly),
-    bind!(Main, [c('G'), Key(KeyCode::End)], "G/End", Action::Bottom, "end", "go to the end (output follows again)", HelpOnly),
-    bind!(Main, [Key(KeyCode::Esc)], "Esc", Action::Back, "back", "back: clear the search, return to the step list", HelpOnly),
+    bind!(
+        Main,
+        [c('G'), Key(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "end",
+        "go to the end (output follows again)",
+        HelpOnly
+    ),
+    bind!(
+        Main,
+        [Key(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "back",
+        "back: clear the search, return to the step list",
+        HelpOnly
+    ),
     bind!(Main, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
     bind!(Main, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
-    bind!(Confirm, [Key(KeyCode::Enter), c('y')], "Enter", Action::Confirm, "run it", "run the command as shown", Always),
+    bind!(
+        Confirm,
+        [Key(KeyCode::Enter), c('y')],
+        "Enter",
+        Action::Confirm,
+        "run it",
+        "run the command as shown",
+        Always
+    ),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Action::Back, "cancel", "do not run it", Always),
-    bind!(QuitConfirm, [c('y'), Key(KeyCode::Enter)], "y/Enter", Action::Confirm, "quit", "cancel what runs and quit", Always),
+    bind!(
+        QuitConfirm,
+        [c('y'), Key(KeyCode::Enter)],
+        "y/Enter",
+        Action::Confirm,
+        "quit",
+        "cancel what runs and quit",
+        Always
+    ),
     bind!(QuitConfirm, [c('n'), Key(KeyCode::Esc)], "n/Esc", Action::Back, "stay", "stay", Always),
     bind!(Search, [Key(KeyCode::Enter)], "Enter", Action::SearchSubmit, "find", "find the text", Always),
     bind!(Search, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "stop searching", Always),
-    bind!(Search, [Key(KeyCode::Backspace)], "Backspace", Action::SearchBackspace, "delete", "delete a character", HelpOnly),
-    bind!(Search, [KeyPattern::AnyChar], "text", Action::SearchChar(' '), "type", "what to find (case-insensitive)", HelpOnly),
+    bind!(
+        Search,
+        [Key(KeyCode::Backspace)],
+        "Backspace",
+        Action::SearchBackspace,
+        "delete",
+        "delete a character",
+        HelpOnly
+    ),
+    bind!(
+        Search,
+        [KeyPattern::AnyChar],
+        "text",
+        Action::SearchChar(' '),
+        "type",
+        "what to find (case-insensitive)",
+        HelpOnly
+    ),
     bind!(Help, [c('?'), Key(KeyCode::Esc), c('q')], "?/Esc", Action::ToggleHelp, "close", "close the help", Always),
     bind!(Help, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
     bind!(Help, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),

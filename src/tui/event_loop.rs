@@ -1,0 +1,233 @@
+//! The event loop: turns terminal events, background messages, the clock and signals into actions, applies them
+//! with `update`, carries out the jobs `update` queued, and draws at a capped rate.
+//!
+//! Generic over the input stream and the backend, so tests feed keys from a vector into a `TestBackend` and run
+//! until idle (the input has ended and nothing is running). The UI never waits on work: commands run in tasks that
+//! send batches of lines over a bounded channel; the loop drains what has arrived, then draws at most once per
+//! frame, so a command printing 100k lines cannot starve keys or scrolling.
+
+use super::action::{Action, OutputLine};
+use super::app::{App, Job};
+use super::keymap;
+use super::terminal;
+use super::view;
+use crate::engine::{Input, Value};
+use crate::probes::shell::{self, ShellMsg};
+use crossterm::event::{Event, MouseEventKind};
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Shortest time between two frames (about 30 per second).
+const FRAME: Duration = Duration::from_millis(33);
+/// Spinner and elapsed-time refresh.
+const TICK: Duration = Duration::from_millis(100);
+/// Lines per message from a command, and messages applied before the screen gets a chance to redraw.
+const LINES_PER_BATCH: usize = 512;
+const MESSAGES_PER_FRAME: usize = 64;
+/// How long quitting waits for cancelled commands to stop (their grace period, then SIGKILL, is in `shell`).
+const QUIT_WAIT: Duration = Duration::from_secs(8);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoopError {
+    #[error("terminal: {0}")]
+    Terminal(String),
+    #[error("a panic left the terminal")]
+    Panicked,
+}
+
+/// Runs until the user quits, a signal arrives, or (for tests) the input ends and nothing is running.
+pub async fn run<B, E, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: E,
+    mut signals: S,
+) -> Result<(), LoopError>
+where
+    B: Backend,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+    S: Stream<Item = ()> + Unpin,
+{
+    let (tx, mut rx) = mpsc::channel::<Action>(256);
+    let mut workers = Workers { tx, cancels: BTreeMap::new() };
+    let started = Instant::now();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size().map_err(|e| LoopError::Terminal(e.to_string()))?;
+    dispatch(app, &mut workers, Action::Resize { width: size.width, height: size.height });
+    let mut input_done = false;
+    let mut signals_done = false;
+    let mut dirty = true;
+    let mut last_draw: Option<Instant> = None;
+    let mut quit_deadline: Option<Instant> = None;
+    loop {
+        if terminal::panicked() {
+            return Err(LoopError::Panicked);
+        }
+        if app.should_quit() {
+            let deadline = *quit_deadline.get_or_insert_with(|| Instant::now() + QUIT_WAIT);
+            if workers.cancels.is_empty() || Instant::now() >= deadline {
+                break;
+            }
+        }
+        if input_done && workers.cancels.is_empty() && !app.is_busy() {
+            break;
+        }
+        let frame_due = last_draw.map(|t| t + FRAME).unwrap_or_else(Instant::now);
+        if dirty && Instant::now() >= frame_due {
+            terminal.draw(|f| view::draw(app, f)).map_err(|e| LoopError::Terminal(e.to_string()))?;
+            dirty = false;
+            last_draw = Some(Instant::now());
+        }
+        tokio::select! {
+            biased;
+            event = events.next(), if !input_done => match event {
+                None => input_done = true,
+                Some(Err(e)) => return Err(LoopError::Terminal(e.to_string())),
+                Some(Ok(event)) => {
+                    if let Some(action) = to_action(app, event) {
+                        dispatch(app, &mut workers, action);
+                        dirty = true;
+                    }
+                }
+            },
+            signal = signals.next(), if !signals_done => match signal {
+                Some(()) => {
+                    dispatch(app, &mut workers, Action::Terminate);
+                    dirty = true;
+                }
+                None => signals_done = true,
+            },
+            Some(action) = rx.recv() => {
+                dispatch(app, &mut workers, action);
+                for _ in 1..MESSAGES_PER_FRAME {
+                    match rx.try_recv() {
+                        Ok(action) => dispatch(app, &mut workers, action),
+                        Err(_) => break,
+                    }
+                }
+                dirty = true;
+            },
+            _ = tokio::time::sleep_until(frame_due.into()), if dirty => {},
+            _ = ticker.tick() => {
+                // The clock always advances (a command started later must not inherit a stale start time);
+                // only a running step makes it worth a redraw.
+                dispatch(app, &mut workers, Action::Tick(started.elapsed().as_millis() as u64));
+                dirty |= app.is_busy();
+            },
+        }
+    }
+    if dirty && !app.should_quit() {
+        terminal.draw(|f| view::draw(app, f)).map_err(|e| LoopError::Terminal(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn to_action(app: &App, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => keymap::action_for(app.scope(), key),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Wheel { column: m.column, row: m.row, down: true }),
+            MouseEventKind::ScrollUp => Some(Action::Wheel { column: m.column, row: m.row, down: false }),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
+        Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Action::SearchPaste(text)),
+        _ => None,
+    }
+}
+
+/// Applies an action and its follow-ups, then starts the jobs they queued.
+fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
+    let finished = match &action {
+        Action::Exited { step, .. } | Action::ProbeDone(Input::ProbeDone { step, .. }) => Some(step.clone()),
+        _ => None,
+    };
+    let mut next = Some(action);
+    while let Some(action) = next {
+        next = app.update(action);
+    }
+    if let Some(step) = finished {
+        workers.cancels.remove(&step);
+    }
+    for job in app.take_jobs() {
+        workers.start(job);
+    }
+}
+
+/// Background work in flight, by step, with the token that cancels it.
+struct Workers {
+    tx: mpsc::Sender<Action>,
+    cancels: BTreeMap<String, CancellationToken>,
+}
+
+impl Workers {
+    fn start(&mut self, job: Job) {
+        match job {
+            Job::Spawn { step, spec } => {
+                let cancel = CancellationToken::new();
+                self.cancels.insert(step.clone(), cancel.clone());
+                let (shell_tx, shell_rx) = mpsc::channel(4096);
+                tokio::spawn(shell::run(spec, None, shell_tx, cancel));
+                tokio::spawn(forward(step, shell_rx, self.tx.clone()));
+            }
+            Job::Probe { step, request } => {
+                self.cancels.insert(step.clone(), CancellationToken::new());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let id = step.clone();
+                    let input = tokio::task::spawn_blocking(move || crate::probes::execute::execute(&step, &request))
+                        .await
+                        .unwrap_or_else(|e| Input::ProbeDone {
+                            step: id,
+                            result: Value::Null,
+                            passed: false,
+                            reason: Some(format!("the action crashed: {e}")),
+                        });
+                    let _ = tx.send(Action::ProbeDone(input)).await;
+                });
+            }
+            Job::Cancel { step } => {
+                if let Some(token) = self.cancels.get(&step) {
+                    token.cancel();
+                }
+            }
+            Job::CancelAll => self.cancels.values().for_each(CancellationToken::cancel),
+        }
+    }
+}
+
+/// Batches a command's lines into actions; the bounded channels push back on a flooding command instead of
+/// growing without end.
+async fn forward(step: String, mut rx: mpsc::Receiver<ShellMsg>, tx: mpsc::Sender<Action>) {
+    let mut batch = Vec::new();
+    while let Some(msg) = rx.recv().await {
+        let mut exited = None;
+        let mut take = |msg: ShellMsg, batch: &mut Vec<OutputLine>| match msg {
+            ShellMsg::Line { stream, line, raw } => batch.push(OutputLine { stream, line, raw }),
+            ShellMsg::Exited { end, duration_ms } => exited = Some((end, duration_ms)),
+        };
+        take(msg, &mut batch);
+        while batch.len() < LINES_PER_BATCH {
+            match rx.try_recv() {
+                Ok(msg) => take(msg, &mut batch),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            let lines = std::mem::take(&mut batch);
+            if tx.send(Action::Lines { step: step.clone(), lines }).await.is_err() {
+                return;
+            }
+        }
+        if let Some((end, duration_ms)) = exited {
+            let _ = tx.send(Action::Exited { step: step.clone(), end, duration_ms }).await;
+            return;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The bridge from the UI to the engine: feeds it inputs and turns the effects it returns into what the screen
+//! shows (a step's command, output, notes, verdict) and into jobs for the event loop (spawn, probe).
+//!
+//! Kept apart from `update` so that the one place where engine events meet UI state is small and easy to audit.
+
+use super::app::{App, Job};
+use super::output::{Finished, LineKind, Started, StepRun};
+use crate::engine::{Action as StepAction, Effect, Event, Input, StepStatus};
+
+impl App {
+    /// Applies an engine input and everything that follows from it.
+    pub(crate) fn feed(&mut self, input: Input) {
+        let effects = self.session.apply(input);
+        for effect in effects {
+            match effect {
+                Effect::Emit(event) => self.record(event),
+                Effect::Spawn { step, spec } => {
+                    self.active.insert(step.clone());
+                    self.jobs.push(Job::Spawn { step, spec });
+                }
+                Effect::Probe { step, request } => {
+                    self.active.insert(step.clone());
+                    if let Some(run) = self.run_mut(&step) {
+                        run.push(LineKind::Note, "running…".into());
+                    }
+                    self.jobs.push(Job::Probe { step, request });
+                }
+            }
+        }
+    }
+
+    fn run_mut(&mut self, step: &str) -> Option<&mut StepRun> {
+        let index = self.session.runbook().step_index(step)?;
+        self.runs.get_mut(&index)
+    }
+
+    fn record(&mut self, event: Event) {
+        match event {
+            Event::StepStarted { step, .. } => {
+                if let Some(index) = self.session.runbook().step_index(&step) {
+                    self.runs.insert(index, StepRun::new(self.clock_ms));
+                    if index == self.selected {
+                        self.output_top = None;
+                        self.search = None;
+                    }
+                }
+            }
+            Event::Command { step, command, cwd, mode, .. } => {
+                if let Some(run) = self.run_mut(&step) {
+                    run.command = Some(Started { command, cwd, mode });
+                }
+            }
+            Event::Output { step, line, .. } => {
+                if let Some(run) = self.run_mut(&step) {
+                    run.push(LineKind::Output, line);
+                }
+            }
+            Event::Capture { step, name, value } => {
+                let text = self.session.mask(&value.to_text());
+                let first = text.lines().next().unwrap_or("");
+                let more = if text.lines().nth(1).is_some() { " …" } else { "" };
+                if let Some(run) = self.run_mut(&step) {
+                    run.push(LineKind::Note, format!("captured {name} = {first}{more}"));
+                }
+            }
+            Event::Choice { step, option, label, goto } => {
+                let note = match goto {
+                    Some(g) => format!("chose {option}: {label} → {g}"),
+                    None => format!("chose {option}: {label}"),
+                };
+                self.runs.entry(self.index(&step)).or_insert_with(|| StepRun::new(self.clock_ms));
+                if let Some(run) = self.run_mut(&step) {
+                    run.push(LineKind::Note, note);
+                }
+            }
+            Event::Milestone { step, milestone } => {
+                if let Some(run) = self.run_mut(&step) {
+                    run.push(LineKind::Note, format!("milestone: {milestone}"));
+                }
+                self.flash = Some(format!("milestone reached: {milestone}"));
+            }
+            Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
+                self.active.remove(&step);
+                let index = self.index(&step);
+                let clock = self.clock_ms;
+                let run = self.runs.entry(index).or_insert_with(|| StepRun::new(clock));
+                let duration_ms = duration_ms.or(Some(clock.saturating_sub(run.started_ms)));
+                run.finished = Some(Finished { status, exit_code, duration_ms, reason });
+                self.follow_cursor(index, status);
+            }
+            Event::RunFinished { .. } => {}
+        }
+    }
+
+    fn index(&self, step: &str) -> usize {
+        self.session.runbook().step_index(step).unwrap_or(usize::MAX)
+    }
+
+    /// After a reading step or a choice passes, the selection moves on with the engine (the next step, or the
+    /// choice's goto). After a command it stays, so its output and verdict remain in view until the user moves.
+    fn follow_cursor(&mut self, index: usize, status: StepStatus) {
+        let moves_on = matches!(self.step(index).map(|s| &s.action), Some(None) | Some(Some(StepAction::Choose(_))));
+        if index != self.selected || status != StepStatus::Passed || !moves_on {
+            return;
+        }
+        if let Some(next) = self.session.cursor() {
+            if next != index {
+                self.select(next);
+                self.focus = super::layout::Pane::Steps;
+            }
+        }
+    }
+
+    /// Moves the selection and tells the engine (its cursor is what resume and replay restore).
+    pub(crate) fn select(&mut self, index: usize) {
+        if index >= self.step_count() {
+            return;
+        }
+        if index != self.selected {
+            self.text_scroll = 0;
+            self.output_top = None;
+            self.option_cursor = 0;
+            self.search = None;
+        }
+        self.selected = index;
+        if let Some(id) = self.step(index).map(|s| s.id.clone()) {
+            self.session.apply(Input::Select { step: id });
+        }
+    }
+}

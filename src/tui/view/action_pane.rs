@@ -1,0 +1,199 @@
+//! The action pane: what the selected step does and what came of it. A command's line, its live output (a
+//! window over the bounded log, following the tail unless scrolled) and the verdict; a choice's options; a
+//! checklist's boxes; a probe's result.
+
+use super::super::app::App;
+use super::super::layout::Pane;
+use super::super::output::{short_duration, LineKind, StepRun};
+use super::steps::{mark, truncate};
+use crate::engine::{Action as StepAction, StepStatus};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let index = app.selected();
+    let Some(step) = app.step(index) else { return };
+    let kind = step.action.as_ref().map(|a| a.kind()).unwrap_or("read");
+    let block = super::pane_block(app, Pane::Action, format!(" {kind} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let run = app.run_of(index);
+    match &step.action {
+        Some(StepAction::Choose(choose)) => {
+            let chosen = run.and_then(|r| r.lines.iter().rev().find(|l| l.kind == LineKind::Note));
+            let mut lines = vec![Line::styled(choose.question.clone(), app.theme.bold())];
+            for (i, option) in choose.options.iter().enumerate() {
+                let highlight = app.focus() == Pane::Action && i == app.option_cursor;
+                let pointer = if highlight { "▸" } else { " " };
+                let mut line = Line::from(vec![
+                    Span::styled(format!("{pointer}{}. ", i + 1), app.theme.key()),
+                    Span::raw(option.label.clone()),
+                ]);
+                if highlight {
+                    line = line.patch_style(app.theme.selected());
+                }
+                lines.push(line);
+                let goto = option.goto.as_ref().map(|g| format!("→ {g}")).unwrap_or_default();
+                let detail: Vec<&str> =
+                    [option.description.trim(), goto.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+                if !detail.is_empty() {
+                    lines.push(Line::styled(format!("    {}", detail.join("  ")), app.theme.muted()));
+                }
+            }
+            if let Some(note) = chosen {
+                lines.push(Line::styled(note.text.clone(), app.theme.passed()));
+            }
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Some(StepAction::Checklist(items)) => {
+            let boxes = app.session().checklist(index);
+            let mut lines = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let checked = boxes.and_then(|b| b.get(i).copied()).unwrap_or(false);
+                let highlight = app.focus() == Pane::Action && i == app.option_cursor;
+                let pointer = if highlight { "▸" } else { " " };
+                let mut line = Line::from(vec![
+                    Span::styled(format!("{pointer}{}. ", i + 1), app.theme.key()),
+                    Span::raw(if checked { "[x] " } else { "[ ] " }),
+                    Span::raw(item.clone()),
+                ]);
+                if highlight {
+                    line = line.patch_style(app.theme.selected());
+                }
+                lines.push(line);
+            }
+            if app.status(index) == StepStatus::Passed {
+                lines.push(Line::styled("✔ all checked", app.theme.passed()));
+            }
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        action => {
+            let header = header(app, index, action.is_some());
+            let mut lines = header;
+            let height = (inner.height as usize).saturating_sub(lines.len() + 1);
+            if let Some(run) = run {
+                lines.extend(output_window(app, run, height, inner.width as usize));
+                if let Some(verdict) = verdict(app, index, run) {
+                    lines.push(verdict);
+                }
+            } else if action.is_none() {
+                lines.push(Line::styled("A reading step: Enter marks it read and moves on.", app.theme.muted()));
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+/// The command line (as run, or as it would run) and a rule under it.
+fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
+    if !has_action {
+        return Vec::new();
+    }
+    let started = app.run_of(index).and_then(|r| r.command.as_ref()).map(|c| Ok(c.command.clone()));
+    let command = started.or_else(|| match app.session().preview_command(index) {
+        Ok(spec) => spec.map(|spec| Ok(app.session().mask(&spec.command))),
+        Err(reason) => Some(Err(reason)),
+    });
+    match command {
+        // A template that cannot be filled yet (a capture of an earlier step): say so instead of a blank line.
+        Some(Err(reason)) => vec![Line::styled(format!("not ready: {reason}"), app.theme.warning())],
+        Some(Ok(command)) => {
+            let first = command.lines().next().unwrap_or("").to_string();
+            let more = if command.lines().nth(1).is_some() { " …" } else { "" };
+            vec![Line::from(vec![
+                Span::styled("$ ", app.theme.muted()),
+                Span::styled(format!("{first}{more}"), app.theme.bold()),
+            ])]
+        }
+        None => Vec::new(),
+    }
+}
+
+fn output_window(app: &App, run: &StepRun, height: usize, width: usize) -> Vec<Line<'static>> {
+    let len = run.len();
+    let top = app.output_top.unwrap_or(len.saturating_sub(height)).min(len.saturating_sub(height.min(len)));
+    let query = app.search().map(|s| s.query.to_lowercase()).filter(|q| !q.is_empty());
+    let current = app.search().and_then(|s| s.current);
+    let mut lines = Vec::with_capacity(height);
+    if run.dropped > 0 && top == 0 {
+        lines.push(Line::styled(format!("… {} earlier lines not kept here", run.dropped), app.theme.muted()));
+    }
+    for (i, line) in run.lines.iter().enumerate().skip(top).take(height.saturating_sub(lines.len())) {
+        let text = truncate(&printable(&line.text), width);
+        let style = if line.kind == LineKind::Note { app.theme.muted() } else { Style::new() };
+        lines.push(highlight_matches(app, text, style, query.as_deref(), current == Some(i)));
+    }
+    lines
+}
+
+fn highlight_matches(app: &App, text: String, style: Style, query: Option<&str>, current: bool) -> Line<'static> {
+    let Some(query) = query else { return Line::styled(text, style) };
+    if !text.is_ascii() {
+        // Lowercasing non-ASCII text can move byte offsets: mark the whole line rather than slice wrongly.
+        let lower = text.to_lowercase();
+        return if lower.contains(query) {
+            Line::styled(text, app.theme.search_match())
+        } else {
+            Line::styled(text, style)
+        };
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (start, m) in lower.match_indices(query) {
+        spans.push(Span::styled(text[at..start].to_string(), style));
+        spans.push(Span::styled(text[start..start + m.len()].to_string(), app.theme.search_match()));
+        at = start + m.len();
+    }
+    spans.push(Span::styled(text[at..].to_string(), style));
+    let mut line = Line::from(spans);
+    if current {
+        line = line.patch_style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD));
+    }
+    line
+}
+
+fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
+    let (mark, style) = mark(app, index);
+    let Some(f) = &run.finished else {
+        let elapsed = app.elapsed_ms(index).map(short_duration).unwrap_or_default();
+        let label = if run.command.is_some() { format!("running {elapsed} · c cancels") } else { "running".into() };
+        return Some(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(label, app.theme.muted())]));
+    };
+    let mut text = f.status.as_str().replace('_', " ");
+    let reason_names_code = f.reason.as_deref().is_some_and(|r| r.starts_with("exit code"));
+    if let Some(code) = f.exit_code.filter(|_| !reason_names_code) {
+        text.push_str(&format!(" · exit {code}"));
+    }
+    if let Some(ms) = f.duration_ms.filter(|_| run.command.is_some()) {
+        text.push_str(&format!(" · {}", short_duration(ms)));
+    }
+    if let Some(reason) = &f.reason {
+        text.push_str(&format!(" · {reason}"));
+    }
+    Some(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(text, style)]))
+}
+
+/// Output as it can be drawn: tabs expanded, other control characters (a stray `\r`, a bell, a backspace) shown
+/// as `^X` so they cannot move the real terminal's cursor.
+fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,95 @@
+//! Drawing: reads the `App`, never changes it, does no I/O. Each pane has its own file; this one lays them out
+//! and handles the "terminal too small" case.
+
+mod action_pane;
+mod overlay;
+mod status;
+mod steps;
+mod text;
+
+use super::app::{App, Overlay};
+use super::layout::{self, Pane, MIN_HEIGHT, MIN_WIDTH};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        too_small(frame, area);
+        return;
+    }
+    let panes = app.panes_for(area);
+    title_bar(app, frame, panes.title, panes.narrow);
+    if let Some(r) = panes.steps {
+        steps::draw(app, frame, r);
+    }
+    if let Some(r) = panes.text {
+        text::draw(app, frame, r);
+    }
+    if let Some(r) = panes.action {
+        action_pane::draw(app, frame, r);
+    }
+    status::draw(app, frame, panes.status);
+    match app.overlay() {
+        Overlay::None => {}
+        Overlay::Help { scroll } => overlay::help(app, frame, area, *scroll),
+        Overlay::Confirm(confirm) => overlay::confirm(app, frame, area, confirm),
+        Overlay::QuitConfirm => overlay::quit(app, frame, area),
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect) {
+    let text = vec![
+        Line::from(format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})")),
+        Line::from(format!("now {}x{}", area.width, area.height)),
+    ];
+    let top = area.height.saturating_sub(2) / 2;
+    let rect = Rect { y: area.y + top, height: area.height - top, ..area };
+    frame.render_widget(Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
+}
+
+fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
+    let theme = &app.theme;
+    let done = app.session().statuses().iter().filter(|s| s.is_done()).count();
+    let right = format!(" {done}/{} done ", app.step_count());
+    let right_width = right.len() as u16;
+    let left_width = area.width.saturating_sub(right_width) as usize;
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    if narrow {
+        for (i, pane) in Pane::ALL.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("·", theme.muted()));
+                used += 1;
+            }
+            let (name, style) = if pane == app.focus() {
+                (format!("[{}]", pane.name()), theme.selected())
+            } else {
+                (pane.name().to_string(), theme.muted())
+            };
+            used += name.len();
+            spans.push(Span::styled(name, style));
+        }
+        spans.push(Span::raw(" "));
+        used += 1;
+    }
+    let title = &app.session().runbook().title;
+    let name = format!(" ({})", app.name);
+    let room = left_width.saturating_sub(used);
+    spans.push(Span::styled(steps::truncate(title, room), theme.bold()));
+    let room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
+    if !narrow && room >= 12 {
+        spans.push(Span::styled(steps::truncate(&name, room), theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), Rect { width: left_width as u16, ..area });
+    let right_area = Rect { x: area.x + left_width as u16, width: area.width - left_width as u16, ..area };
+    frame.render_widget(Paragraph::new(Span::styled(right, theme.muted())), right_area);
+}
+
+/// A pane's frame: its title, and a brighter border when it has the focus.
+fn pane_block<'a>(app: &App, pane: Pane, title: impl Into<Line<'a>>) -> Block<'a> {
+    let focused = app.focus() == pane;
+    Block::bordered().border_style(app.theme.border(focused)).title(title)
+}

@@ -1,0 +1,247 @@
+//! Key handling without a terminal: a key in a context gives an `Action` (the keymap), and actions change the
+//! `App` as a user expects (quit asks while something runs, digits choose and jump, Space ticks a checklist,
+//! search finds and steps through matches, the wheel scrolls). Also keeps the README's key table true.
+
+// Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use runbook::engine::{Context, ProcessEnd, Session, StepStatus, Stream};
+use runbook::tui::action::OutputLine;
+use runbook::tui::app::{Job, Overlay};
+use runbook::tui::keymap::{self, action_for, Scope};
+use runbook::tui::layout::Pane;
+use runbook::tui::{Action, App, Theme};
+use std::collections::BTreeMap;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+fn app() -> App {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runbooks/tui.yaml");
+    let runbook = runbook::engine::load("tui.yaml", &std::fs::read(path).unwrap()).unwrap();
+    let context = Context { workdir: "/srv".into(), assets_dir: "/assets".into(), runbook_dir: "/srv".into() };
+    App::new(Session::new(runbook, context, BTreeMap::new()).unwrap(), "tui.yaml", Theme::plain())
+}
+
+fn apply(app: &mut App, actions: &[Action]) {
+    for a in actions {
+        let mut next = Some(a.clone());
+        while let Some(a) = next {
+            next = app.update(a);
+        }
+    }
+}
+
+fn index_of(app: &App, id: &str) -> usize {
+    app.session().runbook().step_index(id).unwrap()
+}
+
+#[test]
+fn main_screen_keys_map_to_actions() {
+    let cases = [
+        (ch('j'), Action::Down),
+        (key(KeyCode::Down), Action::Down),
+        (ch('k'), Action::Up),
+        (key(KeyCode::Up), Action::Up),
+        (key(KeyCode::Enter), Action::Run),
+        (ch('r'), Action::Run),
+        (key(KeyCode::Esc), Action::Back),
+        (key(KeyCode::Tab), Action::NextPane),
+        (ch('/'), Action::SearchStart),
+        (ch('n'), Action::SearchNext),
+        (KeyEvent::new(KeyCode::Char('N'), KeyModifiers::SHIFT), Action::SearchPrev),
+        (key(KeyCode::PageUp), Action::PageUp),
+        (key(KeyCode::PageDown), Action::PageDown),
+        (ch('g'), Action::Top),
+        (KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT), Action::Bottom),
+        (ch('c'), Action::CancelCommand),
+        (ch('q'), Action::Quit),
+        (KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Action::Quit),
+        (KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT), Action::ToggleHelp),
+        (ch(' '), Action::Toggle),
+        (ch('1'), Action::Pick(0)),
+        (ch('9'), Action::Pick(8)),
+    ];
+    for (k, want) in cases {
+        assert_eq!(action_for(Scope::Main, k), Some(want.clone()), "{k:?}");
+    }
+    assert_eq!(action_for(Scope::Main, ch('x')), None);
+    assert_eq!(action_for(Scope::Main, ch('0')), None);
+}
+
+#[test]
+fn dialogs_and_search_read_keys_their_own_way() {
+    assert_eq!(action_for(Scope::Confirm, key(KeyCode::Enter)), Some(Action::Confirm));
+    assert_eq!(action_for(Scope::Confirm, key(KeyCode::Esc)), Some(Action::Back));
+    assert_eq!(action_for(Scope::Confirm, ch('j')), None, "navigation is off while confirming");
+    assert_eq!(action_for(Scope::QuitConfirm, ch('y')), Some(Action::Confirm));
+    assert_eq!(action_for(Scope::QuitConfirm, ch('n')), Some(Action::Back));
+    assert_eq!(action_for(Scope::Search, ch('q')), Some(Action::SearchChar('q')), "q is text while searching");
+    assert_eq!(action_for(Scope::Search, key(KeyCode::Enter)), Some(Action::SearchSubmit));
+    assert_eq!(action_for(Scope::Search, key(KeyCode::Backspace)), Some(Action::SearchBackspace));
+    assert_eq!(action_for(Scope::Help, key(KeyCode::Esc)), Some(Action::ToggleHelp));
+}
+
+#[test]
+fn run_opens_a_confirmation_and_only_confirm_spawns() {
+    let mut app = app();
+    apply(&mut app, &[Action::Down, Action::Run]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(_)));
+    assert!(app.take_jobs().is_empty(), "nothing runs before the user confirms");
+    apply(&mut app, &[Action::Back]);
+    assert_eq!(app.overlay(), &Overlay::None);
+    apply(&mut app, &[Action::Run, Action::Confirm]);
+    let jobs = app.take_jobs();
+    assert!(matches!(&jobs[..], [Job::Spawn { step, spec }] if step == "hello" && spec.cwd == "/srv"));
+    assert_eq!(app.status(index_of(&app, "hello")), StepStatus::Running);
+}
+
+#[test]
+fn quit_asks_first_while_a_command_runs_and_cancels_it() {
+    let mut app = app();
+    apply(&mut app, &[Action::Down, Action::Run, Action::Confirm, Action::Quit]);
+    app.take_jobs();
+    assert_eq!(app.overlay(), &Overlay::QuitConfirm);
+    assert!(!app.should_quit());
+    apply(&mut app, &[Action::Back]);
+    assert!(!app.should_quit());
+    apply(&mut app, &[Action::Quit, Action::Confirm]);
+    assert!(app.should_quit());
+    assert_eq!(app.take_jobs(), vec![Job::CancelAll]);
+
+    let mut idle = self::app();
+    apply(&mut idle, &[Action::Quit]);
+    assert!(idle.should_quit(), "nothing runs: q quits at once");
+}
+
+#[test]
+fn c_cancels_the_running_command() {
+    let mut app = app();
+    apply(&mut app, &[Action::Down, Action::Run, Action::Confirm]);
+    app.take_jobs();
+    apply(&mut app, &[Action::CancelCommand]);
+    assert_eq!(app.take_jobs(), vec![Job::Cancel { step: "hello".into() }]);
+    apply(&mut app, &[Action::Exited { step: "hello".into(), end: ProcessEnd::Cancelled, duration_ms: 5 }]);
+    assert_eq!(app.status(index_of(&app, "hello")), StepStatus::Cancelled);
+    assert!(!app.is_busy());
+}
+
+#[test]
+fn a_digit_chooses_an_option_and_jumps_to_its_goto() {
+    let mut app = app();
+    let choice = index_of(&app, "fix-choice");
+    apply(&mut app, &[Action::Bottom, Action::Up, Action::Up]);
+    assert_eq!(app.selected(), choice);
+    apply(&mut app, &[Action::Pick(0)]);
+    assert_eq!(app.status(choice), StepStatus::Passed);
+    assert_eq!(app.selected(), index_of(&app, "verify"), "option 1 goes to `verify`");
+}
+
+#[test]
+fn enter_then_arrows_then_enter_chooses_the_highlighted_option() {
+    let mut app = app();
+    let choice = index_of(&app, "fix-choice");
+    apply(&mut app, &[Action::Bottom, Action::Up, Action::Up, Action::Run]);
+    assert_eq!(app.focus(), Pane::Action);
+    apply(&mut app, &[Action::Down, Action::Run]);
+    assert_eq!(app.status(choice), StepStatus::Passed);
+    assert_eq!(app.selected(), choice + 1, "option 2 has no goto: the next step");
+}
+
+#[test]
+fn space_toggles_checklist_items_until_all_are_checked() {
+    let mut app = app();
+    let verify = index_of(&app, "verify");
+    apply(&mut app, &[Action::Bottom, Action::Run]);
+    apply(&mut app, &[Action::Toggle]);
+    assert_eq!(app.session().checklist(verify), Some(&[true, false][..]));
+    apply(&mut app, &[Action::Toggle]);
+    assert_eq!(app.session().checklist(verify), Some(&[false, false][..]), "Space toggles back");
+    apply(&mut app, &[Action::Pick(0), Action::Pick(1)]);
+    assert_eq!(app.status(verify), StepStatus::Passed);
+}
+
+#[test]
+fn search_finds_matches_and_n_steps_through_them() {
+    let mut app = app();
+    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::Down, Action::Run, Action::Confirm]);
+    let lines = (0..100)
+        .map(|i| OutputLine {
+            stream: Stream::Output,
+            line: format!("line {i} {}", if i % 30 == 0 { "NEEDLE" } else { "" }),
+            raw: None,
+        })
+        .collect();
+    apply(&mut app, &[Action::Lines { step: "hello".into(), lines }]);
+    apply(&mut app, &[Action::SearchStart]);
+    assert_eq!(app.scope(), Scope::Search);
+    for c in "needle".chars() {
+        apply(&mut app, &[Action::SearchChar(c)]);
+    }
+    apply(&mut app, &[Action::SearchSubmit]);
+    assert_eq!(app.scope(), Scope::Main);
+    assert_eq!(app.search().and_then(|s| s.current), Some(0));
+    apply(&mut app, &[Action::SearchNext]);
+    assert_eq!(app.search().and_then(|s| s.current), Some(30));
+    apply(&mut app, &[Action::SearchPrev, Action::SearchPrev]);
+    assert_eq!(app.search().and_then(|s| s.current), Some(90), "N wraps to the last match");
+    assert_eq!(app.flash(), Some("match 4/4"));
+    apply(&mut app, &[Action::Back]);
+    assert!(app.search().is_none(), "Esc clears the search");
+}
+
+#[test]
+fn tab_cycles_panes_and_esc_returns_to_the_steps() {
+    let mut app = app();
+    apply(&mut app, &[Action::NextPane]);
+    assert_eq!(app.focus(), Pane::Text);
+    apply(&mut app, &[Action::NextPane]);
+    assert_eq!(app.focus(), Pane::Action);
+    apply(&mut app, &[Action::Back]);
+    assert_eq!(app.focus(), Pane::Steps);
+}
+
+#[test]
+fn the_wheel_over_the_step_list_moves_the_selection() {
+    let mut app = app();
+    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::Wheel { column: 3, row: 5, down: true }]);
+    assert_eq!(app.selected(), 1);
+}
+
+#[test]
+fn readme_key_table_matches_the_keymap() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = keymap::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's key table is out of date; paste this under \"## The screen\":\n\n{table}"
+    );
+}
+
+#[test]
+fn readme_screen_capture_matches_the_main_screen_snapshot() {
+    let snap = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/tui_snapshots__main_screen_80x24.snap"
+    ))
+    .unwrap();
+    let screen: Vec<String> =
+        snap.lines().filter(|l| l.starts_with('"')).map(|l| l.trim_matches('"').trim_end().to_string()).collect();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let capture = screen.join("\n");
+    assert!(readme.contains(&capture), "README.md's screen capture is out of date; it should be:\n\n{capture}");
+}
+
+#[test]
+fn a_paste_while_searching_becomes_the_query_not_keys() {
+    let mut app = app();
+    apply(&mut app, &[Action::SearchStart, Action::SearchPaste("fatal error\nsecond line q".into())]);
+    assert_eq!(app.search().map(|s| s.query.as_str()), Some("fatal error"));
+    assert!(!app.should_quit());
+}
