@@ -3,11 +3,14 @@
 
 pub mod blame;
 pub mod check;
+pub mod drill;
 pub mod gc;
 pub mod grep;
 pub mod list;
 pub mod parse;
 pub mod print;
+pub mod report;
+pub mod resume;
 pub mod run;
 pub mod schema;
 pub mod source;
@@ -42,6 +45,15 @@ pub enum Command {
     Trust { file: String },
     /// Run a runbook without a terminal
     Run(run::RunArgs),
+    /// Render a blameless postmortem from a session journal (runs nothing)
+    Report(report::ReportArgs),
+    /// Continue an interrupted session from its journal
+    Resume(resume::ResumeArgs),
+    /// Open a recorded session read-only in the terminal UI
+    Replay {
+        /// The session journal
+        journal: String,
+    },
     /// Read Go output (race reports, crash dumps, gctrace) from logs: a triage summary, or one JSON document
     Parse(parse::ParseArgs),
     /// The GC cycles of a GODEBUG=gctrace=1 log: table, summary, chart
@@ -50,10 +62,13 @@ pub enum Command {
     Grep(grep::GrepArgs),
     /// Who last changed each line (git blame of a line range, with git2)
     Blame(blame::BlameArgs),
+    /// Practise on a prepared incident: a scenario with a git history, timed and checked
+    Drill(drill::DrillArgs),
 }
 
 /// Subcommand names, so that `runbook FILE` can mean `runbook open FILE`.
-const SUBCOMMANDS: [&str; 8] = ["open", "list", "check", "schema", "trust", "run", "help", "--help"];
+const SUBCOMMANDS: [&str; 12] =
+    ["open", "list", "check", "schema", "trust", "run", "report", "resume", "replay", "drill", "help", "--help"];
 
 /// Rewrites `runbook FILE` to `runbook open FILE` (a first argument that is not a subcommand is a runbook).
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
@@ -91,6 +106,13 @@ pub fn main() -> i32 {
         Some(Command::Grep(args)) => grep::run(&args),
         Some(Command::Blame(args)) => blame::run(&args),
         Some(Command::Gc(args)) => gc::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Resume(args)) => resume::run(&args),
+        Some(Command::Replay { journal }) => {
+            eprintln!("runbook replay {journal}: replay opens the terminal UI, which this build does not have yet");
+            2
+        }
+        Some(Command::Drill(args)) => drill::run(&args),
     }
 }
 

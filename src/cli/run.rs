@@ -2,11 +2,12 @@
 //!
 //! Policy (docs/runbook-format.md): without `--yes` only `observe` steps of trusted runbooks run (bundled ones are
 //! trusted; `runbook trust` trusts a file's exact content); everything else is skipped with the reason. The
-//! `command` event is always printed before its process starts.
+//! `command` event is always printed before its process starts, and journaled (synced) before that.
 
 use super::source;
 use crate::bundled;
 use crate::engine::{Action, Context, Effect, Event, Input, Mode, Session, StepStatus};
+use crate::journal::{self, Journal};
 use crate::probes::shell::{self, ShellMsg};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
@@ -80,6 +81,7 @@ pub fn run(args: &RunArgs) -> i32 {
         }
     };
     let context = Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
+    let given = vars.clone();
     let session = match Session::new(runbook, context, vars) {
         Ok(s) => s,
         Err(e) => {
@@ -88,19 +90,97 @@ pub fn run(args: &RunArgs) -> i32 {
         }
     };
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
+    let start = journal::sessions::session_start(&journal::sessions::StartFacts {
+        runbook: session.runbook(),
+        yaml: &source.bytes,
+        source: &source.name,
+        bundled: source.bundled,
+        workdir: &source::workdir(),
+        runbook_dir: &source.dir,
+        mode: "headless",
+        vars: &given,
+        drill: None,
+    });
+    let journal = match open_journal(args.journal.as_deref(), session.runbook(), start) {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    if let Some(j) = &journal {
+        j.set_secrets(secret_values(session.runbook(), &given));
+    }
     let policy = Policy { yes: args.yes, trusted, answers };
+    let (code, journal) = headless(session, &policy, args.json, journal);
+    close_journal(journal.as_ref(), code);
+    code
+}
+
+/// Creates the session's journal: at `--journal PATH` (failure is an error), or in the state directory (failure
+/// is a warning: an incident tool keeps working when it cannot write its log).
+pub(crate) fn open_journal(
+    path: Option<&str>,
+    runbook: &crate::engine::Runbook,
+    start: journal::Meta,
+) -> Result<Option<Journal>, i32> {
+    let (path, explicit) = match path {
+        Some(p) => (std::path::PathBuf::from(p), true),
+        None => (journal::sessions::default_path(&runbook.id), false),
+    };
+    match Journal::create(&path, start) {
+        Ok(j) => Ok(Some(j)),
+        Err(e) if explicit => {
+            eprintln!("runbook: cannot create the journal {}: {e}", path.display());
+            Err(2)
+        }
+        Err(e) => {
+            eprintln!("runbook: warning: no journal for this session ({}: {e})", path.display());
+            Ok(None)
+        }
+    }
+}
+
+/// The values of `secret: true` vars (given or default), masked again by the journal writer.
+pub(crate) fn secret_values(runbook: &crate::engine::Runbook, given: &BTreeMap<String, String>) -> Vec<String> {
+    runbook
+        .vars
+        .iter()
+        .filter(|v| v.secret)
+        .filter_map(|v| given.get(&v.name).or(v.default.as_ref()).cloned())
+        .collect()
+}
+
+/// Runs a prepared session headless to the end, printing and journaling every event; returns the exit code and
+/// the journal, still open for whatever the caller records after the run (a drill's debrief).
+pub(crate) fn headless(
+    session: Session,
+    policy: &Policy,
+    json: bool,
+    journal: Option<Journal>,
+) -> (i32, Option<Journal>) {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("runbook: cannot start the async runtime: {e}");
-            return 2;
+            return (2, journal);
         }
     };
-    let mut printer = Printer { json: args.json, out: std::io::stdout().lock() };
-    runtime.block_on(drive(session, &policy, &mut printer))
+    let mut printer = Printer { json, out: std::io::stdout().lock(), journal };
+    let code = runtime.block_on(drive(session, policy, &mut printer));
+    (code, printer.journal)
 }
 
-fn split_pairs(items: &[String], flag: &str) -> Result<BTreeMap<String, String>, String> {
+/// Closes the session with `session_finished`, except after an interrupt (130): that session stays open, so
+/// `runbook resume` finds it.
+pub(crate) fn close_journal(journal: Option<&Journal>, code: i32) {
+    let Some(journal) = journal else { return };
+    if code != 130 {
+        let _ = journal.meta(journal::Meta::SessionFinished { reason: "completed".into(), exit_code: Some(code) });
+    }
+    if let Some(e) = journal.broken() {
+        eprintln!("runbook: warning: the journal {} is incomplete: {e}", journal.path().display());
+    }
+}
+
+pub(crate) fn split_pairs(items: &[String], flag: &str) -> Result<BTreeMap<String, String>, String> {
     items
         .iter()
         .map(|item| match item.split_once('=') {
@@ -140,10 +220,15 @@ impl Policy {
 struct Printer<W: Write> {
     json: bool,
     out: W,
+    journal: Option<Journal>,
 }
 
 impl<W: Write> Printer<W> {
+    /// Journals the event (on disk before the run moves on, output aside), then prints it.
     fn event(&mut self, event: &Event) {
+        if let Some(journal) = &self.journal {
+            let _ = journal.record(event);
+        }
         let line = if self.json {
             serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}"))
         } else {
@@ -229,7 +314,8 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                 Effect::Emit(event) => printer.event(&event),
                 Effect::Spawn { step, spec } => {
                     let (tx, mut rx) = mpsc::channel(1024);
-                    tokio::spawn(shell::run(spec, None, tx, cancel.clone()));
+                    let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));
+                    tokio::spawn(shell::run(spec, spill, tx, cancel.clone()));
                     while let Some(msg) = rx.recv().await {
                         let input = match msg {
                             ShellMsg::Line { stream, line, raw } => {
@@ -257,6 +343,16 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                             passed: false,
                             reason: Some(format!("the action crashed: {e}")),
                         });
+                    if let (Some(journal), Input::ProbeDone { step, result, passed, reason }) =
+                        (&printer.journal, &input)
+                    {
+                        let _ = journal.meta(journal::Meta::ProbeResult {
+                            step: step.clone(),
+                            result: result.clone(),
+                            passed: *passed,
+                            reason: reason.clone(),
+                        });
+                    }
                     queue.extend(session.apply(input));
                 }
             }

@@ -1,0 +1,3 @@
+module example.com/drills/shortlink
+
+go 1.19

@@ -1,0 +1,253 @@
+//! Rebuilds a session from its journal by feeding the recorded events back through the engine as inputs.
+//!
+//! Pure: nothing runs, nothing is read but the records given. The engine recomputes statuses, captures,
+//! milestones and the cursor exactly as it did live (the journal keeps the same head and tail of output the
+//! engine keeps); where its result differs from what was recorded, the difference is reported rather than hidden.
+//! A step that started but never finished (the process died) is left running with the cursor on it, so a resumed
+//! run starts it again.
+
+use super::record::{Meta, Record};
+use crate::engine::{Action, Effect, Event, Input, ProcessEnd, Session, StepStatus, Value};
+
+/// What replay found besides the restored session.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Replayed {
+    /// Recorded and recomputed results that disagree (`step x: recorded passed, engine says failed`).
+    pub divergences: Vec<String>,
+    /// Steps that started and never finished: interrupted by a crash or a kill.
+    pub interrupted: Vec<String>,
+}
+
+/// Feeds `records` into `session` (fresh from `Session::new` with the recorded runbook and vars).
+pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
+    let mut replayed = Replayed::default();
+    let mut probe: Option<(String, Value)> = None;
+    let mut open: Vec<String> = Vec::new();
+    for record in records {
+        if let Some(Meta::ProbeResult { step, result, .. }) = record.meta() {
+            probe = Some((step.clone(), result.clone()));
+            continue;
+        }
+        let Some(event) = record.event() else { continue };
+        let inputs = match event {
+            Event::StepStarted { step, .. } => {
+                open.retain(|s| s != step);
+                open.push(step.clone());
+                vec![Input::Start { step: step.clone() }]
+            }
+            Event::Output { step, stream, line, line_b64 } => {
+                use base64::Engine as _;
+                let raw = line_b64.as_ref().and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+                vec![Input::Output { step: step.clone(), stream: *stream, line: line.clone(), raw }]
+            }
+            Event::Choice { step, option, .. } => vec![Input::Choose { step: step.clone(), option: option.clone() }],
+            Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
+                open.retain(|s| s != step);
+                let already = session.runbook().step_index(step).map(|i| session.status(i).is_done());
+                if already == Some(true) && *status != StepStatus::Skipped {
+                    // The engine finished it on its own (a reading step, a choice, a template error).
+                    check_status(session, step, *status, &mut replayed);
+                    Vec::new()
+                } else {
+                    let result = probe.take().filter(|(s, _)| s == step).map(|(_, r)| r);
+                    finish_inputs(session, step, *status, *exit_code, duration_ms.unwrap_or(0), reason, result)
+                }
+            }
+            Event::Command { .. } | Event::Capture { .. } | Event::Milestone { .. } | Event::RunFinished { .. } => {
+                Vec::new()
+            }
+        };
+        if inputs.is_empty() {
+            continue;
+        }
+        for input in inputs {
+            let effects = session.apply(input);
+            compare_captures(records, &effects, &mut replayed);
+        }
+        if let Event::StepFinished { step, status, .. } = event {
+            check_status(session, step, *status, &mut replayed);
+        }
+    }
+    replayed.interrupted = open;
+    replayed
+}
+
+/// The input that ends a step the way the journal says it ended.
+fn finish_inputs(
+    session: &Session,
+    step: &str,
+    status: StepStatus,
+    exit_code: Option<i32>,
+    duration_ms: u64,
+    reason: &Option<String>,
+    result: Option<Value>,
+) -> Vec<Input> {
+    let Some(action) = session.runbook().step_index(step).and_then(|i| session.runbook().step(i)).map(|s| &s.action)
+    else {
+        return Vec::new();
+    };
+    let step = step.to_string();
+    if status == StepStatus::Skipped {
+        return vec![Input::Skip { step, reason: reason.clone().unwrap_or_default() }];
+    }
+    vec![match action {
+        Some(Action::Run(_)) => {
+            let end = match (status, exit_code) {
+                (StepStatus::TimedOut, _) => ProcessEnd::TimedOut,
+                (StepStatus::Cancelled, _) => ProcessEnd::Cancelled,
+                (_, Some(code)) if reason.as_deref().is_some_and(|r| r.starts_with("killed by signal")) => {
+                    ProcessEnd::Signalled(code - 128)
+                }
+                (_, Some(code)) => ProcessEnd::Exited(code),
+                (_, None) => {
+                    let why = reason.as_deref().unwrap_or("").trim_start_matches("could not start: ");
+                    ProcessEnd::FailedToStart(why.to_string())
+                }
+            };
+            Input::Exited { step, end, duration_ms }
+        }
+        Some(Action::Checklist(items)) if status == StepStatus::Passed => {
+            // A checklist passes when its last box is ticked: tick them all.
+            return (0..items.len()).map(|item| Input::Check { step: step.clone(), item, checked: true }).collect();
+        }
+        _ => Input::ProbeDone {
+            step,
+            result: result.unwrap_or(Value::Null),
+            passed: status == StepStatus::Passed,
+            reason: reason.clone(),
+        },
+    }]
+}
+
+fn check_status(session: &Session, step: &str, recorded: StepStatus, replayed: &mut Replayed) {
+    let Some(index) = session.runbook().step_index(step) else {
+        replayed.divergences.push(format!("step `{step}` is not in the recorded runbook"));
+        return;
+    };
+    let now = session.status(index);
+    if now != recorded {
+        replayed.divergences.push(format!(
+            "step `{step}`: recorded {}, the engine recomputes {}",
+            recorded.as_str(),
+            now.as_str()
+        ));
+    }
+}
+
+/// A capture the engine recomputed with a value other than the recorded one.
+fn compare_captures(records: &[Record], effects: &[Effect], replayed: &mut Replayed) {
+    for effect in effects {
+        let Effect::Emit(Event::Capture { step, name, value }) = effect else { continue };
+        let mut recorded = records.iter().filter_map(|r| match r.event() {
+            Some(Event::Capture { step: s, name: n, value: v }) if s == step && n == name => Some(v),
+            _ => None,
+        });
+        if !recorded.any(|v| v == value || masked(v)) {
+            replayed.divergences.push(format!("capture `{name}` of step `{step}` differs from the recorded value"));
+        }
+    }
+}
+
+fn masked(value: &Value) -> bool {
+    value.to_text().contains("****")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Context, Stream};
+    use crate::journal::record::Entry;
+    use std::collections::BTreeMap;
+
+    const YAML: &str = r#"
+id: t
+title: T
+phases:
+  - id: p
+    title: P
+    steps:
+      - id: read
+        title: Read
+      - id: run
+        title: Run
+        run: {command: "echo w=hello"}
+        capture:
+          - {name: word, from: output, regex: "w=(\\w+)"}
+      - id: pick
+        title: Pick
+        choose:
+          question: Which?
+          options:
+            - {id: a, label: A, goto: last}
+            - {id: b, label: B}
+      - id: never
+        title: Jumped over
+        run: {command: "echo never"}
+      - id: last
+        title: Last
+        run: {command: "echo {{word}}"}
+"#;
+
+    fn session() -> Session {
+        let runbook = crate::engine::load("t.yaml", YAML.as_bytes()).unwrap();
+        let context = Context { workdir: "/w".into(), assets_dir: "/a".into(), runbook_dir: "/w".into() };
+        Session::new(runbook, context, BTreeMap::new()).unwrap()
+    }
+
+    /// Drives a session live and keeps what a journal would: every emitted event.
+    fn live(session: &mut Session, inputs: Vec<Input>) -> Vec<Record> {
+        let mut records = Vec::new();
+        for input in inputs {
+            for effect in session.apply(input) {
+                if let Effect::Emit(event) = effect {
+                    records.push(Record { ts: String::new(), offset_ms: 0, entry: Entry::Event(event) });
+                }
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn replay_restores_statuses_captures_cursor_and_the_interrupted_step() {
+        let mut original = session();
+        let s = |x: &str| x.to_string();
+        let records = live(
+            &mut original,
+            vec![
+                Input::Start { step: s("read") },
+                Input::Start { step: s("run") },
+                Input::Output { step: s("run"), stream: Stream::Output, line: s("w=hello"), raw: None },
+                Input::Exited { step: s("run"), end: ProcessEnd::Exited(0), duration_ms: 3 },
+                Input::Start { step: s("pick") },
+                Input::Choose { step: s("pick"), option: s("a") },
+                Input::Start { step: s("last") },
+            ],
+        );
+        let mut restored = session();
+        let replayed = restore(&mut restored, &records);
+        assert_eq!(replayed.divergences, Vec::<String>::new());
+        assert_eq!(replayed.interrupted, vec![s("last")]);
+        assert_eq!(restored.statuses(), original.statuses());
+        assert_eq!(restored.captures(), original.captures());
+        assert_eq!(restored.cursor(), original.cursor());
+        assert_eq!(restored.milestones(), original.milestones());
+        assert_eq!(restored.status(3), StepStatus::Pending, "the goto jumped over `never`");
+    }
+
+    #[test]
+    fn a_recorded_result_the_engine_disagrees_with_is_reported() {
+        let mut original = session();
+        let mut records = live(
+            &mut original,
+            vec![
+                Input::Start { step: "run".into() },
+                Input::Output { step: "run".into(), stream: Stream::Output, line: "w=hello".into(), raw: None },
+                Input::Exited { step: "run".into(), end: ProcessEnd::Exited(0), duration_ms: 3 },
+            ],
+        );
+        // A journal edited by hand: the output no longer holds what the capture needs.
+        records.retain(|r| !matches!(r.event(), Some(Event::Output { .. })));
+        let replayed = restore(&mut session(), &records);
+        assert!(replayed.divergences.iter().any(|d| d.contains("recorded passed")), "{:?}", replayed.divergences);
+    }
+}
