@@ -149,3 +149,37 @@ fn unknown_and_missing_vars_are_rejected() {
     let err = Session::new(rb, ctx, given).err().unwrap();
     assert!(err.contains("unknown var `nope`"), "{err}");
 }
+
+#[test]
+fn secret_values_are_masked_in_emitted_captures_but_kept_for_later_steps() {
+    let yaml = r#"
+id: secrets
+title: Secrets
+vars: [{name: token, default: s3cret, secret: true}]
+phases:
+  - id: a
+    title: A
+    steps:
+      - id: leak
+        title: Leak
+        run: {command: "echo {{token}}"}
+        capture: [{name: out, from: output}]
+      - id: use
+        title: Use
+        run: {command: "echo {{out}}"}
+"#;
+    let rb = engine::load("s.yaml", yaml.as_bytes()).unwrap();
+    let ctx = Context { workdir: "/w".into(), assets_dir: "/a".into(), runbook_dir: "/r".into() };
+    let mut s = Session::new(rb, ctx, BTreeMap::new()).unwrap();
+    s.apply(Input::Start { step: "leak".into() });
+    let shown =
+        s.apply(Input::Output { step: "leak".into(), stream: Stream::Output, line: "s3cret".into(), raw: None });
+    assert!(matches!(&events(&shown)[0], Event::Output { line, .. } if line == "****"));
+    let effects = s.apply(Input::Exited { step: "leak".into(), end: ProcessEnd::Exited(0), duration_ms: 1 });
+    let capture = events(&effects).into_iter().find(|e| matches!(e, Event::Capture { .. })).unwrap();
+    assert!(matches!(capture, Event::Capture { value: Value::Str(v), .. } if v == "****"), "{capture:?}");
+    let effects = s.apply(Input::Start { step: "use".into() });
+    let spawn =
+        effects.iter().find_map(|e| if let Effect::Spawn { spec, .. } = e { Some(spec) } else { None }).unwrap();
+    assert_eq!(spawn.command, "echo s3cret", "the real value still reaches the command");
+}

@@ -105,7 +105,7 @@ fn choice_jumps_and_non_utf8_output_keeps_raw_bytes() {
     assert_eq!(bytes["line"], "bytes: \u{fffd}\u{fffd} end");
     assert_eq!(bytes["line_b64"], "Ynl0ZXM6IP/+IGVuZA==");
     let err = events.iter().find(|e| e["type"] == "capture" && e["name"] == "err").unwrap();
-    assert_eq!(err["value"], "err line\n", "stderr captured on its own");
+    assert_eq!(err["value"], "err line", "stderr captured on its own");
 }
 
 #[test]

@@ -203,11 +203,21 @@ impl Session {
         let mut out = text.to_string();
         for var in self.runbook.vars.iter().filter(|v| v.secret) {
             if let Some(value) = self.vars.get(&var.name).filter(|v| !v.is_empty()) {
-                out = out.replace(value.as_str(), "****");
                 out = out.replace(&template::shell_quote(value), "****");
+                out = out.replace(value.as_str(), "****");
             }
         }
         out
+    }
+
+    /// A value with secrets masked in every string inside it (captures are shown and journaled like output).
+    pub fn mask_value(&self, value: &Value) -> Value {
+        match value {
+            Value::Str(s) => Value::Str(self.mask(s)),
+            Value::List(items) => Value::List(items.iter().map(|v| self.mask_value(v)).collect()),
+            Value::Map(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), self.mask_value(v))).collect()),
+            other => other.clone(),
+        }
     }
 
     pub fn apply(&mut self, input: Input) -> Vec<Effect> {
@@ -406,7 +416,7 @@ impl Session {
                         effects.push(Effect::Emit(Event::Capture {
                             step: step.id.clone(),
                             name: name.clone(),
-                            value: value.clone(),
+                            value: self.mask_value(&value),
                         }));
                         self.captures.insert(name, value);
                     }
@@ -453,7 +463,8 @@ impl Session {
                 CaptureFrom::Stderr => output.stderr.text(),
             };
             let value = match &capture.regex {
-                None => Value::Str(text),
+                // Like `$(…)` in a shell: trailing newlines are not part of the value.
+                None => Value::Str(text.trim_end_matches('\n').to_string()),
                 Some(re) => {
                     let re = super::output::line_regex(re).map_err(|e| format!("capture `{}`: {e}", capture.name))?;
                     let caps = re.captures(&text).ok_or_else(|| {
