@@ -11,4 +11,5 @@ pub mod golang;
 pub mod journal;
 pub mod locate;
 pub mod probes;
+pub mod sim;
 pub mod tui;

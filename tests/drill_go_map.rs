@@ -81,17 +81,23 @@ fn drill_without_go_says_what_it_could_not_check() {
         .filter(|d| !d.join("go").exists())
         .map(|d| d.display().to_string())
         .collect();
-    let (code, stdout, journal) =
-        drill(home.path(), &path_env.join(":"), &home.path().join("gocache"), &["--mark", "store.go:3"]);
+    let (code, stdout, journal) = drill(
+        home.path(),
+        &path_env.join(":"),
+        &home.path().join("gocache"),
+        &["--answer", "fix_choice=mutex", "--mark", "store.go:3"],
+    );
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("✘ reproduced"), "{stdout}");
     assert!(stdout.contains(&format!("but the racy line is {}", racy_line())), "{stdout}");
-    assert!(stdout.contains("the simulator is not available in this build"), "{stdout}");
+    // The simulator stands in for `go test -race`: the chosen pattern neither crashes nor races.
+    assert!(stdout.contains("✔ fixed"), "{stdout}");
+    assert!(stdout.contains("fixed-mutex crashed 0 times and raced 0 times"), "{stdout}");
     let recs = records(&journal);
     assert!(recs.iter().any(|r| r["type"] == "debrief"));
     assert_eq!(recs.last().unwrap()["type"], "session_finished");
     let md = report(home.path(), &journal, &[]);
-    assert!(md.contains("| fixed | ✘ |"), "{md}");
+    assert!(md.contains("| fixed | ✔ |"), "{md}");
     assert!(md.contains("| locate (from the reproduction) | within 2 min 00 s | not reached | no |"), "{md}");
 }
 

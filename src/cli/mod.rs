@@ -13,6 +13,7 @@ pub mod report;
 pub mod resume;
 pub mod run;
 pub mod schema;
+pub mod sim;
 pub mod source;
 pub mod trust;
 
@@ -62,6 +63,8 @@ pub enum Command {
     Grep(grep::GrepArgs),
     /// Who last changed each line (git blame of a line range, with git2)
     Blame(blame::BlameArgs),
+    /// Replay the map race in a deterministic simulator: crash, race detector, GC timing, and the fixes
+    Sim(sim::SimArgs),
     /// Practise on a prepared incident: a scenario with a git history, timed and checked
     Drill(drill::DrillArgs),
 }
@@ -104,6 +107,7 @@ pub fn main() -> i32 {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Parse(args)) => parse::run(&args),
         Some(Command::Grep(args)) => grep::run(&args),
+        Some(Command::Sim(args)) => sim::run(&args),
         Some(Command::Blame(args)) => blame::run(&args),
         Some(Command::Gc(args)) => gc::run(&args),
         Some(Command::Report(args)) => report::run(&args),

@@ -3,7 +3,7 @@
 //! - reproduced: a crash or a race report really appears in a step's recorded output;
 //! - located: the line the trainee marked is the racy line the scenario knows;
 //! - fixed: `go test -race` is clean in the drill directory after the change, run here rather than trusted
-//!   from the runbook; without a Go toolchain the simulator would confirm the chosen fix pattern instead.
+//!   from the runbook; without a Go toolchain the simulator confirms the chosen fix pattern instead.
 
 use super::Scenario;
 use crate::engine::Event;
@@ -97,15 +97,7 @@ pub fn split_mark(mark: &str) -> Option<(String, usize)> {
 /// Runs `go test -race` in the drill directory; `go` is None when no toolchain is on PATH.
 pub fn fixed(dir: &Path, go: Option<&Path>, now_ms: u64, records: &[Record]) -> Checked {
     let Some(go) = go else {
-        return Checked {
-            milestone: "fixed",
-            ok: false,
-            detail: "no Go toolchain on PATH, and the simulator is not available in this build: the fix cannot be \
-                     checked"
-                .into(),
-            at_ms: None,
-            step: None,
-        };
+        return fixed_by_simulator(records);
     };
     let output = std::process::Command::new(go)
         .args(["test", "-race", "-count=1", "./..."])
@@ -191,4 +183,34 @@ pub fn debrief(scenario: &Scenario, checks: &[Checked]) -> Debrief {
         targets: vec![target],
         summary,
     }
+}
+
+/// Runs of each program when the simulator stands in for Go: enough that a racy program crashes many times.
+const SIM_RUNS: u64 = 20;
+
+/// Without Go: the chosen fix pattern (the `choice` event) is run in the simulator, where it must neither crash
+/// nor race while the unguarded `repro` does, over the same seeds.
+fn fixed_by_simulator(records: &[Record]) -> Checked {
+    let choice = records.iter().find_map(|r| match r.event() {
+        Some(Event::Choice { step, option, .. }) => Some((step.clone(), option.clone(), r.offset_ms)),
+        _ => None,
+    });
+    let fail = |detail: String| Checked { milestone: "fixed", ok: false, detail, at_ms: None, step: None };
+    let Some((step, option, at_ms)) = choice else {
+        return fail("no Go toolchain on PATH and no fix was chosen: nothing for the simulator to check".into());
+    };
+    let (Some(fixed), Some(repro)) = (crate::sim::builtin(&format!("fixed-{option}")), crate::sim::builtin("repro"))
+    else {
+        return fail(format!("no Go toolchain on PATH, and the simulator has no model of the `{option}` fix"));
+    };
+    let opts = crate::sim::SimOptions::default();
+    let before = crate::sim::run_many(&repro, &opts, SIM_RUNS);
+    let after = crate::sim::run_many(&fixed, &opts, SIM_RUNS);
+    let ok = after.crashes == 0 && after.races_detected == 0 && before.crashes > 0;
+    let detail = format!(
+        "no Go toolchain on PATH; simulator, {SIM_RUNS} seeded runs each: unguarded repro crashed {} times and \
+         raced {} times, fixed-{option} crashed {} times and raced {} times",
+        before.crashes, before.races_detected, after.crashes, after.races_detected
+    );
+    Checked { milestone: "fixed", ok, detail, at_ms: ok.then_some(at_ms), step: Some(step) }
 }

@@ -14,7 +14,7 @@ pub fn execute(step: &str, request: &ProbeRequest) -> Input {
         ProbeRequest::Parse { text, file, kind } => parse(text.as_deref(), file.as_deref(), *kind),
         ProbeRequest::Grep(g) => grep(g),
         ProbeRequest::Blame { file, lines, rev } => blame(file, *lines, rev.as_deref()),
-        ProbeRequest::Simulate(_) => not_yet("simulate"),
+        ProbeRequest::Simulate(a) => simulate(a),
     };
     match result {
         Ok((value, passed, reason)) => Input::ProbeDone { step: step.to_string(), result: value, passed, reason },
@@ -24,12 +24,18 @@ pub fn execute(step: &str, request: &ProbeRequest) -> Input {
     }
 }
 
-fn not_yet(kind: &str) -> ProbeResult {
-    Err(format!("the `{kind}` action is not available in this build yet"))
-}
-
 /// Parses pasted/captured text or a log file; passes when the requested kind of Go output was found.
 pub fn parse(text: Option<&str>, file: Option<&str>, kind: ParseKind) -> ProbeResult {
+    let (report, found, reason) = parse_typed(text, file, kind)?;
+    Ok((Value::from_serialize(&report), found, reason))
+}
+
+/// `parse` with the report itself, for views that need the typed value (the TUI's triage).
+pub fn parse_typed(
+    text: Option<&str>,
+    file: Option<&str>,
+    kind: ParseKind,
+) -> Result<(golang::ParseReport, bool, Option<String>), String> {
     let input = match (text, file) {
         (Some(text), _) => ("input".to_string(), text.as_bytes().to_vec()),
         (None, Some(path)) => (path.to_string(), std::fs::read(path).map_err(|e| format!("{path}: {e}"))?),
@@ -43,11 +49,19 @@ pub fn parse(text: Option<&str>, file: Option<&str>, kind: ParseKind) -> ProbeRe
         ParseKind::Gctrace => (!report.gc.cycles.is_empty(), "gctrace line"),
     };
     let reason = (!found).then(|| format!("no {what} found in the input"));
-    Ok((Value::from_serialize(&report), found, reason))
+    Ok((report, found, reason))
 }
 
 /// Searches like `rg`; passes when something matched. The result is the list of matches.
 pub fn grep(action: &crate::engine::GrepAction) -> ProbeResult {
+    let (matches, found, reason) = grep_typed(action)?;
+    Ok((Value::from_serialize(&matches), found, reason))
+}
+
+/// `grep` with the matches themselves.
+pub fn grep_typed(
+    action: &crate::engine::GrepAction,
+) -> Result<(Vec<locate::GrepMatch>, bool, Option<String>), String> {
     let options = locate::grep::GrepOptions {
         pattern: action.pattern.clone(),
         paths: action.paths.iter().map(std::path::PathBuf::from).collect(),
@@ -65,16 +79,65 @@ pub fn grep(action: &crate::engine::GrepAction) -> ProbeResult {
         let note = format!("{} path(s) could not be read, first: {first}", outcome.errors.len());
         reason = Some(reason.map_or(note.clone(), |r| format!("{r}; {note}")));
     }
-    Ok((Value::from_serialize(&outcome.matches), found, reason))
+    Ok((outcome.matches, found, reason))
 }
 
 /// Blames a line range with git2; the result is one entry per line.
 pub fn blame(file: &str, lines: Option<(usize, usize)>, rev: Option<&str>) -> ProbeResult {
+    let blamed = blame_typed(file, lines, rev)?;
+    Ok((Value::from_serialize(&blamed), true, None))
+}
+
+/// `blame` with the blamed lines themselves.
+pub fn blame_typed(
+    file: &str,
+    lines: Option<(usize, usize)>,
+    rev: Option<&str>,
+) -> Result<Vec<locate::BlameLine>, String> {
     let options = locate::blame::BlameOptions {
         file: file.into(),
         lines: lines.map(|(start, end)| locate::LineRange { start, end }),
         rev: rev.map(str::to_string),
     };
-    let blamed = locate::blame::blame(&options).map_err(|e| e.to_string())?;
-    Ok((Value::from_serialize(&blamed), true, None))
+    locate::blame::blame(&options).map_err(|e| e.to_string())
+}
+
+/// Runs a simulator program (built-in name or YAML file) many times, or explores every schedule.
+pub fn simulate(action: &crate::engine::SimulateAction) -> ProbeResult {
+    use crate::sim::{self, GoVersion, Program, SimOptions};
+    let program = match sim::builtin(&action.program) {
+        Some(p) => p,
+        None => {
+            let text = std::fs::read_to_string(&action.program).map_err(|e| {
+                let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
+                format!(
+                    "program `{}`: not a built-in ({}) and not a readable file: {e}",
+                    action.program,
+                    names.join(", ")
+                )
+            })?;
+            Program::from_yaml(&text).map_err(|e| format!("{}: {e}", action.program))?
+        }
+    };
+    let go = match &action.go {
+        Some(v) => GoVersion::parse(v).ok_or_else(|| format!("go `{v}` is not a version from 1.19 to 1.27"))?,
+        None => GoVersion::default(),
+    };
+    let gc = match &action.gctrace {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            sim::gc::pauses_from_gctrace(&text)
+        }
+        None => Vec::new(),
+    };
+    let opts = SimOptions { go, seed: action.seed.unwrap_or(1), gc, ..SimOptions::default() };
+    if action.exhaustive {
+        let result = sim::explore(&program, &opts);
+        let reason = (!result.complete).then(|| {
+            format!("exploration stopped after {} states: the program is too large to enumerate", result.states)
+        });
+        return Ok((Value::from_serialize(&result), result.complete, reason));
+    }
+    let summary = sim::run_many(&program, &opts, action.runs.unwrap_or(100).max(1));
+    Ok((Value::from_serialize(&summary), true, None))
 }

@@ -1,0 +1,3 @@
+module runbook.sim/fixed-mutex
+
+go 1.19

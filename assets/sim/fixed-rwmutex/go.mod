@@ -1,0 +1,3 @@
+module runbook.sim/fixed-rwmutex
+
+go 1.19

@@ -1,0 +1,3 @@
+module runbook.sim/fixed-sharded
+
+go 1.19

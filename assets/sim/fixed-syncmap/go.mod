@@ -1,0 +1,3 @@
+module runbook.sim/fixed-syncmap
+
+go 1.19

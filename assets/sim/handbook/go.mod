@@ -1,0 +1,3 @@
+module runbook.sim/handbook
+
+go 1.19

@@ -1,0 +1,3 @@
+module runbook.sim/handler
+
+go 1.19

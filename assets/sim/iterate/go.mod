@@ -1,0 +1,3 @@
+module runbook.sim/iterate
+
+go 1.19

@@ -1,0 +1,3 @@
+module runbook.sim/repro
+
+go 1.19
