@@ -32,6 +32,9 @@ pub enum Command {
     Open {
         /// A runbook file or bundled id
         runbook: Option<String>,
+        /// Write the session journal here (default: a new file in $XDG_STATE_HOME/runbook/sessions/)
+        #[arg(long)]
+        journal: Option<String>,
     },
     /// List the bundled runbooks
     List,
@@ -98,8 +101,8 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        None => open(None),
-        Some(Command::Open { runbook }) => open(runbook.as_deref()),
+        None => open(None, None),
+        Some(Command::Open { runbook, journal }) => open(runbook.as_deref(), journal),
         Some(Command::List) => list::run(),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
@@ -112,15 +115,12 @@ pub fn main() -> i32 {
         Some(Command::Gc(args)) => gc::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Resume(args)) => resume::run(&args),
-        Some(Command::Replay { journal }) => {
-            eprintln!("runbook replay {journal}: replay opens the terminal UI, which this build does not have yet");
-            2
-        }
+        Some(Command::Replay { journal }) => replay(&journal),
         Some(Command::Drill(args)) => drill::run(&args),
     }
 }
 
-fn open(runbook: Option<&str>) -> i32 {
+fn open(runbook: Option<&str>, journal: Option<String>) -> i32 {
     let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
     let source = match source::find(id) {
         Ok(s) => s,
@@ -150,5 +150,23 @@ fn open(runbook: Option<&str>) -> i32 {
         }
     };
     let context = crate::engine::Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
-    crate::tui::run(rb, context, &source.name)
+    let spec = crate::tui::journaling::JournalSpec {
+        path: journal,
+        yaml: source.bytes.clone(),
+        source: source.name.clone(),
+        bundled: source.bundled,
+    };
+    crate::tui::run(rb, context, &source.name, &spec)
+}
+
+/// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).
+fn replay(journal: &str) -> i32 {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "runbook replay: needs a terminal; for a text rendering of the session use `runbook report {journal}`"
+        );
+        return 2;
+    }
+    crate::tui::replay(std::path::Path::new(journal))
 }

@@ -2,7 +2,14 @@
 //! the clock tick, and what background work reports. Keeping them in one enum makes the UI testable without a
 //! terminal (feed actions, read state) and leaves one place where state changes.
 
+use super::highlight::Checkpoint;
+use super::source::file::SourceFile;
 use crate::engine::{Input, ProcessEnd, Stream};
+use crate::locate::BlameLine;
+use crate::probes::commit::CommitDetails;
+use crate::probes::output::ProbeOutput;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -62,6 +69,83 @@ pub enum Action {
     ProbeDone(Input),
     /// SIGTERM or SIGHUP: stop commands and leave.
     Terminate,
+    /// Enter on a result item: open its source line or the GC chart.
+    Open,
+    /// `b` in the source view: the commit of the cursor line, in full.
+    ShowCommit,
+    /// `e` in the source view: `$EDITOR +LINE FILE`.
+    OpenEditor,
+    /// `y` in the source view: `file:line` to the clipboard.
+    CopyLocation,
+    /// Push a source view of `file` at a 1-based `line`.
+    OpenSource {
+        file: PathBuf,
+        line: usize,
+    },
+    /// A probe's typed result, sent just before its `ProbeDone`.
+    ProbeResult {
+        step: String,
+        output: Arc<ProbeOutput>,
+    },
+    SourceLoaded {
+        path: PathBuf,
+        result: Result<Arc<SourceFile>, String>,
+    },
+    CheckpointsReady {
+        path: PathBuf,
+        checkpoints: Arc<Vec<Checkpoint>>,
+    },
+    BlameLoaded {
+        path: PathBuf,
+        result: Result<Arc<Vec<BlameLine>>, String>,
+    },
+    CommitLoaded {
+        commit: String,
+        result: Result<CommitDetails, String>,
+    },
+    /// The editor exited and the terminal is ours again.
+    EditorClosed {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    /// A line of news for the status bar from outside `update` (the clipboard).
+    Notice(String),
+    /// A view job ended without its answer (it panicked); says why in the status bar.
+    ViewJobFailed(String),
+    /// `n`: open the one-line note input for the selected step.
+    NoteStart,
+    /// A character typed into the note.
+    NoteChar(char),
+    NoteBackspace,
+    /// Pasted text while typing a note (first line only).
+    NotePaste(String),
+    /// `m`: open the chooser of milestones to set by hand.
+    MilestoneStart,
+    /// A time scrubber key of a replay.
+    Replay(super::replay::Scrub),
+}
+
+impl Action {
+    /// Reports from background work and the loop, as opposed to what the user did.
+    pub fn is_message(&self) -> bool {
+        matches!(
+            self,
+            Action::Tick(_)
+                | Action::Resize { .. }
+                | Action::Lines { .. }
+                | Action::Exited { .. }
+                | Action::ProbeDone(_)
+                | Action::Terminate
+                | Action::ProbeResult { .. }
+                | Action::SourceLoaded { .. }
+                | Action::CheckpointsReady { .. }
+                | Action::BlameLoaded { .. }
+                | Action::CommitLoaded { .. }
+                | Action::EditorClosed { .. }
+                | Action::Notice(_)
+                | Action::ViewJobFailed(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

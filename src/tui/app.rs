@@ -6,19 +6,59 @@ use super::keymap::{Scope, When};
 use super::layout::{self, Pane, Panes};
 use super::markdown;
 use super::output::StepRun;
+use super::results::StepResult;
+use super::source::file::SourceFile;
 use super::theme::Theme;
+use super::views::{BlameState, View};
 use crate::engine::{Action as StepAction, CommandSpec, ProbeRequest, Session, Step, StepStatus};
 use ratatui::layout::Rect;
 use ratatui::text::Text;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Background work the event loop carries out for `update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Job {
-    Spawn { step: String, spec: CommandSpec },
-    Probe { step: String, request: ProbeRequest },
-    Cancel { step: String },
+    Spawn {
+        step: String,
+        spec: CommandSpec,
+    },
+    Probe {
+        step: String,
+        request: ProbeRequest,
+    },
+    Cancel {
+        step: String,
+    },
     CancelAll,
+    /// Read and index a file for the source view.
+    LoadSource {
+        path: PathBuf,
+    },
+    /// Highlighter checkpoints for a whole file (too long to do on the UI thread).
+    Checkpoints {
+        path: PathBuf,
+        file: Arc<SourceFile>,
+    },
+    /// Blame a whole file once (working tree), for the source view's gutter.
+    Blame {
+        path: PathBuf,
+    },
+    /// One commit in full (`b`).
+    Commit {
+        path: PathBuf,
+        commit: String,
+    },
+    /// Hand the terminal to `$EDITOR +line file` and take it back.
+    Editor {
+        path: PathBuf,
+        line: usize,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy {
+        text: String,
+    },
 }
 
 /// The confirmation shown before a command runs.
@@ -33,9 +73,19 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Confirm(Confirm),
     QuitConfirm,
+    /// The one-line note input (`n`).
+    Note {
+        text: String,
+    },
+    /// The milestone chooser (`m`), with the highlighted milestone.
+    Milestone {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,8 +120,18 @@ pub struct App {
     /// One line of news for the status bar (cleared by the next key).
     pub(crate) flash: Option<String>,
     pub(crate) jobs: Vec<Job>,
+    /// Typed results of probe steps (parse, grep, blame) and the selection in each.
+    pub(crate) results: BTreeMap<usize, StepResult>,
+    /// Full-screen views over the main screen (source, commit, GC chart); Esc pops the top one.
+    pub(crate) views: Vec<View>,
+    /// Whole-file blames by path, computed once per file and kept for the session.
+    pub(crate) blames: HashMap<PathBuf, BlameState>,
     pub(crate) quit: bool,
     pub(crate) terminated: bool,
+    /// The session's journal (none in a replay, or when it could not be created).
+    pub(crate) journal: Option<crate::journal::Journal>,
+    /// Set when this UI replays a recorded session, read-only.
+    pub(crate) replay: Option<Box<super::replay::Replay>>,
 }
 
 impl App {
@@ -96,8 +156,13 @@ impl App {
             search: None,
             flash: None,
             jobs: Vec::new(),
+            results: BTreeMap::new(),
+            views: Vec::new(),
+            blames: HashMap::new(),
             quit: false,
             terminated: false,
+            journal: None,
+            replay: None,
         }
     }
 
@@ -124,6 +189,16 @@ impl App {
     }
     pub fn search(&self) -> Option<&Search> {
         self.search.as_ref()
+    }
+    pub fn result_of(&self, index: usize) -> Option<&StepResult> {
+        self.results.get(&index)
+    }
+    /// The full-screen view on top, if any.
+    pub fn view(&self) -> Option<&View> {
+        self.views.last()
+    }
+    pub fn blame_of(&self, path: &std::path::Path) -> Option<&BlameState> {
+        self.blames.get(path)
     }
 
     /// Exit code of the program: 0 after a normal quit, 130 when a signal ended it.
@@ -177,17 +252,29 @@ impl App {
             Overlay::Help { .. } => Scope::Help,
             Overlay::Confirm(_) => Scope::Confirm,
             Overlay::QuitConfirm => Scope::QuitConfirm,
+            Overlay::Note { .. } => Scope::Note,
+            Overlay::Milestone { .. } => Scope::Milestone,
             Overlay::None if self.search.as_ref().is_some_and(|s| s.editing) => Scope::Search,
-            Overlay::None => Scope::Main,
+            Overlay::None => match self.views.last() {
+                Some(View::Source(_)) => Scope::Source,
+                Some(_) => Scope::Detail,
+                None if self.focus == Pane::Action && self.results.contains_key(&self.selected) => Scope::Results,
+                None => Scope::Main,
+            },
         }
     }
 
     /// Whether a binding's condition holds (drives the status bar).
     pub fn holds(&self, when: When) -> bool {
         let action = self.selected_step().and_then(|s| s.action.as_ref());
+        if self.replay.is_some() && matches!(when, When::CanRun | When::Running | When::Choose | When::Checklist) {
+            return false;
+        }
         match when {
             When::Always => true,
             When::HelpOnly => false,
+            When::CanNote => self.replay.is_none() && !self.holds(When::Searching),
+            When::Replay => self.replay.is_some(),
             When::CanRun => {
                 let id = self.selected_step().map(|s| s.id.as_str()).unwrap_or("");
                 !self.active.contains(id) && !matches!(action, Some(StepAction::Choose(_)))
@@ -197,6 +284,7 @@ impl App {
             When::Searching => self.search.as_ref().is_some_and(|s| !s.query.is_empty()),
             When::Choose => matches!(action, Some(StepAction::Choose(_))),
             When::Checklist => matches!(action, Some(StepAction::Checklist(_))),
+            When::HasResult => self.results.get(&self.selected).is_some_and(|r| r.has_targets()),
         }
     }
 

@@ -8,16 +8,20 @@
 
 use super::action::{Action, OutputLine};
 use super::app::{App, Job};
+use super::host::{Headless, Host};
+use super::jobs;
 use super::keymap;
 use super::terminal;
 use super::view;
 use crate::engine::{Input, Value};
+use crate::probes::output::execute_typed;
 use crate::probes::shell::{self, ShellMsg};
 use crossterm::event::{Event, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -40,20 +44,35 @@ pub enum LoopError {
     Panicked,
 }
 
-/// Runs until the user quits, a signal arrives, or (for tests) the input ends and nothing is running.
-pub async fn run<B, E, S>(
-    terminal: &mut Terminal<B>,
-    app: &mut App,
-    mut events: E,
-    mut signals: S,
-) -> Result<(), LoopError>
+/// Runs until the user quits, a signal arrives, or (for tests) the input ends and nothing is running. No terminal
+/// to hand over: `e` and `y` only say so.
+pub async fn run<B, E, S>(terminal: &mut Terminal<B>, app: &mut App, events: E, signals: S) -> Result<(), LoopError>
 where
     B: Backend,
     E: Stream<Item = std::io::Result<Event>> + Unpin,
     S: Stream<Item = ()> + Unpin,
 {
+    run_hosted(terminal, app, events, signals, &mut Headless).await
+}
+
+/// `run` with a host that can hand the terminal to an editor and reach the clipboard.
+pub async fn run_hosted<B, E, S, H>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: E,
+    mut signals: S,
+    host: &mut H,
+) -> Result<(), LoopError>
+where
+    B: Backend,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+    S: Stream<Item = ()> + Unpin,
+    H: Host,
+{
+    // The first stream, then (after an editor took the terminal) a fresh one from the host.
+    let mut events = TermInput { original: Some(events), fresh: None };
     let (tx, mut rx) = mpsc::channel::<Action>(256);
-    let mut workers = Workers { tx, cancels: BTreeMap::new() };
+    let mut workers = Workers { tx, cancels: BTreeMap::new(), view_jobs: 0, handoffs: Vec::new() };
     let started = Instant::now();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -74,8 +93,12 @@ where
                 break;
             }
         }
-        if input_done && workers.cancels.is_empty() && !app.is_busy() {
+        if input_done && workers.cancels.is_empty() && workers.view_jobs == 0 && !app.is_busy() && !app.is_playing() {
             break;
+        }
+        for job in std::mem::take(&mut workers.handoffs) {
+            hand_off(terminal, app, &mut workers, &mut events, host, job)?;
+            dirty = true;
         }
         let frame_due = last_draw.map(|t| t + FRAME).unwrap_or_else(Instant::now);
         if dirty && Instant::now() >= frame_due {
@@ -115,9 +138,11 @@ where
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {},
             _ = ticker.tick() => {
                 // The clock always advances (a command started later must not inherit a stale start time);
-                // only a running step makes it worth a redraw.
+                // only a running step or a replay playing (the tick may have played its last record) makes it
+                // worth a redraw.
+                let playing = app.is_playing();
                 dispatch(app, &mut workers, Action::Tick(started.elapsed().as_millis() as u64));
-                dirty |= app.is_busy();
+                dirty |= app.is_busy() || playing;
             },
         }
     }
@@ -129,7 +154,7 @@ where
 
 fn to_action(app: &App, event: Event) -> Option<Action> {
     match event {
-        Event::Key(key) => keymap::action_for(app.scope(), key),
+        Event::Key(key) => keymap::action_when(app.scope(), key, |when| app.holds(when)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Wheel { column: m.column, row: m.row, down: true }),
             MouseEventKind::ScrollUp => Some(Action::Wheel { column: m.column, row: m.row, down: false }),
@@ -138,8 +163,66 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
         Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Action::SearchPaste(text)),
+        Event::Paste(text) if app.scope() == keymap::Scope::Note => Some(Action::NotePaste(text)),
         _ => None,
     }
+}
+
+/// Where terminal events come from: the stream the loop was given until an editor took the terminal, then the
+/// one the host made afterwards.
+struct TermInput<E> {
+    original: Option<E>,
+    fresh: Option<super::host::Events>,
+}
+
+impl<E: Stream<Item = std::io::Result<Event>> + Unpin> TermInput<E> {
+    async fn next(&mut self) -> Option<std::io::Result<Event>> {
+        if let Some(fresh) = &mut self.fresh {
+            return fresh.next().await;
+        }
+        match &mut self.original {
+            Some(original) => original.next().await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Runs what needs the terminal itself (the editor, the clipboard) and reports back through an action.
+fn hand_off<B: Backend, E, H: Host>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    workers: &mut Workers,
+    events: &mut TermInput<E>,
+    host: &mut H,
+    job: Job,
+) -> Result<(), LoopError> {
+    match job {
+        Job::Editor { path, line } => {
+            if host.owns_terminal() {
+                // Stop reading keys before the editor starts: the stream's reader thread would steal them.
+                events.original = None;
+                events.fresh = None;
+            }
+            let result = host.run_editor(&path, line);
+            if let Some(fresh) = host.events() {
+                events.fresh = Some(fresh);
+            }
+            // Forget what is on the screen so the next draw repaints every cell (the host cleared it). Not
+            // `Terminal::clear`: it asks the terminal for the cursor position, and a terminal that does not
+            // answer (or answers late over ssh) would stall or fail the loop.
+            terminal.swap_buffers();
+            dispatch(app, workers, Action::EditorClosed { path, result });
+        }
+        Job::Copy { text } => {
+            let notice = match host.copy(&text) {
+                Ok(()) => format!("copied {text}"),
+                Err(e) => format!("not copied: {e}"),
+            };
+            dispatch(app, workers, Action::Notice(notice));
+        }
+        other => workers.start(other, None),
+    }
+    Ok(())
 }
 
 /// Applies an action and its follow-ups, then starts the jobs they queued.
@@ -148,6 +231,16 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
         Action::Exited { step, .. } | Action::ProbeDone(Input::ProbeDone { step, .. }) => Some(step.clone()),
         _ => None,
     };
+    if matches!(
+        action,
+        Action::SourceLoaded { .. }
+            | Action::CheckpointsReady { .. }
+            | Action::BlameLoaded { .. }
+            | Action::CommitLoaded { .. }
+            | Action::ViewJobFailed(_)
+    ) {
+        workers.view_jobs = workers.view_jobs.saturating_sub(1);
+    }
     let mut next = Some(action);
     while let Some(action) = next {
         next = app.update(action);
@@ -156,7 +249,12 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
         workers.cancels.remove(&step);
     }
     for job in app.take_jobs() {
-        workers.start(job);
+        // The journal's side file for the command's complete output.
+        let spill = match &job {
+            Job::Spawn { step, .. } => app.spill_path(step),
+            _ => None,
+        };
+        workers.start(job, spill);
     }
 }
 
@@ -164,16 +262,34 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
 struct Workers {
     tx: mpsc::Sender<Action>,
     cancels: BTreeMap<String, CancellationToken>,
+    /// View jobs (file, blame, commit, checkpoints) whose answer has not arrived yet.
+    view_jobs: usize,
+    /// Jobs that need the terminal; the loop runs them between two events.
+    handoffs: Vec<Job>,
 }
 
 impl Workers {
-    fn start(&mut self, job: Job) {
+    fn start(&mut self, job: Job, spill: Option<std::path::PathBuf>) {
+        if jobs::is_view_job(&job) {
+            self.view_jobs += 1;
+            let tx = self.tx.clone();
+            tokio::spawn(async move {
+                // Every view job answers exactly once, even when it panicked: the loop counts the answers.
+                let action = match tokio::task::spawn_blocking(move || jobs::perform(job)).await {
+                    Ok(action) => action,
+                    Err(e) => Action::ViewJobFailed(e.to_string()),
+                };
+                let _ = tx.send(action).await;
+            });
+            return;
+        }
         match job {
+            Job::Editor { .. } | Job::Copy { .. } => self.handoffs.push(job),
             Job::Spawn { step, spec } => {
                 let cancel = CancellationToken::new();
                 self.cancels.insert(step.clone(), cancel.clone());
                 let (shell_tx, shell_rx) = mpsc::channel(4096);
-                tokio::spawn(shell::run(spec, None, shell_tx, cancel));
+                tokio::spawn(shell::run(spec, spill, shell_tx, cancel));
                 tokio::spawn(forward(step, shell_rx, self.tx.clone()));
             }
             Job::Probe { step, request } => {
@@ -181,14 +297,22 @@ impl Workers {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let id = step.clone();
-                    let input = tokio::task::spawn_blocking(move || crate::probes::execute::execute(&step, &request))
-                        .await
-                        .unwrap_or_else(|e| Input::ProbeDone {
+                    let done = tokio::task::spawn_blocking(move || execute_typed(&step, &request)).await;
+                    let input = match done {
+                        Ok((input, output)) => {
+                            if let Some(output) = output {
+                                let step = id.clone();
+                                let _ = tx.send(Action::ProbeResult { step, output: Arc::new(output) }).await;
+                            }
+                            input
+                        }
+                        Err(e) => Input::ProbeDone {
                             step: id,
                             result: Value::Null,
                             passed: false,
                             reason: Some(format!("the action crashed: {e}")),
-                        });
+                        },
+                    };
                     let _ = tx.send(Action::ProbeDone(input)).await;
                 });
             }
@@ -198,6 +322,8 @@ impl Workers {
                 }
             }
             Job::CancelAll => self.cancels.values().for_each(CancellationToken::cancel),
+            // View jobs went to `jobs::perform` above.
+            Job::LoadSource { .. } | Job::Checkpoints { .. } | Job::Blame { .. } | Job::Commit { .. } => {}
         }
     }
 }

@@ -3,14 +3,19 @@
 //! syntect's bundled themes paint RGB colours chosen for one background; ours must read on light and dark
 //! terminals, so this builds a theme whose "colours" are ANSI palette indices in disguise (alpha 0, index in red,
 //! the trick `bat` uses) and maps them back to the terminal's own palette. Without colour, code stays plain.
+//!
+//! The source view highlights only the lines on screen, but a line's colours depend on every line above it (a
+//! raw string or a comment opened 500 lines up). So it keeps `Checkpoint`s, the highlighter's state at the start
+//! of every `CHECKPOINT_EVERY`th line, and paints the window from the nearest one above it.
 
 use super::theme::Theme;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use std::sync::OnceLock;
 use syntect::easy::HighlightLines;
+use syntect::highlighting::HighlightState;
 use syntect::highlighting::{Color as SynColor, FontStyle, StyleModifier, Theme as SynTheme, ThemeItem, ThemeSettings};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{ParseState, SyntaxReference, SyntaxSet};
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -73,6 +78,74 @@ fn to_color(c: SynColor) -> Option<Color> {
     })
 }
 
+/// Lines between two checkpoints.
+pub const CHECKPOINT_EVERY: usize = 256;
+
+/// The highlighter's state at the start of a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    parse: ParseState,
+    highlight: HighlightState,
+}
+
+/// The grammar for a file, from its extension (`go`, `rs`, `sh`, …); `None` leaves it plain.
+pub fn syntax_for(path: &std::path::Path) -> Option<&'static SyntaxReference> {
+    let ext = path.extension()?.to_str()?;
+    syntaxes().find_syntax_by_extension(ext)
+}
+
+/// The state before the first line of a file in `syntax`.
+pub fn start(syntax: &SyntaxReference) -> Checkpoint {
+    let lines = HighlightLines::new(syntax, ansi_theme());
+    let (highlight, parse) = lines.state();
+    Checkpoint { parse, highlight }
+}
+
+/// Highlights `lines` (without terminators) from `state`, leaving `state` after the last of them. A line the
+/// grammar cannot handle comes out plain, and the state moves on regardless.
+pub fn paint<'a>(state: &mut Checkpoint, lines: impl IntoIterator<Item = &'a str>) -> Vec<Line<'static>> {
+    let set = syntaxes();
+    let mut out = Vec::new();
+    let mut highlighter = HighlightLines::from_state(ansi_theme(), state.highlight.clone(), state.parse.clone());
+    for line in lines {
+        let with_newline = format!("{line}\n");
+        match highlighter.highlight_line(&with_newline, set) {
+            Ok(regions) => {
+                out.push(Line::from(regions.into_iter().map(|(style, text)| span(style, text)).collect::<Vec<_>>()))
+            }
+            Err(_) => out.push(Line::raw(line.to_string())),
+        }
+    }
+    let (highlight, parse) = highlighter.state();
+    *state = Checkpoint { parse, highlight };
+    out
+}
+
+/// The checkpoints of a text from `first` on: `first` itself, then the state every `CHECKPOINT_EVERY` lines.
+pub fn checkpoints<'a>(mut state: Checkpoint, lines: impl IntoIterator<Item = &'a str>) -> Vec<Checkpoint> {
+    let mut out = vec![state.clone()];
+    let mut chunk = Vec::with_capacity(CHECKPOINT_EVERY);
+    for line in lines {
+        chunk.push(line);
+        if chunk.len() == CHECKPOINT_EVERY {
+            paint(&mut state, chunk.drain(..));
+            out.push(state.clone());
+        }
+    }
+    out
+}
+
+fn span(style: syntect::highlighting::Style, text: &str) -> Span<'static> {
+    let mut s = Style::new();
+    if let Some(fg) = to_color(style.foreground) {
+        s = s.fg(fg);
+    }
+    if style.font_style.contains(FontStyle::ITALIC) {
+        s = s.add_modifier(Modifier::ITALIC);
+    }
+    Span::styled(text.trim_end_matches(['\n', '\r']).replace('\t', "    "), s)
+}
+
 /// Highlighted lines of `code` in language `lang` (a fence's info word: `go`, `sh`, …); `None` when the language
 /// is unknown or colour is off, and the caller shows the code plain.
 pub fn highlight(code: &str, lang: &str, theme: &Theme) -> Option<Vec<Line<'static>>> {
@@ -115,6 +188,22 @@ mod tests {
         assert_eq!(func.style.fg, Some(Color::Magenta));
         let string = lines[1].spans.iter().find(|s| s.content.contains("hi")).unwrap();
         assert_eq!(string.style.fg, Some(Color::Green));
+    }
+
+    #[test]
+    fn a_raw_string_opened_above_a_checkpoint_colours_the_lines_below_it() {
+        let syntax = syntax_for(std::path::Path::new("x.go")).unwrap();
+        let mut text = vec!["package main", "var s = `"];
+        text.extend(std::iter::repeat_n("func inside() {}", CHECKPOINT_EVERY + 10));
+        let marks = checkpoints(start(syntax), text.iter().copied());
+        assert_eq!(marks.len(), 2);
+        let mut from_mark = marks[1].clone();
+        let painted = paint(&mut from_mark, [text[CHECKPOINT_EVERY]]);
+        let mut from_top = start(syntax);
+        let all = paint(&mut from_top, text.iter().copied());
+        assert_eq!(painted[0], all[CHECKPOINT_EVERY]);
+        let func = painted[0].spans.iter().find(|s| s.content.contains("func")).unwrap();
+        assert_eq!(func.style.fg, Some(Color::Green), "still inside the raw string");
     }
 
     #[test]

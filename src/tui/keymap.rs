@@ -3,6 +3,7 @@
 //! adding a row here; nothing else lists keys.
 
 use super::action::Action;
+use super::replay::Scrub;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where keys are read: the main screen or one of the things drawn over it.
@@ -13,6 +14,16 @@ pub enum Scope {
     Confirm,
     QuitConfirm,
     Search,
+    /// The action pane has the focus and shows a probe's result (triage, matches, blame).
+    Results,
+    /// The full-screen source view.
+    Source,
+    /// A commit or the GC chart, full screen.
+    Detail,
+    /// Typing a note (`n`).
+    Note,
+    /// Choosing a milestone to set by hand (`m`).
+    Milestone,
 }
 
 impl Scope {
@@ -23,6 +34,11 @@ impl Scope {
             Scope::Confirm => "Before a command runs",
             Scope::QuitConfirm => "Quit while something runs",
             Scope::Search => "Typing a search",
+            Scope::Results => "A result list",
+            Scope::Source => "Source view",
+            Scope::Detail => "Commit, GC chart",
+            Scope::Note => "Typing a note",
+            Scope::Milestone => "Choosing a milestone",
         }
     }
 }
@@ -41,8 +57,14 @@ pub enum When {
     Searching,
     Choose,
     Checklist,
+    /// The selected step's result has items to open.
+    HasResult,
     /// Only in the help overlay, never in the status bar.
     HelpOnly,
+    /// A live session (not a replay) and no search active: notes and milestones.
+    CanNote,
+    /// A replay (`runbook replay JOURNAL`): the time scrubber.
+    Replay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +93,11 @@ use KeyPattern::{Ctrl, Digit, Key};
 
 const fn c(ch: char) -> KeyPattern {
     Key(KeyCode::Char(ch))
+}
+
+/// A replay's scrubber key.
+const fn r(key: Scrub) -> Action {
+    Action::Replay(key)
 }
 
 macro_rules! bind {
@@ -154,6 +181,24 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(Main, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
     bind!(Main, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
+    bind!(Main, [c('n')], "n", Action::NoteStart, "note", "add a note to the selected step (journal)", CanNote),
+    bind!(Main, [c('m')], "m", Action::MilestoneStart, "milestone", "set a milestone by hand (journal)", CanNote),
+    bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
+    bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
+    bind!(Main, [c(']')], "]", r(Scrub::NextMilestone), "milestone", "replay: next milestone (or the end)", Replay),
+    bind!(Main, [c('[')], "[", r(Scrub::PrevMilestone), "back", "replay: previous milestone (or the start)", HelpOnly),
+    bind!(Main, [c(' ')], "Space", r(Scrub::Play), "play", "replay: play or pause", Replay),
+    bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
+    bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
+    bind!(Note, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "save", "save the note to the journal", Always),
+    bind!(Note, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "discard the note", Always),
+    bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Action::NoteBackspace, "delete", "delete a char", HelpOnly),
+    bind!(Note, [KeyPattern::AnyChar], "text", Action::NoteChar(' '), "type", "the note (one line)", HelpOnly),
+    bind!(Milestone, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous milestone", HelpOnly),
+    bind!(Milestone, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next milestone", HelpOnly),
+    bind!(Milestone, [Digit], "1-4", Action::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
+    bind!(Milestone, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "set", "set the highlighted milestone", Always),
+    bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "set nothing", Always),
     bind!(
         Confirm,
         [Key(KeyCode::Enter), c('y')],
@@ -197,33 +242,103 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Help, [c('?'), Key(KeyCode::Esc), c('q')], "?/Esc", Action::ToggleHelp, "close", "close the help", Always),
     bind!(Help, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
     bind!(Help, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),
+    bind!(
+        Results,
+        [Key(KeyCode::Up), c('k')],
+        "↑/k",
+        Action::Up,
+        "up",
+        "previous item (frame, site, match, line)",
+        HelpOnly
+    ),
+    bind!(Results, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next item", HelpOnly),
+    bind!(
+        Results,
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Action::Open,
+        "open",
+        "open the item: its source line, or the GC chart",
+        HasResult
+    ),
+    bind!(Results, [c('r')], "r", Action::Run, "rerun", "run the step again", CanRun),
+    bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "a page up", HelpOnly),
+    bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Action::PageDown, "page", "a page down", HelpOnly),
+    bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "first item", HelpOnly),
+    bind!(Results, [c('G'), Key(KeyCode::End)], "G/End", Action::Bottom, "end", "last item", HelpOnly),
+    bind!(Results, [Key(KeyCode::Tab)], "Tab", Action::NextPane, "pane", "next pane", Always),
+    bind!(Results, [Key(KeyCode::BackTab)], "S-Tab", Action::PrevPane, "pane", "previous pane", HelpOnly),
+    bind!(Results, [Key(KeyCode::Esc)], "Esc", Action::Back, "back", "back to the step list", HelpOnly),
+    bind!(Results, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
+    bind!(Results, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
+    bind!(Source, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous line", HelpOnly),
+    bind!(Source, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next line", HelpOnly),
+    bind!(Source, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "a page up", HelpOnly),
+    bind!(Source, [Key(KeyCode::PageDown)], "PgDn", Action::PageDown, "page", "a page down", HelpOnly),
+    bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "first line", HelpOnly),
+    bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Action::Bottom, "end", "last line", HelpOnly),
+    bind!(
+        Source,
+        [c('b')],
+        "b",
+        Action::ShowCommit,
+        "commit",
+        "the commit that last changed the line, in full",
+        Always
+    ),
+    bind!(Source, [c('e')], "e", Action::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
+    bind!(Source, [c('y')], "y", Action::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
+    bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the source view", Always),
+    bind!(Source, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
+    bind!(Source, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close it", Always),
+    bind!(Detail, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
+    bind!(Detail, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
 ];
 
 /// The mouse wheel is not a key, but users look for it in the same table.
 pub const WHEEL_HELP: (&str, &str) = ("wheel", "scroll the pane under the mouse");
 
-/// The action a key press means in `scope`, if any.
+/// The action a key press means in `scope`, if any: the first binding of the key in the table.
 pub fn action_for(scope: Scope, key: KeyEvent) -> Option<Action> {
+    action_when(scope, key, |_| true)
+}
+
+/// The action a key press means in `scope` when `holds` says which conditions hold now: a key bound twice in a
+/// scope (`n`: next match while searching, else a note; Space: play in a replay, else toggle) means the first
+/// binding whose condition holds, else the first.
+pub fn action_when(scope: Scope, key: KeyEvent, holds: impl Fn(When) -> bool) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    BINDINGS.iter().filter(|b| b.scope == scope).find_map(|b| {
-        b.keys.iter().find_map(|pattern| match (pattern, key.code) {
-            (Digit, KeyCode::Char(ch @ '1'..='9')) if plain(key.modifiers) => {
-                Some(Action::Pick(ch as usize - '1' as usize))
-            }
-            (KeyPattern::AnyChar, KeyCode::Char(ch)) if plain(key.modifiers) => Some(Action::SearchChar(ch)),
-            (Ctrl(want), KeyCode::Char(ch)) if key.modifiers.contains(KeyModifiers::CONTROL) && ch == *want => {
-                Some(b.action.clone())
-            }
-            (Key(KeyCode::Char(want)), KeyCode::Char(ch)) if ch == *want && plain(key.modifiers) => {
-                Some(b.action.clone())
-            }
-            (Key(want), code) if !matches!(want, KeyCode::Char(_)) && *want == code && no_ctrl(key.modifiers) => {
-                Some(b.action.clone())
-            }
-            _ => None,
-        })
+    let mut found =
+        BINDINGS.iter().filter(|b| b.scope == scope).filter_map(|b| key_action(b, key).map(|a| (b.when, a)));
+    let (when, first) = found.next()?;
+    if matches!(when, When::Always | When::HelpOnly) || holds(when) {
+        return Some(first);
+    }
+    Some(found.find(|(w, _)| matches!(w, When::Always | When::HelpOnly) || holds(*w)).map_or(first, |(_, a)| a))
+}
+
+fn key_action(b: &Binding, key: KeyEvent) -> Option<Action> {
+    b.keys.iter().find_map(|pattern| match (pattern, key.code) {
+        (Digit, KeyCode::Char(ch @ '1'..='9')) if plain(key.modifiers) => {
+            Some(Action::Pick(ch as usize - '1' as usize))
+        }
+        (KeyPattern::AnyChar, KeyCode::Char(ch)) if plain(key.modifiers) => Some(match b.action {
+            Action::NoteChar(_) => Action::NoteChar(ch),
+            _ => Action::SearchChar(ch),
+        }),
+        (Ctrl(want), KeyCode::Char(ch)) if key.modifiers.contains(KeyModifiers::CONTROL) && ch == *want => {
+            Some(b.action.clone())
+        }
+        (Key(KeyCode::Char(want)), KeyCode::Char(ch)) if ch == *want && plain(key.modifiers) => Some(b.action.clone()),
+        (Key(want), code) if !matches!(want, KeyCode::Char(_)) && *want == code && no_ctrl(key.modifiers) => {
+            Some(b.action.clone())
+        }
+        _ => None,
     })
 }
 
@@ -236,6 +351,20 @@ fn no_ctrl(mods: KeyModifiers) -> bool {
     !mods.contains(KeyModifiers::CONTROL)
 }
 
+/// Every scope, in the order the help and the README list them.
+pub const SCOPES: [Scope; 10] = [
+    Scope::Main,
+    Scope::Results,
+    Scope::Source,
+    Scope::Detail,
+    Scope::Confirm,
+    Scope::QuitConfirm,
+    Scope::Search,
+    Scope::Note,
+    Scope::Milestone,
+    Scope::Help,
+];
+
 /// The bindings of one scope, in table order.
 pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.scope == scope)
@@ -244,7 +373,7 @@ pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
 /// The key table as Markdown (README "The screen").
 pub fn markdown_table() -> String {
     let mut out = String::from("| where | keys | what |\n|---|---|---|\n");
-    for scope in [Scope::Main, Scope::Confirm, Scope::QuitConfirm, Scope::Search, Scope::Help] {
+    for scope in SCOPES {
         for b in bindings(scope) {
             out.push_str(&format!("| {} | `{}` | {} |\n", scope.title(), b.label, b.help));
         }

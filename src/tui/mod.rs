@@ -8,15 +8,24 @@ pub mod action;
 pub mod app;
 pub mod event_loop;
 pub mod highlight;
+pub mod host;
+pub mod jobs;
+pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+mod notes;
 pub mod output;
+pub mod replay;
+pub mod results;
 mod session;
+pub mod source;
 pub mod terminal;
 pub mod theme;
 mod update;
+mod update_results;
 pub mod view;
+pub mod views;
 
 pub use action::Action;
 pub use app::App;
@@ -28,15 +37,49 @@ use std::collections::BTreeMap;
 
 /// Opens `runbook` in the terminal and runs until the user quits. Returns the exit code: 0 after a quit, 130 when
 /// a signal ended it, 2 when the terminal or the session could not be set up.
-pub fn run(runbook: Runbook, context: Context, name: &str) -> i32 {
-    let session = match Session::new(runbook, context, BTreeMap::new()) {
+///
+/// The session is journaled (`journaling::JournalSpec`: `--journal PATH`, or the state directory); quitting
+/// closes the journal with `session_finished`.
+pub fn run(runbook: Runbook, context: Context, name: &str, journal: &journaling::JournalSpec) -> i32 {
+    let session = match Session::new(runbook, context.clone(), BTreeMap::new()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("runbook: {e}");
             return 2;
         }
     };
+    let opened = journaling::open(journal, session.runbook(), &context);
     let mut app = App::new(session, name, Theme::from_env());
+    match opened {
+        Ok((Some(journal), _)) => app.set_journal(journal),
+        Ok((None, warning)) => app.flash = warning.map(|w| format!("warning: {w}")),
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    }
+    let code = run_app(&mut app);
+    if let Some(warning) = app.close_journal(code) {
+        eprintln!("runbook: warning: {warning}");
+    }
+    code
+}
+
+/// `runbook replay JOURNAL`: the recorded session, read-only (see `replay`). Returns 0, or 2 when the journal
+/// cannot be read or the terminal not set up.
+pub fn replay(path: &std::path::Path) -> i32 {
+    let mut app = match replay::open(path, Theme::from_env()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    run_app(&mut app)
+}
+
+/// Runs `app` in the terminal until the user quits.
+fn run_app(app: &mut App) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -47,7 +90,8 @@ pub fn run(runbook: Runbook, context: Context, name: &str) -> i32 {
     let result = runtime.block_on(async {
         let mut guard = terminal::init().map_err(|e| event_loop::LoopError::Terminal(e.to_string()))?;
         let events = crossterm::event::EventStream::new();
-        let result = event_loop::run(guard.terminal(), &mut app, events, signals()).await;
+        let mut host = host::TerminalHost::default();
+        let result = event_loop::run_hosted(guard.terminal(), app, events, signals(), &mut host).await;
         drop(guard);
         result
     });

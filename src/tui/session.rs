@@ -10,6 +10,7 @@ use crate::engine::{Action as StepAction, Effect, Event, Input, StepStatus};
 impl App {
     /// Applies an engine input and everything that follows from it.
     pub(crate) fn feed(&mut self, input: Input) {
+        self.journal_input(&input);
         let effects = self.session.apply(input);
         for effect in effects {
             match effect {
@@ -34,11 +35,14 @@ impl App {
         self.runs.get_mut(&index)
     }
 
-    fn record(&mut self, event: Event) {
+    /// An engine event (live, or recorded in a replay): journaled, then shown.
+    pub(crate) fn record(&mut self, event: Event) {
+        self.journal_event(&event);
         match event {
             Event::StepStarted { step, .. } => {
                 if let Some(index) = self.session.runbook().step_index(&step) {
                     self.runs.insert(index, StepRun::new(self.clock_ms));
+                    self.results.remove(&index);
                     if index == self.selected {
                         self.output_top = None;
                         self.search = None;

@@ -65,6 +65,24 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Gives the terminal back for a while (an editor): leaves everything `init` entered; `resume` re-enters it.
+pub fn suspend() {
+    restore();
+}
+
+/// Enters the UI mode again after `suspend`, on a cleared screen (not every terminal clears the alternate screen
+/// on entry, and the loop repaints every cell next).
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
 fn install_panic_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if INSTALLED.swap(true, Ordering::SeqCst) {

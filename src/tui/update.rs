@@ -8,11 +8,11 @@ use crate::engine::{Action as StepAction, Input, StepStatus};
 
 impl App {
     pub fn update(&mut self, action: Action) -> Option<Action> {
-        if is_key(&action) {
+        if !action.is_message() {
             self.flash = None;
         }
         match action {
-            Action::Tick(ms) => self.clock_ms = ms,
+            Action::Tick(ms) => self.tick(ms),
             Action::Resize { width, height } => {
                 self.size = ratatui::layout::Rect::new(0, 0, width, height);
             }
@@ -23,9 +23,21 @@ impl App {
             }
             Action::Exited { step, end, duration_ms } => self.feed(Input::Exited { step, end, duration_ms }),
             Action::ProbeDone(input) => self.feed(input),
+            Action::ProbeResult { step, output } => self.probe_result(&step, output),
+            Action::OpenSource { .. }
+            | Action::SourceLoaded { .. }
+            | Action::CheckpointsReady { .. }
+            | Action::BlameLoaded { .. }
+            | Action::CommitLoaded { .. }
+            | Action::EditorClosed { .. }
+            | Action::Notice(_)
+            | Action::ViewJobFailed(_) => return self.view_message(action),
             Action::Terminate => {
                 self.terminated = true;
                 self.quit_now();
+            }
+            Action::Wheel { down, .. } if self.overlay == Overlay::None && !self.views.is_empty() => {
+                self.view_wheel(down)
             }
             Action::Wheel { column, row, down } => match self.overlay {
                 Overlay::None => {
@@ -47,7 +59,7 @@ impl App {
             (Overlay::Help { scroll }, Action::Up) => self.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) },
             (Overlay::Help { scroll }, Action::Down) => {
                 // Help has a line per binding plus a heading and a gap per section: never scroll past it.
-                let max = super::keymap::BINDINGS.len() as u16 + 8;
+                let max = (super::keymap::BINDINGS.len() + 2 * super::keymap::SCOPES.len()) as u16;
                 self.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
             }
             (Overlay::Help { .. }, _) => {}
@@ -64,12 +76,26 @@ impl App {
             (Overlay::QuitConfirm, Action::Confirm) => self.quit_now(),
             (Overlay::QuitConfirm, Action::Back) => self.overlay = Overlay::None,
             (Overlay::QuitConfirm, _) => {}
+            (Overlay::Note { .. }, action) => self.note_key(action),
+            (Overlay::Milestone { .. }, action) => self.milestone_key(action),
+            (Overlay::None, action) if !self.views.is_empty() => {
+                if !self.view_key(&action) && matches!(action, Action::ToggleHelp | Action::Quit) {
+                    return self.main_action(action);
+                }
+            }
+            (Overlay::None, action) if self.scope() == super::keymap::Scope::Results => {
+                return self.result_action(action);
+            }
             (Overlay::None, action) => return self.main_action(action),
         }
         None
     }
 
-    fn main_action(&mut self, action: Action) -> Option<Action> {
+    pub(crate) fn main_action(&mut self, action: Action) -> Option<Action> {
+        if let Some(why) = self.refused_in_replay(&action) {
+            self.flash = Some(why.into());
+            return None;
+        }
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -129,6 +155,9 @@ impl App {
                 }
             }
             Action::SearchNext => self.find(true),
+            Action::NoteStart => self.open_note(),
+            Action::MilestoneStart => self.open_milestones(),
+            Action::Replay(key) => self.scrub(key),
             Action::SearchPrev => self.find(false),
             _ => {}
         }
@@ -179,6 +208,7 @@ impl App {
                 let max = self.text_max_scroll() as i64;
                 self.text_scroll = (self.text_scroll as i64 + delta).clamp(0, max) as u16;
             }
+            Pane::Action if self.scroll_result(delta) => {}
             Pane::Action => {
                 let height = self.output_height();
                 let len = self.run_of(self.selected).map(|r| r.len()).unwrap_or(0);
@@ -310,16 +340,4 @@ impl App {
         let top = line.saturating_sub(height / 2);
         self.output_top = if top + height >= len { None } else { Some(top) };
     }
-}
-
-fn is_key(action: &Action) -> bool {
-    !matches!(
-        action,
-        Action::Tick(_)
-            | Action::Resize { .. }
-            | Action::Lines { .. }
-            | Action::Exited { .. }
-            | Action::ProbeDone(_)
-            | Action::Terminate
-    )
 }

@@ -59,7 +59,9 @@ pub fn go_env(cmd: &mut Command, go: &Path, home: &Path) {
         .env("GOTOOLCHAIN", "local")
         .env("GOPROXY", "off")
         .env("GOFLAGS", "-mod=mod")
-        .env("GOCACHE", home.join("gocache"))
+        // One build cache for all tests: the race runtime takes minutes to build cold, and Go's cache is
+        // safe to share between processes.
+        .env("GOCACHE", Path::new(env!("CARGO_TARGET_TMPDIR")).join("gocache"))
         .env("GOPATH", home.join("gopath"))
         .env("GOTELEMETRY", "off");
 }

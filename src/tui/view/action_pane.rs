@@ -74,12 +74,18 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             let header = header(app, index, action.is_some());
             let mut lines = header;
             let height = (inner.height as usize).saturating_sub(lines.len() + 1);
-            if let Some(run) = run {
+            if let (Some(result), Some(run)) = (app.result_of(index), run) {
+                let focused = app.focus() == Pane::Action;
+                lines.extend(super::results::window(app, result, height, focused));
+                if let Some(verdict) = verdict(app, index, run) {
+                    lines.push(verdict);
+                }
+            } else if let Some(run) = run {
                 lines.extend(output_window(app, run, height, inner.width as usize));
                 if let Some(verdict) = verdict(app, index, run) {
                     lines.push(verdict);
                 }
-            } else if action.is_none() {
+            } else if action.is_none() && !app.is_replay() {
                 lines.push(Line::styled("A reading step: Enter marks it read and moves on.", app.theme.muted()));
             }
             frame.render_widget(Paragraph::new(lines), inner);
@@ -160,7 +166,11 @@ fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
     let (mark, style) = mark(app, index);
     let Some(f) = &run.finished else {
         let elapsed = app.elapsed_ms(index).map(short_duration).unwrap_or_default();
-        let label = if run.command.is_some() { format!("running {elapsed} · c cancels") } else { "running".into() };
+        let label = match (run.command.is_some(), app.is_replay()) {
+            (true, false) => format!("running {elapsed} · c cancels"),
+            (true, true) => format!("running {elapsed}"),
+            (false, _) => "running".into(),
+        };
         return Some(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(label, app.theme.muted())]));
     };
     let mut text = f.status.as_str().replace('_', " ");

@@ -2,13 +2,22 @@
 //! and handles the "terminal too small" case.
 
 mod action_pane;
+mod commit;
+pub mod gc;
+mod note;
 mod overlay;
+mod results;
+pub mod scrubber;
+mod source;
 mod status;
 mod steps;
 mod text;
 
+pub use steps::truncate;
+
 use super::app::{App, Overlay};
 use super::layout::{self, Pane, MIN_HEIGHT, MIN_WIDTH};
+use super::views::View;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -18,6 +27,17 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
     if layout::too_small(area) {
         too_small(frame, area);
+        return;
+    }
+    if let Some(view) = app.view() {
+        let (body, status_area) = super::views::view_areas(area);
+        match view {
+            View::Source(v) => source::draw(app, frame, body, v),
+            View::Commit(c) => commit::draw(app, frame, body, c),
+            View::Gc { step } => gc::draw(app, frame, body, *step),
+        }
+        status::draw(app, frame, status_area);
+        overlays(app, frame, area);
         return;
     }
     let panes = app.panes_for(area);
@@ -32,11 +52,17 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
         action_pane::draw(app, frame, r);
     }
     status::draw(app, frame, panes.status);
+    overlays(app, frame, area);
+}
+
+fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
     match app.overlay() {
         Overlay::None => {}
         Overlay::Help { scroll } => overlay::help(app, frame, area, *scroll),
         Overlay::Confirm(confirm) => overlay::confirm(app, frame, area, confirm),
         Overlay::QuitConfirm => overlay::quit(app, frame, area),
+        Overlay::Note { text } => note::note(app, frame, area, text),
+        Overlay::Milestone { cursor } => note::milestones(app, frame, area, *cursor),
     }
 }
 

@@ -23,7 +23,9 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16) {
     let theme = &app.theme;
     let mut lines = Vec::new();
-    for scope in [Scope::Main, Scope::Confirm, Scope::Search, Scope::QuitConfirm] {
+    for scope in
+        [Scope::Main, Scope::Results, Scope::Source, Scope::Detail, Scope::Confirm, Scope::Search, Scope::QuitConfirm]
+    {
         if !lines.is_empty() {
             lines.push(Line::default());
         }

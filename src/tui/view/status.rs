@@ -16,6 +16,10 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
+    if let Some(replay) = app.replay() {
+        super::scrubber::draw(app, frame, area, replay);
+        return;
+    }
     let mut spans = Vec::new();
     let mut used = 0;
     if let Some(flash) = app.flash() {

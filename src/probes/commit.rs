@@ -1,0 +1,66 @@
+//! One commit in full, for the source view's `b`: message, author, date and the files it changed.
+//!
+//! Read with git2 from the repository that holds the file (`Repository::discover` from its directory, as blame
+//! does). Files changed are the diff against the first parent (what `git show --stat` lists for a normal
+//! commit); a root commit lists everything it added. Blocking: callers run it on a blocking thread.
+
+use git2::{Delta, DiffOptions, Oid, Repository};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitDetails {
+    pub id: String,
+    pub author: String,
+    pub email: String,
+    /// Author time, seconds since the Unix epoch, and its offset from UTC in minutes.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub message: String,
+    /// `(status letter, path)`, as `git show --name-status` prints them: A, M, D, R, C, T.
+    pub files: Vec<(char, String)>,
+}
+
+/// Looks up `commit` in the repository holding `file`.
+pub fn show(file: &Path, commit: &str) -> Result<CommitDetails, String> {
+    let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let dir = absolute.parent().unwrap_or(Path::new("/"));
+    let repo = Repository::discover(dir).map_err(|e| format!("{}: not in a git repository ({e})", file.display()))?;
+    let oid = Oid::from_str(commit).map_err(|e| format!("{commit}: {e}"))?;
+    let found = repo.find_commit(oid).map_err(|e| format!("{commit}: {}", e.message()))?;
+    let author = found.author();
+    let tree = found.tree().map_err(|e| e.message().to_string())?;
+    let parent_tree = found.parents().next().and_then(|p| p.tree().ok());
+    let mut options = DiffOptions::new();
+    let mut diff = repo
+        .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options))
+        .map_err(|e| e.message().to_string())?;
+    // Renames show as R (git's default rename detection in `git show`).
+    let _ = diff.find_similar(None);
+    let files = diff
+        .deltas()
+        .map(|d| {
+            let path = d.new_file().path().or_else(|| d.old_file().path()).unwrap_or(Path::new("?"));
+            (status_letter(d.status()), path.to_string_lossy().into_owned())
+        })
+        .collect();
+    Ok(CommitDetails {
+        id: found.id().to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        time: author.when().seconds(),
+        offset_minutes: author.when().offset_minutes(),
+        message: String::from_utf8_lossy(found.message_bytes()).into_owned(),
+        files,
+    })
+}
+
+fn status_letter(delta: Delta) -> char {
+    match delta {
+        Delta::Added => 'A',
+        Delta::Deleted => 'D',
+        Delta::Renamed => 'R',
+        Delta::Copied => 'C',
+        Delta::Typechange => 'T',
+        _ => 'M',
+    }
+}

@@ -1,0 +1,127 @@
+//! What the event loop needs from the real terminal beyond drawing: handing it to `$EDITOR` and taking it back,
+//! and the clipboard (OSC 52). A trait, so tests run the loop on a `TestBackend` with a host that records what
+//! it was asked instead of starting vi.
+//!
+//! Handing the terminal over (ARCHITECTURE.md pitfall): the loop first drops its crossterm `EventStream` (its
+//! reader thread would otherwise steal the editor's keys), then the host leaves raw mode, the alternate screen,
+//! mouse capture and bracketed paste, runs the editor to completion, and enters them again; the loop then makes a
+//! fresh event stream and redraws the whole screen.
+
+use super::terminal;
+use base64::Engine;
+use crossterm::event::Event;
+use futures::stream::LocalBoxStream;
+use std::io::Write;
+use std::path::Path;
+
+pub type Events = LocalBoxStream<'static, std::io::Result<Event>>;
+
+pub trait Host {
+    /// True when the host takes the terminal away from the loop (the loop must drop its event stream first).
+    fn owns_terminal(&self) -> bool;
+    /// A new stream of terminal events, after the editor gave the terminal back.
+    fn events(&mut self) -> Option<Events>;
+    /// Runs the editor at `line` of `path` and returns when it exits.
+    fn run_editor(&mut self, path: &Path, line: usize) -> Result<(), String>;
+    /// Puts `text` on the clipboard.
+    fn copy(&mut self, text: &str) -> Result<(), String>;
+}
+
+/// No terminal (tests, and the loop's plain `run`): nothing to hand over.
+pub struct Headless;
+
+impl Host for Headless {
+    fn owns_terminal(&self) -> bool {
+        false
+    }
+    fn events(&mut self) -> Option<Events> {
+        None
+    }
+    fn run_editor(&mut self, _: &Path, _: usize) -> Result<(), String> {
+        Err("no terminal to hand to an editor".into())
+    }
+    fn copy(&mut self, _: &str) -> Result<(), String> {
+        Err("no terminal to copy through".into())
+    }
+}
+
+/// The real terminal.
+#[derive(Default)]
+pub struct TerminalHost {
+    /// SIGINT and SIGQUIT, caught (and ignored) from the first editor run on; see `run_editor`.
+    caught: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Host for TerminalHost {
+    fn owns_terminal(&self) -> bool {
+        true
+    }
+
+    fn events(&mut self) -> Option<Events> {
+        use futures::StreamExt;
+        Some(crossterm::event::EventStream::new().boxed_local())
+    }
+
+    fn run_editor(&mut self, path: &Path, line: usize) -> Result<(), String> {
+        let (program, args) = editor_command(std::env::var("EDITOR").ok().as_deref(), path, line);
+        terminal::suspend();
+        let status = std::process::Command::new(program).args(&args).spawn().and_then(|mut child| {
+            // The editor runs in our process group with the terminal in cooked mode, so a Ctrl-C typed in it
+            // (vi uses it to cancel) is sent to runbook as well, which would die of it. Catch SIGINT and SIGQUIT
+            // once spawned (a caught signal is reset to the default in a child, so the editor keeps its own
+            // handling), as git does around its editor. tokio keeps them caught afterwards; in raw mode the keys
+            // never become signals anyway.
+            if self.caught.is_empty() {
+                use tokio::signal::unix::{signal, SignalKind};
+                self.caught =
+                    [SignalKind::interrupt(), SignalKind::quit()].into_iter().filter_map(|k| signal(k).ok()).collect();
+            }
+            child.wait()
+        });
+        let resumed = terminal::resume();
+        let status = status.map_err(|e| format!("cannot start the editor: {e}"))?;
+        resumed.map_err(|e| format!("terminal: {e}"))?;
+        match status.success() {
+            true => Ok(()),
+            false => Err(format!("the editor exited with {status}")),
+        }
+    }
+
+    fn copy(&mut self, text: &str) -> Result<(), String> {
+        let mut out = std::io::stdout();
+        out.write_all(osc52(text).as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())
+    }
+}
+
+/// `$EDITOR +LINE FILE` through `sh`, so an `EDITOR` with arguments (`code -w`) works; `vi` when unset or empty.
+pub fn editor_command(editor: Option<&str>, path: &Path, line: usize) -> (String, Vec<String>) {
+    let editor = editor.map(str::trim).filter(|e| !e.is_empty()).unwrap_or("vi");
+    let script = format!("{editor} \"$@\"");
+    let args = vec!["-c".into(), script, "runbook-editor".into(), format!("+{line}"), path.display().to_string()];
+    ("/bin/sh".into(), args)
+}
+
+/// The escape sequence that asks the terminal to put `text` on the system clipboard (works over ssh and tmux
+/// with `set-clipboard on`; terminals that do not support it ignore it).
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_defaults_to_vi_and_keeps_its_arguments() {
+        let (program, args) = editor_command(None, Path::new("a b.go"), 12);
+        assert_eq!(program, "/bin/sh");
+        assert_eq!(args, ["-c", "vi \"$@\"", "runbook-editor", "+12", "a b.go"]);
+        let (_, args) = editor_command(Some("code -w"), Path::new("x.go"), 3);
+        assert_eq!(args[1], "code -w \"$@\"");
+    }
+
+    #[test]
+    fn osc52_wraps_base64() {
+        assert_eq!(osc52("main.go:12"), "\x1b]52;c;bWFpbi5nbzoxMg==\x07");
+    }
+}

@@ -1,0 +1,125 @@
+//! The TUI's side of the incident journal: the session's journal is created when the screen opens (at
+//! `--journal PATH`, or in the state directory), every engine event the screen shows is recorded as it arrives
+//! (`App::record` calls `journal_event`), probe results are recorded before the engine sees them (what resume
+//! and replay feed back), notes and hand-set milestones are recorded when the user saves them, and quitting
+//! closes the session with `session_finished`.
+//!
+//! Costs on the UI thread: output lines are only serialised into the writer's batch (a flusher thread writes and
+//! syncs them); step starts and ends, commands, captures, choices, notes and milestones are synced before the
+//! engine moves on, as everywhere else, and are few.
+
+use super::app::App;
+use crate::engine::{Context, Event, Input, Runbook};
+use crate::journal::{self, sessions, Journal, Meta};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What the TUI needs to start a session's journal.
+#[derive(Debug, Clone, Default)]
+pub struct JournalSpec {
+    /// `--journal PATH`; `None` for the state directory.
+    pub path: Option<String>,
+    /// The runbook's exact text (the journal keeps it, so the session replays after the file changed).
+    pub yaml: Vec<u8>,
+    /// The runbook's name: a path, or `runbooks/ID.yaml` for bundled ones.
+    pub source: String,
+    pub bundled: bool,
+}
+
+/// Creates the session's journal. An explicit path that cannot be created is an error (`Err` with the message);
+/// the default location failing is a warning (`Ok((None, Some(warning)))`): an incident tool keeps working when it
+/// cannot write its log.
+pub fn open(
+    spec: &JournalSpec,
+    runbook: &Runbook,
+    context: &Context,
+) -> Result<(Option<Journal>, Option<String>), String> {
+    let given = BTreeMap::new();
+    let start = sessions::session_start(&sessions::StartFacts {
+        runbook,
+        yaml: &spec.yaml,
+        source: &spec.source,
+        bundled: spec.bundled,
+        workdir: &context.workdir,
+        runbook_dir: &context.runbook_dir,
+        mode: "tui",
+        vars: &given,
+        drill: None,
+    });
+    let (path, explicit) = match &spec.path {
+        Some(p) => (PathBuf::from(p), true),
+        None => (sessions::default_path(&runbook.id), false),
+    };
+    match Journal::create(&path, start) {
+        Ok(journal) => {
+            journal.set_secrets(secret_values(runbook));
+            Ok((Some(journal), None))
+        }
+        Err(e) if explicit => Err(format!("cannot create the journal {}: {e}", path.display())),
+        Err(e) => Ok((None, Some(format!("no journal for this session ({}: {e})", path.display())))),
+    }
+}
+
+/// The values of `secret: true` vars (defaults: `runbook open` takes no vars), masked again by the writer.
+fn secret_values(runbook: &Runbook) -> Vec<String> {
+    runbook.vars.iter().filter(|v| v.secret).filter_map(|v| v.default.clone()).collect()
+}
+
+impl App {
+    /// Records this session from now on into `journal`.
+    pub fn set_journal(&mut self, journal: Journal) {
+        self.journal = Some(journal);
+    }
+
+    pub fn journal_path(&self) -> Option<&std::path::Path> {
+        self.journal.as_ref().map(Journal::path)
+    }
+
+    /// An engine event on its way to the screen.
+    pub(crate) fn journal_event(&self, event: &Event) {
+        if let Some(journal) = &self.journal {
+            // A failing journal is remembered by the writer and reported at the end; the session goes on.
+            let _ = journal.record(event);
+        }
+    }
+
+    /// An engine input about to be applied: a probe's typed result is journaled first, so resume and replay can
+    /// feed it back.
+    pub(crate) fn journal_input(&self, input: &Input) {
+        let (Some(journal), Input::ProbeDone { step, result, passed, reason }) = (&self.journal, input) else {
+            return;
+        };
+        let _ = journal.meta(Meta::ProbeResult {
+            step: step.clone(),
+            result: result.clone(),
+            passed: *passed,
+            reason: reason.clone(),
+        });
+    }
+
+    /// Where the complete output of a step's command goes (the journal keeps its head and tail).
+    pub(crate) fn spill_path(&self, step: &str) -> Option<PathBuf> {
+        self.journal.as_ref().and_then(|j| j.spill_path(step))
+    }
+
+    /// A journal-only entry (note, hand-set milestone); `false` when there is no journal to write it to.
+    pub(crate) fn journal_meta(&self, meta: Meta) -> bool {
+        match &self.journal {
+            Some(journal) => journal.meta(meta).is_ok(),
+            None => false,
+        }
+    }
+
+    /// Ends the session: `session_finished` with the exit code, except after a signal (130), which leaves the
+    /// session open for `runbook resume`. Closes the journal; returns a warning if writing it ever failed.
+    pub fn close_journal(&mut self, code: i32) -> Option<String> {
+        let journal = self.journal.take()?;
+        if code != 130 {
+            let reason = if code == 0 { "quit" } else { "error" };
+            let _ = journal.meta(journal::Meta::SessionFinished { reason: reason.into(), exit_code: Some(code) });
+        }
+        let warning = journal.broken().map(|e| format!("the journal {} is incomplete: {e}", journal.path().display()));
+        drop(journal);
+        warning
+    }
+}

@@ -1,0 +1,152 @@
+//! What a probe step's result looks like in the action pane: rows of text, some of which lead somewhere (a
+//! source line, the GC chart). Built once when the result arrives (styled with the app's theme), so drawing is
+//! a window over a vector and moving the selection costs nothing.
+
+mod locate;
+mod parse;
+
+use super::theme::Theme;
+use crate::probes::output::ProbeOutput;
+use ratatui::text::Line;
+use std::sync::Arc;
+
+/// Where Enter on a row goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file and a 1-based line, as printed (a frame's path, a grep match's path).
+    Source { file: String, line: usize },
+    /// The GC chart of this step's report.
+    GcChart,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    pub line: Line<'static>,
+    pub target: Option<Target>,
+}
+
+impl ResultRow {
+    fn text(line: impl Into<Line<'static>>) -> ResultRow {
+        ResultRow { line: line.into(), target: None }
+    }
+
+    fn to(line: impl Into<Line<'static>>, target: Target) -> ResultRow {
+        ResultRow { line: line.into(), target: Some(target) }
+    }
+}
+
+/// A probe step's result and the selection in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepResult {
+    pub output: Arc<ProbeOutput>,
+    pub rows: Vec<ResultRow>,
+    /// The selected row (always one with a target, when there is any).
+    pub cursor: usize,
+    /// First row in the window.
+    pub top: usize,
+}
+
+impl StepResult {
+    pub fn new(output: Arc<ProbeOutput>, theme: &Theme) -> StepResult {
+        let rows = match output.as_ref() {
+            ProbeOutput::Parse(report) => parse::rows(report, theme),
+            ProbeOutput::Grep(matches) => locate::grep_rows(matches, theme),
+            ProbeOutput::Blame { file, lines } => locate::blame_rows(file, lines, theme),
+        };
+        let cursor = rows.iter().position(|r| r.target.is_some()).unwrap_or(0);
+        StepResult { output, rows, cursor, top: 0 }
+    }
+
+    pub fn has_targets(&self) -> bool {
+        self.rows.iter().any(|r| r.target.is_some())
+    }
+
+    pub fn target(&self) -> Option<&Target> {
+        self.rows.get(self.cursor).and_then(|r| r.target.as_ref())
+    }
+
+    /// Moves the selection by `delta` selectable rows and keeps it in a window of `height` rows.
+    pub fn move_by(&mut self, delta: i64, height: usize) {
+        let selectable: Vec<usize> = (0..self.rows.len()).filter(|&i| self.rows[i].target.is_some()).collect();
+        if selectable.is_empty() {
+            self.scroll(delta, height);
+            return;
+        }
+        let at = selectable.iter().position(|&i| i >= self.cursor).unwrap_or(0) as i64;
+        let to = (at + delta).clamp(0, selectable.len() as i64 - 1) as usize;
+        self.cursor = selectable[to];
+        let height = height.max(1);
+        if self.cursor < self.top {
+            // Show the heading just above the first item of a group too.
+            self.top = if to == 0 { 0 } else { self.cursor };
+        } else if self.cursor >= self.top + height {
+            self.top = self.cursor + 1 - height;
+        }
+    }
+
+    /// Scrolls the window without moving the selection out of it when possible.
+    pub fn scroll(&mut self, delta: i64, height: usize) {
+        let max = self.rows.len().saturating_sub(height.max(1)) as i64;
+        self.top = (self.top as i64 + delta).clamp(0, max.max(0)) as usize;
+        if self.rows.get(self.cursor).is_some_and(|r| r.target.is_some())
+            && (self.cursor < self.top || self.cursor >= self.top + height)
+        {
+            let visible = (self.top..(self.top + height).min(self.rows.len())).find(|&i| self.rows[i].target.is_some());
+            if let Some(i) = visible {
+                self.cursor = i;
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD` of a Unix time in a time zone `offset_minutes` east of UTC (no clock, no tz database).
+pub fn date(time: i64, offset_minutes: i32) -> String {
+    let days = (time + i64::from(offset_minutes) * 60).div_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `YYYY-MM-DD HH:MM +ZZZZ`, as `git show` would print the author date (to the minute).
+pub fn date_time(time: i64, offset_minutes: i32) -> String {
+    let local = (time + i64::from(offset_minutes) * 60).rem_euclid(86_400);
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let off = offset_minutes.abs();
+    let (h, m) = (local / 3600, local % 3600 / 60);
+    format!("{} {h:02}:{m:02} {sign}{:02}{:02}", date(time, offset_minutes), off / 60, off % 60)
+}
+
+/// Minutes east of UTC of a `+0100`-style offset (0 when it cannot be read).
+pub fn offset_minutes(tz: &str) -> i32 {
+    let (sign, digits) = match tz.as_bytes().first() {
+        Some(b'-') => (-1, &tz[1..]),
+        Some(b'+') => (1, &tz[1..]),
+        _ => (1, tz),
+    };
+    let hours: i32 = digits.get(..2).and_then(|h| h.parse().ok()).unwrap_or(0);
+    let minutes: i32 = digits.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
+    sign * (hours * 60 + minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_authors_time_zone() {
+        assert_eq!(date(0, 0), "1970-01-01");
+        assert_eq!(date(1_700_000_000, 0), "2023-11-14");
+        assert_eq!(date(1_709_164_800, 0), "2024-02-29");
+        assert_eq!(date(1_700_000_000 - 80_000, offset_minutes("-0800")), "2023-11-13");
+        assert_eq!(offset_minutes("+0530"), 330);
+        assert_eq!(offset_minutes("-0100"), -60);
+    }
+}

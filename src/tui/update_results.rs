@@ -1,0 +1,55 @@
+//! `update` for probe results: storing a step's typed result when it arrives, and the keys of a result list
+//! (move through frames, sites, matches and blamed lines; Enter opens one).
+
+use super::action::Action;
+use super::app::App;
+use super::layout::Pane;
+use super::results::StepResult;
+use crate::probes::output::ProbeOutput;
+use std::sync::Arc;
+
+impl App {
+    pub(crate) fn probe_result(&mut self, step: &str, output: Arc<ProbeOutput>) {
+        let Some(index) = self.session.runbook().step_index(step) else { return };
+        let result = StepResult::new(output, &self.theme);
+        // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once.
+        if index == self.selected && result.has_targets() {
+            self.focus = Pane::Action;
+        }
+        self.results.insert(index, result);
+    }
+
+    /// Rows of the result list in the action pane (its header takes one, the verdict one).
+    pub(crate) fn result_rows(&self) -> usize {
+        self.panes().inner_height(Pane::Action).saturating_sub(1).max(1)
+    }
+
+    pub(crate) fn result_action(&mut self, action: Action) -> Option<Action> {
+        let rows = self.result_rows();
+        let index = self.selected;
+        let Some(result) = self.results.get_mut(&index) else { return self.main_action(action) };
+        match action {
+            Action::Up => result.move_by(-1, rows),
+            Action::Down => result.move_by(1, rows),
+            Action::PageUp => result.move_by(-(rows as i64 - 1).max(1), rows),
+            Action::PageDown => result.move_by((rows as i64 - 1).max(1), rows),
+            Action::Top => result.move_by(i64::MIN / 2, rows),
+            Action::Bottom => result.move_by(i64::MAX / 2, rows),
+            Action::Open => return self.open_selected(),
+            other => return self.main_action(other),
+        }
+        None
+    }
+
+    /// Wheel over the action pane while it shows a result.
+    pub(crate) fn scroll_result(&mut self, delta: i64) -> bool {
+        let rows = self.result_rows();
+        match self.results.get_mut(&self.selected) {
+            Some(result) => {
+                result.scroll(delta, rows);
+                true
+            }
+            None => false,
+        }
+    }
+}

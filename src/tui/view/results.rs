@@ -1,0 +1,23 @@
+//! A probe's result in the action pane: a window over its rows with the selected item highlighted when the pane
+//! has the focus (the rows were built and styled when the result arrived).
+
+use super::super::app::App;
+use super::super::results::StepResult;
+use ratatui::text::{Line, Span};
+
+pub fn window(app: &App, result: &StepResult, height: usize, focused: bool) -> Vec<Line<'static>> {
+    let top = result.top.min(result.rows.len().saturating_sub(height.max(1)));
+    let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
+    for (i, row) in result.rows.iter().enumerate().skip(top).take(height) {
+        let selected = i == result.cursor && row.target.is_some();
+        let pointer = if selected && focused { "▸" } else { " " };
+        let mut spans = vec![Span::raw(pointer)];
+        spans.extend(row.line.spans.iter().cloned());
+        let mut line = Line::from(spans).style(row.line.style);
+        if selected && focused {
+            line = line.patch_style(app.theme.selected());
+        }
+        lines.push(line);
+    }
+    lines
+}

@@ -1,0 +1,215 @@
+//! The view stack: full-screen views pushed over the main screen (a source file, a commit, the GC chart), and
+//! how `update` drives them. Esc pops the top view; the main screen underneath keeps its state.
+//!
+//! Everything slow is a job: reading and indexing the file, checkpointing its highlighting, blaming it (once per
+//! file, cached for the session), looking up a commit, running the editor. The view shows "loading" meanwhile
+//! and keys keep working, so opening a 100k-line file never freezes the screen.
+
+use super::action::Action;
+use super::app::{App, Job};
+use super::results::Target;
+use super::source::SourceView;
+use crate::locate::BlameLine;
+use crate::probes::commit::CommitDetails;
+use ratatui::layout::Rect;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum View {
+    Source(Box<SourceView>),
+    Commit(CommitView),
+    /// The GC chart of a parse step's report (by step index).
+    Gc {
+        step: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitView {
+    pub commit: String,
+    /// `None` while the lookup runs.
+    pub details: Option<Result<CommitDetails, String>>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlameState {
+    Loading,
+    Ready(Arc<Vec<BlameLine>>),
+    Failed(String),
+}
+
+/// A full-screen view's frame and the status bar under it.
+pub fn view_areas(area: Rect) -> (Rect, Rect) {
+    let body = Rect { height: area.height.saturating_sub(1), ..area };
+    let status = Rect { y: area.y + body.height, height: area.height.min(1), ..area };
+    (body, status)
+}
+
+impl App {
+    /// Lines of source inside the view's border.
+    pub(crate) fn view_rows(&self) -> usize {
+        (view_areas(self.size).0.height as usize).saturating_sub(2).max(1)
+    }
+
+    /// Enter in a result list.
+    pub(crate) fn open_selected(&mut self) -> Option<Action> {
+        let index = self.selected;
+        match self.results.get(&index)?.target()?.clone() {
+            Target::Source { file, line } => Some(Action::OpenSource { file: PathBuf::from(file), line }),
+            Target::GcChart => {
+                self.views.push(View::Gc { step: index });
+                None
+            }
+        }
+    }
+
+    pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
+        self.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
+        self.jobs.push(Job::LoadSource { path: path.clone() });
+        if !self.blames.contains_key(&path) {
+            self.blames.insert(path.clone(), BlameState::Loading);
+            self.jobs.push(Job::Blame { path });
+        }
+    }
+
+    /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
+    pub(crate) fn view_key(&mut self, action: &Action) -> bool {
+        let rows = self.view_rows();
+        let Some(view) = self.views.last_mut() else { return false };
+        match (view, action) {
+            (_, Action::Back) => {
+                self.views.pop();
+            }
+            (View::Source(v), Action::Up) => v.move_cursor(-1, rows),
+            (View::Source(v), Action::Down) => v.move_cursor(1, rows),
+            (View::Source(v), Action::PageUp) => v.move_cursor(-(rows as i64 - 1).max(1), rows),
+            (View::Source(v), Action::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
+            (View::Source(v), Action::Top) => v.move_cursor(i64::MIN / 2, rows),
+            (View::Source(v), Action::Bottom) => v.to_end(rows),
+            (View::Source(v), Action::ShowCommit) => {
+                let (path, cursor) = (v.path.clone(), v.cursor);
+                self.show_commit(path, cursor);
+            }
+            (View::Source(v), Action::OpenEditor) => {
+                let job = Job::Editor { path: v.path.clone(), line: v.cursor };
+                self.jobs.push(job);
+            }
+            (View::Source(v), Action::CopyLocation) => {
+                let text = format!("{}:{}", v.path.display(), v.cursor);
+                self.jobs.push(Job::Copy { text });
+            }
+            (View::Commit(c), Action::Up) => c.scroll = c.scroll.saturating_sub(1),
+            (View::Commit(c), Action::Down) => c.scroll = c.scroll.saturating_add(1),
+            (_, _) => return false,
+        }
+        true
+    }
+
+    pub(crate) fn view_wheel(&mut self, down: bool) {
+        let rows = self.view_rows();
+        match self.views.last_mut() {
+            Some(View::Source(v)) => v.scroll(if down { 3 } else { -3 }, rows),
+            Some(View::Commit(c)) => {
+                c.scroll = if down { c.scroll.saturating_add(3) } else { c.scroll.saturating_sub(3) }
+            }
+            _ => {}
+        }
+    }
+
+    fn show_commit(&mut self, path: PathBuf, line: usize) {
+        let blamed = match self.blames.get(&path) {
+            Some(BlameState::Ready(lines)) => lines.get(line.wrapping_sub(1)).filter(|l| l.line == line).cloned(),
+            Some(BlameState::Loading) => {
+                self.flash = Some("blame is still running".into());
+                return;
+            }
+            Some(BlameState::Failed(reason)) => {
+                self.flash = Some(format!("no blame: {reason}"));
+                return;
+            }
+            None => None,
+        };
+        match blamed {
+            Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
+            Some(l) => {
+                self.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
+                self.jobs.push(Job::Commit { path, commit: l.commit });
+            }
+            None => self.flash = Some(format!("no blame for line {line}")),
+        }
+    }
+
+    /// Applies what the view jobs report; any other action is handed back.
+    pub(crate) fn view_message(&mut self, action: Action) -> Option<Action> {
+        let rows = self.view_rows();
+        match action {
+            Action::OpenSource { file, line } => self.open_source(file, line),
+            Action::SourceLoaded { path, result } => {
+                let mut failed = None;
+                let mut wants_checkpoints = None;
+                for view in self.source_views(&path) {
+                    match &result {
+                        Ok(file) => {
+                            view.loaded(file.clone(), rows);
+                            if view.wants_background_checkpoints() {
+                                wants_checkpoints = Some(file.clone());
+                            }
+                        }
+                        Err(e) => failed = Some(format!("{}:{} ({e})", path.display(), view.target)),
+                    }
+                }
+                if let Some(file) = wants_checkpoints {
+                    self.jobs.push(Job::Checkpoints { path: path.clone(), file });
+                }
+                if let Some(message) = failed {
+                    // A frame from another machine or the toolchain: the location is all there is to show.
+                    self.views.retain(|v| !matches!(v, View::Source(s) if s.path == path && s.file.is_none()));
+                    self.flash = Some(message);
+                }
+            }
+            Action::CheckpointsReady { path, checkpoints } => {
+                for view in self.source_views(&path) {
+                    view.add_checkpoints(&checkpoints, rows);
+                }
+            }
+            Action::BlameLoaded { path, result } => {
+                let state = match result {
+                    Ok(lines) => BlameState::Ready(lines),
+                    Err(e) => BlameState::Failed(e),
+                };
+                self.blames.insert(path, state);
+            }
+            Action::CommitLoaded { commit, result } => {
+                for view in &mut self.views {
+                    if let View::Commit(c) = view {
+                        if c.commit == commit && c.details.is_none() {
+                            c.details = Some(result.clone());
+                        }
+                    }
+                }
+            }
+            Action::EditorClosed { path, result } => {
+                if let Err(e) = result {
+                    self.flash = Some(format!("editor: {e}"));
+                }
+                // The file may have changed: read it again and blame it afresh.
+                self.jobs.push(Job::LoadSource { path: path.clone() });
+                self.blames.insert(path.clone(), BlameState::Loading);
+                self.jobs.push(Job::Blame { path });
+            }
+            Action::Notice(text) => self.flash = Some(text),
+            Action::ViewJobFailed(why) => self.flash = Some(format!("a background job failed: {why}")),
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn source_views<'a>(&'a mut self, path: &'a std::path::Path) -> impl Iterator<Item = &'a mut SourceView> {
+        self.views.iter_mut().filter_map(move |v| match v {
+            View::Source(s) if s.path == path => Some(s.as_mut()),
+            _ => None,
+        })
+    }
+}
