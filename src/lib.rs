@@ -12,4 +12,5 @@ pub mod journal;
 pub mod locate;
 pub mod probes;
 pub mod sim;
+pub mod timefmt;
 pub mod tui;

@@ -95,24 +95,9 @@ pub fn run(args: &BlameArgs) -> i32 {
     0
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in the author's own zone, as git shows it (no date crate for one format).
+/// `YYYY-MM-DD HH:MM:SS` in the author's own zone, as git shows it.
 fn civil_date(time: i64, tz: &str) -> String {
-    let sign = if tz.starts_with('-') { -1 } else { 1 };
-    let hours: i64 = tz.get(1..3).and_then(|h| h.parse().ok()).unwrap_or(0);
-    let minutes: i64 = tz.get(3..5).and_then(|m| m.parse().ok()).unwrap_or(0);
-    let local = time + sign * (hours * 3600 + minutes * 60);
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    crate::timefmt::date_time_seconds(time, crate::timefmt::offset_minutes(tz))
 }
 
 #[cfg(test)]

@@ -14,27 +14,17 @@ use std::path::PathBuf;
 pub struct ResumeArgs {
     /// The session journal (default: the latest unfinished session of this directory)
     pub journal: Option<String>,
-    /// Continue without a terminal (the TUI resumes with `runbook open` once it has a journal view)
+    /// Continue without a terminal
     #[arg(long)]
     pub headless: bool,
-    /// Print JSON lines (one event per line) instead of text
-    #[arg(long)]
-    pub json: bool,
-    /// Run every step, including `change` steps and steps of untrusted runbooks
-    #[arg(long)]
-    pub yes: bool,
-    /// Set a runbook var (secret vars must be given again: the journal only has them masked)
-    #[arg(long = "var", value_name = "K=V")]
-    pub vars: Vec<String>,
-    /// Answer a choose step: --answer fix-choice=mutex
-    #[arg(long = "answer", value_name = "STEP=OPTION")]
-    pub answers: Vec<String>,
+    #[command(flatten)]
+    pub flags: run::RunFlags,
 }
 
 pub fn run(args: &ResumeArgs) -> i32 {
     match prepare(args) {
         Ok((session, policy, journal)) => {
-            let (code, journal) = run::headless(session, &policy, args.json, Some(journal));
+            let (code, journal) = run::headless(session, &policy, args.flags.json, Some(journal));
             run::close_journal(journal.as_ref(), code);
             code
         }
@@ -66,11 +56,11 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
     let yaml = start.runbook.yaml.as_bytes();
     let runbook = engine::load(&start.runbook.source, yaml).map_err(|e| (2, e.to_string()))?;
     let mut vars = start.vars.clone();
-    vars.extend(run::split_pairs(&args.vars, "--var").map_err(|e| (2, e))?);
+    vars.extend(run::split_pairs(&args.flags.vars, "--var").map_err(|e| (2, e))?);
     if let Some((name, _)) = vars.iter().find(|(_, v)| v.as_str() == "****") {
         return Err((2, format!("var `{name}` is secret and the journal has it masked: give it with --var {name}=…")));
     }
-    let answers = run::split_pairs(&args.answers, "--answer").map_err(|e| (2, e))?;
+    let answers = run::split_pairs(&args.flags.answers, "--answer").map_err(|e| (2, e))?;
     if let Some(step) = answers.keys().find(|s| runbook.step_index(s).is_none()) {
         return Err((2, format!("--answer {step}=…: the runbook has no step `{step}`")));
     }
@@ -100,5 +90,5 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         pid: Some(std::process::id()),
     });
-    Ok((session, Policy { yes: args.yes, trusted, answers }, journal))
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers }, journal))
 }

@@ -21,21 +21,28 @@ pub struct RunArgs {
     /// Run without a terminal (the only mode of `run`; the TUI is `runbook open`)
     #[arg(long)]
     pub headless: bool,
+    #[command(flatten)]
+    pub flags: RunFlags,
+    /// Write the session journal here
+    #[arg(long)]
+    pub journal: Option<String>,
+}
+
+/// What a headless run is allowed to do and how it prints: shared by `run` and `resume`.
+#[derive(Debug, clap::Args)]
+pub struct RunFlags {
     /// Print JSON lines (one event per line) instead of text
     #[arg(long)]
     pub json: bool,
     /// Run every step, including `change` steps and steps of untrusted runbooks
     #[arg(long)]
     pub yes: bool,
-    /// Set a runbook var: --var repo=/src/app
+    /// Set a runbook var: --var repo=/src/app (on resume, secret vars must be given again: the journal masks them)
     #[arg(long = "var", value_name = "K=V")]
     pub vars: Vec<String>,
-    /// Answer a choose step: --answer fix-choice=mutex (option id, label or 1-based number)
+    /// Answer a choose step: --answer fix_choice=mutex (option id, label or 1-based number)
     #[arg(long = "answer", value_name = "STEP=OPTION")]
     pub answers: Vec<String>,
-    /// Write the session journal here
-    #[arg(long)]
-    pub journal: Option<String>,
 }
 
 /// Most step executions in one headless run, relative to the step count: gotos can loop.
@@ -60,7 +67,7 @@ pub fn run(args: &RunArgs) -> i32 {
             return 2;
         }
     };
-    let (vars, answers) = match (split_pairs(&args.vars, "--var"), split_pairs(&args.answers, "--answer")) {
+    let (vars, answers) = match (split_pairs(&args.flags.vars, "--var"), split_pairs(&args.flags.answers, "--answer")) {
         (Ok(v), Ok(a)) => (v, a),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("runbook: {e}");
@@ -108,8 +115,8 @@ pub fn run(args: &RunArgs) -> i32 {
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
     }
-    let policy = Policy { yes: args.yes, trusted, answers };
-    let (code, journal) = headless(session, &policy, args.json, journal);
+    let policy = Policy { yes: args.flags.yes, trusted, answers };
+    let (code, journal) = headless(session, &policy, args.flags.json, journal);
     close_journal(journal.as_ref(), code);
     code
 }

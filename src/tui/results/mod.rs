@@ -99,21 +99,7 @@ impl StepResult {
     }
 }
 
-/// `YYYY-MM-DD` of a Unix time in a time zone `offset_minutes` east of UTC (no clock, no tz database).
-pub fn date(time: i64, offset_minutes: i32) -> String {
-    let days = (time + i64::from(offset_minutes) * 60).div_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
+pub use crate::timefmt::{date, offset_minutes};
 
 /// `YYYY-MM-DD HH:MM +ZZZZ`, as `git show` would print the author date (to the minute).
 pub fn date_time(time: i64, offset_minutes: i32) -> String {
@@ -122,18 +108,6 @@ pub fn date_time(time: i64, offset_minutes: i32) -> String {
     let off = offset_minutes.abs();
     let (h, m) = (local / 3600, local % 3600 / 60);
     format!("{} {h:02}:{m:02} {sign}{:02}{:02}", date(time, offset_minutes), off / 60, off % 60)
-}
-
-/// Minutes east of UTC of a `+0100`-style offset (0 when it cannot be read).
-pub fn offset_minutes(tz: &str) -> i32 {
-    let (sign, digits) = match tz.as_bytes().first() {
-        Some(b'-') => (-1, &tz[1..]),
-        Some(b'+') => (1, &tz[1..]),
-        _ => (1, tz),
-    };
-    let hours: i32 = digits.get(..2).and_then(|h| h.parse().ok()).unwrap_or(0);
-    let minutes: i32 = digits.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
-    sign * (hours * 60 + minutes)
 }
 
 #[cfg(test)]
