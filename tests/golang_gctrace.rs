@@ -146,3 +146,22 @@ fn pacer_and_scavenger_lines_are_kept_as_neighbours() {
     let trace = gctrace::parse(&fixture("gctrace_pacer.go1.19"));
     assert!(trace.neighbours.iter().any(|n| n.text.contains("(∆goal ")));
 }
+
+#[test]
+fn streaming_reader_finds_the_same_cycles_as_the_whole_log_parser() {
+    for name in [
+        "gctrace_chatty.go1.27.log",
+        "gctrace_chatty.go1.19.log",
+        "gctrace_alloc-syslog-crlf.go1.19.log",
+        "gctrace_two_runs.go1.27.log",
+        "gctrace_alloc-truncated.go1.27.log",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go/logs").join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let whole = runbook::golang::gctrace::parse(&String::from_utf8_lossy(&bytes));
+        let streamed = runbook::golang::gctrace::parse_reader(std::io::Cursor::new(&bytes)).unwrap();
+        assert!(!whole.cycles.is_empty(), "{name}");
+        assert_eq!(streamed.cycles, whole.cycles, "{name}");
+        assert_eq!(streamed.problems.len(), whole.problems.len(), "{name}");
+    }
+}

@@ -2,9 +2,9 @@
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
-use crate::golang::gctrace::{GcCycle, GcNeighbour};
+use crate::golang::gctrace::{self, GcCycle, GcNeighbour};
 use crate::golang::gcview::{render_chart, render_summary, render_table, summarize, GcSummary};
-use crate::golang::{parse_logs, Problem};
+use crate::golang::Problem;
 use serde::Serialize;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -30,24 +30,28 @@ struct GcJson<'a> {
 }
 
 pub fn run(args: &GcArgs) -> i32 {
-    let inputs = match super::parse::read_inputs(std::slice::from_ref(&args.log)) {
-        Ok(inputs) => inputs,
-        Err(message) => {
-            eprintln!("{message}");
+    // Streamed line by line: memory follows the number of cycles, not the size of the log.
+    let parsed = if args.log == "-" {
+        gctrace::parse_reader(std::io::stdin().lock())
+    } else {
+        std::fs::File::open(&args.log).and_then(|f| gctrace::parse_reader(std::io::BufReader::new(f)))
+    };
+    let trace = match parsed {
+        Ok(trace) => trace,
+        Err(e) => {
+            eprintln!("runbook: cannot read {}: {e}", args.log);
             return 2;
         }
     };
-    // The whole-log parser, not gctrace alone: gc pieces glued to crash lines are only split off there.
-    let report = parse_logs(&inputs);
-    let cycles = &report.gc.cycles;
+    let cycles = &trace.cycles;
     let summary = summarize(cycles);
     if args.json {
         let doc = GcJson {
             input: &args.log,
             cycles,
             summary,
-            neighbours: &report.gc.neighbours,
-            problems: report.problems.iter().filter(|p| p.message.contains("gc")).collect(),
+            neighbours: &trace.neighbours,
+            problems: trace.problems.iter().collect(),
         };
         match serde_json::to_string_pretty(&doc) {
             Ok(json) => println!("{json}"),
@@ -66,7 +70,7 @@ pub fn run(args: &GcArgs) -> i32 {
             println!();
             print!("{}", render_chart(cycles, 72));
         }
-        for p in report.problems.iter().filter(|p| p.message.contains("gc")) {
+        for p in &trace.problems {
             println!("note: line {}: {}", p.line, p.message);
         }
     }
