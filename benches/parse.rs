@@ -23,7 +23,7 @@ fn mixed_log() -> Vec<u8> {
     while log.len() < TARGET_BYTES && !(chatty.is_empty() && alloc.is_empty()) {
         log.extend_from_slice(&chatty);
         log.extend_from_slice(&alloc);
-        if round % 50 == 0 {
+        if round.is_multiple_of(50) {
             log.extend_from_slice(&crash);
             log.extend_from_slice(&race);
         }
