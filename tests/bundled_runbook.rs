@@ -25,8 +25,11 @@ fn reproduce_with(go_env_var: &str, expect_version: &str) {
     let work = tempfile::tempdir().unwrap();
     let mut cmd = common::runbook(home.path());
     common::go_env(&mut cmd, &go, home.path());
-    let out =
-        cmd.current_dir(work.path()).args(["run", "go-map-concurrency", "--headless", "--json"]).output().unwrap();
+    let out = cmd
+        .current_dir(work.path())
+        .args(["run", "go-map-concurrency", "--headless", "--json", "--phase", "reproduce", "--phase", "locate"])
+        .output()
+        .unwrap();
     let events = common::json_lines(&out);
     let finished = |step: &str| -> Value {
         events.iter().find(|e| e["type"] == "step_finished" && e["step"] == step).cloned().unwrap_or(Value::Null)
@@ -50,6 +53,9 @@ fn reproduce_with(go_env_var: &str, expect_version: &str) {
     assert_eq!(race["exit_code"], 66);
     assert!(capture("race_log").as_str().unwrap_or("").contains("WARNING: DATA RACE"));
     // The crash log goes through the real parser: the crash is a map read/write fatal error.
+    let skipped_fix = finished("fix_choice");
+    assert_eq!(skipped_fix["status"], "skipped", "--phase leaves the fix phase out");
+    assert!(skipped_fix["reason"].as_str().unwrap_or("").contains("--phase"), "{skipped_fix}");
     let crash = capture("crash");
     assert_eq!(crash["crashes"][0]["kind"], "fatal error", "{crash}");
     assert_eq!(crash["crashes"][0]["map_op"], "read");

@@ -184,6 +184,7 @@ fn usage_errors_exit_2() {
         vec!["run", f, "--headless", "--answer", "nostep=1"],
         vec!["run", "no-such-runbook", "--headless"],
         vec!["run", f, "--headless", "--bogus"],
+        vec!["run", f, "--headless", "--phase", "nope"],
     ] {
         let out = common::runbook(home.path()).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));

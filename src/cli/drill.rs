@@ -85,7 +85,7 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
     }
     let session = Session::new(runbook, context, vars)?;
     // The scenario directory is disposable: every step may run, `change` steps included.
-    let policy = Policy { yes: true, trusted: true, answers };
+    let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new() };
     let (code, journal) = run::headless(session, &policy, args.json, Some(journal));
     let journal = journal.ok_or("the journal was lost during the run")?;
     if code == 130 {

@@ -90,5 +90,6 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         pid: Some(std::process::id()),
     });
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers }, journal))
+    let phases = args.flags.phases(session.runbook()).map_err(|e| (2, e))?;
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases }, journal))
 }

@@ -43,6 +43,22 @@ pub struct RunFlags {
     /// Answer a choose step: --answer fix_choice=mutex (option id, label or 1-based number)
     #[arg(long = "answer", value_name = "STEP=OPTION")]
     pub answers: Vec<String>,
+    /// Run only the steps of this phase (repeatable): --phase reproduce; the others are skipped
+    #[arg(long = "phase", value_name = "PHASE")]
+    pub phases: Vec<String>,
+}
+
+impl RunFlags {
+    /// The selected phases, each checked against the runbook.
+    pub fn phases(&self, runbook: &crate::engine::Runbook) -> Result<Vec<String>, String> {
+        for phase in &self.phases {
+            if !runbook.phases.iter().any(|p| &p.id == phase) {
+                let ids: Vec<&str> = runbook.phases.iter().map(|p| p.id.as_str()).collect();
+                return Err(format!("--phase {phase}: the runbook has no such phase (phases: {})", ids.join(", ")));
+            }
+        }
+        Ok(self.phases.clone())
+    }
 }
 
 /// Most step executions in one headless run, relative to the step count: gotos can loop.
@@ -115,7 +131,14 @@ pub fn run(args: &RunArgs) -> i32 {
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
     }
-    let policy = Policy { yes: args.flags.yes, trusted, answers };
+    let phases = match args.flags.phases(session.runbook()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases };
     let (code, journal) = headless(session, &policy, args.flags.json, journal);
     close_journal(journal.as_ref(), code);
     code
@@ -201,11 +224,16 @@ pub struct Policy {
     pub yes: bool,
     pub trusted: bool,
     pub answers: BTreeMap<String, String>,
+    /// Only steps of these phases run (empty: all phases).
+    pub phases: Vec<String>,
 }
 
 impl Policy {
     /// What headless does with a step: `Ok` to start it, `Err(reason)` to skip it.
-    fn decide(&self, step: &crate::engine::Step) -> Result<(), String> {
+    fn decide(&self, phase: &str, step: &crate::engine::Step) -> Result<(), String> {
+        if !self.phases.is_empty() && !self.phases.iter().any(|p| p == phase) {
+            return Err(format!("phase `{phase}` was not selected with --phase"));
+        }
         match &step.action {
             Some(Action::Checklist(_)) => return Err("a checklist needs a person: open it in the TUI".into()),
             Some(Action::Choose(_)) if !self.answers.contains_key(&step.id) => {
@@ -308,7 +336,8 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
             break;
         }
         let Some(step) = session.runbook().step(index).cloned() else { break };
-        let input = match policy.decide(&step) {
+        let phase = session.runbook().phases.iter().find(|p| p.steps.iter().any(|s| s.id == step.id));
+        let input = match policy.decide(phase.map_or("", |p| p.id.as_str()), &step) {
             Ok(()) => Input::Start { step: step.id.clone() },
             Err(reason) => Input::Skip { step: step.id.clone(), reason },
         };

@@ -104,40 +104,5 @@ pub fn blame_typed(
 
 /// Runs a simulator program (built-in name or YAML file) many times, or explores every schedule.
 pub fn simulate(action: &crate::engine::SimulateAction) -> ProbeResult {
-    use crate::sim::{self, GoVersion, Program, SimOptions};
-    let program = match sim::builtin(&action.program) {
-        Some(p) => p,
-        None => {
-            let text = std::fs::read_to_string(&action.program).map_err(|e| {
-                let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
-                format!(
-                    "program `{}`: not a built-in ({}) and not a readable file: {e}",
-                    action.program,
-                    names.join(", ")
-                )
-            })?;
-            Program::from_yaml(&text).map_err(|e| format!("{}: {e}", action.program))?
-        }
-    };
-    let go = match &action.go {
-        Some(v) => GoVersion::parse(v).ok_or_else(|| format!("go `{v}` is not a version from 1.19 to 1.27"))?,
-        None => GoVersion::default(),
-    };
-    let gc = match &action.gctrace {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            sim::gc::pauses_from_gctrace(&text)
-        }
-        None => Vec::new(),
-    };
-    let opts = SimOptions { go, seed: action.seed.unwrap_or(1), gc, ..SimOptions::default() };
-    if action.exhaustive {
-        let result = sim::explore(&program, &opts);
-        let reason = (!result.complete).then(|| {
-            format!("exploration stopped after {} states: the program is too large to enumerate", result.states)
-        });
-        return Ok((Value::from_serialize(&result), result.complete, reason));
-    }
-    let summary = sim::run_many(&program, &opts, action.runs.unwrap_or(100).max(1));
-    Ok((Value::from_serialize(&summary), true, None))
+    super::output::simulate_typed(action).map(|(value, passed, reason, _)| (value, passed, reason))
 }

@@ -4,11 +4,15 @@
 //! the real types: a `ParseReport` with its frames, grep matches with their raw paths, blamed lines. Serializing
 //! and parsing back would lose what `Value` does not carry (non-UTF-8 paths) and cost time on big dumps, so
 //! `execute_typed` returns both from one run. What the engine gets is exactly what `execute` gives it.
+//!
+//! A `simulate` step's typed result is the program it ran (as a source the TUI can load again), the options and
+//! the summary: the TUI's simulator view re-runs single seeds of it with their timelines.
 
 use super::execute;
 use crate::engine::{Input, ProbeRequest, Value};
 use crate::golang::ParseReport;
 use crate::locate::{BlameLine, GrepMatch};
+use crate::sim::{self, GcPause, GoVersion, Summary};
 
 /// What a parse, grep or blame step found, as typed values.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +24,48 @@ pub enum ProbeOutput {
         file: String,
         lines: Vec<BlameLine>,
     },
+    Simulate(Box<SimOutput>),
+}
+
+/// Where a simulated program came from: a built-in name, or the YAML text of a program file (kept so the TUI
+/// can load it again without touching the file system).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimSource {
+    Builtin(String),
+    Yaml { name: String, text: String },
+}
+
+impl SimSource {
+    pub fn name(&self) -> &str {
+        match self {
+            SimSource::Builtin(n) | SimSource::Yaml { name: n, .. } => n,
+        }
+    }
+
+    /// The program; a built-in name that does not exist, or YAML that no longer loads, says why.
+    pub fn load(&self) -> Result<sim::Program, String> {
+        match self {
+            SimSource::Builtin(n) => sim::builtin(n).ok_or_else(|| format!("no built-in program `{n}`")),
+            SimSource::Yaml { name, text } => sim::Program::from_yaml(text).map_err(|e| format!("{name}: {e}")),
+        }
+    }
+}
+
+/// What a `simulate` step ran and found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimOutput {
+    pub source: SimSource,
+    pub go: GoVersion,
+    pub seed: u64,
+    /// Seeded runs (ignored when `exhaustive`).
+    pub runs: u64,
+    pub exhaustive: bool,
+    /// The GC cycles of the step's gctrace log (first process), as the simulator takes them.
+    pub gc: Vec<GcPause>,
+    /// The same log's cycles as the gctrace parser reads them (for the heap and pause chart).
+    pub gc_cycles: Vec<crate::golang::GcCycle>,
+    pub gctrace: Option<String>,
+    pub summary: Summary,
 }
 
 /// Runs a probe like `execute::execute` and also returns its typed result (none when it failed or has no view).
@@ -53,8 +99,73 @@ pub fn execute_typed(step: &str, request: &ProbeRequest) -> (Input, Option<Probe
             }
             Err(reason) => (failed(reason), None),
         },
-        other => (execute::execute(step, other), None),
+        ProbeRequest::Simulate(action) => match simulate_typed(action) {
+            Ok((value, passed, reason, output)) => {
+                (done(value, passed, reason), Some(ProbeOutput::Simulate(Box::new(output))))
+            }
+            Err(reason) => (failed(reason), None),
+        },
     }
+}
+
+pub(crate) type Simulated = (Value, bool, Option<String>, SimOutput);
+
+/// Runs a simulator program (built-in name or YAML file) many times, or explores every schedule, keeping the
+/// typed result for the TUI beside the `Value` the engine gets (`execute::simulate` is this without it).
+pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<Simulated, String> {
+    let source = match sim::builtin(&action.program) {
+        Some(_) => SimSource::Builtin(action.program.clone()),
+        None => {
+            let text = std::fs::read_to_string(&action.program).map_err(|e| {
+                let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
+                format!(
+                    "program `{}`: not a built-in ({}) and not a readable file: {e}",
+                    action.program,
+                    names.join(", ")
+                )
+            })?;
+            SimSource::Yaml { name: action.program.clone(), text }
+        }
+    };
+    let program = source.load()?;
+    let go = match &action.go {
+        Some(v) => GoVersion::parse(v).ok_or_else(|| format!("go `{v}` is not a version from 1.19 to 1.27"))?,
+        None => GoVersion::default(),
+    };
+    let (gc, gc_cycles) = match &action.gctrace {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let trace = crate::golang::gctrace::parse(&text);
+            let first = trace.cycles.first().map(|c| c.process);
+            let cycles = trace.cycles.into_iter().filter(|c| Some(c.process) == first).collect();
+            (sim::gc::pauses_from_gctrace(&text), cycles)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let seed = action.seed.unwrap_or(1);
+    let runs = action.runs.unwrap_or(100).max(1);
+    let opts = sim::SimOptions { go, seed, gc: gc.clone(), ..sim::SimOptions::default() };
+    let output = |summary: Summary| SimOutput {
+        source: source.clone(),
+        go,
+        seed,
+        runs,
+        exhaustive: action.exhaustive,
+        gc: gc.clone(),
+        gc_cycles: gc_cycles.clone(),
+        gctrace: action.gctrace.clone(),
+        summary,
+    };
+    if action.exhaustive {
+        let result = sim::explore(&program, &opts);
+        let reason = (!result.complete).then(|| {
+            format!("exploration stopped after {} states: the program is too large to enumerate", result.states)
+        });
+        let value = Value::from_serialize(&result);
+        return Ok((value, result.complete, reason, output(result.summary)));
+    }
+    let summary = sim::run_many(&program, &opts, runs);
+    Ok((Value::from_serialize(&summary), true, None, output(summary)))
 }
 
 #[cfg(test)]
@@ -75,5 +186,30 @@ mod tests {
         let (input, output) = execute_typed("s", &request);
         assert_eq!(input, execute::execute("s", &request));
         assert!(matches!(output, Some(ProbeOutput::Parse(r)) if r.crashes.len() == 1));
+    }
+
+    #[test]
+    fn a_simulate_step_gives_the_engine_what_execute_gives_and_the_view_its_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        let yaml = "name: p\nmaps: {m: {}}\nwaitgroups: [wg]\ngoroutines:\n- name: main\n  ops:\n  - {op: wg_add, wg: wg, n: 1, line: 3}\n  - {op: go, goroutine: w, line: 4}\n  - {op: read, map: m, key: 1, line: 5}\n  - {op: wg_wait, wg: wg, line: 6}\n- name: w\n  ops:\n  - {op: write, map: m, key: 1, line: 8}\n  - {op: wg_done, wg: wg, line: 9}\n";
+        std::fs::write(&path, yaml).unwrap();
+        for exhaustive in [false, true] {
+            let action = crate::engine::SimulateAction {
+                program: path.display().to_string(),
+                go: Some("1.19".into()),
+                seed: Some(3),
+                runs: Some(4),
+                exhaustive,
+                gctrace: None,
+            };
+            let request = ProbeRequest::Simulate(action);
+            let (input, output) = execute_typed("s", &request);
+            assert_eq!(input, execute::execute("s", &request));
+            let Some(ProbeOutput::Simulate(out)) = output else { panic!("a typed simulate result") };
+            assert_eq!(out.source, SimSource::Yaml { name: path.display().to_string(), text: yaml.into() });
+            assert_eq!((out.go, out.seed, out.exhaustive), (GoVersion(19), 3, exhaustive));
+            assert!(out.summary.runs > 0);
+        }
     }
 }

@@ -123,6 +123,28 @@ pub enum Action {
     MilestoneStart,
     /// A time scrubber key of a replay.
     Replay(super::replay::Scrub),
+    /// A simulator key (and `S`, which opens the simulator on the bundled reproduction).
+    Sim(super::sim::SimKey),
+    /// Push a simulator view of this spec and run it.
+    OpenSim(Box<super::sim::SimSpec>),
+    /// Push the crash-rate chart of these programs (`runs` seeds each from `seed`).
+    OpenRates {
+        programs: Vec<crate::probes::output::SimSource>,
+        go: crate::sim::GoVersion,
+        seed: u64,
+        runs: u64,
+    },
+    /// A simulator run finished (in the background).
+    SimLoaded {
+        generation: u64,
+        result: Result<Arc<super::sim::SimRun>, String>,
+    },
+    /// One program's runs for the crash-rate chart finished.
+    RateDone {
+        generation: u64,
+        index: usize,
+        result: Result<crate::sim::Summary, String>,
+    },
 }
 
 impl Action {
@@ -144,6 +166,8 @@ impl Action {
                 | Action::EditorClosed { .. }
                 | Action::Notice(_)
                 | Action::ViewJobFailed(_)
+                | Action::SimLoaded { .. }
+                | Action::RateDone { .. }
         )
     }
 }

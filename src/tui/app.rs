@@ -59,6 +59,10 @@ pub enum Job {
     Copy {
         text: String,
     },
+    /// One seeded simulator run with its timeline.
+    Sim(super::sim::SimRequest),
+    /// One program's batch of seeded runs for the crash-rate chart.
+    Rate(super::sim::RateRequest),
 }
 
 /// The confirmation shown before a command runs.
@@ -132,6 +136,8 @@ pub struct App {
     pub(crate) journal: Option<crate::journal::Journal>,
     /// Set when this UI replays a recorded session, read-only.
     pub(crate) replay: Option<Box<super::replay::Replay>>,
+    /// Numbers simulator requests, so a late answer to an older one is dropped.
+    pub(crate) sim_generation: u64,
 }
 
 impl App {
@@ -163,6 +169,7 @@ impl App {
             terminated: false,
             journal: None,
             replay: None,
+            sim_generation: 0,
         }
     }
 
@@ -257,6 +264,7 @@ impl App {
             Overlay::None if self.search.as_ref().is_some_and(|s| s.editing) => Scope::Search,
             Overlay::None => match self.views.last() {
                 Some(View::Source(_)) => Scope::Source,
+                Some(View::Sim(_)) => Scope::Sim,
                 Some(_) => Scope::Detail,
                 None if self.focus == Pane::Action && self.results.contains_key(&self.selected) => Scope::Results,
                 None => Scope::Main,

@@ -238,6 +238,8 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
             | Action::BlameLoaded { .. }
             | Action::CommitLoaded { .. }
             | Action::ViewJobFailed(_)
+            | Action::SimLoaded { .. }
+            | Action::RateDone { .. }
     ) {
         workers.view_jobs = workers.view_jobs.saturating_sub(1);
     }
@@ -323,7 +325,12 @@ impl Workers {
             }
             Job::CancelAll => self.cancels.values().for_each(CancellationToken::cancel),
             // View jobs went to `jobs::perform` above.
-            Job::LoadSource { .. } | Job::Checkpoints { .. } | Job::Blame { .. } | Job::Commit { .. } => {}
+            Job::LoadSource { .. }
+            | Job::Checkpoints { .. }
+            | Job::Blame { .. }
+            | Job::Commit { .. }
+            | Job::Sim(_)
+            | Job::Rate(_) => {}
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The blocking halves of the view jobs: read and index a file, checkpoint its highlighting, blame it, look up
-//! a commit. Each takes its job and returns the action that reports the outcome; the event loop runs them on
+//! a commit, run the simulator. Each takes its job and returns the action that reports the outcome; the event loop runs them on
 //! blocking threads, tests call them directly.
 
 use super::action::Action;
@@ -11,7 +11,15 @@ use std::sync::Arc;
 
 /// Whether the loop runs `job` through `perform` (the rest are commands, probes and terminal hand-overs).
 pub fn is_view_job(job: &Job) -> bool {
-    matches!(job, Job::LoadSource { .. } | Job::Checkpoints { .. } | Job::Blame { .. } | Job::Commit { .. })
+    matches!(
+        job,
+        Job::LoadSource { .. }
+            | Job::Checkpoints { .. }
+            | Job::Blame { .. }
+            | Job::Commit { .. }
+            | Job::Sim(_)
+            | Job::Rate(_)
+    )
 }
 
 /// Carries out a view job and says how it went (exactly one action per job: the loop counts them). Blocking.
@@ -37,6 +45,14 @@ pub fn perform(job: Job) -> Action {
         Job::Commit { path, commit } => {
             let result = crate::probes::commit::show(&path, &commit);
             Action::CommitLoaded { commit, result }
+        }
+        Job::Sim(request) => {
+            let result = super::sim::run::run_one(&request).map(Arc::new);
+            Action::SimLoaded { generation: request.generation, result }
+        }
+        Job::Rate(request) => {
+            let result = super::sim::run::rate(&request);
+            Action::RateDone { generation: request.generation, index: request.index, result }
         }
         other => Action::ViewJobFailed(format!("not a view job: {other:?}")),
     }

@@ -4,6 +4,7 @@
 
 use super::action::Action;
 use super::replay::Scrub;
+use super::sim::SimKey;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where keys are read: the main screen or one of the things drawn over it.
@@ -18,8 +19,10 @@ pub enum Scope {
     Results,
     /// The full-screen source view.
     Source,
-    /// A commit or the GC chart, full screen.
+    /// A commit, the GC chart or the crash-rate chart, full screen.
     Detail,
+    /// The simulator view.
+    Sim,
     /// Typing a note (`n`).
     Note,
     /// Choosing a milestone to set by hand (`m`).
@@ -36,7 +39,8 @@ impl Scope {
             Scope::Search => "Typing a search",
             Scope::Results => "A result list",
             Scope::Source => "Source view",
-            Scope::Detail => "Commit, GC chart",
+            Scope::Detail => "Commit, GC chart, crash rates",
+            Scope::Sim => "Simulator",
             Scope::Note => "Typing a note",
             Scope::Milestone => "Choosing a milestone",
         }
@@ -98,6 +102,11 @@ const fn c(ch: char) -> KeyPattern {
 /// A replay's scrubber key.
 const fn r(key: Scrub) -> Action {
     Action::Replay(key)
+}
+
+/// A simulator key.
+const fn s(key: SimKey) -> Action {
+    Action::Sim(key)
 }
 
 macro_rules! bind {
@@ -190,6 +199,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c(' ')], "Space", r(Scrub::Play), "play", "replay: play or pause", Replay),
     bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
     bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
+    bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
     bind!(Note, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "save", "save the note to the journal", Always),
     bind!(Note, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "discard the note", Always),
     bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Action::NoteBackspace, "delete", "delete a char", HelpOnly),
@@ -291,6 +301,20 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the source view", Always),
     bind!(Source, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
     bind!(Source, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
+    bind!(Sim, [c(' ')], "Space", s(SimKey::Play), "play", "play or pause the timeline", Always),
+    bind!(Sim, [Key(KeyCode::Right), c('l')], "→/l", s(SimKey::Next), "step", "next event (micro-step)", Always),
+    bind!(Sim, [Key(KeyCode::Left), c('h')], "←/h", s(SimKey::Prev), "back", "previous event", HelpOnly),
+    bind!(Sim, [Key(KeyCode::Home), c('0')], "Home/0", s(SimKey::Start), "start", "first event", HelpOnly),
+    bind!(Sim, [c('c'), Key(KeyCode::End)], "c/End", s(SimKey::Crash), "crash", "the crash (or the end)", Always),
+    bind!(Sim, [c('s')], "s", s(SimKey::NextSeed), "seed+", "next seed (runs in the background)", Always),
+    bind!(Sim, [c('S')], "S", s(SimKey::PrevSeed), "seed-", "previous seed", HelpOnly),
+    bind!(Sim, [c('f')], "f", s(SimKey::Fix), "fix", "next fix, same seed: repro → fixed-mutex → … → repro", Always),
+    bind!(Sim, [c('v')], "v", s(SimKey::Version), "go", "Go 1.27 (Swiss map) ↔ 1.19 (classic hmap)", Always),
+    bind!(Sim, [c('r')], "r", s(SimKey::Rates), "rates", "crash rate per built-in program (chart)", Always),
+    bind!(Sim, [c('g')], "g", s(SimKey::Gc), "gc", "the simulate step's gctrace: heap and pauses (chart)", HelpOnly),
+    bind!(Sim, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the simulator", Always),
+    bind!(Sim, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
+    bind!(Sim, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
     bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),
     bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close it", Always),
@@ -352,10 +376,11 @@ fn no_ctrl(mods: KeyModifiers) -> bool {
 }
 
 /// Every scope, in the order the help and the README list them.
-pub const SCOPES: [Scope; 10] = [
+pub const SCOPES: [Scope; 11] = [
     Scope::Main,
     Scope::Results,
     Scope::Source,
+    Scope::Sim,
     Scope::Detail,
     Scope::Confirm,
     Scope::QuitConfirm,

@@ -19,6 +19,7 @@ pub mod output;
 pub mod replay;
 pub mod results;
 mod session;
+pub mod sim;
 pub mod source;
 pub mod terminal;
 pub mod theme;

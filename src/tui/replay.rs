@@ -163,7 +163,7 @@ impl App {
 
     /// Playback is on: the loop keeps ticking and drawing.
     pub fn is_playing(&self) -> bool {
-        self.replay.as_ref().is_some_and(|r| r.playing)
+        self.replay.as_ref().is_some_and(|r| r.playing) || self.sim_playing()
     }
 
     /// Why a key that would run, change or write something does nothing in a replay.
@@ -363,5 +363,6 @@ impl App {
         } else {
             self.clock_ms = now_ms;
         }
+        self.sim_tick();
     }
 }

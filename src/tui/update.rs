@@ -31,7 +31,11 @@ impl App {
             | Action::CommitLoaded { .. }
             | Action::EditorClosed { .. }
             | Action::Notice(_)
-            | Action::ViewJobFailed(_) => return self.view_message(action),
+            | Action::ViewJobFailed(_)
+            | Action::OpenSim(_)
+            | Action::OpenRates { .. }
+            | Action::SimLoaded { .. }
+            | Action::RateDone { .. } => return self.view_message(action),
             Action::Terminate => {
                 self.terminated = true;
                 self.quit_now();
@@ -158,6 +162,7 @@ impl App {
             Action::NoteStart => self.open_note(),
             Action::MilestoneStart => self.open_milestones(),
             Action::Replay(key) => self.scrub(key),
+            Action::Sim(super::sim::SimKey::Open) => self.open_default_sim(),
             Action::SearchPrev => self.find(false),
             _ => {}
         }

@@ -1,5 +1,5 @@
-//! The view stack: full-screen views pushed over the main screen (a source file, a commit, the GC chart), and
-//! how `update` drives them. Esc pops the top view; the main screen underneath keeps its state.
+//! The view stack: full-screen views pushed over the main screen (a source file, a commit, the GC chart, the
+//! simulator and its crash-rate chart), and how `update` drives them. Esc pops the top view; the main screen underneath keeps its state.
 //!
 //! Everything slow is a job: reading and indexing the file, checkpointing its highlighting, blaming it (once per
 //! file, cached for the session), looking up a commit, running the editor. The view shows "loading" meanwhile
@@ -23,6 +23,10 @@ pub enum View {
     Gc {
         step: usize,
     },
+    /// The map-race simulator: lanes, crash, flags (`sim/`).
+    Sim(Box<super::sim::SimView>),
+    /// Crash rate per program.
+    Rates(Box<super::sim::RatesView>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +66,18 @@ impl App {
                 self.views.push(View::Gc { step: index });
                 None
             }
+            Target::Simulator => {
+                self.open_sim_of_step(index);
+                None
+            }
+            Target::SimRates => {
+                let go = match self.results.get(&index).map(|r| r.output.as_ref()) {
+                    Some(crate::probes::output::ProbeOutput::Simulate(out)) => out.go,
+                    _ => crate::sim::GoVersion::NEWEST,
+                };
+                self.open_builtin_rates(go);
+                None
+            }
         }
     }
 
@@ -77,6 +93,9 @@ impl App {
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
     pub(crate) fn view_key(&mut self, action: &Action) -> bool {
         let rows = self.view_rows();
+        if matches!(self.views.last(), Some(View::Sim(_))) && matches!(action, Action::Sim(_)) {
+            return self.sim_key(action);
+        }
         let Some(view) = self.views.last_mut() else { return false };
         match (view, action) {
             (_, Action::Back) => {
@@ -199,6 +218,10 @@ impl App {
                 self.blames.insert(path.clone(), BlameState::Loading);
                 self.jobs.push(Job::Blame { path });
             }
+            Action::OpenSim(spec) => self.open_sim(*spec),
+            Action::OpenRates { programs, go, seed, runs } => self.open_rates(programs, go, seed, runs),
+            Action::SimLoaded { generation, result } => self.sim_loaded(generation, result),
+            Action::RateDone { generation, index, result } => self.rate_done(generation, index, result),
             Action::Notice(text) => self.flash = Some(text),
             Action::ViewJobFailed(why) => self.flash = Some(format!("a background job failed: {why}")),
             other => return Some(other),

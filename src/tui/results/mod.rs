@@ -4,6 +4,7 @@
 
 mod locate;
 mod parse;
+mod sim;
 
 use super::theme::Theme;
 use crate::probes::output::ProbeOutput;
@@ -17,6 +18,10 @@ pub enum Target {
     Source { file: String, line: usize },
     /// The GC chart of this step's report.
     GcChart,
+    /// The simulator view of this simulate step's program.
+    Simulator,
+    /// The crash rate of every built-in program.
+    SimRates,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +57,7 @@ impl StepResult {
             ProbeOutput::Parse(report) => parse::rows(report, theme),
             ProbeOutput::Grep(matches) => locate::grep_rows(matches, theme),
             ProbeOutput::Blame { file, lines } => locate::blame_rows(file, lines, theme),
+            ProbeOutput::Simulate(out) => sim::rows(out, theme),
         };
         let cursor = rows.iter().position(|r| r.target.is_some()).unwrap_or(0);
         StepResult { output, rows, cursor, top: 0 }

@@ -29,19 +29,20 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, step: usize) {
         Block::bordered().border_style(theme.border(true)).title(Line::styled(format!(" GC · {id} "), theme.bold()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let report = match app.result_of(step).map(|r| r.output.as_ref()) {
-        Some(ProbeOutput::Parse(report)) if !report.gc.cycles.is_empty() => report,
+    // A parse step's log (with its crash), or the gctrace log a simulate step was given (first process only).
+    let (all, crash) = match app.result_of(step).map(|r| r.output.as_ref()) {
+        Some(ProbeOutput::Parse(report)) if !report.gc.cycles.is_empty() => (&report.gc.cycles, crash_position(report)),
+        Some(ProbeOutput::Simulate(out)) if !out.gc_cycles.is_empty() => (&out.gc_cycles, None),
         _ => {
             frame.render_widget(Paragraph::new(Line::styled("no gc cycles in this log", theme.muted())), inner);
             return;
         }
     };
-    let crash = crash_position(report);
-    let process = crash.map(|(p, _)| p).or(report.gc.cycles.last().map(|c| c.process)).unwrap_or(1);
-    let cycles: Vec<&GcCycle> = report.gc.cycles.iter().filter(|c| c.process == process).collect();
+    let process = crash.map(|(p, _)| p).or(all.last().map(|c| c.process)).unwrap_or(1);
+    let cycles: Vec<&GcCycle> = all.iter().filter(|c| c.process == process).collect();
     let owned: Vec<GcCycle> = cycles.iter().map(|c| (*c).clone()).collect();
     let summary = gcview::summarize(&owned);
-    let processes = report.gc.cycles.iter().map(|c| c.process).max().unwrap_or(1);
+    let processes = all.iter().map(|c| c.process).max().unwrap_or(1);
     let mut facts = vec![
         format!("{} cycles", summary.cycles),
         format!("pause max {:.2} ms, p99 {:.2} ms", summary.pause_ms_max, summary.pause_ms_p99),

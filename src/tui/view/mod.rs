@@ -8,6 +8,9 @@ mod note;
 mod overlay;
 mod results;
 pub mod scrubber;
+mod sim;
+mod sim_lanes;
+mod sim_rates;
 mod source;
 mod status;
 mod steps;
@@ -35,6 +38,8 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
             View::Source(v) => source::draw(app, frame, body, v),
             View::Commit(c) => commit::draw(app, frame, body, c),
             View::Gc { step } => gc::draw(app, frame, body, *step),
+            View::Sim(v) => sim::draw(app, frame, body, v),
+            View::Rates(r) => sim_rates::draw(app, frame, body, r),
         }
         status::draw(app, frame, status_area);
         overlays(app, frame, area);

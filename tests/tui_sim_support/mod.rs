@@ -1,0 +1,133 @@
+//! Helpers shared by the `tui_sim_*` tests: small programs (debug-build simulator runs are slow, so tests that
+//! need many runs use these instead of the 100,000-iteration built-ins), an app with a simulator view open, and
+//! HOME/XDG directories in a temp dir so nothing touches the user's state.
+
+// Each test file uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use runbook::probes::output::SimSource;
+use runbook::sim::GoVersion;
+use runbook::tui::sim::SimSpec;
+use runbook::tui::{Action, App, Theme};
+use std::sync::Once;
+
+#[path = "../tui_views_support/mod.rs"]
+pub mod views;
+
+/// HOME and the XDG dirs point into a temp dir for the whole test process.
+pub fn isolate() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        for (var, sub) in
+            [("HOME", ""), ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")]
+        {
+            std::env::set_var(var, dir.join(sub));
+        }
+    });
+}
+
+/// A writer and a reader sharing a map without a lock, 300 iterations with 6 µs of work between accesses (so
+/// the write windows are visible and the read check can land in one). Seed 1 crashes.
+pub const TINY_REPRO: &str = r#"
+name: tiny-repro
+description: "tiny reproduction for tests"
+file: /src/tiny/main.go
+maps: {m: {key: int}}
+waitgroups: [wg]
+goroutines:
+  - name: main
+    func: main.main
+    end_line: 20
+    ops:
+      - {op: wg_add, wg: wg, n: 2, line: 8}
+      - {op: go, goroutine: writer, line: 9}
+      - {op: go, goroutine: reader, line: 14}
+      - {op: wg_wait, wg: wg, line: 19}
+  - name: writer
+    func: main.main.func1
+    ops:
+      - op: loop
+        times: 300
+        body:
+          - {op: write, map: m, key: i, line: 11}
+          - {op: work, ns: 6000, line: 12}
+      - {op: wg_done, wg: wg, line: 13}
+  - name: reader
+    func: main.main.func2
+    ops:
+      - op: loop
+        times: 300
+        body:
+          - {op: read, map: m, key: i, line: 16}
+          - {op: work, ns: 6000, line: 17}
+      - {op: wg_done, wg: wg, line: 18}
+"#;
+
+/// The same with a mutex around each access: never crashes.
+pub const TINY_FIXED: &str = r#"
+name: tiny-fixed
+description: "tiny fix for tests"
+file: /src/tiny/main.go
+maps: {m: {key: int}}
+waitgroups: [wg]
+mutexes: [mu]
+goroutines:
+  - name: main
+    func: main.main
+    end_line: 20
+    ops:
+      - {op: wg_add, wg: wg, n: 2, line: 8}
+      - {op: go, goroutine: writer, line: 9}
+      - {op: go, goroutine: reader, line: 14}
+      - {op: wg_wait, wg: wg, line: 19}
+  - name: writer
+    func: main.main.func1
+    ops:
+      - op: loop
+        times: 300
+        body:
+          - {op: lock, mutex: mu, line: 10}
+          - {op: write, map: m, key: i, line: 11}
+          - {op: unlock, mutex: mu, line: 12}
+          - {op: work, ns: 6000, line: 12}
+      - {op: wg_done, wg: wg, line: 13}
+  - name: reader
+    func: main.main.func2
+    ops:
+      - op: loop
+        times: 300
+        body:
+          - {op: lock, mutex: mu, line: 15}
+          - {op: read, map: m, key: i, line: 16}
+          - {op: unlock, mutex: mu, line: 17}
+          - {op: work, ns: 6000, line: 17}
+      - {op: wg_done, wg: wg, line: 18}
+"#;
+
+pub fn yaml(name: &str, text: &str) -> SimSource {
+    SimSource::Yaml { name: name.into(), text: text.into() }
+}
+
+/// The tiny reproduction and its fix, as `f` cycles them.
+pub fn tiny_family() -> Vec<SimSource> {
+    vec![yaml("tiny-repro.yaml", TINY_REPRO), yaml("tiny-fixed.yaml", TINY_FIXED)]
+}
+
+/// An app on a one-step runbook.
+pub fn app(theme: Theme) -> App {
+    isolate();
+    views::app_from(&views::runbook("      - id: r\n        title: R\n"), "/srv", theme)
+}
+
+/// An app with the simulator open on `spec`, its first run done.
+pub fn sim_app(spec: SimSpec, width: u16, height: u16) -> App {
+    let mut app = app(Theme::plain());
+    views::apply(&mut app, &[Action::Resize { width, height }, Action::OpenSim(Box::new(spec))]);
+    views::settle(&mut app);
+    app
+}
+
+pub fn tiny_spec(seed: u64) -> SimSpec {
+    SimSpec::family(tiny_family(), GoVersion::NEWEST, seed)
+}
