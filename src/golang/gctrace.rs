@@ -157,6 +157,10 @@ impl GcTraceParser {
 
     /// Feeds one line; returns the part of it that is not gctrace output (empty when it all was).
     pub fn feed<'a>(&mut self, number: usize, line: &'a str) -> &'a str {
+        if self.pending.is_none() && line.starts_with("gc ") && super::gcline::is_whole_line(line) {
+            self.emit(line, number);
+            return "";
+        }
         let mut fresh = GcLineMatcher::new();
         let fresh_len = if line.starts_with("gc") { extend(&mut fresh, line) } else { 0 };
         if let Some(mut pending) = self.pending.take() {
