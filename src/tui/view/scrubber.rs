@@ -50,15 +50,6 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, replay: &Replay) {
     let holds = |b: &&keymap::Binding| b.when != When::HelpOnly && app.holds(b.when);
     let first = keymap::bindings(scope).filter(holds).filter(|b| b.when == When::Replay);
     let rest = keymap::bindings(scope).filter(holds).filter(|b| b.when != When::Replay);
-    for b in first.chain(rest) {
-        let piece = format!(" {} {}", b.label, b.short);
-        if used + piece.width() > area.width as usize {
-            break;
-        }
-        used += piece.width();
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(b.label, theme.key()));
-        spans.push(Span::raw(format!(" {}", b.short)));
-    }
+    super::status::push_key_hints(app, &mut spans, used, first.chain(rest), area.width);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
