@@ -79,15 +79,16 @@ impl GcLineMatcher {
         })
     }
 
-    /// Feeds one byte; false when no template accepts it (the matcher is then unchanged).
-    pub(crate) fn feed(&mut self, b: u8) -> bool {
+    /// Feeds one byte; false when no template accepts it (the matcher is then unchanged). The caller looks the
+    /// templates up once: this runs for every byte of every gc line.
+    fn feed_with(&mut self, templates: &[Vec<Tok>], b: u8) -> bool {
         let mut next = *self;
         next.alive = 0;
-        for (i, tokens) in templates().iter().enumerate() {
-            if self.alive & (1 << i) == 0 {
-                continue;
-            }
-            let Some(&cursor) = self.cursors.get(i) else { continue };
+        let mut alive = self.alive;
+        while alive != 0 {
+            let i = alive.trailing_zeros() as usize;
+            alive &= alive - 1;
+            let (Some(tokens), Some(&cursor)) = (templates.get(i), self.cursors.get(i)) else { continue };
             if let Some(c) = step(tokens, cursor, b) {
                 if let Some(slot) = next.cursors.get_mut(i) {
                     *slot = c;
@@ -135,8 +136,9 @@ fn step(tokens: &[Tok], mut c: Cursor, b: u8) -> Option<Cursor> {
 /// How far a piece of text extends a matcher: the longest accepted prefix length.
 pub(crate) fn extend(matcher: &mut GcLineMatcher, text: &str) -> usize {
     let mut accepted = 0;
+    let templates = templates();
     for (i, b) in text.bytes().enumerate() {
-        if !matcher.feed(b) {
+        if !matcher.feed_with(templates, b) {
             break;
         }
         accepted = i + 1;

@@ -89,7 +89,7 @@ pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrac
             break;
         }
         number += 1;
-        let line = String::from_utf8_lossy(&raw);
+        let line = crate::golang::prefix::lossy(&raw);
         let line = line.strip_suffix('\n').unwrap_or(&line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         let (content, is_partial) = crate::golang::prefix::strip_prefixes(line);

@@ -21,6 +21,15 @@ impl LogLine<'_> {
     }
 }
 
+/// Text of possibly non-UTF-8 bytes: borrowed when valid (`str::from_utf8` has a fast ASCII path that
+/// `String::from_utf8_lossy` lacks), U+FFFD replacements otherwise.
+pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Splits an input into lines, strips line endings and known prefixes, and rejoins Kubernetes CRI partial
 /// lines (`P` tag) with their continuation.
 pub fn logical_lines(text: &str) -> Vec<LogLine<'_>> {

@@ -53,7 +53,7 @@ pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
     let mut test_tracker = TestTracker::default();
     for (index, (name, bytes)) in inputs.iter().enumerate() {
         report.inputs.push(name.clone());
-        let text = String::from_utf8_lossy(bytes);
+        let text = super::prefix::lossy(bytes);
         let lines = logical_lines(&text);
         gc.start_input(index);
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
