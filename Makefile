@@ -44,4 +44,4 @@ fuzz:
 bench: build
 	$(CARGO) bench --bench parse --bench sim
 	$(CARGO) bench --bench grep --bench blame
-	@if [ -x benches/compare.sh ]; then benches/compare.sh ./target/release/runbook; fi
+	benches/compare.sh $(CURDIR)/target/release/runbook

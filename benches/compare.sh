@@ -22,6 +22,8 @@ fixture=${RUNBOOK_BLAME_FIXTURE:-$here/target/blame-fixture}
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
 [ -x "$runbook" ] || die "no runbook binary at $runbook (cargo build --release)"
+# The commands run inside the searched tree: the binary's path must not be relative.
+runbook="$(cd "$(dirname "$runbook")" && pwd)/$(basename "$runbook")"
 command -v "$rg" >/dev/null || die "rg not found (set RUNBOOK_RG)"
 command -v "$git" >/dev/null || die "git not found (set RUNBOOK_GIT)"
 src=${RUNBOOK_GO_SRC:-}
