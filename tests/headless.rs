@@ -191,3 +191,15 @@ fn usage_errors_exit_2() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+#[test]
+fn a_first_argument_that_is_not_a_subcommand_is_a_runbook() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::copy(common::fixture("runbooks/captures.yaml"), home.path().join("list")).unwrap();
+    // stdout is not a terminal here, so `open` prints the runbook instead of starting the TUI.
+    let out = common::runbook(home.path()).current_dir(home.path()).arg("./list").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# Captures and quoting"));
+    let out = common::runbook(home.path()).arg("list").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("go-map-concurrency"));
+}

@@ -72,21 +72,18 @@ pub enum Command {
     Drill(drill::DrillArgs),
 }
 
-/// Subcommand names, so that `runbook FILE` can mean `runbook open FILE`.
-const SUBCOMMANDS: [&str; 12] =
-    ["open", "list", "check", "schema", "trust", "run", "report", "resume", "replay", "drill", "help", "--help"];
-
-/// Rewrites `runbook FILE` to `runbook open FILE` (a first argument that is not a subcommand is a runbook).
+/// Rewrites `runbook FILE` to `runbook open FILE`: a first argument that is not a subcommand (or `help`) is a
+/// runbook, so `./list` opens a file named list.
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
     if let Some(first) = args.get(1) {
-        if !first.starts_with('-') && !SUBCOMMANDS.contains(&first.as_str()) && !is_other_subcommand(first) {
+        if !first.starts_with('-') && first != "help" && !is_subcommand(first) {
             args.insert(1, "open".to_string());
         }
     }
     args
 }
 
-fn is_other_subcommand(name: &str) -> bool {
+fn is_subcommand(name: &str) -> bool {
     use clap::CommandFactory;
     Cli::command().get_subcommands().any(|c| c.get_name() == name)
 }
