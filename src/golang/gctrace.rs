@@ -157,7 +157,12 @@ impl GcTraceParser {
 
     /// Feeds one line; returns the part of it that is not gctrace output (empty when it all was).
     pub fn feed<'a>(&mut self, number: usize, line: &'a str) -> &'a str {
-        if self.pending.is_none() && line.starts_with("gc ") && super::gcline::is_whole_line(line) {
+        if line.starts_with("gc ") && super::gcline::is_whole_line(line) {
+            // No piece can continue with "gc " (the grammar has it only at the start), so a pending piece is
+            // abandoned here exactly as the byte matcher would abandon it.
+            if self.pending.is_some() {
+                self.abandon_pending();
+            }
             self.emit(line, number);
             return "";
         }
