@@ -8,99 +8,10 @@
 use super::events::{Event, StepStatus, Stream};
 use super::model::*;
 use super::output::HeadTail;
-use super::template::{self, Reference, Resolver};
+pub use super::protocol::*;
+use super::template;
 use super::value::Value;
 use std::collections::BTreeMap;
-use std::time::Duration;
-
-/// Values every runbook may use, fixed for a session.
-#[derive(Debug, Clone)]
-pub struct Context {
-    pub workdir: String,
-    pub assets_dir: String,
-    pub runbook_dir: String,
-}
-
-/// A command ready to spawn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommandSpec {
-    pub command: String,
-    pub cwd: String,
-    pub env: BTreeMap<String, String>,
-    pub timeout: Duration,
-    pub grace: Duration,
-    /// Keep stdout and stderr apart (a capture needs one of them); otherwise one pipe keeps their exact order.
-    pub separate_streams: bool,
-}
-
-/// A non-shell action with its templates rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProbeRequest {
-    Parse { text: Option<String>, file: Option<String>, kind: ParseKind },
-    Grep(GrepAction),
-    Blame { file: String, lines: Option<(usize, usize)>, rev: Option<String> },
-    Simulate(SimulateAction),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Emit(Event),
-    Spawn { step: String, spec: CommandSpec },
-    Probe { step: String, request: ProbeRequest },
-}
-
-/// How a process ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProcessEnd {
-    Exited(i32),
-    /// Killed by a signal that was not ours.
-    Signalled(i32),
-    TimedOut,
-    Cancelled,
-    FailedToStart(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Input {
-    /// Begin the step's action (the user confirmed, or headless policy allowed it).
-    Start {
-        step: String,
-    },
-    Skip {
-        step: String,
-        reason: String,
-    },
-    Output {
-        step: String,
-        stream: Stream,
-        line: String,
-        raw: Option<Vec<u8>>,
-    },
-    Exited {
-        step: String,
-        end: ProcessEnd,
-        duration_ms: u64,
-    },
-    ProbeDone {
-        step: String,
-        result: Value,
-        passed: bool,
-        reason: Option<String>,
-    },
-    Choose {
-        step: String,
-        option: String,
-    },
-    Check {
-        step: String,
-        item: usize,
-        checked: bool,
-    },
-    /// Set the cursor (the user moved, or a replay restores position).
-    Select {
-        step: String,
-    },
-}
 
 #[derive(Debug, Default)]
 struct Running {
@@ -110,11 +21,11 @@ struct Running {
 }
 
 pub struct Session {
-    runbook: Runbook,
-    context: Context,
-    vars: BTreeMap<String, String>,
-    captures: BTreeMap<String, Value>,
-    statuses: Vec<StepStatus>,
+    pub(super) runbook: Runbook,
+    pub(super) context: Context,
+    pub(super) vars: BTreeMap<String, String>,
+    pub(super) captures: BTreeMap<String, Value>,
+    pub(super) statuses: Vec<StepStatus>,
     checklists: BTreeMap<usize, Vec<bool>>,
     milestones: Vec<Milestone>,
     cursor: Option<usize>,
@@ -478,108 +389,11 @@ impl Session {
         }
         Ok(values)
     }
-
-    fn render_run(&self, step: Option<&Step>, run: &RunAction) -> Result<CommandSpec, String> {
-        let command = template::render_shell(&run.command, self)?;
-        let cwd = match &run.cwd {
-            Some(cwd) => join_path(&self.context.workdir, &template::render_plain(cwd, self)?),
-            None => self.context.workdir.clone(),
-        };
-        let mut env = BTreeMap::new();
-        for (k, v) in &run.env {
-            env.insert(k.clone(), template::render_plain(v, self)?);
-        }
-        let separate_streams = step
-            .map(|s| s.captures.iter().any(|c| matches!(c.from, CaptureFrom::Stdout | CaptureFrom::Stderr)))
-            .unwrap_or(false);
-        Ok(CommandSpec { command, cwd, env, timeout: run.timeout, grace: run.grace, separate_streams })
-    }
-
-    fn render_parse(&self, p: &ParseAction) -> Result<ProbeRequest, String> {
-        let text = p.input.as_ref().map(|t| template::render_plain(t, self)).transpose()?;
-        let file = p.file.as_ref().map(|f| template::render_plain(f, self).map(|f| self.path(&f))).transpose()?;
-        Ok(ProbeRequest::Parse { text, file, kind: p.kind })
-    }
-
-    fn render_grep(&self, g: &GrepAction) -> Result<ProbeRequest, String> {
-        let mut rendered = g.clone();
-        rendered.pattern = template::render_plain(&g.pattern, self)?;
-        rendered.paths =
-            g.paths.iter().map(|p| template::render_plain(p, self).map(|p| self.path(&p))).collect::<Result<_, _>>()?;
-        Ok(ProbeRequest::Grep(rendered))
-    }
-
-    fn render_blame(&self, b: &BlameAction) -> Result<ProbeRequest, String> {
-        let file = self.path(&template::render_plain(&b.file, self)?);
-        let lines = match &b.lines {
-            Some(l) => {
-                let text = template::render_plain(l, self)?;
-                Some(super::actions::parse_line_range(&text).ok_or_else(|| format!("lines `{text}` is not A,B or N"))?)
-            }
-            None => None,
-        };
-        let rev = b.rev.as_ref().map(|r| template::render_plain(r, self)).transpose()?;
-        Ok(ProbeRequest::Blame { file, lines, rev })
-    }
-
-    fn render_simulate(&self, s: &SimulateAction) -> Result<ProbeRequest, String> {
-        let mut rendered = s.clone();
-        rendered.program = template::render_plain(&s.program, self)?;
-        rendered.gctrace =
-            s.gctrace.as_ref().map(|g| template::render_plain(g, self).map(|g| self.path(&g))).transpose()?;
-        Ok(ProbeRequest::Simulate(rendered))
-    }
-
-    fn path(&self, p: &str) -> String {
-        join_path(&self.context.workdir, p)
-    }
-}
-
-impl Resolver for Session {
-    fn resolve(&self, reference: &Reference) -> Result<Value, String> {
-        let name = reference.name.as_str();
-        let base = match name {
-            "assets_dir" => Value::Str(self.context.assets_dir.clone()),
-            "runbook_dir" => Value::Str(self.context.runbook_dir.clone()),
-            "workdir" => Value::Str(self.context.workdir.clone()),
-            _ => match (self.vars.get(name), self.captures.get(name)) {
-                (Some(v), _) => Value::Str(v.clone()),
-                (None, Some(v)) => v.clone(),
-                (None, None) => return Err(self.never_set(name)),
-            },
-        };
-        base.lookup(&reference.path).cloned().map_err(|e| format!("`{{{{{name}…}}}}`: {e}"))
-    }
-}
-
-impl Session {
-    fn never_set(&self, name: &str) -> String {
-        let setter = self.runbook.steps().enumerate().find(|(_, s)| s.captures.iter().any(|c| c.name == name));
-        match setter {
-            Some((i, s)) => format!(
-                "capture `{name}` was never set: step `{}` that sets it is {}",
-                s.id,
-                self.status(i).as_str().replace('_', " ")
-            ),
-            None => format!("`{name}` is not defined"),
-        }
-    }
 }
 
 fn find_option<'c>(choose: &'c ChooseAction, answer: &str) -> Option<&'c ChoiceOption> {
     let by_number = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| choose.options.get(i));
     by_number.or_else(|| choose.options.iter().find(|o| o.id == answer || o.label.eq_ignore_ascii_case(answer)))
-}
-
-/// Joins a relative path onto a base; absolute paths stay as they are.
-fn join_path(base: &str, path: &str) -> String {
-    if path.starts_with('/') {
-        path.to_string()
-    } else if path == "." || path.is_empty() {
-        base.to_string()
-    } else {
-        format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches("./"))
-    }
 }
 
 /// Checks an exit code and the output against a step's expectations; `Err` says what did not hold.

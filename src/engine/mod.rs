@@ -19,6 +19,8 @@ pub use value::Value;
 pub mod events;
 pub mod machine;
 pub mod output;
+pub mod protocol;
+pub mod render;
 
 pub use events::{Event, StepStatus, Stream};
 pub use machine::{CommandSpec, Context, Effect, Input, ProbeRequest, ProcessEnd, Session};

@@ -1,0 +1,98 @@
+//! What goes into the run state machine and what comes out: the inputs a front end feeds it (a step started, a
+//! line of output, a process ended, a choice) and the effects it asks for (emit an event, spawn a command, run a
+//! probe). Plain data, shared by the engine, the headless runner, the TUI, resume and replay.
+
+use super::events::{Event, Stream};
+use super::model::*;
+use super::value::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Values every runbook may use, fixed for a session.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub workdir: String,
+    pub assets_dir: String,
+    pub runbook_dir: String,
+}
+
+/// A command ready to spawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandSpec {
+    pub command: String,
+    pub cwd: String,
+    pub env: BTreeMap<String, String>,
+    pub timeout: Duration,
+    pub grace: Duration,
+    /// Keep stdout and stderr apart (a capture needs one of them); otherwise one pipe keeps their exact order.
+    pub separate_streams: bool,
+}
+
+/// A non-shell action with its templates rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeRequest {
+    Parse { text: Option<String>, file: Option<String>, kind: ParseKind },
+    Grep(GrepAction),
+    Blame { file: String, lines: Option<(usize, usize)>, rev: Option<String> },
+    Simulate(SimulateAction),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Emit(Event),
+    Spawn { step: String, spec: CommandSpec },
+    Probe { step: String, request: ProbeRequest },
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProcessEnd {
+    Exited(i32),
+    /// Killed by a signal that was not ours.
+    Signalled(i32),
+    TimedOut,
+    Cancelled,
+    FailedToStart(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Begin the step's action (the user confirmed, or headless policy allowed it).
+    Start {
+        step: String,
+    },
+    Skip {
+        step: String,
+        reason: String,
+    },
+    Output {
+        step: String,
+        stream: Stream,
+        line: String,
+        raw: Option<Vec<u8>>,
+    },
+    Exited {
+        step: String,
+        end: ProcessEnd,
+        duration_ms: u64,
+    },
+    ProbeDone {
+        step: String,
+        result: Value,
+        passed: bool,
+        reason: Option<String>,
+    },
+    Choose {
+        step: String,
+        option: String,
+    },
+    Check {
+        step: String,
+        item: usize,
+        checked: bool,
+    },
+    /// Set the cursor (the user moved, or a replay restores position).
+    Select {
+        step: String,
+    },
+}
