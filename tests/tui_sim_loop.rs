@@ -56,10 +56,13 @@ async fn a_seed_change_does_not_block_key_handling() {
     let polls = polls.lock().unwrap().clone();
     assert_eq!(polls.len(), 7, "every key was read");
     let slowest = polls.windows(2).map(|w| w[1] - w[0]).max().unwrap();
-    assert!(slowest < Duration::from_millis(500), "a key waited {slowest:?} for the loop");
+    // No fixed time limits (a loaded CI machine is slow): compared with the whole run, which lasts until both
+    // simulator runs are in, no key waited long and all were read while the runs went on.
+    let total = ended - started;
+    assert!(slowest * 4 < total, "a key waited {slowest:?} of the loop's {total:?}");
     let last_key = polls[6] - started;
     assert!(
-        last_key + Duration::from_millis(200) < ended - started,
+        last_key * 2 < total,
         "the keys ({last_key:?}) were handled while the runs went on (until {:?})",
         ended - started
     );

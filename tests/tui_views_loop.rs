@@ -53,12 +53,15 @@ async fn opening_a_100k_line_file_keeps_the_loop_handling_keys() {
     let started = Instant::now();
     let run = event_loop::run(&mut terminal, &mut app, Box::pin(keys), futures::stream::pending());
     tokio::time::timeout(Duration::from_secs(300), run).await.expect("the loop ends once the jobs are in").unwrap();
+    let total = started.elapsed();
 
+    // No fixed time limits (a loaded CI machine is slow): compared with the whole run, which lasts until the
+    // background read and highlighting are done, no key waited long and all were read early.
     let polls = polls.lock().unwrap().clone();
     assert_eq!(polls.len(), 5, "every key was read");
     let slowest = polls.windows(2).map(|w| w[1] - w[0]).max().unwrap();
-    assert!(slowest < Duration::from_millis(500), "a key waited {slowest:?} for the loop");
-    assert!(polls[4] - started < Duration::from_secs(2), "all keys were handled before the background work ended");
+    assert!(slowest * 4 < total, "a key waited {slowest:?} of the loop's {total:?}");
+    assert!((polls[4] - started) * 2 < total, "the keys were handled while the background work went on");
     let Some(View::Source(view)) = app.view() else { panic!("still in the source view") };
     assert_eq!(view.len(), 100_004);
     assert_eq!(view.cursor, 100_002, "G (even before the file arrived) then k k");
