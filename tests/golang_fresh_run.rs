@@ -94,8 +94,12 @@ fn check(var: &str, tag: &str) {
     let trace = gctrace::parse(&String::from_utf8_lossy(&output));
     let gc_lines = String::from_utf8_lossy(&output).lines().filter(|l| l.starts_with("gc ")).count();
     assert!(gc_lines > 0);
-    assert_eq!(trace.cycles.len(), gc_lines, "every gc line parsed");
-    assert!(trace.cycles.last().is_some_and(|c| c.forced), "runtime.GC() at the end");
+    // A background cycle can be cut off mid-line when the program exits (seen in CI with Go 1.19: the last line
+    // ended at "0 MB stacks, 0"); such a line must come back as a truncation problem, never be lost.
+    let truncated = trace.problems.iter().filter(|p| p.kind == runbook::golang::ProblemKind::Truncated).count();
+    assert_eq!(trace.cycles.len() + truncated, gc_lines, "every gc line parsed or reported as truncated");
+    assert!(truncated <= 1, "only the last line can be cut off by the exit");
+    assert!(trace.cycles.iter().any(|c| c.forced), "runtime.GC() at the end");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

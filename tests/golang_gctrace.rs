@@ -165,3 +165,20 @@ fn streaming_reader_finds_the_same_cycles_as_the_whole_log_parser() {
         assert_eq!(streamed.problems.len(), whole.problems.len(), "{name}");
     }
 }
+
+/// Regression (CI, Go 1.19): a background cycle's line cut off when the program exited must be reported as
+/// truncated, not dropped and not counted as a cycle. The log is the real output of that run.
+#[test]
+fn a_gc_line_cut_off_at_exit_is_reported_as_truncated() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go/logs/gctrace_cut_at_exit.go1.19.log");
+    let text = std::fs::read_to_string(path).unwrap();
+    let trace = runbook::golang::gctrace::parse(&text);
+    assert_eq!(trace.cycles.len(), 7);
+    assert_eq!(trace.cycles.last().map(|c| (c.n, c.forced)), Some((7, true)));
+    let truncated: Vec<_> =
+        trace.problems.iter().filter(|p| p.kind == runbook::golang::ProblemKind::Truncated).collect();
+    assert_eq!(truncated.len(), 1);
+    assert_eq!(truncated[0].line, 8);
+    assert!(truncated[0].message.contains("gc 8 @0.034s"), "{}", truncated[0].message);
+}
