@@ -5,71 +5,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use std::io::{Read, Write};
+mod pty_support;
+
+use portable_pty::CommandBuilder;
+use pty_support::Pty;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-const DEADLINE: Duration = Duration::from_secs(60);
-
-struct Pty {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Pty {
-    fn open(runbook: &Path, dir: &Path, editor: &Path) -> Pty {
-        let pair =
-            native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
-        cmd.arg(runbook);
-        cmd.cwd(dir);
-        for var in ["HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"] {
-            cmd.env(var, dir.join("home"));
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("EDITOR", editor);
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let sink = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        std::mem::forget(pair.master);
-        Pty { parser, writer, child }
+/// The binary on `runbook` in a pseudo-terminal, with `editor` as $EDITOR and HOME/XDG inside `dir`.
+fn open(runbook: &Path, dir: &Path, editor: &Path) -> Pty {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.arg(runbook);
+    cmd.cwd(dir);
+    for var in ["HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"] {
+        cmd.env(var, dir.join("home"));
     }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_until(&self, what: &str, done: impl Fn(&vt100::Screen) -> bool) {
-        let start = Instant::now();
-        while !done(self.parser.lock().unwrap().screen()) {
-            assert!(start.elapsed() < DEADLINE, "{what} never happened; the screen:\n{}", self.screen());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, text: &str) {
-        self.wait_until(&format!("`{text}`"), |s| s.contents().contains(text));
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("EDITOR", editor);
+    Pty::spawn(cmd)
 }
 
 #[test]
@@ -92,7 +44,7 @@ fn e_runs_the_editor_on_a_given_back_terminal_and_the_view_returns() {
     std::fs::write(&editor, script).unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
 
-    let mut pty = Pty::open(&runbook, dir.path(), &editor);
+    let mut pty = open(&runbook, dir.path(), &editor);
     pty.wait_for("Find map sites");
     pty.send("\r");
     pty.wait_for("1 match in 1 files");
@@ -120,9 +72,5 @@ fn e_runs_the_editor_on_a_given_back_terminal_and_the_view_returns() {
     pty.send("q");
     pty.wait_for("1 match in 1 files");
     pty.send("q");
-    let start = Instant::now();
-    while pty.child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < DEADLINE, "runbook did not exit:\n{}", pty.screen());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    pty.wait_exit();
 }
