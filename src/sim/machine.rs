@@ -33,6 +33,24 @@ pub struct Goroutine {
     depth: u8,
 }
 
+impl Goroutine {
+    /// A goroutine about to run its template's first operation.
+    fn new(template: u16, goid: u32, parent: u16, created_line: u32) -> Self {
+        Goroutine {
+            template,
+            goid,
+            parent,
+            created_line,
+            status: GStatus::Runnable,
+            pc: 0,
+            micro: 0,
+            iter_left: 0,
+            loops: [0; MAX_LOOP_DEPTH],
+            depth: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 struct WaitGroupState {
     counter: i64,
@@ -112,18 +130,7 @@ pub(super) fn clock_ids(p: &Program) -> ClockIds {
 impl Machine {
     pub fn new(p: &Program, layout: MapLayout, first_goid: u32) -> Machine {
         let ids = clock_ids(p);
-        let main = Goroutine {
-            template: 0,
-            goid: 1,
-            parent: 0,
-            created_line: 0,
-            status: GStatus::Runnable,
-            pc: 0,
-            micro: 0,
-            iter_left: 0,
-            loops: [0; MAX_LOOP_DEPTH],
-            depth: 0,
-        };
+        let main = Goroutine::new(0, 1, 0, 0);
         let mut m = Machine {
             layout,
             goroutines: vec![main],
@@ -283,18 +290,7 @@ impl Machine {
             Instr::Go { target, line } => {
                 info.micro = MicroStep::Go;
                 let child = self.goroutines.len();
-                self.goroutines.push(Goroutine {
-                    template: target,
-                    goid: self.next_goid,
-                    parent: g as u16,
-                    created_line: line,
-                    status: GStatus::Runnable,
-                    pc: 0,
-                    micro: 0,
-                    iter_left: 0,
-                    loops: [0; MAX_LOOP_DEPTH],
-                    depth: 0,
-                });
+                self.goroutines.push(Goroutine::new(target, self.next_goid, g as u16, line));
                 self.next_goid += 1;
                 self.race.fork(g, child);
                 self.settle(p, child);
