@@ -23,7 +23,7 @@ build:
 ## `skipped: <tool> not found` unless RUNBOOK_REQUIRE_TOOLS=1.
 test: lint
 	@echo "tools: go=$${RUNBOOK_GO:-none} go1.19=$${RUNBOOK_GO119:-none} rg=$${RUNBOOK_RG:-none}"
-	$(CARGO) test --all-targets --quiet
+	$(CARGO) test --all-targets --no-fail-fast --quiet
 	$(CARGO) test --doc --quiet
 
 lint:
