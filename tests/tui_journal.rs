@@ -59,7 +59,8 @@ async fn a_tui_session_writes_its_journal() {
         source: "test.yaml".into(),
         bundled: false,
     };
-    let (journal, warning) = journaling::open(&spec, &runbook, &context).unwrap();
+    let session = Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
+    let (journal, warning) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
     assert_eq!(warning, None);
     let mut app = app_in(dir.path());
     app.set_journal(journal.unwrap());
@@ -123,7 +124,8 @@ fn an_explicit_journal_that_cannot_be_created_is_an_error() {
     let runbook = runbook::engine::load("test.yaml", ONE_STEP.as_bytes()).unwrap();
     let context = Context { workdir: "/w".into(), assets_dir: "/a".into(), runbook_dir: "/w".into() };
     let spec = JournalSpec { path: Some(existing.display().to_string()), ..JournalSpec::default() };
-    let err = journaling::open(&spec, &runbook, &context).err().unwrap();
+    let session = Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
+    let err = journaling::open(&spec, &session, &context, &BTreeMap::new()).err().unwrap();
     assert!(err.contains("cannot create the journal"), "{err}");
 }
 
@@ -141,16 +143,16 @@ fn n_is_a_note_unless_a_search_is_active_and_m_sets_a_milestone() {
 
     apply(&mut app, &[Action::NoteStart]);
     assert_eq!(app.scope(), Scope::Note);
-    assert_eq!(now(&app, ch('q')), Some(Action::NoteChar('q')), "q is text in a note");
-    assert_eq!(now(&app, ch('n')), Some(Action::NoteChar('n')));
+    assert_eq!(now(&app, ch('q')), Some(Action::TextChar('q')), "q is text in a note");
+    assert_eq!(now(&app, ch('n')), Some(Action::TextChar('n')));
     assert_eq!(now(&app, key(KeyCode::Enter)), Some(Action::Confirm));
     assert_eq!(now(&app, key(KeyCode::Esc)), Some(Action::Back));
-    apply(&mut app, &[Action::NoteChar('h'), Action::NoteChar('x'), Action::NoteBackspace, Action::NoteChar('i')]);
+    apply(&mut app, &[Action::TextChar('h'), Action::TextChar('x'), Action::TextBackspace, Action::TextChar('i')]);
     assert_eq!(app.overlay(), &Overlay::Note { text: "hi".into() });
-    apply(&mut app, &[Action::NotePaste("there\nsecond line".into()), Action::Back]);
+    apply(&mut app, &[Action::TextPaste("there\nsecond line".into()), Action::Back]);
     assert_eq!(app.overlay(), &Overlay::None);
     assert_eq!(app.flash(), Some("note discarded"));
-    apply(&mut app, &[Action::NoteStart, Action::NoteChar('o'), Action::NoteChar('k'), Action::Confirm]);
+    apply(&mut app, &[Action::NoteStart, Action::TextChar('o'), Action::TextChar('k'), Action::Confirm]);
     assert_eq!(app.flash(), Some("no journal: the note is not saved"));
     let run = app.run_of(0).unwrap();
     assert_eq!(run.lines.back().map(|l| l.text.as_str()), Some("note: ok"), "the note shows in the step's output");

@@ -35,6 +35,10 @@ pub enum Command {
         /// Write the session journal here (default: a new file in $XDG_STATE_HOME/runbook/sessions/)
         #[arg(long)]
         journal: Option<String>,
+        /// Set a runbook var: --var repo=/src/app (vars still without a value are asked for on screen; `v` shows
+        /// and changes them later)
+        #[arg(long = "var", value_name = "K=V")]
+        vars: Vec<String>,
     },
     /// List the bundled runbooks
     List,
@@ -98,8 +102,8 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        None => open(None, None),
-        Some(Command::Open { runbook, journal }) => open(runbook.as_deref(), journal),
+        None => open(None, None, &[]),
+        Some(Command::Open { runbook, journal, vars }) => open(runbook.as_deref(), journal, &vars),
         Some(Command::List) => list::run(),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
@@ -117,7 +121,14 @@ pub fn main() -> i32 {
     }
 }
 
-fn open(runbook: Option<&str>, journal: Option<String>) -> i32 {
+fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> i32 {
+    let vars = match run::split_pairs(vars, "--var") {
+        Ok(vars) => vars,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
     let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
     let source = match source::find(id) {
         Ok(s) => s,
@@ -153,7 +164,7 @@ fn open(runbook: Option<&str>, journal: Option<String>) -> i32 {
         source: source.name.clone(),
         bundled: source.bundled,
     };
-    crate::tui::run(rb, context, &source.name, &spec)
+    crate::tui::run(rb, context, vars, &source.name, &spec)
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).

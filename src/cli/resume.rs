@@ -56,8 +56,9 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
     let yaml = start.runbook.yaml.as_bytes();
     let runbook = engine::load(&start.runbook.source, yaml).map_err(|e| (2, e.to_string()))?;
     let mut vars = start.vars.clone();
+    vars.extend(replay::vars_set(&loaded.records));
     vars.extend(run::split_pairs(&args.flags.vars, "--var").map_err(|e| (2, e))?);
-    if let Some((name, _)) = vars.iter().find(|(_, v)| v.as_str() == "****") {
+    if let Some((name, _)) = vars.iter().find(|(_, v)| v.as_str() == crate::engine::MASK) {
         return Err((2, format!("var `{name}` is secret and the journal has it masked: give it with --var {name}=…")));
     }
     let answers = run::split_pairs(&args.flags.answers, "--answer").map_err(|e| (2, e))?;

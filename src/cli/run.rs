@@ -309,6 +309,7 @@ fn text_line(event: &Event) -> Option<String> {
         Event::RunFinished { passed, failed, skipped } => {
             format!("done: {passed} passed, {failed} failed, {skipped} skipped")
         }
+        Event::VarSet { name, value } => format!("  = var {name}: {value}"),
     })
 }
 

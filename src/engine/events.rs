@@ -102,6 +102,11 @@ pub enum Event {
         failed: usize,
         skipped: usize,
     },
+    /// A var was given a value during the session (the value of a `secret: true` var is `****`).
+    VarSet {
+        name: String,
+        value: String,
+    },
 }
 
 impl Event {
@@ -114,7 +119,7 @@ impl Event {
             | Event::Choice { step, .. }
             | Event::Milestone { step, .. }
             | Event::StepFinished { step, .. } => Some(step),
-            Event::RunFinished { .. } => None,
+            Event::RunFinished { .. } | Event::VarSet { .. } => None,
         }
     }
 }

@@ -20,6 +20,9 @@ struct Running {
     stderr: HeadTail,
 }
 
+/// What a secret var's value is replaced by on screen, in events and in the journal.
+pub const MASK: &str = "****";
+
 pub struct Session {
     pub(super) runbook: Runbook,
     pub(super) context: Context,
@@ -33,25 +36,36 @@ pub struct Session {
 }
 
 impl Session {
-    /// `vars` holds the values given by the user; defaults fill the rest. Err lists vars without a value.
+    /// `vars` holds the values given by the user; defaults fill the rest. Err names an unknown var or the first
+    /// var left without a value (headless runs need every value before they start).
     pub fn new(runbook: Runbook, context: Context, given: BTreeMap<String, String>) -> Result<Session, String> {
-        let mut vars = BTreeMap::new();
+        let session = Session::with_unset_vars(runbook, context, given)?;
+        match session.unset_vars().first() {
+            Some(name) => Err(format!("var `{name}` has no default: give it with --var {name}=VALUE")),
+            None => Ok(session),
+        }
+    }
+
+    /// Like `new`, but vars without a default or a given value stay unset (`unset_vars`) until an
+    /// `Input::SetVar`: the TUI asks for them on screen. A step that uses an unset var fails with a clear reason.
+    pub fn with_unset_vars(
+        runbook: Runbook,
+        context: Context,
+        given: BTreeMap<String, String>,
+    ) -> Result<Session, String> {
         for name in given.keys() {
             if !runbook.vars.iter().any(|v| &v.name == name) {
                 let known: Vec<&str> = runbook.vars.iter().map(|v| v.name.as_str()).collect();
                 return Err(format!("unknown var `{name}` (this runbook has: {})", known.join(", ")));
             }
         }
-        for var in &runbook.vars {
-            match given.get(&var.name).or(var.default.as_ref()) {
-                Some(value) => {
-                    vars.insert(var.name.clone(), value.clone());
-                }
-                None => {
-                    return Err(format!("var `{}` has no default: give it with --var {}=VALUE", var.name, var.name))
-                }
-            }
-        }
+        let vars = runbook
+            .vars
+            .iter()
+            .filter_map(|var| {
+                given.get(&var.name).or(var.default.as_ref()).map(|value| (var.name.clone(), value.clone()))
+            })
+            .collect();
         let count = runbook.step_count();
         Ok(Session {
             runbook,
@@ -68,6 +82,14 @@ impl Session {
 
     pub fn runbook(&self) -> &Runbook {
         &self.runbook
+    }
+    /// The current value of a var (`None`: declared without a default and not set yet, or not declared).
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+    /// The declared vars that have no value yet, in declaration order.
+    pub fn unset_vars(&self) -> Vec<String> {
+        self.runbook.vars.iter().filter(|v| !self.vars.contains_key(&v.name)).map(|v| v.name.clone()).collect()
     }
     pub fn status(&self, index: usize) -> StepStatus {
         self.statuses.get(index).copied().unwrap_or(StepStatus::Pending)
@@ -114,8 +136,8 @@ impl Session {
         let mut out = text.to_string();
         for var in self.runbook.vars.iter().filter(|v| v.secret) {
             if let Some(value) = self.vars.get(&var.name).filter(|v| !v.is_empty()) {
-                out = out.replace(&template::shell_quote(value), "****");
-                out = out.replace(value.as_str(), "****");
+                out = out.replace(&template::shell_quote(value), MASK);
+                out = out.replace(value.as_str(), MASK);
             }
         }
         out
@@ -149,7 +171,17 @@ impl Session {
             Input::ProbeDone { step, result, passed, reason } => self.probe_done(&step, result, passed, reason),
             Input::Choose { step, option } => self.choose(&step, &option),
             Input::Check { step, item, checked } => self.check(&step, item, checked),
+            Input::SetVar { name, value } => self.set_var(name, value),
         }
+    }
+
+    fn set_var(&mut self, name: String, value: String) -> Vec<Effect> {
+        if !self.runbook.vars.iter().any(|v| v.name == name) {
+            return Vec::new();
+        }
+        self.vars.insert(name.clone(), value.clone());
+        // Masked after the insert, so a secret's new value is already one of the values masked.
+        vec![Effect::Emit(Event::VarSet { name, value: self.mask(&value) })]
     }
 
     fn start(&mut self, id: &str) -> Vec<Effect> {

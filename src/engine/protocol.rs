@@ -95,4 +95,10 @@ pub enum Input {
     Select {
         step: String,
     },
+    /// Give a declared var a value (the TUI's vars overlay; replay and resume feed recorded ones back). Later
+    /// renders use it; steps already run keep what they ran with. A name the runbook does not declare is ignored.
+    SetVar {
+        name: String,
+        value: String,
+    },
 }

@@ -75,6 +75,11 @@ impl Resolver for Session {
             _ => match (self.vars.get(name), self.captures.get(name)) {
                 (Some(v), _) => Value::Str(v.clone()),
                 (None, Some(v)) => v.clone(),
+                (None, None) if self.runbook.vars.iter().any(|v| v.name == name) => {
+                    return Err(format!(
+                        "var `{name}` has no value yet: set it (`v` in the terminal UI, --var {name}=VALUE headless)"
+                    ))
+                }
                 (None, None) => return Err(self.never_set(name)),
             },
         };

@@ -218,7 +218,15 @@ fn is_meta(kind: &str) -> bool {
 fn is_event(kind: &str) -> bool {
     matches!(
         kind,
-        "step_started" | "command" | "output" | "capture" | "choice" | "milestone" | "step_finished" | "run_finished"
+        "step_started"
+            | "command"
+            | "output"
+            | "capture"
+            | "choice"
+            | "milestone"
+            | "step_finished"
+            | "run_finished"
+            | "var_set"
     )
 }
 

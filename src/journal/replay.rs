@@ -7,7 +7,7 @@
 //! run starts it again.
 
 use super::record::{Meta, Record};
-use crate::engine::{Action, Effect, Event, Input, ProcessEnd, Session, StepStatus, Value};
+use crate::engine::{Action, Effect, Event, Input, ProcessEnd, Session, StepStatus, Value, MASK};
 
 /// What replay found besides the restored session.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -16,6 +16,18 @@ pub struct Replayed {
     pub divergences: Vec<String>,
     /// Steps that started and never finished: interrupted by a crash or a kill.
     pub interrupted: Vec<String>,
+}
+
+/// The last value each var was given during the session (`var_set` events; a secret's is `****`). A resumed
+/// session starts from these, so a var the user set on screen is not asked for again.
+pub fn vars_set(records: &[Record]) -> std::collections::BTreeMap<String, String> {
+    records
+        .iter()
+        .filter_map(|r| match r.event() {
+            Some(Event::VarSet { name, value }) => Some((name.clone(), value.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Feeds `records` into `session` (fresh from `Session::new` with the recorded runbook and vars).
@@ -41,6 +53,9 @@ pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
                 vec![Input::Output { step: step.clone(), stream: *stream, line: line.clone(), raw }]
             }
             Event::Choice { step, option, .. } => vec![Input::Choose { step: step.clone(), option: option.clone() }],
+            // A masked secret stays what the resumed session was given (`--var`); replays show `****` anyway.
+            Event::VarSet { name, value } if value == MASK && session.var(name).is_some() => Vec::new(),
+            Event::VarSet { name, value } => vec![Input::SetVar { name: name.clone(), value: value.clone() }],
             Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
                 open.retain(|s| s != step);
                 let already = session.runbook().step_index(step).map(|i| session.status(i).is_done());
@@ -149,7 +164,7 @@ fn compare_captures(records: &[Record], effects: &[Effect], replayed: &mut Repla
 }
 
 fn masked(value: &Value) -> bool {
-    value.to_text().contains("****")
+    value.to_text().contains(MASK)
 }
 
 #[cfg(test)]

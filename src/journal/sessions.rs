@@ -113,8 +113,11 @@ pub struct StartFacts<'a> {
 pub fn session_start(facts: &StartFacts<'_>) -> super::record::Meta {
     use super::record::{Meta, RunbookInfo, SessionStart, FORMAT_VERSION};
     let secret = |name: &str| facts.runbook.vars.iter().any(|v| v.name == name && v.secret);
-    let vars =
-        facts.vars.iter().map(|(k, v)| (k.clone(), if secret(k) { "****".to_string() } else { v.clone() })).collect();
+    let vars = facts
+        .vars
+        .iter()
+        .map(|(k, v)| (k.clone(), if secret(k) { crate::engine::MASK.to_string() } else { v.clone() }))
+        .collect();
     Meta::SessionStart(Box::new(SessionStart {
         format: FORMAT_VERSION,
         runbook: RunbookInfo {

@@ -72,6 +72,7 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
         Event::RunFinished { passed, failed, skipped } => {
             format!("run finished: {passed} passed, {failed} failed, {skipped} skipped")
         }
+        Event::VarSet { name, value } => format!("var `{name}` set to `{}`", one_line(value)),
     })
 }
 

@@ -114,11 +114,13 @@ pub enum Action {
     ViewJobFailed(String),
     /// `n`: open the one-line note input for the selected step.
     NoteStart,
-    /// A character typed into the note.
-    NoteChar(char),
-    NoteBackspace,
-    /// Pasted text while typing a note (first line only).
-    NotePaste(String),
+    /// A character typed into a one-line input (a note, a var's value).
+    TextChar(char),
+    TextBackspace,
+    /// Pasted text while typing into a one-line input (first line only).
+    TextPaste(String),
+    /// `v`: show the runbook's vars, to read or set them.
+    VarsStart,
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.

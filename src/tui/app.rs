@@ -90,6 +90,11 @@ pub enum Overlay {
     Milestone {
         cursor: usize,
     },
+    /// The runbook's vars (`v`): the highlighted one, and its new value while it is being typed.
+    Vars {
+        cursor: usize,
+        edit: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -261,6 +266,8 @@ impl App {
             Overlay::QuitConfirm => Scope::QuitConfirm,
             Overlay::Note { .. } => Scope::Note,
             Overlay::Milestone { .. } => Scope::Milestone,
+            Overlay::Vars { edit: None, .. } => Scope::Vars,
+            Overlay::Vars { edit: Some(_), .. } => Scope::VarEdit,
             Overlay::None if self.search.as_ref().is_some_and(|s| s.editing) => Scope::Search,
             Overlay::None => match self.views.last() {
                 Some(View::Source(_)) => Scope::Source,

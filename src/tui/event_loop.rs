@@ -163,7 +163,9 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
         Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Action::SearchPaste(text)),
-        Event::Paste(text) if app.scope() == keymap::Scope::Note => Some(Action::NotePaste(text)),
+        Event::Paste(text) if matches!(app.scope(), keymap::Scope::Note | keymap::Scope::VarEdit) => {
+            Some(Action::TextPaste(text))
+        }
         _ => None,
     }
 }

@@ -9,7 +9,7 @@
 //! engine moves on, as everywhere else, and are few.
 
 use super::app::App;
-use crate::engine::{Context, Event, Input, Runbook};
+use crate::engine::{Context, Event, Input, Session};
 use crate::journal::{self, sessions, Journal, Meta};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,10 +31,11 @@ pub struct JournalSpec {
 /// cannot write its log.
 pub fn open(
     spec: &JournalSpec,
-    runbook: &Runbook,
+    session: &Session,
     context: &Context,
+    given: &BTreeMap<String, String>,
 ) -> Result<(Option<Journal>, Option<String>), String> {
-    let given = BTreeMap::new();
+    let runbook = session.runbook();
     let start = sessions::session_start(&sessions::StartFacts {
         runbook,
         yaml: &spec.yaml,
@@ -43,7 +44,7 @@ pub fn open(
         workdir: &context.workdir,
         runbook_dir: &context.runbook_dir,
         mode: "tui",
-        vars: &given,
+        vars: given,
         drill: None,
     });
     let (path, explicit) = match &spec.path {
@@ -52,7 +53,7 @@ pub fn open(
     };
     match Journal::create(&path, start) {
         Ok(journal) => {
-            journal.set_secrets(secret_values(runbook));
+            journal.set_secrets(secret_values(session));
             Ok((Some(journal), None))
         }
         Err(e) if explicit => Err(format!("cannot create the journal {}: {e}", path.display())),
@@ -60,9 +61,10 @@ pub fn open(
     }
 }
 
-/// The values of `secret: true` vars (defaults: `runbook open` takes no vars), masked again by the writer.
-fn secret_values(runbook: &Runbook) -> Vec<String> {
-    runbook.vars.iter().filter(|v| v.secret).filter_map(|v| v.default.clone()).collect()
+/// The values of `secret: true` vars (given or default), masked again by the writer.
+pub(crate) fn secret_values(session: &Session) -> Vec<String> {
+    let secret = session.runbook().vars.iter().filter(|v| v.secret);
+    secret.filter_map(|v| session.var(&v.name)).map(str::to_string).collect()
 }
 
 impl App {

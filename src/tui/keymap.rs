@@ -27,6 +27,10 @@ pub enum Scope {
     Note,
     /// Choosing a milestone to set by hand (`m`).
     Milestone,
+    /// The runbook's vars (`v`).
+    Vars,
+    /// Typing a var's new value.
+    VarEdit,
 }
 
 impl Scope {
@@ -43,6 +47,8 @@ impl Scope {
             Scope::Sim => "Simulator",
             Scope::Note => "Typing a note",
             Scope::Milestone => "Choosing a milestone",
+            Scope::Vars => "The runbook's vars",
+            Scope::VarEdit => "Typing a var's value",
         }
     }
 }
@@ -192,6 +198,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
     bind!(Main, [c('n')], "n", Action::NoteStart, "note", "add a note to the selected step (journal)", CanNote),
     bind!(Main, [c('m')], "m", Action::MilestoneStart, "milestone", "set a milestone by hand (journal)", CanNote),
+    bind!(Main, [c('v')], "v", Action::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
     bind!(Main, [c(']')], "]", r(Scrub::NextMilestone), "milestone", "replay: next milestone (or the end)", Replay),
@@ -202,8 +209,24 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
     bind!(Note, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "save", "save the note to the journal", Always),
     bind!(Note, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "discard the note", Always),
-    bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Action::NoteBackspace, "delete", "delete a char", HelpOnly),
-    bind!(Note, [KeyPattern::AnyChar], "text", Action::NoteChar(' '), "type", "the note (one line)", HelpOnly),
+    bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Action::TextBackspace, "delete", "delete a char", HelpOnly),
+    bind!(Note, [KeyPattern::AnyChar], "text", Action::TextChar(' '), "type", "the note (one line)", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous var", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next var", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "edit", "type a new value for the var", Always),
+    bind!(Vars, [Key(KeyCode::Esc), c('q')], "Esc", Action::Back, "close", "close the vars", Always),
+    bind!(
+        VarEdit,
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Action::Confirm,
+        "set",
+        "set the var (later commands use it)",
+        Always
+    ),
+    bind!(VarEdit, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "keep the old value", Always),
+    bind!(VarEdit, [Key(KeyCode::Backspace)], "Backspace", Action::TextBackspace, "delete", "delete a char", HelpOnly),
+    bind!(VarEdit, [KeyPattern::AnyChar], "text", Action::TextChar(' '), "type", "the value (one line)", HelpOnly),
     bind!(Milestone, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous milestone", HelpOnly),
     bind!(Milestone, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next milestone", HelpOnly),
     bind!(Milestone, [Digit], "1-4", Action::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
@@ -352,7 +375,7 @@ fn key_action(b: &Binding, key: KeyEvent) -> Option<Action> {
             Some(Action::Pick(ch as usize - '1' as usize))
         }
         (KeyPattern::AnyChar, KeyCode::Char(ch)) if plain(key.modifiers) => Some(match b.action {
-            Action::NoteChar(_) => Action::NoteChar(ch),
+            Action::TextChar(_) => Action::TextChar(ch),
             _ => Action::SearchChar(ch),
         }),
         (Ctrl(want), KeyCode::Char(ch)) if key.modifiers.contains(KeyModifiers::CONTROL) && ch == *want => {
@@ -376,7 +399,7 @@ fn no_ctrl(mods: KeyModifiers) -> bool {
 }
 
 /// Every scope, in the order the help and the README list them.
-pub const SCOPES: [Scope; 11] = [
+pub const SCOPES: [Scope; 13] = [
     Scope::Main,
     Scope::Results,
     Scope::Source,
@@ -387,6 +410,8 @@ pub const SCOPES: [Scope; 11] = [
     Scope::Search,
     Scope::Note,
     Scope::Milestone,
+    Scope::Vars,
+    Scope::VarEdit,
     Scope::Help,
 ];
 

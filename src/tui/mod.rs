@@ -25,6 +25,7 @@ pub mod terminal;
 pub mod theme;
 mod update;
 mod update_results;
+mod vars;
 pub mod view;
 pub mod views;
 
@@ -40,17 +41,24 @@ use std::collections::BTreeMap;
 /// a signal ended it, 2 when the terminal or the session could not be set up.
 ///
 /// The session is journaled (`journaling::JournalSpec`: `--journal PATH`, or the state directory); quitting
-/// closes the journal with `session_finished`.
-pub fn run(runbook: Runbook, context: Context, name: &str, journal: &journaling::JournalSpec) -> i32 {
-    let session = match Session::new(runbook, context.clone(), BTreeMap::new()) {
+/// closes the journal with `session_finished`. Vars neither `given` nor defaulted are asked for on screen.
+pub fn run(
+    runbook: Runbook,
+    context: Context,
+    given: BTreeMap<String, String>,
+    name: &str,
+    journal: &journaling::JournalSpec,
+) -> i32 {
+    let session = match Session::with_unset_vars(runbook, context.clone(), given.clone()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("runbook: {e}");
             return 2;
         }
     };
-    let opened = journaling::open(journal, session.runbook(), &context);
+    let opened = journaling::open(journal, &session, &context, &given);
     let mut app = App::new(session, name, Theme::from_env());
+    app.ask_unset_vars();
     match opened {
         Ok((Some(journal), _)) => app.set_journal(journal),
         Ok((None, warning)) => app.flash = warning.map(|w| format!("warning: {w}")),

@@ -24,12 +24,12 @@ impl App {
     pub(crate) fn note_key(&mut self, action: Action) {
         let Overlay::Note { text } = &mut self.overlay else { return };
         match action {
-            Action::NoteChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
-            Action::NotePaste(pasted) => {
+            Action::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
+            Action::TextPaste(pasted) => {
                 let room = MAX_NOTE_CHARS.saturating_sub(text.chars().count());
                 text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
             }
-            Action::NoteBackspace => {
+            Action::TextBackspace => {
                 text.pop();
             }
             Action::Confirm => {

@@ -91,10 +91,10 @@ pub fn open(path: &Path, theme: Theme) -> Result<App, String> {
     let assets_dir = crate::bundled::cache_dir().join("assets").display().to_string();
     let context = Context { workdir: start.workdir.clone(), assets_dir, runbook_dir: start.runbook_dir.clone() };
     let vars = start.vars.clone();
-    let mut check = Session::new(runbook.clone(), context.clone(), vars.clone())?;
+    let mut check = Session::with_unset_vars(runbook.clone(), context.clone(), vars.clone())?;
     let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| format!("{}: {w}", path.display())).collect();
     warnings.extend(journal::replay::restore(&mut check, &loaded.records).divergences);
-    let session = Session::new(runbook.clone(), context.clone(), vars.clone())?;
+    let session = Session::with_unset_vars(runbook.clone(), context.clone(), vars.clone())?;
     let name = format!("{} · replay", start.runbook.source);
     let mut app = App::new(session, &name, theme);
     let records = loaded.records;
@@ -257,7 +257,7 @@ impl App {
         let Some(replay) = self.replay.as_deref() else { return };
         let target = target.min(replay.len());
         if target < replay.pos {
-            match Session::new(replay.runbook.clone(), replay.context.clone(), replay.vars.clone()) {
+            match Session::with_unset_vars(replay.runbook.clone(), replay.context.clone(), replay.vars.clone()) {
                 Ok(session) => self.session = session,
                 Err(e) => {
                     self.flash = Some(format!("cannot rebuild the session: {e}"));

@@ -93,6 +93,7 @@ impl App {
                 self.follow_cursor(index, status);
             }
             Event::RunFinished { .. } => {}
+            Event::VarSet { name, value } => self.flash = Some(format!("var {name} = {value}")),
         }
     }
 

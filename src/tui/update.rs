@@ -82,6 +82,7 @@ impl App {
             (Overlay::QuitConfirm, _) => {}
             (Overlay::Note { .. }, action) => self.note_key(action),
             (Overlay::Milestone { .. }, action) => self.milestone_key(action),
+            (Overlay::Vars { .. }, action) => self.vars_key(action),
             (Overlay::None, action) if !self.views.is_empty() => {
                 if !self.view_key(&action) && matches!(action, Action::ToggleHelp | Action::Quit) {
                     return self.main_action(action);
@@ -160,6 +161,7 @@ impl App {
             }
             Action::SearchNext => self.find(true),
             Action::NoteStart => self.open_note(),
+            Action::VarsStart => self.open_vars(),
             Action::MilestoneStart => self.open_milestones(),
             Action::Replay(key) => self.scrub(key),
             Action::Sim(super::sim::SimKey::Open) => self.open_default_sim(),

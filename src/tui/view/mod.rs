@@ -15,6 +15,7 @@ mod source;
 mod status;
 mod steps;
 mod text;
+mod vars;
 
 pub use steps::truncate;
 
@@ -68,6 +69,7 @@ fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Overlay::QuitConfirm => overlay::quit(app, frame, area),
         Overlay::Note { text } => note::note(app, frame, area, text),
         Overlay::Milestone { cursor } => note::milestones(app, frame, area, *cursor),
+        Overlay::Vars { cursor, edit } => vars::vars(app, frame, area, *cursor, edit.as_deref()),
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 /// A box of `width` x `height` centred in `area`, shrunk to fit.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width.saturating_sub(2)).max(1);
     let h = height.min(area.height.saturating_sub(2)).max(1);
     Rect {

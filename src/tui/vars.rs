@@ -1,0 +1,82 @@
+//! The runbook's vars on screen (`v`): every declared var with its value and description; Enter types a new value,
+//! which the engine gets as `Input::SetVar` (so it is journaled as `var_set`, replayed and resumed). A runbook
+//! whose vars lack a default opens with this list, on the first var without a value: on-call engineers open a
+//! colleague's runbook without knowing its flags. Secret values are typed and shown masked.
+
+use super::action::Action;
+use super::app::{App, Overlay};
+use crate::engine::Input;
+
+/// The longest value kept (a path or a service name, not a pasted file).
+const MAX_VALUE_CHARS: usize = 1000;
+
+impl App {
+    pub(crate) fn open_vars(&mut self) {
+        if self.session.runbook().vars.is_empty() {
+            self.flash = Some("this runbook declares no vars".into());
+            return;
+        }
+        self.overlay = Overlay::Vars { cursor: 0, edit: None };
+    }
+
+    /// Opens the vars on the first one without a value, ready to type it. False when every var has one.
+    pub fn ask_unset_vars(&mut self) -> bool {
+        let unset = self.session.unset_vars();
+        let Some(first) = unset.first() else { return false };
+        let cursor = self.session.runbook().vars.iter().position(|v| &v.name == first).unwrap_or(0);
+        self.overlay = Overlay::Vars { cursor, edit: Some(String::new()) };
+        self.flash = Some(format!("this runbook needs a value for: {}", unset.join(", ")));
+        true
+    }
+
+    /// A key while the vars are open.
+    pub(crate) fn vars_key(&mut self, action: Action) {
+        let count = self.session.runbook().vars.len();
+        let read_only = self.replay.is_some();
+        let Overlay::Vars { cursor, edit } = &mut self.overlay else { return };
+        match (edit.as_mut(), action) {
+            (None, Action::Up) => *cursor = cursor.saturating_sub(1),
+            (None, Action::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
+            (None, Action::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
+            (None, Action::Confirm) => *edit = Some(String::new()),
+            (None, Action::Back) => self.overlay = Overlay::None,
+            (Some(text), Action::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
+            (Some(text), Action::TextPaste(pasted)) => {
+                let room = MAX_VALUE_CHARS.saturating_sub(text.chars().count());
+                text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
+            }
+            (Some(text), Action::TextBackspace) => {
+                text.pop();
+            }
+            (Some(text), Action::Confirm) => {
+                let value = text.trim().to_string();
+                let index = *cursor;
+                *edit = None;
+                self.set_var(index, value);
+            }
+            (Some(_), Action::Back) => *edit = None,
+            _ => {}
+        }
+    }
+
+    fn set_var(&mut self, index: usize, value: String) {
+        let Some(var) = self.session.runbook().vars.get(index).cloned() else { return };
+        if value.is_empty() {
+            self.flash = Some(format!("var {}: an empty value is not set", var.name));
+            return;
+        }
+        self.feed(Input::SetVar { name: var.name.clone(), value });
+        self.refresh_secrets();
+        // Straight on to the next var still without a value, if any.
+        if !self.ask_unset_vars() {
+            self.flash = Some(format!("var {} set: the next commands use it", var.name));
+        }
+    }
+
+    /// The journal masks the current values of secret vars, including ones typed on screen.
+    fn refresh_secrets(&self) {
+        if let Some(journal) = &self.journal {
+            journal.set_secrets(super::journaling::secret_values(&self.session));
+        }
+    }
+}
