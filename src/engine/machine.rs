@@ -131,6 +131,18 @@ impl Session {
         }
     }
 
+    /// The probe a step would run (parse, grep, blame, simulate), rendered with the current values; `None` for
+    /// other steps. A replay uses it to show a recorded result the way the live probe showed it.
+    pub fn preview_probe(&self, index: usize) -> Result<Option<ProbeRequest>, String> {
+        match self.runbook.step(index).and_then(|s| s.action.as_ref()) {
+            Some(Action::Parse(p)) => self.render_parse(p).map(Some),
+            Some(Action::Grep(g)) => self.render_grep(g).map(Some),
+            Some(Action::Blame(b)) => self.render_blame(b).map(Some),
+            Some(Action::Simulate(s)) => self.render_simulate(s).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// A secret var's value replaced by `****` wherever it appears.
     pub fn mask(&self, text: &str) -> String {
         let mut out = text.to_string();

@@ -35,6 +35,12 @@ impl Value {
         }
     }
 
+    /// The inverse of `from_serialize`: a recorded result read back into its type (a replay's result lists).
+    pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        let json = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    }
+
     /// Follows `segments`; `Err` names the first segment that does not exist.
     pub fn lookup(&self, segments: &[Segment]) -> Result<&Value, String> {
         let mut current = self;

@@ -11,9 +11,9 @@
 use super::gcline::{extend, parse_complete_line, GcLineMatcher};
 use super::prefix::logical_lines;
 use super::problem::{Problem, ProblemKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcCycle {
     /// 1-based count of processes in the stream (gc numbering restarting starts a new one).
     pub process: u32,
@@ -47,7 +47,7 @@ impl GcCycle {
 }
 
 /// A runtime line printed next to gc lines: `GC forced`, `pacer: …`, `scav …`, `scan: …`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GcNeighbour {
     pub input: usize,
     pub line: usize,
@@ -55,7 +55,7 @@ pub struct GcNeighbour {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GcTrace {
     pub cycles: Vec<GcCycle>,
     pub stw_ms_max: f64,

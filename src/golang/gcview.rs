@@ -4,11 +4,11 @@
 //! `GcCycle`s. Pause means STW time (sweep termination + mark termination), the two phases that stop the world.
 
 use super::gctrace::GcCycle;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// Headline numbers of a gctrace.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GcSummary {
     pub cycles: usize,
     pub processes: u32,

@@ -8,11 +8,11 @@
 use super::frames::Frame;
 use super::race::{AccessKind, RaceReport};
 use super::traceback::{Crash, Goroutine, GoroutineBucket};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A source line that took part in a race: the first user frame of an access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RacingSite {
     pub file: String,
     pub line: u32,
@@ -23,14 +23,14 @@ pub struct RacingSite {
     pub reports: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLine {
     pub file: String,
     pub line: u32,
 }
 
 /// A source line named both by race reports and by a crash's crashing goroutine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pairing {
     pub site: SourceLine,
     pub race_reports: Vec<usize>,

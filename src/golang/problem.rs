@@ -4,9 +4,9 @@
 //! should know before trusting the result: gc cycles missing from the middle of a stream, a line or block cut
 //! off, a block that started like Go output but did not continue like it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// gc cycle numbers skipped inside one process.
@@ -17,7 +17,7 @@ pub enum ProblemKind {
     Unparsed,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub kind: ProblemKind,
     /// Index into `inputs`.
@@ -26,9 +26,9 @@ pub struct Problem {
     pub line: usize,
     pub message: String,
     /// For `gc_gap`: the first and last missing cycle numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<u64>,
 }
 

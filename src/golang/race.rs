@@ -7,18 +7,18 @@
 use super::frames::{parse_func_line, parse_position_line, Frame};
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub const SEPARATOR: &str = "==================";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AccessRole {
     Current,
     Previous,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AccessKind {
     Read,
@@ -50,7 +50,26 @@ impl Serialize for GoroutineRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The inverse of `Serialize` (a replay reads a recorded report back): a number, or `"main"`.
+impl<'de> Deserialize<'de> for GoroutineRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Id(u64),
+            Name(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Id(id) => Ok(GoroutineRef::Id(id)),
+            Raw::Name(name) if name == "main" => Ok(GoroutineRef::Main),
+            Raw::Name(other) => {
+                Err(serde::de::Error::custom(format!("goroutine `{other}`: expected a number or main")))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Access {
     pub role: AccessRole,
     pub kind: AccessKind,
@@ -60,18 +79,18 @@ pub struct Access {
     pub frames: Vec<Frame>,
     pub user_frame: Option<Frame>,
     /// `[failed to restore the stack]` (ThreadSanitizer v2, Go ≤ 1.18).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stack_lost: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RaceGoroutineState {
     Running,
     Finished,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RaceGoroutine {
     pub id: u64,
     pub state: RaceGoroutineState,
@@ -79,7 +98,7 @@ pub struct RaceGoroutine {
     pub user_frame: Option<Frame>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RaceReport {
     pub input: usize,
     /// Line of the opening separator.

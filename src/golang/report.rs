@@ -12,9 +12,9 @@ use super::prefix::{logical_lines, LogLine};
 use super::problem::Problem;
 use super::race::{self, RaceReport};
 use super::traceback::{self, Crash};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GcSection {
     pub cycles: Vec<GcCycle>,
     pub stw_ms_max: f64,
@@ -22,7 +22,7 @@ pub struct GcSection {
     pub neighbours: Vec<GcNeighbour>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ParseReport {
     pub inputs: Vec<String>,
     pub races: Vec<RaceReport>,

@@ -9,9 +9,9 @@
 use super::frames::{parse_func_line, parse_position_line, Frame};
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CrashKind {
     #[serde(rename = "panic")]
     Panic,
@@ -33,7 +33,7 @@ impl CrashKind {
 }
 
 /// The map operation a `concurrent map …` fatal error caught the crashing goroutine in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MapOp {
     Read,
@@ -54,7 +54,7 @@ impl MapOp {
 }
 
 /// `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x499e20]` or a `SIGQUIT: quit` dump header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SignalInfo {
     pub name: String,
     pub description: String,
@@ -63,7 +63,7 @@ pub struct SignalInfo {
     pub pc: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedBy {
     pub func: String,
     pub file: String,
@@ -73,14 +73,14 @@ pub struct CreatedBy {
 }
 
 /// A `GODEBUG=tracebackancestors=N` block: `[originating from goroutine N]:` and its frames.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ancestor {
     pub id: u64,
     pub frames: Vec<Frame>,
     pub created_by: Option<CreatedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goroutine {
     pub id: u64,
     /// As printed: `running`, `chan receive`, `semacquire`, `sync.WaitGroup.Wait`, `GC sweep wait`, …
@@ -96,14 +96,14 @@ pub struct Goroutine {
     pub stack_unavailable: bool,
     pub user_frame: Option<Frame>,
     pub created_by: Option<CreatedBy>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ancestors: Vec<Ancestor>,
     /// 1-based line of the `goroutine N [...]:` header.
     pub line: usize,
 }
 
 /// Goroutines with the same state and the same stack, folded into one line of the triage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoroutineBucket {
     pub count: usize,
     pub state: String,
@@ -111,7 +111,7 @@ pub struct GoroutineBucket {
     pub frames: Vec<Frame>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Crash {
     pub input: usize,
     pub line: usize,

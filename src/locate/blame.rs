@@ -29,7 +29,7 @@ pub struct BlameOptions {
 }
 
 /// One blamed line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlameLine {
     /// 1-based line number in the blamed version (the working tree unless `rev` is given).
     pub line: usize,

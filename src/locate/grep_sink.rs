@@ -6,8 +6,9 @@
 //! ripgrep keeps a file's matches contiguous. `GrepMatch` is the owned, serializable form that step captures
 //! (`{{map_sites}}`) and tests keep.
 
-use super::text::{lossy_and_b64, path_bytes, trim_line_terminator};
+use super::text::{bytes_from, lossy_and_b64, path_bytes, path_from_bytes, trim_line_terminator};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::{Deserialize, Deserializer};
 use std::path::{Path, PathBuf};
 
 /// One matching line, borrowed from the search buffer. Valid only during the `matched` call.
@@ -80,6 +81,25 @@ impl Serialize for GrepMatch {
             s.serialize_field("text_b64", b64)?;
         }
         s.end()
+    }
+}
+
+/// The inverse of `Serialize` (a replay reads recorded matches back): the raw bytes from `*_b64` when present.
+impl<'de> Deserialize<'de> for GrepMatch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            path: String,
+            path_b64: Option<String>,
+            line: u64,
+            column: u64,
+            text: String,
+            text_b64: Option<String>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let path = bytes_from(raw.path, raw.path_b64.as_deref()).map_err(serde::de::Error::custom)?;
+        let bytes = bytes_from(raw.text, raw.text_b64.as_deref()).map_err(serde::de::Error::custom)?;
+        Ok(GrepMatch { path: path_from_bytes(path), line: raw.line, column: raw.column, bytes })
     }
 }
 

@@ -16,6 +16,27 @@ pub(crate) fn lossy_and_b64(bytes: &[u8]) -> (String, Option<String>) {
     }
 }
 
+/// The inverse of `lossy_and_b64`: the raw bytes when a base64 form was kept, else the text's.
+pub(crate) fn bytes_from(text: String, b64: Option<&str>) -> Result<Vec<u8>, String> {
+    match b64 {
+        Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| format!("bad base64: {e}")),
+        None => Ok(text.into_bytes()),
+    }
+}
+
+/// A path from its raw bytes: exact on Unix, lossy elsewhere.
+pub(crate) fn path_from_bytes(bytes: Vec<u8>) -> std::path::PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt as _;
+        std::path::PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        std::path::PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 /// The raw bytes of a path: exact on Unix, where paths are bytes; lossy elsewhere.
 pub fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
     #[cfg(unix)]

@@ -68,6 +68,21 @@ pub struct SimOutput {
     pub summary: Summary,
 }
 
+/// A recorded result (the journal's `probe_result`) read back into the typed result the TUI shows, so a replay
+/// shows the same triage, matches and blamed lines as the live session did. `None` for a simulation (the journal
+/// keeps its summary, not the timeline and GC cycles its view needs; a replay runs nothing to recompute them) and
+/// for a value that is not such a result (a failed probe records `null`).
+pub fn from_recorded(request: &ProbeRequest, result: &Value) -> Option<ProbeOutput> {
+    match request {
+        ProbeRequest::Parse { .. } => result.to_typed().ok().map(|r| ProbeOutput::Parse(Box::new(r))),
+        ProbeRequest::Grep(_) => result.to_typed().ok().map(ProbeOutput::Grep),
+        ProbeRequest::Blame { file, .. } => {
+            result.to_typed().ok().map(|lines| ProbeOutput::Blame { file: file.clone(), lines })
+        }
+        ProbeRequest::Simulate(_) => None,
+    }
+}
+
 /// Runs a probe like `execute::execute` and also returns its typed result (none when it failed or has no view).
 pub fn execute_typed(step: &str, request: &ProbeRequest) -> (Input, Option<ProbeOutput>) {
     let done = |result: Value, passed: bool, reason: Option<String>| Input::ProbeDone {

@@ -328,6 +328,13 @@ impl App {
             }
             Meta::SessionFinished { reason, .. } => self.flash = Some(format!("session finished: {reason}")),
             Meta::SessionResumed { .. } => self.flash = Some("session resumed".into()),
+            Meta::ProbeResult { step, result, .. } => {
+                let index = self.session.runbook().step_index(&step);
+                let request = index.and_then(|i| self.session.preview_probe(i).ok().flatten());
+                if let Some(output) = request.and_then(|r| crate::probes::output::from_recorded(&r, &result)) {
+                    self.probe_result(&step, std::sync::Arc::new(output));
+                }
+            }
             _ => {}
         }
     }

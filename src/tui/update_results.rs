@@ -12,8 +12,9 @@ impl App {
     pub(crate) fn probe_result(&mut self, step: &str, output: Arc<ProbeOutput>) {
         let Some(index) = self.session.runbook().step_index(step) else { return };
         let result = StepResult::new(output, &self.theme);
-        // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once.
-        if index == self.selected && result.has_targets() {
+        // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once (not in a
+        // replay, where the keys belong to the time scrubber).
+        if index == self.selected && result.has_targets() && self.replay.is_none() {
             self.focus = Pane::Action;
         }
         self.results.insert(index, result);
