@@ -245,3 +245,30 @@ fn a_paste_while_searching_becomes_the_query_not_keys() {
     assert_eq!(app.search().map(|s| s.query.as_str()), Some("fatal error"));
     assert!(!app.should_quit());
 }
+
+#[test]
+fn h_and_l_scroll_long_output_lines_sideways_up_to_their_end() {
+    let mut app = app();
+    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::Down, Action::Run, Action::Confirm]);
+    let long = format!("start {} END-OF-LINE", "x".repeat(100));
+    let lines = vec![OutputLine { stream: Stream::Output, line: long.clone(), raw: None }];
+    apply(&mut app, &[Action::Lines { step: "hello".into(), lines }]);
+    assert_eq!(action_for(Scope::Main, ch('l')), Some(Action::ScrollRight));
+    assert_eq!(action_for(Scope::Main, ch('h')), Some(Action::ScrollLeft));
+    let draw = |app: &App| {
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| runbook::tui::view::draw(app, f)).unwrap();
+        terminal.backend().to_string()
+    };
+    let before = draw(&app);
+    assert!(before.contains("start xxx") && !before.contains("END-OF-LINE"), "{before}");
+    apply(&mut app, &vec![Action::ScrollRight; 50]);
+    let right = draw(&app);
+    assert!(right.contains("END-OF-LINE") && !right.contains("start"), "scrolled to the end:\n{right}");
+    assert!(right.contains("xxx END-OF-LINE│"), "no further than the end of the line, at the pane's edge:\n{right}");
+    apply(&mut app, &vec![Action::ScrollLeft; 50]);
+    assert_eq!(draw(&app), before, "h goes back to the first column");
+    apply(&mut app, &[Action::Up]);
+    apply(&mut app, &[Action::ScrollRight]);
+    assert_eq!(app.flash(), Some("the output fits: nothing to scroll sideways"));
+}

@@ -121,6 +121,9 @@ pub enum Action {
     TextPaste(String),
     /// `v`: show the runbook's vars, to read or set them.
     VarsStart,
+    /// `h`/`l`: scroll the output sideways (long lines).
+    ScrollLeft,
+    ScrollRight,
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.

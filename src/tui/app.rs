@@ -123,6 +123,9 @@ pub struct App {
     pub(crate) text_scroll: u16,
     /// Top line of the output; `None` follows the tail.
     pub(crate) output_top: Option<usize>,
+    /// Columns of the output scrolled off to the left (`h`/`l`): long lines are clipped, not wrapped, so that
+    /// line numbers, search and the tail stay one row per line.
+    pub(crate) output_left: usize,
     /// Highlighted option of a choose step or item of a checklist.
     pub(crate) option_cursor: usize,
     pub(crate) search: Option<Search>,
@@ -163,6 +166,7 @@ impl App {
             active: BTreeSet::new(),
             text_scroll: 0,
             output_top: None,
+            output_left: 0,
             option_cursor: 0,
             search: None,
             flash: None,

@@ -175,6 +175,8 @@ pub static BINDINGS: &[Binding] = &[
         "scroll the focused pane a page down",
         HelpOnly
     ),
+    bind!(Main, [c('h')], "h", Action::ScrollLeft, "left", "scroll the output left (long lines)", HelpOnly),
+    bind!(Main, [c('l')], "l", Action::ScrollRight, "right", "scroll the output right (long lines)", HelpOnly),
     bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "go to the top", HelpOnly),
     bind!(
         Main,

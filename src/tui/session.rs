@@ -124,6 +124,7 @@ impl App {
         if index != self.selected {
             self.text_scroll = 0;
             self.output_top = None;
+            self.output_left = 0;
             self.option_cursor = 0;
             self.search = None;
         }

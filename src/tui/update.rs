@@ -104,6 +104,8 @@ impl App {
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
+            Action::ScrollLeft => self.output_left = self.output_left.saturating_sub(SIDEWAYS),
+            Action::ScrollRight => self.scroll_right(),
             Action::PageUp => self.page(-1),
             Action::PageDown => self.page(1),
             Action::Top => self.jump_to_end(false),
@@ -346,5 +348,23 @@ impl App {
         let len = self.run_of(self.selected).map(|r| r.len()).unwrap_or(0);
         let top = line.saturating_sub(height / 2);
         self.output_top = if top + height >= len { None } else { Some(top) };
+    }
+}
+
+/// Columns one `h`/`l` press scrolls the output sideways.
+const SIDEWAYS: usize = 8;
+
+impl App {
+    /// Scrolls the output right, no further than shows the end of its longest line.
+    fn scroll_right(&mut self) {
+        let width = self.panes().inner_width(Pane::Action);
+        let longest = self.runs.get(&self.selected).map_or(0, |run| {
+            run.lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str())).max().unwrap_or(0)
+        });
+        let limit = (longest + 1).saturating_sub(width);
+        self.output_left = (self.output_left + SIDEWAYS).min(limit);
+        if self.output_left == 0 {
+            self.flash = Some("the output fits: nothing to scroll sideways".into());
+        }
     }
 }

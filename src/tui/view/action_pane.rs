@@ -128,7 +128,7 @@ fn output_window(app: &App, run: &StepRun, height: usize, width: usize) -> Vec<L
         lines.push(Line::styled(format!("… {} earlier lines not kept here", run.dropped), app.theme.muted()));
     }
     for (i, line) in run.lines.iter().enumerate().skip(top).take(height.saturating_sub(lines.len())) {
-        let text = truncate(&printable(&line.text), width);
+        let text = truncate(&sideways(&printable(&line.text), app.output_left), width);
         let style = if line.kind == LineKind::Note { app.theme.muted() } else { Style::new() };
         lines.push(highlight_matches(app, text, style, query.as_deref(), current == Some(i)));
     }
@@ -189,6 +189,25 @@ fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
 
 /// Output as it can be drawn: tabs expanded, other control characters (a stray `\r`, a bell, a backspace) shown
 /// as `^X` so they cannot move the real terminal's cursor.
+/// The line without its first `left` columns, marked with `…` when something was cut.
+fn sideways(text: &str, left: usize) -> String {
+    if left == 0 {
+        return text.to_string();
+    }
+    let mut used = 0;
+    let rest = text.char_indices().find_map(|(i, c)| {
+        if used >= left {
+            return Some(i);
+        }
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        None
+    });
+    match rest {
+        Some(i) => format!("…{}", &text[i..]),
+        None => String::new(),
+    }
+}
+
 fn printable(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return text.to_string();
