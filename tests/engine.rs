@@ -105,6 +105,18 @@ fn wrong_exit_code_fails_with_the_reason_and_sets_no_capture() {
 }
 
 #[test]
+fn a_missing_tool_is_named_as_such_not_only_as_exit_127() {
+    let mut s = session();
+    s.apply(Input::Start { step: "crash".into() });
+    let effects = s.apply(Input::Exited { step: "crash".into(), end: ProcessEnd::Exited(127), duration_ms: 5 });
+    let Some(Event::StepFinished { reason, .. }) = events(&effects).last().copied() else { panic!() };
+    assert_eq!(
+        reason.as_deref(),
+        Some("exit code 127 (command not found: is the tool installed and on PATH?), expected 2")
+    );
+}
+
+#[test]
 fn choose_jumps_and_next_rejoins() {
     let mut s = session();
     s.apply(Input::Select { step: "decide".into() });

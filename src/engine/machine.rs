@@ -444,7 +444,13 @@ fn find_option<'c>(choose: &'c ChooseAction, answer: &str) -> Option<&'c ChoiceO
 pub fn check_expect(expect: &Expect, code: i32, output: &str) -> Result<(), String> {
     if !expect.exit_codes.contains(&code) {
         let wanted: Vec<String> = expect.exit_codes.iter().map(|c| c.to_string()).collect();
-        return Err(format!("exit code {code}, expected {}", wanted.join(" or ")));
+        // The shell's own codes say more than the number: a missing tool is the usual 3 a.m. surprise.
+        let meaning = match code {
+            126 => " (the shell found the command but could not execute it)",
+            127 => " (command not found: is the tool installed and on PATH?)",
+            _ => "",
+        };
+        return Err(format!("exit code {code}{meaning}, expected {}", wanted.join(" or ")));
     }
     for re in &expect.matches {
         let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
