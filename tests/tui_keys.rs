@@ -272,3 +272,57 @@ fn h_and_l_scroll_long_output_lines_sideways_up_to_their_end() {
     apply(&mut app, &[Action::ScrollRight]);
     assert_eq!(app.flash(), Some("the output fits: nothing to scroll sideways"));
 }
+
+const WAITS: &str = "id: w\ntitle: W\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: produce\n        \
+                     title: Produce\n        mode: observe\n        run:\n          command: echo fatal error\n          \
+                     expect: {matches: [\"a line this command never prints at all\"]}\n        capture:\n          \
+                     - {name: log, from: output}\n      - id: read\n        title: Read\n        \
+                     parse: {input: \"{{log}}\", kind: crash}\n";
+
+fn waits_app() -> App {
+    let runbook = runbook::engine::load("w.yaml", WAITS.as_bytes()).unwrap();
+    let context = Context { workdir: "/srv".into(), assets_dir: "/assets".into(), runbook_dir: "/srv".into() };
+    App::new(Session::new(runbook, context, BTreeMap::new()).unwrap(), "w.yaml", Theme::plain())
+}
+
+fn screen_of(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| runbook::tui::view::draw(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn a_probe_whose_input_is_not_captured_yet_waits_instead_of_failing() {
+    let mut app = waits_app();
+    apply(&mut app, &[Action::Resize { width: 100, height: 24 }, Action::Down, Action::Run]);
+    let flash = app.flash().unwrap_or_default().to_string();
+    assert_eq!(flash, "not ready: capture `log` was never set: step `produce` that sets it is pending");
+    assert_eq!(app.status(1), StepStatus::Pending, "nothing started, nothing recorded as failed");
+    assert!(app.take_jobs().is_empty());
+    let screen = screen_of(&app, 100, 24);
+    assert!(screen.contains("not ready: capture `log` was never set"), "the pane says why:\n{screen}");
+}
+
+#[test]
+fn a_failure_reason_wraps_in_a_narrow_pane_instead_of_being_cut() {
+    let mut app = waits_app();
+    apply(&mut app, &[Action::Resize { width: 40, height: 16 }, Action::Run, Action::Confirm]);
+    apply(
+        &mut app,
+        &[
+            Action::Lines {
+                step: "produce".into(),
+                lines: vec![OutputLine { stream: Stream::Output, line: "fatal error".into(), raw: None }],
+            },
+            Action::Exited { step: "produce".into(), end: ProcessEnd::Exited(0), duration_ms: 3 },
+        ],
+    );
+    assert_eq!(app.status(0), StepStatus::Failed);
+    apply(&mut app, &[Action::NextPane, Action::NextPane]);
+    assert_eq!(app.focus(), Pane::Action, "at 40 columns one pane shows at a time: the action's");
+    let screen = screen_of(&app, 40, 16);
+    let joined: String = screen.lines().map(|l| l.trim_matches('"').replace('│', " ")).collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    let reason = "output does not match `a line this command never prints at all`";
+    assert!(words.join(" ").contains(reason), "the whole reason is on screen:\n{screen}");
+}

@@ -269,7 +269,12 @@ impl App {
                 self.ensure_started(index);
                 self.focus = Pane::Action;
             }
-            _ => self.start(index),
+            // A probe reads what earlier steps captured: pressed too early (the step that captures its input is
+            // still running, a var has no value yet) it waits, instead of recording a failure in the journal.
+            _ => match self.session.preview_probe(index) {
+                Err(reason) => self.flash = Some(format!("not ready: {reason}")),
+                Ok(_) => self.start(index),
+            },
         }
     }
 

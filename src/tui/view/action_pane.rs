@@ -73,18 +73,16 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
         action => {
             let header = header(app, index, action.is_some());
             let mut lines = header;
-            let height = (inner.height as usize).saturating_sub(lines.len() + 1);
-            if let (Some(result), Some(run)) = (app.result_of(index), run) {
+            // The verdict wraps (a failure's reason is what the user needs to read in full); output does not.
+            let verdict = run.and_then(|run| verdict(app, index, run, inner.width as usize)).unwrap_or_default();
+            let height = (inner.height as usize).saturating_sub(lines.len() + verdict.len().max(1));
+            if let (Some(result), Some(_)) = (app.result_of(index), run) {
                 let focused = app.focus() == Pane::Action;
                 lines.extend(super::results::window(app, result, height, focused));
-                if let Some(verdict) = verdict(app, index, run) {
-                    lines.push(verdict);
-                }
+                lines.extend(verdict);
             } else if let Some(run) = run {
                 lines.extend(output_window(app, run, height, inner.width as usize));
-                if let Some(verdict) = verdict(app, index, run) {
-                    lines.push(verdict);
-                }
+                lines.extend(verdict);
             } else if action.is_none() && !app.is_replay() {
                 lines.push(Line::styled("A reading step: Enter marks it read and moves on.", app.theme.muted()));
             }
@@ -100,7 +98,10 @@ fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
     }
     let started = app.run_of(index).and_then(|r| r.command.as_ref()).map(|c| Ok(c.command.clone()));
     let command = started.or_else(|| match app.session().preview_command(index) {
-        Ok(spec) => spec.map(|spec| Ok(app.session().mask(&spec.command))),
+        Ok(Some(spec)) => Some(Ok(app.session().mask(&spec.command))),
+        // A probe step has no command line, but may not be ready either (before it has run).
+        Ok(None) if app.run_of(index).is_none() => app.session().preview_probe(index).err().map(Err),
+        Ok(None) => None,
         Err(reason) => Some(Err(reason)),
     });
     match command {
@@ -162,7 +163,7 @@ fn highlight_matches(app: &App, text: String, style: Style, query: Option<&str>,
     line
 }
 
-fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
+fn verdict(app: &App, index: usize, run: &StepRun, width: usize) -> Option<Vec<Line<'static>>> {
     let (mark, style) = mark(app, index);
     let Some(f) = &run.finished else {
         let elapsed = app.elapsed_ms(index).map(short_duration).unwrap_or_default();
@@ -171,7 +172,8 @@ fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
             (true, true) => format!("running {elapsed}"),
             (false, _) => "running".into(),
         };
-        return Some(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(label, app.theme.muted())]));
+        let line = Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(label, app.theme.muted())]);
+        return Some(vec![line]);
     };
     let mut text = f.status.as_str().replace('_', " ");
     let reason_names_code = f.reason.as_deref().is_some_and(|r| r.starts_with("exit code"));
@@ -184,7 +186,36 @@ fn verdict(app: &App, index: usize, run: &StepRun) -> Option<Line<'static>> {
     if let Some(reason) = &f.reason {
         text.push_str(&format!(" · {reason}"));
     }
-    Some(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(text, style)]))
+    let text = format!("{mark} {}", printable(&text));
+    Some(wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, style)).collect())
+}
+
+/// Greedy word wrap to `width` columns; a word longer than a line is cut where the line ends.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        if used > 0 && used + 1 + unicode_width::UnicodeWidthStr::width(word) > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 /// Output as it can be drawn: tabs expanded, other control characters (a stray `\r`, a bell, a backspace) shown
