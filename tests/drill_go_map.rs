@@ -109,4 +109,8 @@ fn unknown_drill_and_bad_mark_are_usage_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("drills: go-map"));
     let out = common::runbook(home.path()).args(["drill", "go-map", "--headless", "--mark", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // Without --headless the drill is a screen: piped, it says how to run it instead (e2e_pty drives the screen).
+    let out = common::runbook(home.path()).args(["drill", "go-map"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal: run `runbook drill go-map --headless`"));
 }

@@ -101,3 +101,44 @@ fn sigterm_restores_the_terminal() {
     assert_eq!(pty.wait_exit(), 130);
     pty.assert_terminal_restored();
 }
+
+#[test]
+fn the_drill_screen_runs_the_clock_and_debriefs_after_quit() {
+    // `runbook drill go-map` on a terminal: the drill's runbook with the scenario and its clock in the title bar;
+    // quitting ends the drill, and its checks and debrief follow on the normal screen and in the journal. Go is
+    // hidden, so the checks are quick and deterministic: nothing was reproduced, nothing marked.
+    let home = tempfile::tempdir().unwrap();
+    let journal = home.path().join("drill.jsonl");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(["drill", "go-map", "--journal", journal.to_str().unwrap()]);
+    cmd.cwd(home.path());
+    for (k, v) in [("HOME", home.path()), ("TMPDIR", home.path())] {
+        cmd.env(k, v);
+    }
+    cmd.env("XDG_STATE_HOME", home.path().join("state"));
+    cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
+    cmd.env("TERM", "xterm-256color");
+    let path: Vec<String> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .filter(|d| !d.join("go").exists())
+        .map(|d| d.display().to_string())
+        .collect();
+    cmd.env("PATH", path.join(":"));
+    let mut pty = Pty::spawn(cmd);
+    pty.wait_for("drill go-map ⏱ 00:0");
+    pty.wait_for("Run the tests under the race detector");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 1, "a drill with nothing confirmed exits 1");
+    pty.assert_terminal_restored();
+    pty.wait_for("debrief:");
+    pty.wait_for("✘ reproduced");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let types: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["type"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(types.first().map(String::as_str), Some("session_start"));
+    assert!(text.contains("\"mode\":\"drill\""), "{text}");
+    assert_eq!(types.iter().filter(|t| *t == "milestone_checked").count(), 3, "{types:?}");
+    assert!(types.iter().any(|t| t == "debrief"), "{types:?}");
+    assert_eq!(types.last().map(String::as_str), Some("session_finished"), "{types:?}");
+}

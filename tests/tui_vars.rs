@@ -177,3 +177,36 @@ fn v_changes_a_value_and_later_commands_use_it() {
     let Overlay::Confirm(confirm) = app.overlay() else { panic!("no confirmation: {:?}", app.overlay()) };
     assert_eq!(confirm.spec.as_ref().unwrap().command, "echo checkout **** us-east-2");
 }
+
+const MARKS: &str =
+    "id: m\ntitle: M\nvars:\n  - {name: mark_file, default: \"\"}\n  - {name: mark_line, default: \"0\"}\n\
+                     phases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        title: S\n";
+
+#[test]
+fn m_in_the_source_view_marks_the_line_relative_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("handlers.go");
+    std::fs::write(&file, "package main\n\nfunc a() {}\n\nfunc b() {}\n").unwrap();
+    let runbook = runbook::engine::load("m.yaml", MARKS.as_bytes()).unwrap();
+    let session = Session::new(runbook, context(dir.path()), BTreeMap::new()).unwrap();
+    let mut app = App::new(session, "m.yaml", Theme::plain());
+    app.update(Action::Resize { width: 80, height: 24 });
+    app.update(Action::OpenSource { file: file.clone(), line: 3 });
+    let key = runbook::tui::keymap::action_for(Scope::Source, KeyEvent::new(KeyCode::Char('M'), KeyModifiers::SHIFT));
+    assert_eq!(key, Some(Action::MarkLine));
+    app.update(Action::MarkLine);
+    assert_eq!(app.session().var("mark_file"), Some("handlers.go"));
+    assert_eq!(app.session().var("mark_line"), Some("3"));
+    assert_eq!(app.flash(), Some("marked handlers.go:3"));
+}
+
+#[test]
+fn m_says_so_when_the_runbook_asks_for_no_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.go");
+    std::fs::write(&file, "package x\n").unwrap();
+    let mut app = App::new(session(dir.path()), "vars.yaml", Theme::plain());
+    app.update(Action::OpenSource { file, line: 1 });
+    app.update(Action::MarkLine);
+    assert_eq!(app.flash(), Some("this runbook asks for no mark (it has no mark_file and mark_line vars)"));
+}

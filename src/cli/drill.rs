@@ -1,7 +1,8 @@
-//! `runbook drill NAME --headless [--answer STEP=OPTION]... [--mark FILE:LINE]`: a training drill without a
-//! terminal. Prepares the scenario (drill::setup), runs its runbook headless in the scenario directory with every
-//! step allowed (the directory is disposable), then checks the milestones itself (drill::checks) and writes the
-//! checks and the debrief into the session journal before closing it.
+//! `runbook drill NAME [--headless [--answer STEP=OPTION]... [--mark FILE:LINE]]`: a training drill. Prepares
+//! the scenario (drill::setup), runs its runbook in the scenario directory — on the drill screen (the TUI, with
+//! the scenario's clock; the trainee marks the racy line with `M` in the source view or `v`), or headless with
+//! every step allowed (the directory is disposable) — then checks the milestones itself (drill::checks) and writes
+//! the checks and the debrief into the session journal before closing it.
 
 use super::run::{self, Policy};
 use crate::drill::{self, checks};
@@ -12,7 +13,7 @@ use crate::journal::{self, sessions, Meta};
 pub struct DrillArgs {
     /// The scenario (go-map)
     pub name: String,
-    /// Run without a terminal (the drill screen is the TUI's)
+    /// Run without a terminal (default: the drill screen)
     #[arg(long)]
     pub headless: bool,
     /// Print JSON lines instead of text
@@ -44,8 +45,12 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
         let names: Vec<&str> = drill::SCENARIOS.iter().map(|s| s.name).collect();
         format!("no drill `{}` (drills: {})", args.name, names.join(", "))
     })?;
-    if !args.headless {
-        return Err(format!("the drill screen needs the terminal UI: run `runbook drill {} --headless`", args.name));
+    use std::io::IsTerminal;
+    if !args.headless && !std::io::stdout().is_terminal() {
+        return Err(format!("the drill screen needs a terminal: run `runbook drill {} --headless`", args.name));
+    }
+    if !args.headless && !args.answers.is_empty() {
+        return Err("--answer is for --headless: on the drill screen you choose on screen".into());
     }
     let mark = match &args.mark {
         Some(m) => Some(checks::split_mark(m).ok_or_else(|| format!("--mark {m:?}: expected FILE:LINE"))?),
@@ -84,17 +89,25 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
         println!("drill {}: scenario in {workdir}", scenario.name);
     }
     let session = Session::new(runbook, context, vars)?;
-    // The scenario directory is disposable: every step may run, `change` steps included.
-    let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new() };
-    let (code, journal) = run::headless(session, &policy, args.json, Some(journal));
+    let (code, journal) = if args.headless {
+        // The scenario directory is disposable: every step may run, `change` steps included.
+        let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new() };
+        run::headless(session, &policy, args.json, Some(journal))
+    } else {
+        crate::tui::drill(session, &bundled.file, scenario.name, journal)
+    };
     let journal = journal.ok_or("the journal was lost during the run")?;
     if code == 130 {
         run::close_journal(Some(&journal), code);
         return Ok(code);
     }
     let records = journal::read(journal.path()).map_err(|e| e.to_string())?.records;
-    let mark_text = args.mark.as_deref();
+    let mark_text = args.mark.clone().or_else(|| marked_on_screen(&records));
+    let mark_text = mark_text.as_deref();
     let go = checks::find_go();
+    if !args.headless && go.is_some() {
+        println!("checking the fix: go test -race in {workdir} …");
+    }
     let checked = vec![
         checks::reproduced(&records),
         checks::located(scenario, &prepared.dir, mark_text, &prepared.racy_lines, &records),
@@ -132,4 +145,13 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
         );
     }
     Ok(code)
+}
+
+/// The line marked on the drill screen (`M` in the source view, or the vars set with `v`), as the journal
+/// recorded it: the last `mark_file` and `mark_line` given.
+fn marked_on_screen(records: &[journal::Record]) -> Option<String> {
+    let set = journal::replay::vars_set(records);
+    let file = set.get("mark_file").filter(|f| !f.is_empty())?;
+    let line = set.get("mark_line").filter(|l| l.as_str() != "0")?;
+    Some(format!("{file}:{line}"))
 }

@@ -83,6 +83,10 @@ impl Session {
     pub fn runbook(&self) -> &Runbook {
         &self.runbook
     }
+    /// Where the session runs (working directory, assets, the runbook's directory).
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
     /// The current value of a var (`None`: declared without a default and not set yet, or not declared).
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)

@@ -121,6 +121,8 @@ pub enum Action {
     TextPaste(String),
     /// `v`: show the runbook's vars, to read or set them.
     VarsStart,
+    /// `M` in the source view: mark the line as the one to blame (sets the vars `mark_file` and `mark_line`).
+    MarkLine,
     /// `h`/`l`: scroll the output sideways (long lines).
     ScrollLeft,
     ScrollRight,

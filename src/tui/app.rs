@@ -146,6 +146,9 @@ pub struct App {
     pub(crate) replay: Option<Box<super::replay::Replay>>,
     /// Numbers simulator requests, so a late answer to an older one is dropped.
     pub(crate) sim_generation: u64,
+    /// The scenario's name when this screen is a training drill (`runbook drill NAME`): the title bar shows it
+    /// with the drill's clock.
+    pub(crate) drill: Option<String>,
 }
 
 impl App {
@@ -178,8 +181,14 @@ impl App {
             terminated: false,
             journal: None,
             replay: None,
+            drill: None,
             sim_generation: 0,
         }
+    }
+
+    /// Makes this screen the drill `scenario`'s: its name and clock in the title bar.
+    pub fn set_drill(&mut self, scenario: &str) {
+        self.drill = Some(scenario.to_string());
     }
 
     pub fn session(&self) -> &Session {

@@ -112,6 +112,11 @@ impl App {
         }
     }
 
+    /// The session's journal, still open (a drill writes its checks and debrief into it after the screen closes).
+    pub fn take_journal(&mut self) -> Option<Journal> {
+        self.journal.take()
+    }
+
     /// Ends the session: `session_finished` with the exit code, except after a signal (130), which leaves the
     /// session open for `runbook resume`. Closes the journal; returns a warning if writing it ever failed.
     pub fn close_journal(&mut self, code: i32) -> Option<String> {

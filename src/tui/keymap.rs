@@ -321,6 +321,15 @@ pub static BINDINGS: &[Binding] = &[
         "the commit that last changed the line, in full",
         Always
     ),
+    bind!(
+        Source,
+        [c('M')],
+        "M",
+        Action::MarkLine,
+        "mark",
+        "mark this line as the culprit (vars mark_file, mark_line)",
+        HelpOnly
+    ),
     bind!(Source, [c('e')], "e", Action::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
     bind!(Source, [c('y')], "y", Action::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
     bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the source view", Always),

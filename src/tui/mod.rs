@@ -74,6 +74,23 @@ pub fn run(
     code
 }
 
+/// `runbook drill NAME` on a terminal: the drill's runbook on screen, journaled into `journal` (mode `drill`),
+/// with the scenario and its clock in the title bar. Returns the exit code and the journal, still open: the drill
+/// checks the milestones and writes its debrief once the screen is closed.
+pub fn drill(
+    session: Session,
+    name: &str,
+    scenario: &str,
+    journal: crate::journal::Journal,
+) -> (i32, Option<crate::journal::Journal>) {
+    let mut app = App::new(session, name, Theme::from_env());
+    app.set_drill(scenario);
+    app.set_journal(journal);
+    app.flash = Some("drill started: the clock runs · ? help".into());
+    let code = run_app(&mut app);
+    (code, app.take_journal())
+}
+
 /// `runbook replay JOURNAL`: the recorded session, read-only (see `replay`). Returns 0, or 2 when the journal
 /// cannot be read or the terminal not set up.
 pub fn replay(path: &std::path::Path) -> i32 {

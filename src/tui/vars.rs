@@ -73,6 +73,26 @@ impl App {
         }
     }
 
+    /// `M` in the source view: a runbook that asks the user to point at a line (a drill checks it) declares the
+    /// vars `mark_file` and `mark_line`; this sets them to the line under the cursor, the file relative to the
+    /// working directory when it is inside it.
+    pub(crate) fn mark_line(&mut self, path: &std::path::Path, line: usize) {
+        let declared = |name: &str| self.session.runbook().vars.iter().any(|v| v.name == name);
+        if !declared("mark_file") || !declared("mark_line") {
+            self.flash = Some("this runbook asks for no mark (it has no mark_file and mark_line vars)".into());
+            return;
+        }
+        if self.replay.is_some() {
+            self.flash = Some("read-only replay: nothing is marked".into());
+            return;
+        }
+        let workdir = std::path::Path::new(&self.session.context().workdir);
+        let file = path.strip_prefix(workdir).unwrap_or(path).display().to_string();
+        self.feed(Input::SetVar { name: "mark_file".into(), value: file.clone() });
+        self.feed(Input::SetVar { name: "mark_line".into(), value: line.to_string() });
+        self.flash = Some(format!("marked {file}:{line}"));
+    }
+
     /// The journal masks the current values of secret vars, including ones typed on screen.
     fn refresh_secrets(&self) {
         if let Some(journal) = &self.journal {

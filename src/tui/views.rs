@@ -115,6 +115,10 @@ impl App {
                 let job = Job::Editor { path: v.path.clone(), line: v.cursor };
                 self.jobs.push(job);
             }
+            (View::Source(v), Action::MarkLine) => {
+                let (path, line) = (v.path.clone(), v.cursor);
+                self.mark_line(&path, line);
+            }
             (View::Source(v), Action::CopyLocation) => {
                 let text = format!("{}:{}", v.path.display(), v.cursor);
                 self.jobs.push(Job::Copy { text });

@@ -86,8 +86,15 @@ fn too_small(frame: &mut Frame<'_>, area: Rect) {
 fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
     let theme = &app.theme;
     let done = app.session().statuses().iter().filter(|s| s.is_done()).count();
-    let right = format!(" {done}/{} done ", app.step_count());
-    let right_width = right.len() as u16;
+    let right = match &app.drill {
+        // The drill's clock: the debrief compares these times with the handbook's targets.
+        Some(scenario) => {
+            let secs = app.clock_ms / 1000;
+            format!(" drill {scenario} ⏱ {:02}:{:02} · {done}/{} done ", secs / 60, secs % 60, app.step_count())
+        }
+        None => format!(" {done}/{} done ", app.step_count()),
+    };
+    let right_width = unicode_width::UnicodeWidthStr::width(right.as_str()) as u16;
     let left_width = area.width.saturating_sub(right_width) as usize;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
