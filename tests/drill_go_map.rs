@@ -50,7 +50,7 @@ fn drill_with_go_checks_every_milestone_for_real() {
         drill(home.path(), &path_env, &gocache, &["--answer", "fix_choice=rwmutex", "--mark", &mark]);
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("✔ reproduced"), "{stdout}");
-    assert!(stdout.contains("✔ located at +00:"), "{stdout}");
+    assert!(stdout.contains("✔ located at +"), "{stdout}");
     assert!(stdout.contains("✔ fixed"), "{stdout}");
     assert!(stdout.contains("target 2 min 00 s: met"), "{stdout}");
 
