@@ -1,13 +1,15 @@
-//! `blame`: who last changed each line of a range, with git2, for the `blame` action and `runbook blame`.
+//! `blame`: who last changed each line of a range, for the `blame` action and `runbook blame`.
 //!
 //! The answer must equal `git blame -L`'s commit for every line, so the choices follow git: the repository
 //! is discovered from the file's directory; without `rev` the working tree is blamed (the committed blame
 //! read through a diff to the working tree, so line numbers are the working tree's and edited lines come
-//! out uncommitted; why not `blame_buffer`: see `worktree_map`); renames
-//! are followed (libgit2 does whole-file rename detection); lines moved inside a file belong to the commit
-//! that moved them (no `-M`). Only the range is computed (`min_line`/`max_line`): for a dirty file the
-//! working-tree range is first mapped back to the committed lines it came from.
+//! out uncommitted; why not libgit2's `blame_buffer`: see `worktree_map`); renames are followed; lines
+//! moved inside a file belong to the commit that moved them (no `-M`). The history
+//! walk is `blame_engine` (git's algorithm on git2 primitives, faster than libgit2's `blame_file`).
+//! Only the range is computed: for a dirty file the working-tree range is first mapped back to the
+//! committed lines it came from.
 
+use super::blame_engine::blame_lines;
 use super::line_range::{count_lines, LineRange};
 use super::worktree_map::{committed_lines_of, span};
 use git2::{ErrorCode, Oid, Repository};
@@ -157,31 +159,27 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
         // Every line of the range was added in the working tree: nothing to ask history about.
         return Ok((range.start..=range.end).map(|n| uncommitted.line(n, text_of(n))).collect());
     };
-    let mut blame_options = git2::BlameOptions::new();
-    blame_options.newest_commit(commit.id()).min_line(committed_range.start).max_line(committed_range.end);
-    let blamed = repo.blame_file(&rel, Some(&mut blame_options))?;
+    let blamed = blame_lines(&repo, &commit, &rel, committed, committed_range.start, committed_range.end)?;
 
     let mut commits = CommitCache::new(&repo);
     let mut lines = Vec::with_capacity(to_committed.len());
     for (n, at) in (range.start..=range.end).zip(to_committed) {
-        let hunk = at.and_then(|at| Some((at, blamed.get_line(at)?)));
-        let Some((at, hunk)) = hunk.filter(|(_, h)| !h.final_commit_id().is_zero()) else {
+        let Some(found) = at.and_then(|at| blamed.get(at - committed_range.start)) else {
             lines.push(uncommitted.line(n, text_of(n)));
             continue;
         };
-        let info = commits.get(hunk.final_commit_id())?;
-        let orig_path = hunk.path().unwrap_or(&rel);
+        let info = commits.get(found.commit)?;
         lines.push(BlameLine {
             line: n,
-            commit: hunk.final_commit_id().to_string(),
+            commit: found.commit.to_string(),
             short_commit: info.short.clone(),
             author: info.author.clone(),
             email: info.email.clone(),
             time: info.time,
             tz: info.tz.clone(),
             summary: info.summary.clone(),
-            orig_path: orig_path.to_string_lossy().into_owned(),
-            orig_line: hunk.orig_start_line() + (at - hunk.final_start_line()),
+            orig_path: found.path.to_string_lossy().into_owned(),
+            orig_line: found.line,
             uncommitted: false,
             text: text_of(n),
         });
