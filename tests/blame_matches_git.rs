@@ -574,3 +574,30 @@ fn random_histories_match_git() {
     }
     assert_same_as_git(&git_path, repo, "r.go", &[&whole(&file), "1,10", "100,120"]);
 }
+
+/// git blame shows authors through `.mailmap`; so do we.
+#[test]
+fn authors_go_through_the_mailmap_like_git() {
+    let Some(git_path) = common::git_tool() else {
+        return;
+    };
+    let temp = tempfile::tempdir().expect("tempdir");
+    let repo = temp.path();
+    git(&git_path, repo, &["init", "-q", "-b", "main"]);
+    let file = repo.join("a.txt");
+    write(&file, "one\n");
+    commit_all(&git_path, repo, "Bob", 1_600_000_000, "bob");
+    write(&file, "one\ntwo\n");
+    write(&repo.join(".mailmap"), "Robert Builder <robert@example.org> Bob <bob@example.com>\n");
+    commit_all(&git_path, repo, "Carol", 1_600_100_000, "carol and the mailmap");
+    let porcelain = String::from_utf8(git(&git_path, repo, &["blame", "--porcelain", "--", "a.txt"])).expect("utf-8");
+    let field = |name: &str| -> Vec<String> {
+        porcelain.lines().filter_map(|l| l.strip_prefix(name)).map(|v| v.trim_matches(['<', '>']).to_owned()).collect()
+    };
+    let (authors, mails) = (field("author "), field("author-mail "));
+    assert_eq!(authors, ["Robert Builder", "Carol"], "git applies the mailmap");
+    let ours = blame(&BlameOptions { file, lines: None, rev: None }).expect("blame");
+    let ours: Vec<(String, String)> = ours.into_iter().map(|l| (l.author, l.email)).collect();
+    let theirs: Vec<(String, String)> = authors.into_iter().zip(mails).collect();
+    assert_eq!(ours, theirs);
+}

@@ -4,15 +4,15 @@
 //! is discovered from the file's directory; without `rev` the working tree is blamed (the committed blame
 //! read through a diff to the working tree, so line numbers are the working tree's and edited lines come
 //! out uncommitted; why not libgit2's `blame_buffer`: see `worktree_map`); renames are followed; lines
-//! moved inside a file belong to the commit that moved them (no `-M`). The history
-//! walk is `blame_engine` (git's algorithm on git2 primitives, faster than libgit2's `blame_file`).
+//! moved inside a file belong to the commit that moved them (no `-M`); authors go through `.mailmap`. The
+//! history walk is `blame_engine` (git's algorithm on git2 primitives, faster than libgit2's `blame_file`).
 //! Only the range is computed: for a dirty file the working-tree range is first mapped back to the
 //! committed lines it came from.
 
 use super::blame_engine::blame_lines;
 use super::line_range::{count_lines, LineRange};
 use super::worktree_map::{committed_lines_of, span};
-use git2::{ErrorCode, Oid, Repository};
+use git2::{ErrorCode, Mailmap, Oid, Repository};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -243,21 +243,28 @@ struct CommitInfo {
     summary: String,
 }
 
-/// A range usually spans a handful of commits: look each up once.
+/// A range usually spans a handful of commits: look each up once. Authors go through the repository's
+/// mailmap (`.mailmap`, `mailmap.file`, `mailmap.blob`), as `git blame` shows them.
 struct CommitCache<'r> {
     repo: &'r Repository,
+    mailmap: Option<Mailmap>,
     seen: HashMap<Oid, CommitInfo>,
 }
 
 impl<'r> CommitCache<'r> {
     fn new(repo: &'r Repository) -> Self {
-        CommitCache { repo, seen: HashMap::new() }
+        // An unreadable mailmap is no reason to fail a blame: git ignores what it cannot parse too.
+        CommitCache { repo, mailmap: repo.mailmap().ok(), seen: HashMap::new() }
     }
 
     fn get(&mut self, id: Oid) -> Result<&CommitInfo, git2::Error> {
         if !self.seen.contains_key(&id) {
             let commit = self.repo.find_commit(id)?;
-            let author = commit.author();
+            let recorded = commit.author();
+            let author = match &self.mailmap {
+                Some(mailmap) => mailmap.resolve_signature(&recorded)?,
+                None => recorded.to_owned(),
+            };
             let offset = author.when().offset_minutes();
             let info = CommitInfo {
                 short: commit.as_object().short_id()?.as_str().unwrap_or_default().to_owned(),
