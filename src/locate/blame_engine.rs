@@ -8,15 +8,14 @@
 //! - for each parent, the file's blob is looked up by path (`find_origin`); only when the path is missing
 //!   there is a rename looked for, with a tree diff and rename detection (`find_rename`);
 //! - a parent holding the identical blob takes every line ("same as parent"); otherwise each parent in
-//!   order gets the lines a zero-context diff leaves unchanged, with git's diff input and options: the
-//!   common tail trimmed as `xdiff-interface.c`'s `trim_common_tail` does, the indent heuristic on (git's
-//!   `diff.indentHeuristic` default), text even when the blob looks binary;
+//!   order gets the lines a zero-context diff leaves unchanged, diffed exactly as git does (`blame_diff`);
 //! - what no parent takes is the commit's; the walk stops when no line is left unattributed.
 //!
 //! Only the requested lines are tracked, so a range-limited blame stops early. Not done (as in our CLI):
 //! `-M`/`-C` copy detection, `--first-parent`, `blame.ignoreRevsFile`, textconv filters.
 
-use git2::{Blob, Commit, Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Patch, Repository, Tree};
+use super::blame_diff::{split_by_diff, Suspect};
+use git2::{Blob, Commit, Delta, DiffFindOptions, ObjectType, Oid, Repository, Tree};
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
@@ -55,13 +54,6 @@ pub(crate) fn blame_lines(
         .into_iter()
         .map(|blamed| blamed.ok_or_else(|| git2::Error::from_str("blame: a line was left unattributed")))
         .collect()
-}
-
-/// A line still looking for its commit: its index in the result, and its 0-based line in the origin's blob.
-#[derive(Debug, Clone, Copy)]
-struct Suspect {
-    slot: usize,
-    line: usize,
 }
 
 /// A file as of a commit: the path, blob and mode there, and the blob once read.
@@ -217,109 +209,4 @@ fn in_parent<'r>(tree: &Tree<'_>, origin: &Origin<'_>) -> Result<InParent<'r>, g
         }),
         _ => InParent::Other,
     })
-}
-
-/// git's `pass_blame_to_parent`: the suspects on lines the diff from `before` to `after` leaves unchanged
-/// move to their line in `before` (first), the others stay (second). Both keep line order.
-fn split_by_diff(
-    before: &[u8],
-    after: &[u8],
-    suspects: &[Suspect],
-) -> Result<(Vec<Suspect>, Vec<Suspect>), git2::Error> {
-    let changes = changed_runs(before, after)?;
-    let (mut passed, mut kept) = (Vec::new(), Vec::new());
-    let mut changes = changes.iter().peekable();
-    // Lines before the next change map with the offset accumulated by the changes already passed.
-    let mut offset: isize = 0;
-    for &suspect in suspects {
-        while let Some(change) = changes.next_if(|c| c.after_start + c.after_len <= suspect.line) {
-            offset =
-                (change.before_start + change.before_len) as isize - (change.after_start + change.after_len) as isize;
-        }
-        match changes.peek() {
-            Some(change) if change.after_start <= suspect.line => kept.push(suspect),
-            _ => passed.push(Suspect { slot: suspect.slot, line: (suspect.line as isize + offset) as usize }),
-        }
-    }
-    Ok((passed, kept))
-}
-
-/// One change of a zero-context diff, 0-based: `before_len` lines at `before_start` became `after_len`
-/// lines at `after_start` (a pure insertion sits before line `before_start`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Change {
-    before_start: usize,
-    before_len: usize,
-    after_start: usize,
-    after_len: usize,
-}
-
-/// The changes git's blame sees between two blobs: xdiff on the tail-trimmed buffers, zero context,
-/// indent heuristic, no binary detection.
-fn changed_runs(before: &[u8], after: &[u8]) -> Result<Vec<Change>, git2::Error> {
-    let (before, after) = trim_common_tail(before, after);
-    let mut options = DiffOptions::new();
-    options.context_lines(0).interhunk_lines(0).indent_heuristic(true).force_text(true);
-    let patch = Patch::from_buffers(before, None, after, None, Some(&mut options))?;
-    (0..patch.num_hunks())
-        .map(|index| {
-            let (hunk, _) = patch.hunk(index)?;
-            // Unified-diff headers number an empty side by the line before it: 0-based, that is the start.
-            let start = |start: u32, len: u32| if len == 0 { start as usize } else { start as usize - 1 };
-            Ok(Change {
-                before_start: start(hunk.old_start(), hunk.old_lines()),
-                before_len: hunk.old_lines() as usize,
-                after_start: start(hunk.new_start(), hunk.new_lines()),
-                after_len: hunk.new_lines() as usize,
-            })
-        })
-        .collect()
-}
-
-/// git's `trim_common_tail` (xdiff-interface.c): drops the longest common tail made of whole 1 KiB blocks,
-/// then gives back bytes up to and including the first newline in it, so both sides still end on the same
-/// line boundary. git diffs what is left, and where xdiff places a change can depend on it.
-fn trim_common_tail<'a>(a: &'a [u8], b: &'a [u8]) -> (&'a [u8], &'a [u8]) {
-    const BLOCK: usize = 1024;
-    let smaller = a.len().min(b.len());
-    let mut trimmed = 0;
-    while trimmed + BLOCK <= smaller
-        && a[a.len() - trimmed - BLOCK..a.len() - trimmed] == b[b.len() - trimmed - BLOCK..b.len() - trimmed]
-    {
-        trimmed += BLOCK;
-    }
-    let tail = &a[a.len() - trimmed..];
-    let recovered = tail.iter().position(|&byte| byte == b'\n').map_or(trimmed, |at| at + 1);
-    let cut = trimmed - recovered;
-    (&a[..a.len() - cut], &b[..b.len() - cut])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trim_keeps_whole_lines_and_only_common_whole_blocks() {
-        let tail = "line\n".repeat(500); // 2,500 bytes: two whole blocks
-        let a = format!("a\n{tail}");
-        let b = format!("bb\n{tail}");
-        let (ta, tb) = trim_common_tail(a.as_bytes(), b.as_bytes());
-        assert_eq!(a.len() - ta.len(), b.len() - tb.len());
-        // The trimmed 2 KiB starts with "ne\n" of a "line\n": those 3 bytes are given back.
-        assert_eq!(a.len() - ta.len(), 2048 - 3, "two blocks, minus the bytes up to the first newline in them");
-        assert!(ta.ends_with(b"\n") && tb.ends_with(b"\n"));
-        let (ta, tb) = trim_common_tail(b"short\n", b"other\n");
-        assert_eq!((ta, tb), (&b"short\n"[..], &b"other\n"[..]));
-    }
-
-    #[test]
-    fn unchanged_lines_move_to_the_parent_with_the_offset_of_the_changes_above() {
-        let before = b"a\nb\nc\nd\n";
-        let after = b"new\na\nb\nC\nd\n";
-        let suspects: Vec<Suspect> = (0..5).map(|line| Suspect { slot: line, line }).collect();
-        let (passed, kept) = split_by_diff(before, after, &suspects).expect("diff");
-        let lines = |v: &[Suspect]| v.iter().map(|s| (s.slot, s.line)).collect::<Vec<_>>();
-        assert_eq!(lines(&kept), [(0, 0), (3, 3)]);
-        assert_eq!(lines(&passed), [(1, 0), (2, 1), (4, 3)]);
-    }
 }
