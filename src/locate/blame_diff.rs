@@ -136,10 +136,10 @@ fn unchanged_without_diff(before: &[u8], after: &[u8], suspects: &[Suspect]) -> 
 /// either buffer (see `unchanged_without_diff`). Tries the few prefix lines nearest the first difference.
 fn protected_line_at_or_below(before: &[u8], after: &[u8], highest: usize) -> bool {
     const TRIES: usize = 3;
-    let common = before.iter().zip(after).take_while(|(a, b)| a == b).count();
+    let common = common_prefix(before, after);
     // Whole lines, each with its newline, inside the common bytes: records xdiff sees as equal.
     let prefix = &after[..after[..common].iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1)];
-    let prefix_lines = prefix.iter().filter(|&&b| b == b'\n').count();
+    let prefix_lines = memchr::memchr_iter(b'\n', prefix).count();
     if prefix_lines <= highest {
         return false;
     }
@@ -160,6 +160,17 @@ fn protected_line_at_or_below(before: &[u8], after: &[u8], highest: usize) -> bo
         end = start;
     }
     false
+}
+
+/// The length of the common byte prefix, compared a block at a time (a memcmp) and then byte by byte.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let shorter = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= shorter && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..shorter].iter().zip(&b[at..shorter]).take_while(|(x, y)| x == y).count()
 }
 
 /// How many records xdiff makes of a buffer: its lines, counting a last line without a newline.
