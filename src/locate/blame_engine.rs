@@ -147,7 +147,8 @@ impl<'r> Engine<'r> {
                     self.add(parent, candidate, suspects);
                     return Ok(());
                 }
-                if !found.iter().flatten().any(|earlier| earlier.blob == candidate.blob) {
+                // Only earlier parents count (git's `j < i`), also in pass 1 when later ones are set.
+                if !found[..i].iter().flatten().any(|earlier| earlier.blob == candidate.blob) {
                     found[i] = Some(candidate);
                 }
             }
