@@ -1,9 +1,10 @@
 //! Criterion benchmarks for `locate::blame` on the fixture of `benches/make-blame-fixture.sh`.
 //!
-//! Besides our blame of a 20-line range, this measures a floor: walking the same history with git2 and
-//! diffing only the blobs that changed (path lookups, no tree diffs, no rename detection). It is what a
-//! blame engine built on git2 primitives would at least cost, and the gap between the two is libgit2's
-//! `blame_file` overhead (see docs/locate.md, "Blame speed"). `benches/compare.sh` compares against git.
+//! Besides our blame of a 20-line range (`blame_engine`), this measures, in the same run, libgit2's
+//! `blame_file` on the same range (what `locate::blame` used before), and two floors: walking the same
+//! history with git2 path lookups only, and that walk plus a diff of every changed blob pair without git's
+//! common-tail trimming (what our engine does minus the trimming, the queue and the line bookkeeping). See
+//! docs/locate.md, "Speed". `benches/compare.sh` compares against git itself.
 //!
 //! The fixture is `RUNBOOK_BLAME_FIXTURE`, else `target/blame-fixture`, built on first use.
 
@@ -88,7 +89,16 @@ fn bench_blame(c: &mut Criterion) {
     });
     let repo = Repository::open(&dir).expect("open fixture");
     git2::opts::strict_hash_verification(false);
-    group.bench_function("floor: git2 walk + changed-blob diffs", |b| b.iter(|| walk_and_diff_floor(&repo, true)));
+    group.bench_function("libgit2 blame_file -L 21,40 (the engine before)", |b| {
+        b.iter(|| {
+            let mut options = git2::BlameOptions::new();
+            options.min_line(21).max_line(40);
+            repo.blame_file(Path::new(FILE), Some(&mut options)).expect("blame_file").len()
+        })
+    });
+    group.bench_function("floor: git2 walk + untrimmed changed-blob diffs", |b| {
+        b.iter(|| walk_and_diff_floor(&repo, true))
+    });
     group.bench_function("floor: git2 walk + path lookups only", |b| b.iter(|| walk_and_diff_floor(&repo, false)));
     group.finish();
 }

@@ -1,16 +1,18 @@
-//! `blame`: who last changed each line of a range, with git2, for the `blame` action and `runbook blame`.
+//! `blame`: who last changed each line of a range, for the `blame` action and `runbook blame`.
 //!
 //! The answer must equal `git blame -L`'s commit for every line, so the choices follow git: the repository
 //! is discovered from the file's directory; without `rev` the working tree is blamed (the committed blame
 //! read through a diff to the working tree, so line numbers are the working tree's and edited lines come
-//! out uncommitted; why not `blame_buffer`: see `worktree_map`); renames
-//! are followed (libgit2 does whole-file rename detection); lines moved inside a file belong to the commit
-//! that moved them (no `-M`). Only the range is computed (`min_line`/`max_line`): for a dirty file the
-//! working-tree range is first mapped back to the committed lines it came from.
+//! out uncommitted; why not libgit2's `blame_buffer`: see `worktree_map`); renames are followed; lines
+//! moved inside a file belong to the commit that moved them (no `-M`); authors go through `.mailmap`. The
+//! history walk is `blame_engine` (git's algorithm on git2 primitives, faster than libgit2's `blame_file`).
+//! Only the range is computed: for a dirty file the working-tree range is first mapped back to the
+//! committed lines it came from.
 
+use super::blame_engine::blame_lines;
 use super::line_range::{count_lines, LineRange};
 use super::worktree_map::{committed_lines_of, span};
-use git2::{ErrorCode, Oid, Repository};
+use git2::{ErrorCode, Mailmap, Oid, Repository};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -157,31 +159,27 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
         // Every line of the range was added in the working tree: nothing to ask history about.
         return Ok((range.start..=range.end).map(|n| uncommitted.line(n, text_of(n))).collect());
     };
-    let mut blame_options = git2::BlameOptions::new();
-    blame_options.newest_commit(commit.id()).min_line(committed_range.start).max_line(committed_range.end);
-    let blamed = repo.blame_file(&rel, Some(&mut blame_options))?;
+    let blamed = blame_lines(&repo, &commit, &rel, committed, committed_range.start, committed_range.end)?;
 
     let mut commits = CommitCache::new(&repo);
     let mut lines = Vec::with_capacity(to_committed.len());
     for (n, at) in (range.start..=range.end).zip(to_committed) {
-        let hunk = at.and_then(|at| Some((at, blamed.get_line(at)?)));
-        let Some((at, hunk)) = hunk.filter(|(_, h)| !h.final_commit_id().is_zero()) else {
+        let Some(found) = at.and_then(|at| blamed.get(at - committed_range.start)) else {
             lines.push(uncommitted.line(n, text_of(n)));
             continue;
         };
-        let info = commits.get(hunk.final_commit_id())?;
-        let orig_path = hunk.path().unwrap_or(&rel);
+        let info = commits.get(found.commit)?;
         lines.push(BlameLine {
             line: n,
-            commit: hunk.final_commit_id().to_string(),
+            commit: found.commit.to_string(),
             short_commit: info.short.clone(),
             author: info.author.clone(),
             email: info.email.clone(),
             time: info.time,
             tz: info.tz.clone(),
             summary: info.summary.clone(),
-            orig_path: orig_path.to_string_lossy().into_owned(),
-            orig_line: hunk.orig_start_line() + (at - hunk.final_start_line()),
+            orig_path: found.path.to_string_lossy().into_owned(),
+            orig_line: found.line,
             uncommitted: false,
             text: text_of(n),
         });
@@ -245,21 +243,28 @@ struct CommitInfo {
     summary: String,
 }
 
-/// A range usually spans a handful of commits: look each up once.
+/// A range usually spans a handful of commits: look each up once. Authors go through the repository's
+/// mailmap (`.mailmap`, `mailmap.file`, `mailmap.blob`), as `git blame` shows them.
 struct CommitCache<'r> {
     repo: &'r Repository,
+    mailmap: Option<Mailmap>,
     seen: HashMap<Oid, CommitInfo>,
 }
 
 impl<'r> CommitCache<'r> {
     fn new(repo: &'r Repository) -> Self {
-        CommitCache { repo, seen: HashMap::new() }
+        // An unreadable mailmap is no reason to fail a blame: git ignores what it cannot parse too.
+        CommitCache { repo, mailmap: repo.mailmap().ok(), seen: HashMap::new() }
     }
 
     fn get(&mut self, id: Oid) -> Result<&CommitInfo, git2::Error> {
         if !self.seen.contains_key(&id) {
             let commit = self.repo.find_commit(id)?;
-            let author = commit.author();
+            let recorded = commit.author();
+            let author = match &self.mailmap {
+                Some(mailmap) => mailmap.resolve_signature(&recorded)?,
+                None => recorded.to_owned(),
+            };
             let offset = author.when().offset_minutes();
             let info = CommitInfo {
                 short: commit.as_object().short_id()?.as_str().unwrap_or_default().to_owned(),

@@ -6,6 +6,8 @@
 //! the same code.
 
 pub mod blame;
+mod blame_diff;
+mod blame_engine;
 pub mod grep;
 mod grep_sink;
 mod line_range;
