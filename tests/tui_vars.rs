@@ -162,7 +162,15 @@ fn v_changes_a_value_and_later_commands_use_it() {
     let given = BTreeMap::from([("service".to_string(), "checkout".to_string()), ("token".into(), "tok-9f2c".into())]);
     let mut app = App::new(Session::new(runbook, context(dir.path()), given).unwrap(), "vars.yaml", Theme::plain());
     assert!(!app.ask_unset_vars(), "nothing to ask: every var has a value");
-    let mut actions = vec![Action::VarsStart, Action::Down, Action::Down, Action::Confirm];
+    for a in [Action::VarsStart, Action::Down, Action::Down, Action::Confirm] {
+        app.update(a);
+    }
+    assert_eq!(
+        *app.overlay(),
+        Overlay::Vars { cursor: 2, edit: Some("eu-west-1".into()) },
+        "editing starts from the current value"
+    );
+    let mut actions = vec![Action::TextClear];
     actions.extend("us-east-2".chars().map(Action::TextChar));
     actions.push(Action::Confirm);
     for a in actions {

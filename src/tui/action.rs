@@ -117,6 +117,8 @@ pub enum Action {
     /// A character typed into a one-line input (a note, a var's value).
     TextChar(char),
     TextBackspace,
+    /// Ctrl-U: clear a one-line input.
+    TextClear,
     /// Pasted text while typing into a one-line input (first line only).
     TextPaste(String),
     /// `v`: show the runbook's vars, to read or set them.

@@ -32,6 +32,7 @@ impl App {
             Action::TextBackspace => {
                 text.pop();
             }
+            Action::TextClear => text.clear(),
             Action::Confirm => {
                 let text = text.trim().to_string();
                 self.overlay = Overlay::None;

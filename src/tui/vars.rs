@@ -33,12 +33,22 @@ impl App {
     pub(crate) fn vars_key(&mut self, action: Action) {
         let count = self.session.runbook().vars.len();
         let read_only = self.replay.is_some();
+        // Editing starts from the current value (a path is usually changed, not retyped); a secret starts empty.
+        let current = match &self.overlay {
+            Overlay::Vars { cursor, .. } => self
+                .session
+                .runbook()
+                .vars
+                .get(*cursor)
+                .and_then(|v| (!v.secret).then(|| self.session.var(&v.name)).flatten().map(str::to_string)),
+            _ => None,
+        };
         let Overlay::Vars { cursor, edit } = &mut self.overlay else { return };
         match (edit.as_mut(), action) {
             (None, Action::Up) => *cursor = cursor.saturating_sub(1),
             (None, Action::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
             (None, Action::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
-            (None, Action::Confirm) => *edit = Some(String::new()),
+            (None, Action::Confirm) => *edit = Some(current.unwrap_or_default()),
             (None, Action::Back) => self.overlay = Overlay::None,
             (Some(text), Action::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
             (Some(text), Action::TextPaste(pasted)) => {
@@ -48,6 +58,7 @@ impl App {
             (Some(text), Action::TextBackspace) => {
                 text.pop();
             }
+            (Some(text), Action::TextClear) => text.clear(),
             (Some(text), Action::Confirm) => {
                 let value = text.trim().to_string();
                 let index = *cursor;
