@@ -8,6 +8,8 @@
 //! the caller as ordinary output. Numbering restarting at 1 marks a new process; skipped numbers and a
 //! cut-off last line are reported, not hidden.
 
+pub use super::gcreader::parse_reader;
+
 use super::gcline::{extend, parse_complete_line, GcLineMatcher};
 use super::prefix::logical_lines;
 use super::problem::{Problem, ProblemKind};
@@ -73,45 +75,6 @@ pub fn parse(text: &str) -> GcTrace {
         parser.feed(line.number, &line.text);
     }
     parser.finish()
-}
-
-/// Parses gctrace from a reader line by line, in memory bounded by the cycles found (plus one pending line), not by
-/// the size of the log: `runbook gc` on a multi-gigabyte log streams. Bytes that are not UTF-8 are replaced.
-pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrace> {
-    let mut parser = GcTraceParser::default();
-    parser.start_input(0);
-    let mut raw = Vec::new();
-    let mut partial: Option<(usize, String)> = None;
-    let mut number = 0;
-    loop {
-        raw.clear();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
-            break;
-        }
-        number += 1;
-        let line = crate::golang::prefix::lossy(&raw);
-        let line = line.strip_suffix('\n').unwrap_or(&line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let (content, is_partial) = crate::golang::prefix::strip_prefixes(line);
-        match (partial.take(), is_partial) {
-            (Some((first, mut joined)), true) => {
-                joined.push_str(content);
-                partial = Some((first, joined));
-            }
-            (Some((first, mut joined)), false) => {
-                joined.push_str(content);
-                parser.feed(first, &joined);
-            }
-            (None, true) => partial = Some((number, content.to_string())),
-            (None, false) => {
-                parser.feed(number, content);
-            }
-        }
-    }
-    if let Some((first, joined)) = partial {
-        parser.feed(first, &joined);
-    }
-    Ok(parser.finish())
 }
 
 struct PendingLine {

@@ -9,6 +9,7 @@ mod gcdfa;
 mod gcline;
 #[cfg(test)]
 mod gcline_reference;
+mod gcreader;
 pub mod gctrace;
 pub mod gcview;
 pub mod pairing;
