@@ -157,7 +157,7 @@ pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
         count += 1;
     }
     let numbers = numbers.get(..count)?;
-    let f = |i: usize| numbers.get(i).and_then(|s| s.parse::<f64>().ok());
+    let f = |i: usize| numbers.get(i).and_then(|s| parse_decimal(s));
     let u = |i: usize| numbers.get(i).and_then(|s| s.parse::<u64>().ok());
     let with_stacks = match numbers.len() {
         18 => true,
@@ -183,6 +183,73 @@ pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
         input: 0,
         line: 0,
     })
+}
+
+/// Powers of ten that are exact in an f64.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// `text.parse::<f64>().ok()`, faster for the short decimals Go prints (`0.060`): with at most 15 characters the
+/// digits as an integer and the power of ten are both exact in an f64, so one division (correctly rounded) gives
+/// the correctly rounded value, which is what `parse` returns too (Clinger's fast path). Anything else, or any
+/// doubt, goes to `parse`. A quarter of the time of a cycle was float parsing.
+fn parse_decimal(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    if bytes.len() <= 15
+        && bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit)
+    {
+        let mut mantissa: u64 = 0;
+        let mut fraction: Option<usize> = None;
+        let mut plain = true;
+        for &b in bytes {
+            match b {
+                b'0'..=b'9' => {
+                    mantissa = mantissa * 10 + u64::from(b - b'0');
+                    if let Some(digits) = &mut fraction {
+                        *digits += 1;
+                    }
+                }
+                b'.' if fraction.is_none() => fraction = Some(0),
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+        }
+        if let (true, Some(power)) = (plain, POW10.get(fraction.unwrap_or(0))) {
+            // Below 10^15 < 2^53: exact.
+            return Some(mantissa as f64 / power);
+        }
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod decimal_tests {
+    use super::parse_decimal;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn same_bits_as_std_parse(text in "[0-9.]{1,20}|[0-9]{1,8}\\.[0-9]{1,9}|0\\.0[0-9]{1,4}|.{0,6}") {
+            prop_assert_eq!(parse_decimal(&text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits));
+        }
+
+        #[test]
+        fn same_bits_for_printed_floats(x in 0.0f64..1e9, precision in 0usize..14) {
+            let text = format!("{x:.precision$}");
+            prop_assert_eq!(parse_decimal(&text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits));
+        }
+    }
+
+    #[test]
+    fn go_printed_numbers() {
+        for text in ["0.060", "0.52", "0.004", "17", "0", "1.", ".5", "1.2.3", "123456789012345", "0.0000000000001"] {
+            assert_eq!(parse_decimal(text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits), "{text}");
+        }
+    }
 }
 
 #[cfg(test)]
