@@ -120,9 +120,7 @@ impl GcTraceParser {
 
     /// Feeds one line; returns the part of it that is not gctrace output (empty when it all was).
     pub fn feed<'a>(&mut self, number: usize, line: &'a str) -> &'a str {
-        let mut fresh = GcLineMatcher::new();
-        let fresh_len = if line.starts_with("gc") { extend(&mut fresh, line) } else { 0 };
-        if fresh_len == line.len() && fresh.complete() {
+        if line.starts_with("gc ") && super::gcline::is_whole_line(line) {
             // A whole gc line, the common case. No piece can continue with "gc " (the grammar has it only at the
             // start), so a pending piece is abandoned here exactly as the general path below would abandon it.
             if self.pending.is_some() {
@@ -131,6 +129,8 @@ impl GcTraceParser {
             self.emit(line, number);
             return "";
         }
+        let mut fresh = GcLineMatcher::new();
+        let fresh_len = if line.starts_with("gc") { extend(&mut fresh, line) } else { 0 };
         if let Some(mut pending) = self.pending.take() {
             let mut matcher = pending.matcher;
             let accepted = extend(&mut matcher, line);
