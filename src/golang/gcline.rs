@@ -3,8 +3,8 @@
 //! A gc line split by application output arrives in pieces, so the question "is this text the start of a gc
 //! line, and is it a whole one?" must be answerable after every byte. The grammar of Go 1.6+ lines is small
 //! and regular: a fixed sequence of literals and numbers with three optional parts (the leak-check tag of Go
-//! 1.26+, the stacks/globals fields of Go 1.18+, ` (forced)`). Each of the eight variants is a template; a
-//! matcher keeps one cursor per template that is still alive.
+//! 1.26+, the stacks/globals fields of Go 1.18+, ` (forced)`). Each of the eight variants is a template;
+//! `gcdfa` compiles them into one DFA, so a matcher is one state and a byte is one table lookup.
 
 use super::gcdfa::{Dfa, State, DEAD};
 use super::gctrace::GcCycle;
