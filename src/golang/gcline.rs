@@ -3,13 +3,14 @@
 //! A gc line split by application output arrives in pieces, so the question "is this text the start of a gc
 //! line, and is it a whole one?" must be answerable after every byte. The grammar of Go 1.6+ lines is small
 //! and regular: a fixed sequence of literals and numbers with three optional parts (the leak-check tag of Go
-//! 1.26+, the stacks/globals fields of Go 1.18+, ` (forced)`). Each of the eight variants is a template; a
-//! matcher keeps one cursor per template that is still alive.
+//! 1.26+, the stacks/globals fields of Go 1.18+, ` (forced)`). Each of the eight variants is a template;
+//! `gcdfa` compiles them into one DFA, so a matcher is one state and a byte is one table lookup.
 
+use super::gcdfa::{Dfa, State, DEAD};
 use super::gctrace::GcCycle;
 
 #[derive(Clone, Copy)]
-enum Tok {
+pub(super) enum Tok {
     Lit(&'static str),
     Num,
 }
@@ -34,16 +35,15 @@ fn template(leak: bool, stacks: bool, forced: bool) -> Vec<Tok> {
     t
 }
 
+/// Where one template is: token index and bytes matched within it.
 #[derive(Clone, Copy, Default)]
-struct Cursor {
-    // u16: the matcher is copied per byte, and eight small cursors fit in registers (usize ones made the copy a
-    // memmove that took a third of the parse time).
-    token: u16,
-    offset: u16,
+pub(super) struct Cursor {
+    pub(super) token: u16,
+    pub(super) offset: u16,
 }
 
 /// The eight variants of the grammar (leak tag × stacks/globals × forced), built once.
-fn templates() -> &'static [Vec<Tok>] {
+pub(super) fn templates() -> &'static [Vec<Tok>] {
     static TEMPLATES: std::sync::OnceLock<Vec<Vec<Tok>>> = std::sync::OnceLock::new();
     TEMPLATES.get_or_init(|| {
         let mut all = Vec::with_capacity(TEMPLATE_COUNT);
@@ -60,51 +60,25 @@ fn templates() -> &'static [Vec<Tok>] {
 
 const TEMPLATE_COUNT: usize = 8;
 
-/// Incremental matcher: is the text fed so far a prefix of some gc line, and is it a whole one? One cursor per
-/// template and a bit mask of the templates still alive; `Copy`, so trying a continuation costs nothing.
+/// Incremental matcher: is the text fed so far a prefix of some gc line, and is it a whole one? A state of the
+/// templates compiled into one DFA (`gcdfa`); `Copy`, so trying a continuation costs nothing.
 #[derive(Clone, Copy)]
 pub(crate) struct GcLineMatcher {
-    cursors: [Cursor; TEMPLATE_COUNT],
-    alive: u8,
+    state: State,
 }
 
 impl GcLineMatcher {
     pub(crate) fn new() -> Self {
-        GcLineMatcher { cursors: [Cursor::default(); TEMPLATE_COUNT], alive: u8::MAX }
+        GcLineMatcher { state: Dfa::get().start() }
     }
 
     pub(crate) fn complete(&self) -> bool {
-        templates().iter().enumerate().any(|(i, t)| {
-            self.alive & (1 << i) != 0 && self.cursors.get(i).is_some_and(|c| usize::from(c.token) == t.len())
-        })
-    }
-
-    /// Feeds one byte; false when no template accepts it (the matcher is then unchanged). The caller looks the
-    /// templates up once: this runs for every byte of every gc line.
-    fn feed_with(&mut self, templates: &[Vec<Tok>], b: u8) -> bool {
-        let mut next = *self;
-        next.alive = 0;
-        let mut alive = self.alive;
-        while alive != 0 {
-            let i = alive.trailing_zeros() as usize;
-            alive &= alive - 1;
-            let (Some(tokens), Some(&cursor)) = (templates.get(i), self.cursors.get(i)) else { continue };
-            if let Some(c) = step(tokens, cursor, b) {
-                if let Some(slot) = next.cursors.get_mut(i) {
-                    *slot = c;
-                    next.alive |= 1 << i;
-                }
-            }
-        }
-        if next.alive == 0 {
-            return false;
-        }
-        *self = next;
-        true
+        Dfa::get().accepting(self.state)
     }
 }
 
-fn step(tokens: &[Tok], mut c: Cursor, b: u8) -> Option<Cursor> {
+/// One template cursor moved by one byte (`None`: the template rejects it). The DFA is built from these moves.
+pub(super) fn step(tokens: &[Tok], mut c: Cursor, b: u8) -> Option<Cursor> {
     loop {
         match tokens.get(usize::from(c.token))? {
             Tok::Lit(s) => {
@@ -135,23 +109,26 @@ fn step(tokens: &[Tok], mut c: Cursor, b: u8) -> Option<Cursor> {
 
 /// How far a piece of text extends a matcher: the longest accepted prefix length.
 pub(crate) fn extend(matcher: &mut GcLineMatcher, text: &str) -> usize {
+    let dfa = Dfa::get();
+    let mut state = matcher.state;
     let mut accepted = 0;
-    let templates = templates();
-    for (i, b) in text.bytes().enumerate() {
-        if !matcher.feed_with(templates, b) {
+    for &b in text.as_bytes() {
+        let next = dfa.next(state, b);
+        if next == DEAD {
             break;
         }
-        accepted = i + 1;
+        state = next;
+        accepted += 1;
     }
-    // Never split a UTF-8 character (the grammar is ASCII, so this only trims a non-match).
-    while accepted > 0 && !text.is_char_boundary(accepted) {
-        accepted -= 1;
-    }
+    matcher.state = state;
+    // The grammar is ASCII, so a match never ends inside a UTF-8 character.
+    debug_assert!(text.is_char_boundary(accepted));
     accepted
 }
 
-/// True when `text` is exactly one whole gc line: the common case, answered by one DFA pass instead of feeding the
-/// byte matcher (which exists for lines split by program output). Must accept exactly what the templates accept.
+/// True when `text` is exactly one whole gc line: the common case, answered by the regex crate's DFA (measured a
+/// little faster here than `extend`, whose table DFA stops at every byte to report how far it got). Must accept
+/// exactly what the templates accept: property-tested in `gcline_reference`.
 pub(crate) fn is_whole_line(text: &str) -> bool {
     static WHOLE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let whole = WHOLE.get_or_init(|| {
@@ -169,24 +146,29 @@ pub(crate) fn is_whole_line(text: &str) -> bool {
 
 /// Parses a line the grammar accepted whole.
 pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
-    // Slices of the line, not new strings: this runs once per cycle of logs with millions of cycles.
-    let mut numbers: Vec<&str> = Vec::with_capacity(19);
+    // Slices of the line in a fixed array, not new strings nor a vector: this runs once per cycle of logs with
+    // millions of cycles. More numbers than any variant has make the line unparsed, as a wrong count does.
+    let mut numbers: [&str; 19] = [""; 19];
+    let mut count = 0;
     let mut start: Option<usize> = None;
     for (i, b) in text.bytes().enumerate() {
         let in_number = b.is_ascii_digit() || (b == b'.' && start.is_some());
         match (in_number, start) {
             (true, None) => start = Some(i),
             (false, Some(from)) => {
-                numbers.push(text.get(from..i).unwrap_or(""));
+                *numbers.get_mut(count)? = text.get(from..i).unwrap_or("");
+                count += 1;
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(from) = start {
-        numbers.push(text.get(from..).unwrap_or(""));
+        *numbers.get_mut(count)? = text.get(from..).unwrap_or("");
+        count += 1;
     }
-    let f = |i: usize| numbers.get(i).and_then(|s| s.parse::<f64>().ok());
+    let numbers = numbers.get(..count)?;
+    let f = |i: usize| numbers.get(i).and_then(|s| parse_decimal(s));
     let u = |i: usize| numbers.get(i).and_then(|s| s.parse::<u64>().ok());
     let with_stacks = match numbers.len() {
         18 => true,
@@ -212,6 +194,73 @@ pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
         input: 0,
         line: 0,
     })
+}
+
+/// Powers of ten that are exact in an f64.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// `text.parse::<f64>().ok()`, faster for the short decimals Go prints (`0.060`): with at most 15 characters the
+/// digits as an integer and the power of ten are both exact in an f64, so one division (correctly rounded) gives
+/// the correctly rounded value, which is what `parse` returns too (Clinger's fast path). Anything else, or any
+/// doubt, goes to `parse`. A quarter of the time of a cycle was float parsing.
+fn parse_decimal(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    if bytes.len() <= 15
+        && bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit)
+    {
+        let mut mantissa: u64 = 0;
+        let mut fraction: Option<usize> = None;
+        let mut plain = true;
+        for &b in bytes {
+            match b {
+                b'0'..=b'9' => {
+                    mantissa = mantissa * 10 + u64::from(b - b'0');
+                    if let Some(digits) = &mut fraction {
+                        *digits += 1;
+                    }
+                }
+                b'.' if fraction.is_none() => fraction = Some(0),
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+        }
+        if let (true, Some(power)) = (plain, POW10.get(fraction.unwrap_or(0))) {
+            // Below 10^15 < 2^53: exact.
+            return Some(mantissa as f64 / power);
+        }
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod decimal_tests {
+    use super::parse_decimal;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn same_bits_as_std_parse(text in "[0-9.]{1,20}|[0-9]{1,8}\\.[0-9]{1,9}|0\\.0[0-9]{1,4}|.{0,6}") {
+            prop_assert_eq!(parse_decimal(&text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits));
+        }
+
+        #[test]
+        fn same_bits_for_printed_floats(x in 0.0f64..1e9, precision in 0usize..14) {
+            let text = format!("{x:.precision$}");
+            prop_assert_eq!(parse_decimal(&text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits));
+        }
+    }
+
+    #[test]
+    fn go_printed_numbers() {
+        for text in ["0.060", "0.52", "0.004", "17", "0", "1.", ".5", "1.2.3", "123456789012345", "0.0000000000001"] {
+            assert_eq!(parse_decimal(text).map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits), "{text}");
+        }
+    }
 }
 
 #[cfg(test)]

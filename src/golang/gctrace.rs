@@ -8,6 +8,8 @@
 //! the caller as ordinary output. Numbering restarting at 1 marks a new process; skipped numbers and a
 //! cut-off last line are reported, not hidden.
 
+pub use super::gcreader::parse_reader;
+
 use super::gcline::{extend, parse_complete_line, GcLineMatcher};
 use super::prefix::logical_lines;
 use super::problem::{Problem, ProblemKind};
@@ -75,45 +77,6 @@ pub fn parse(text: &str) -> GcTrace {
     parser.finish()
 }
 
-/// Parses gctrace from a reader line by line, in memory bounded by the cycles found (plus one pending line), not by
-/// the size of the log: `runbook gc` on a multi-gigabyte log streams. Bytes that are not UTF-8 are replaced.
-pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrace> {
-    let mut parser = GcTraceParser::default();
-    parser.start_input(0);
-    let mut raw = Vec::new();
-    let mut partial: Option<(usize, String)> = None;
-    let mut number = 0;
-    loop {
-        raw.clear();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
-            break;
-        }
-        number += 1;
-        let line = crate::golang::prefix::lossy(&raw);
-        let line = line.strip_suffix('\n').unwrap_or(&line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let (content, is_partial) = crate::golang::prefix::strip_prefixes(line);
-        match (partial.take(), is_partial) {
-            (Some((first, mut joined)), true) => {
-                joined.push_str(content);
-                partial = Some((first, joined));
-            }
-            (Some((first, mut joined)), false) => {
-                joined.push_str(content);
-                parser.feed(first, &joined);
-            }
-            (None, true) => partial = Some((number, content.to_string())),
-            (None, false) => {
-                parser.feed(number, content);
-            }
-        }
-    }
-    if let Some((first, joined)) = partial {
-        parser.feed(first, &joined);
-    }
-    Ok(parser.finish())
-}
-
 struct PendingLine {
     text: String,
     matcher: GcLineMatcher,
@@ -158,8 +121,8 @@ impl GcTraceParser {
     /// Feeds one line; returns the part of it that is not gctrace output (empty when it all was).
     pub fn feed<'a>(&mut self, number: usize, line: &'a str) -> &'a str {
         if line.starts_with("gc ") && super::gcline::is_whole_line(line) {
-            // No piece can continue with "gc " (the grammar has it only at the start), so a pending piece is
-            // abandoned here exactly as the byte matcher would abandon it.
+            // A whole gc line, the common case. No piece can continue with "gc " (the grammar has it only at the
+            // start), so a pending piece is abandoned here exactly as the general path below would abandon it.
             if self.pending.is_some() {
                 self.abandon_pending();
             }

@@ -5,7 +5,11 @@
 //! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
 
 pub mod frames;
+mod gcdfa;
 mod gcline;
+#[cfg(test)]
+mod gcline_reference;
+mod gcreader;
 pub mod gctrace;
 pub mod gcview;
 pub mod pairing;

@@ -33,7 +33,9 @@ pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
 /// Splits an input into lines, strips line endings and known prefixes, and rejoins Kubernetes CRI partial
 /// lines (`P` tag) with their continuation.
 pub fn logical_lines(text: &str) -> Vec<LogLine<'_>> {
-    let mut lines = Vec::new();
+    // Sized once: a 64 MiB chatty log has millions of lines, and growing the vector by doubling copied and
+    // page-faulted it several times over (a counting pass is a fraction of that).
+    let mut lines = Vec::with_capacity(count_newlines(text.as_bytes()) + 1);
     let mut partial: Option<(usize, String)> = None;
     for (index, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -63,6 +65,18 @@ pub fn logical_lines(text: &str) -> Vec<LogLine<'_>> {
         }
     }
     lines
+}
+
+/// Newlines in `bytes`, 64 bytes at a time with a byte-wide sum (which the compiler vectorises; a plain filtered
+/// count did 4 bytes per step).
+fn count_newlines(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(64);
+    let mut count = 0;
+    for chunk in &mut chunks {
+        // At most 64: fits a u8.
+        count += usize::from(chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>());
+    }
+    count + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Strips every known prefix from one line. The flag is true for a CRI partial line (`P` tag).
@@ -236,6 +250,14 @@ mod tests {
         assert_eq!(lines[0].text, "panic: boom");
         assert_eq!(lines[1].text, "\tpanic: again");
         assert_eq!(lines[1].number, 2);
+    }
+
+    #[test]
+    fn counts_newlines_across_chunks() {
+        let text: String = (0..300).map(|i| if i % 7 == 0 { '\n' } else { 'x' }).collect();
+        for end in 0..text.len() {
+            assert_eq!(count_newlines(&text.as_bytes()[..end]), text[..end].matches('\n').count());
+        }
     }
 
     #[test]
