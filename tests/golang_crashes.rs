@@ -215,3 +215,43 @@ fn gc_lines_before_a_crash_are_kept_with_it() {
         assert!(report.gc.cycles.iter().all(|c| c.line < crash.line), "{log}: gc lines stop at the crash");
     }
 }
+
+#[test]
+fn a_goroutine_dump_without_a_crash_is_grouped_and_points_at_where_most_wait() {
+    // pprof's goroutine?debug=2 output from a live program between two application lines: 150 handlers wait on
+    // one mutex (state `sync.Mutex.Lock` in 1.27, `semacquire` in 1.19), one goroutine takes the dump.
+    for (log, waiting) in [("stack_dump.go1.27", "sync.Mutex.Lock"), ("stack_dump.go1.19", "semacquire")] {
+        let report = parse_fixture(log);
+        assert_eq!(report.crashes.len(), 1, "{log}");
+        let dump = &report.crashes[0];
+        assert_eq!(dump.kind, CrashKind::Dump, "{log}");
+        assert_eq!(dump.kind.as_str(), "goroutine dump");
+        assert_eq!(dump.message, "151 goroutines", "{log}");
+        assert_eq!(dump.line, 2, "{log}: the dump starts after the first app line");
+        assert_eq!(dump.crashing_goroutine, None, "{log}: nothing crashed");
+        assert_eq!(dump.map_op, None);
+        let counts: Vec<usize> = dump.buckets.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [150, 1], "{log}");
+        assert_eq!(dump.buckets[0].state, waiting, "{log}");
+        let frame = dump.user_frame.as_ref().expect("user frame");
+        assert_eq!((frame.func.as_str(), frame.line), ("main.handler", 18), "{log}: the largest group's user frame");
+        assert!(report.pairing.is_empty(), "{log}: a dump pairs with nothing");
+        assert!(report.problems.is_empty(), "{log}: {:?}", report.problems);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["crashes"][0]["kind"], "goroutine dump");
+    }
+}
+
+#[test]
+fn goroutines_inside_a_crash_are_never_a_second_dump() {
+    // Every other log of the corpus: goroutine blocks belong to their crash header, none becomes a dump.
+    let dir = format!("{}/tests/fixtures/go/logs", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().trim_end_matches(".log").to_string();
+        if name.starts_with("stack_dump") || !name.contains(".go1.") {
+            continue;
+        }
+        let report = parse_fixture(&name);
+        assert!(report.crashes.iter().all(|c| c.kind != CrashKind::Dump), "{name}");
+    }
+}

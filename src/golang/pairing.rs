@@ -89,6 +89,10 @@ pub fn pair(races: &[RaceReport], crashes: &[Crash], is_user: impl Fn(&Frame) ->
         return pairings;
     }
     for (crash_index, crash) in crashes.iter().enumerate() {
+        // A goroutine dump shows where goroutines wait, not what crashed: nothing to pair.
+        if crash.kind == super::traceback::CrashKind::Dump {
+            continue;
+        }
         let Some(goroutine) = crash.goroutines.first() else { continue };
         let mut seen: Vec<(&str, u32)> = Vec::new();
         for frame in goroutine.frames.iter().filter(|f| is_user(f)) {

@@ -96,7 +96,10 @@ fn parse_input(
             i = next.max(i + 1);
             continue;
         }
-        if traceback::starts_crash(rest) {
+        // A goroutine dump without a crash header counts only from a whole line: inside a crash the goroutines
+        // belong to it (parse_crash consumed them).
+        let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(rest);
+        if bare_dump || traceback::starts_crash(rest) {
             // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
             let (crash, next) = if rest.len() == line.text.len() {
                 traceback::parse_crash(lines, i, input, &mut report.problems)
@@ -169,10 +172,15 @@ fn resolve_user_frames(report: &mut ParseReport) {
         for g in &mut crash.goroutines {
             g.user_frame = rule.first_user_frame(&g.frames).cloned();
         }
-        let focus = crash
-            .crashing_goroutine
-            .and_then(|id| crash.goroutines.iter().find(|g| g.id == id))
-            .or_else(|| crash.goroutines.first());
+        crash.buckets = buckets(&crash.goroutines);
+        // Where to look first: the crashing goroutine; in a goroutine dump, the largest group (where most
+        // goroutines wait: a lock, a channel, a slow call).
+        let focus_id = match crash.kind {
+            traceback::CrashKind::Dump => crash.buckets.first().and_then(|b| b.ids.first().copied()),
+            _ => crash.crashing_goroutine,
+        };
+        let focus =
+            focus_id.and_then(|id| crash.goroutines.iter().find(|g| g.id == id)).or_else(|| crash.goroutines.first());
         if let Some(g) = focus {
             crash.user_frame = g.user_frame.clone();
             for f in g.frames.iter().filter(|f| rule.is_user(f)) {
@@ -181,7 +189,6 @@ fn resolve_user_frames(report: &mut ParseReport) {
                 }
             }
         }
-        crash.buckets = buckets(&crash.goroutines);
     }
     report.sites = racing_sites(&report.races);
     report.pairing = pair(&report.races, &report.crashes, |f| rule.is_user(f));

@@ -31,6 +31,7 @@ pub fn render(report: &ParseReport) -> String {
             Some(id) => {
                 let _ = writeln!(out, "  crashing goroutine: {id}");
             }
+            None if crash.kind == super::traceback::CrashKind::Dump => {}
             None => {
                 let _ = writeln!(out, "  no running goroutine (every goroutine was blocked or idle)");
             }

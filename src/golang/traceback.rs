@@ -19,6 +19,10 @@ pub enum CrashKind {
     FatalError,
     #[serde(rename = "signal")]
     Signal,
+    /// Goroutines with no crash header: `pprof` `goroutine?debug=2`, `runtime.Stack(buf, true)`, a paste of
+    /// the stacks alone. Nothing crashed; the buckets show where everything waits.
+    #[serde(rename = "goroutine dump")]
+    Dump,
 }
 
 impl CrashKind {
@@ -28,6 +32,7 @@ impl CrashKind {
             CrashKind::Panic => "panic",
             CrashKind::FatalError => "fatal error",
             CrashKind::Signal => "signal",
+            CrashKind::Dump => "goroutine dump",
         }
     }
 }
@@ -251,8 +256,12 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         crash.signal = Some(SignalInfo { name: name.into(), description: description.into(), ..Default::default() });
     }
 
+    let dump = starts_goroutine(first);
+    if dump {
+        crash.kind = CrashKind::Dump;
+    }
     // Header: everything up to the first goroutine. Tolerate a few runtime lines (`runtime stack:` …).
-    let mut i = start + 1;
+    let mut i = if dump { start } else { start + 1 };
     let mut last_header_line = start;
     while let Some(line) = lines.get(i) {
         let text = line.as_str();
@@ -367,6 +376,11 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
     }
 
+    if dump {
+        // Nothing crashed: the running goroutine is the one that took the dump.
+        crash.message = format!("{} goroutines", crash.goroutines.len());
+        return (crash, i);
+    }
     crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
     crash.map_op = map_op(&crash);
     (crash, i)
