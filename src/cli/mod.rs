@@ -77,10 +77,12 @@ pub enum Command {
 }
 
 /// Rewrites `runbook FILE` to `runbook open FILE`: a first argument that is not a subcommand (or `help`) is a
-/// runbook, so `./list` opens a file named list.
+/// runbook, so `./list` opens a file named list. `open`'s own flags first (`runbook --var repo=. FILE`) mean
+/// `open` too.
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
     if let Some(first) = args.get(1) {
-        if !first.starts_with('-') && first != "help" && !is_subcommand(first) {
+        let open_flag = ["--var", "--journal"].iter().any(|f| first == f || first.starts_with(&format!("{f}=")));
+        if open_flag || (!first.starts_with('-') && first != "help" && !is_subcommand(first)) {
             args.insert(1, "open".to_string());
         }
     }
@@ -177,4 +179,23 @@ fn replay(journal: &str) -> i32 {
         return 2;
     }
     crate::tui::replay(std::path::Path::new(journal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_args;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        normalize_args(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn a_runbook_or_open_flags_first_mean_open() {
+        assert_eq!(args(&["runbook", "my.yaml"]), ["runbook", "open", "my.yaml"]);
+        assert_eq!(args(&["runbook", "--var", "repo=/src"]), ["runbook", "open", "--var", "repo=/src"]);
+        assert_eq!(args(&["runbook", "--journal=j.jsonl"]), ["runbook", "open", "--journal=j.jsonl"]);
+        assert_eq!(args(&["runbook", "list"]), ["runbook", "list"]);
+        assert_eq!(args(&["runbook", "--help"]), ["runbook", "--help"]);
+        assert_eq!(args(&["runbook", "help"]), ["runbook", "help"]);
+    }
 }
