@@ -203,3 +203,31 @@ fn a_first_argument_that_is_not_a_subcommand_is_a_runbook() {
     let out = common::runbook(home.path()).arg("list").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("go-map-concurrency"));
 }
+
+#[test]
+fn text_output_names_a_missing_tool_once() {
+    // The text a person reads: the failed step's line says the exit code once, with what 127 means.
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("missing.yaml");
+    std::fs::write(
+        &file,
+        "id: m\ntitle: M\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        title: S\n        \
+         mode: observe\n        run:\n          command: definitely-not-a-tool-here --version\n",
+    )
+    .unwrap();
+    let out = common::runbook(home.path())
+        .current_dir(home.path())
+        .arg("run")
+        .arg(&file)
+        .args(["--headless", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find(|l| l.starts_with("✘ s: failed")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.contains("— exit code 127 (command not found: is the tool installed and on PATH?), expected 0"),
+        "{line}"
+    );
+    assert!(!line.contains(", exit 127"), "the code is said once: {line}");
+}

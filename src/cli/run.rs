@@ -295,7 +295,9 @@ fn text_line(event: &Event) -> Option<String> {
         Event::Milestone { milestone, .. } => format!("  ★ milestone: {milestone}"),
         Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
             let mut s = format!("{} {step}: {}", mark(*status), status.as_str());
-            if let Some(c) = exit_code {
+            // A reason that starts with the exit code already says it.
+            let reason_names_code = reason.as_deref().is_some_and(|r| r.starts_with("exit code"));
+            if let Some(c) = exit_code.filter(|_| !reason_names_code) {
                 s.push_str(&format!(", exit {c}"));
             }
             if let Some(d) = duration_ms {
