@@ -119,3 +119,13 @@ fn the_views_draw_at_any_size_without_panicking() {
     let rows = &many.result_of(0).unwrap().rows;
     assert!(rows.len() < 200, "thousands of parked goroutines fold into a few buckets: {} rows", rows.len());
 }
+
+#[test]
+fn parse_view_of_a_goroutine_dump_without_a_crash() {
+    // pprof's goroutine?debug=2 from a live Go 1.27 program: 150 handlers waiting on one mutex fold into one line.
+    let mut app = parsed("stack_dump.go1.27.log");
+    let text = screen(&mut app, 120, 40).backend().to_string();
+    assert!(text.contains("goroutine dump: 151 goroutines"), "{text}");
+    assert!(text.contains("150 × [sync.Mutex.Lock]"), "{text}");
+    insta::assert_snapshot!(screen(&mut app, 120, 40).backend());
+}

@@ -5,7 +5,7 @@
 
 use super::{ResultRow, Target};
 use crate::golang::frames::{detect_goroots, UserFrameRule};
-use crate::golang::{gcview, Frame, ParseReport};
+use crate::golang::{gcview, CrashKind, Frame, ParseReport};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
@@ -18,7 +18,13 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
     let rule = UserFrameRule::new(detect_goroots(crash_frames.chain(race_frames).map(|f| f.file.as_str())));
     let mut rows = Vec::new();
     for crash in &report.crashes {
-        rows.push(ResultRow::text(Line::styled(format!("{}: {}", crash.kind.as_str(), crash.message), theme.failed())));
+        let dump = crash.kind == CrashKind::Dump;
+        // A goroutine dump is a snapshot, not a failure: no red, and its message already counts the goroutines.
+        let style = if dump { theme.warning() } else { theme.failed() };
+        rows.push(ResultRow::text(Line::styled(format!("{}: {}", crash.kind.as_str(), crash.message), style)));
+        if dump {
+            continue;
+        }
         let mut facts = Vec::new();
         if let Some(op) = crash.map_op {
             facts.push(format!("map op: {}", op.as_str()));
