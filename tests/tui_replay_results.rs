@@ -5,12 +5,14 @@
 //! runs or is written.
 
 mod common;
+mod tui_views_support;
 
 use runbook::engine::Input;
 use runbook::probes::output::{execute_typed, from_recorded};
 use runbook::tui::replay::{self, Scrub};
-use runbook::tui::{Action, App, Theme};
+use runbook::tui::{Action, Theme};
 use std::path::Path;
+use tui_views_support::apply;
 
 /// A git repository with one committed Go file, made with git2 (no git binary needed).
 fn repo(dir: &Path) -> std::path::PathBuf {
@@ -23,15 +25,6 @@ fn repo(dir: &Path) -> std::path::PathBuf {
     let who = git2::Signature::new("Dev", "dev@example.com", &git2::Time::new(1_700_000_000, 60)).unwrap();
     repo.commit(Some("HEAD"), &who, &who, "cache: count hits", &tree, &[]).unwrap();
     file
-}
-
-fn apply(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        let mut next = Some(a.clone());
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
 }
 
 #[test]

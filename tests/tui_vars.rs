@@ -4,6 +4,8 @@
 //! the commands, are journaled as `var_set` (a secret one masked, its value nowhere in the journal), `v` changes a
 //! value later, and a replay of the journal restores them without running anything.
 
+mod tui_views_support;
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -15,6 +17,7 @@ use runbook::tui::keymap::Scope;
 use runbook::tui::{event_loop, view, Action, App, Theme};
 use std::collections::BTreeMap;
 use std::path::Path;
+use tui_views_support::apply;
 
 const WITH_VARS: &str = "id: v\ntitle: V\nvars:\n  - {name: service, description: the service that crashed}\n  \
                          - {name: token, secret: true}\n  - {name: region, default: eu-west-1}\n\
@@ -64,12 +67,7 @@ fn unset_vars_open_the_list_ready_to_type_and_v_reopens_it() {
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 0, edit: Some(String::new()) });
     assert_eq!(app.scope(), Scope::VarEdit);
     // Keys typed into the value are text, not commands (`q` must not quit, `j` must not move).
-    for c in "qj".chars() {
-        let mut next = Some(Action::TextChar(c));
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
+    apply(&mut app, &[Action::TextChar('q'), Action::TextChar('j')]);
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 0, edit: Some("qj".into()) });
     app.update(Action::Back);
     assert_eq!(app.scope(), Scope::Vars, "Esc leaves the value unchanged and the list open");
@@ -173,12 +171,7 @@ fn v_changes_a_value_and_later_commands_use_it() {
     let mut actions = vec![Action::TextClear];
     actions.extend("us-east-2".chars().map(Action::TextChar));
     actions.push(Action::Confirm);
-    for a in actions {
-        let mut next = Some(a);
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
+    apply(&mut app, &actions);
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 2, edit: None }, "the list stays open on the var");
     app.update(Action::Back);
     app.update(Action::Run);
