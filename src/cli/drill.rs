@@ -91,7 +91,7 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
     let session = Session::new(runbook, context, vars)?;
     let (code, journal) = if args.headless {
         // The scenario directory is disposable: every step may run, `change` steps included.
-        let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new() };
+        let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new(), evidence: None };
         run::headless(session, &policy, args.json, Some(journal))
     } else {
         crate::tui::drill(session, &bundled.file, scenario.name, journal)

@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod check;
 pub mod drill;
+pub mod evidence;
 pub mod gc;
 pub mod grep;
 pub mod list;

@@ -92,5 +92,5 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
         pid: Some(std::process::id()),
     });
     let phases = args.flags.phases(session.runbook()).map_err(|e| (2, e))?;
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases }, journal))
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None }, journal))
 }

@@ -26,6 +26,8 @@ pub struct RunArgs {
     /// Write the session journal here
     #[arg(long)]
     pub journal: Option<String>,
+    #[command(flatten)]
+    pub evidence: super::evidence::EvidenceArgs,
 }
 
 /// What a headless run is allowed to do and how it prints: shared by `run` and `resume`.
@@ -112,6 +114,24 @@ pub fn run(args: &RunArgs) -> i32 {
             return 2;
         }
     };
+    let phases = match args.flags.phases(session.runbook()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("runbook: {e}");
+            return 2;
+        }
+    };
+    if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
+        eprintln!("runbook: {why}");
+        return 2;
+    }
+    let pending = match args.evidence.read() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("runbook: {e:#}");
+            return 2;
+        }
+    };
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
     let start = journal::sessions::session_start(&journal::sessions::StartFacts {
         runbook: session.runbook(),
@@ -131,14 +151,28 @@ pub fn run(args: &RunArgs) -> i32 {
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
     }
-    let phases = match args.flags.phases(session.runbook()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
+    let mut evidence = None;
+    if let Some(pending) = &pending {
+        let (dir, _keep) = match &journal {
+            Some(j) => (super::evidence::evidence_dir(j.path()), None),
+            None => match tempfile::tempdir() {
+                Ok(t) => (t.path().to_path_buf(), Some(t)),
+                Err(e) => {
+                    eprintln!("runbook: cannot store the evidence: {e}");
+                    return 2;
+                }
+            },
+        };
+        match super::evidence::load(&session, pending, &dir) {
+            Ok(input) => evidence = Some(input),
+            Err(e) => {
+                eprintln!("runbook: {e:#}");
+                close_journal(journal.as_ref(), 2);
+                return 2;
+            }
         }
-    };
-    let policy = Policy { yes: args.flags.yes, trusted, answers, phases };
+    }
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence };
     let (code, journal) = headless(session, &policy, args.flags.json, journal);
     close_journal(journal.as_ref(), code);
     code
@@ -226,6 +260,8 @@ pub struct Policy {
     pub answers: BTreeMap<String, String>,
     /// Only steps of these phases run (empty: all phases).
     pub phases: Vec<String>,
+    /// The incident's evidence (`--log`), fed to the session before its first step.
+    pub evidence: Option<Input>,
 }
 
 impl Policy {
@@ -312,6 +348,7 @@ fn text_line(event: &Event) -> Option<String> {
             format!("done: {passed} passed, {failed} failed, {skipped} skipped")
         }
         Event::VarSet { name, value } => format!("  = var {name}: {value}"),
+        Event::Evidence { files, triage } => crate::evidence::triage::headline(files, triage),
     })
 }
 
@@ -329,6 +366,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
     let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
+    if let Some(input) = policy.evidence.clone() {
+        for effect in session.apply(input) {
+            if let Effect::Emit(event) = effect {
+                printer.event(&event);
+            }
+        }
+    }
     while let Some(index) = session.cursor() {
         if cancel.is_cancelled() {
             break;
@@ -351,6 +395,12 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
         while let Some(effect) = queue.pop_front() {
             match effect {
                 Effect::Emit(event) => printer.event(&event),
+                // Refused before the run starts when no --log was given (`evidence_refusal`); a step that still
+                // asks is failed rather than left waiting.
+                Effect::NeedEvidence { step } => {
+                    let reason = "needs the incident's evidence: give it with --log FILE (- for stdin)".to_string();
+                    queue.extend(session.apply(Input::Skip { step, reason }));
+                }
                 Effect::Spawn { step, spec } => {
                     let (tx, mut rx) = mpsc::channel(1024);
                     let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));

@@ -107,6 +107,11 @@ pub enum Event {
         name: String,
         value: String,
     },
+    /// The incident's evidence entered the session: the stored logs and their triage.
+    Evidence {
+        files: Vec<super::protocol::EvidenceFile>,
+        triage: Value,
+    },
 }
 
 impl Event {
@@ -119,7 +124,7 @@ impl Event {
             | Event::Choice { step, .. }
             | Event::Milestone { step, .. }
             | Event::StepFinished { step, .. } => Some(step),
-            Event::RunFinished { .. } | Event::VarSet { .. } => None,
+            Event::RunFinished { .. } | Event::VarSet { .. } | Event::Evidence { .. } => None,
         }
     }
 }
