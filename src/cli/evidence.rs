@@ -2,8 +2,7 @@
 //! starts. Standard input is read whole first, so the TUI can then take its keys from the terminal device.
 
 use crate::engine::{Action, Input, Runbook, Session};
-use crate::evidence::{self, Redactor, Source};
-use anyhow::Context as _;
+use crate::evidence::{self, Pending, Redactor, Source};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -15,12 +14,6 @@ pub struct EvidenceArgs {
     /// Mask matches of REGEX in the evidence before anything is stored or shown (repeatable)
     #[arg(long = "redact", value_name = "REGEX")]
     pub redact: Vec<String>,
-}
-
-/// The evidence read and ready to load, before the session exists.
-pub struct Pending {
-    pub sources: Vec<Source>,
-    pub redactor: Redactor,
 }
 
 impl EvidenceArgs {
@@ -51,12 +44,9 @@ pub fn evidence_dir(journal: &Path) -> PathBuf {
     journal.with_extension("evidence")
 }
 
-/// Stores and parses the evidence for `session`, mapped to the repository its evidence step names.
+/// Stores and parses the evidence for `session` (see `evidence::Pending::load`).
 pub fn load(session: &Session, pending: &Pending, dir: &Path) -> anyhow::Result<Input> {
-    let repo = PathBuf::from(session.evidence_repo());
-    let (input, _) = evidence::load(&pending.sources, &pending.redactor, dir, &repo)
-        .with_context(|| format!("storing the evidence in {}", dir.display()))?;
-    Ok(input)
+    pending.load(session, dir)
 }
 
 /// Why a headless run cannot start: it would reach an `evidence` step and no `--log` was given.

@@ -40,6 +40,8 @@ pub enum Command {
         /// and changes them later)
         #[arg(long = "var", value_name = "K=V")]
         vars: Vec<String>,
+        #[command(flatten)]
+        evidence: evidence::EvidenceArgs,
     },
     /// List the bundled runbooks
     List,
@@ -82,7 +84,9 @@ pub enum Command {
 /// `open` too.
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
     if let Some(first) = args.get(1) {
-        let open_flag = ["--var", "--journal"].iter().any(|f| first == f || first.starts_with(&format!("{f}=")));
+        let open_flag = ["--var", "--journal", "--log", "--redact"]
+            .iter()
+            .any(|f| first == f || first.starts_with(&format!("{f}=")));
         if open_flag || (!first.starts_with('-') && first != "help" && !is_subcommand(first)) {
             args.insert(1, "open".to_string());
         }
@@ -105,8 +109,8 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        None => open(None, None, &[]),
-        Some(Command::Open { runbook, journal, vars }) => open(runbook.as_deref(), journal, &vars),
+        None => open(None, None, &[], &evidence::EvidenceArgs::default()),
+        Some(Command::Open { runbook, journal, vars, evidence }) => open(runbook.as_deref(), journal, &vars, &evidence),
         Some(Command::List) => list::run(),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
@@ -124,7 +128,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> i32 {
+fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String], evidence: &evidence::EvidenceArgs) -> i32 {
     let vars = match run::split_pairs(vars, "--var") {
         Ok(vars) => vars,
         Err(e) => {
@@ -153,6 +157,15 @@ fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> i32 
         print!("{}", print::render(&rb));
         return 0;
     }
+    // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
+    // then reads its keys from the terminal device.
+    let pending = match evidence.read() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("runbook: {e:#}");
+            return 2;
+        }
+    };
     let assets_dir = match crate::bundled::assets_dir() {
         Ok(d) => d.display().to_string(),
         Err(e) => {
@@ -167,7 +180,7 @@ fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> i32 
         source: source.name.clone(),
         bundled: source.bundled,
     };
-    crate::tui::run(rb, context, vars, &source.name, &spec)
+    crate::tui::run(rb, context, vars, &source.name, &spec, pending.as_ref())
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).

@@ -46,6 +46,23 @@ pub fn load(
     Ok((input, files))
 }
 
+/// The evidence read and ready to load, before the session (and its journal) exists.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub sources: Vec<Source>,
+    pub redactor: Redactor,
+}
+
+impl Pending {
+    /// Stores and parses the evidence for `session` into `dir`, mapped to the repository its evidence step names.
+    pub fn load(&self, session: &crate::engine::Session, dir: &Path) -> anyhow::Result<Input> {
+        let repo = std::path::PathBuf::from(session.evidence_repo());
+        let (input, _) = load(&self.sources, &self.redactor, dir, &repo)
+            .map_err(|e| e.context(format!("storing the evidence in {}", dir.display())))?;
+        Ok(input)
+    }
+}
+
 /// One log as given, before redaction: its name (`--log` argument, `-`, `paste`, the fetch command) and bytes.
 #[derive(Debug, Clone)]
 pub struct Source {
