@@ -36,6 +36,10 @@ pub struct Triage {
     pub packages: Vec<String>,
     /// Space-separated `packages`, for commands.
     pub packages_arg: String,
+    /// Tests the evidence names (race reports printed under `go test`).
+    pub tests: Vec<String>,
+    /// A `go test -run` pattern for them (`^(TestA|TestB)$`), or `.` (every test) when none is named.
+    pub test_run: String,
     pub races: usize,
     pub crashes: usize,
     /// How the evidence's paths were mapped to the repository.
@@ -145,6 +149,17 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path) ->
         }
     }
     let packages_arg = packages.join(" ");
+    let mut tests: Vec<String> = Vec::new();
+    for race in &report.races {
+        for name in race.test.iter().chain(race.running_test.iter()) {
+            // `TestX/sub` runs as `-run '^TestX$/^sub$'`; the top-level test is enough to reach it.
+            let top = name.split('/').next().unwrap_or(name).to_string();
+            if !top.is_empty() && !tests.contains(&top) {
+                tests.push(top);
+            }
+        }
+    }
+    let test_run = if tests.is_empty() { ".".to_string() } else { format!("^({})$", tests.join("|")) };
     Triage {
         kind,
         message,
@@ -158,6 +173,8 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path) ->
         crash_time: crash.and_then(|c| crash_time(texts, c.input, c.line)),
         packages,
         packages_arg,
+        tests,
+        test_run,
         races: report.races.len(),
         crashes: report.crashes.len(),
         mapping,
