@@ -76,7 +76,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
         bundled: true,
         workdir: &workdir,
         runbook_dir: &workdir,
-        mode: "drill",
+        mode: journal::record::SessionMode::Drill,
         vars: &vars,
         drill: Some(scenario.name),
     });

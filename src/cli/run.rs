@@ -85,7 +85,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
         bundled: source.bundled,
         workdir: &source::workdir(),
         runbook_dir: &source.dir,
-        mode: "headless",
+        mode: journal::record::SessionMode::Headless,
         vars: &given,
         drill: None,
     });

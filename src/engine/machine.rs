@@ -227,7 +227,7 @@ impl Session {
                         command: self.mask(&spec.command),
                         cwd: spec.cwd.clone(),
                         env: spec.env.iter().map(|(k, v)| (k.clone(), self.mask(v))).collect(),
-                        mode: step.mode.as_str().to_string(),
+                        mode: step.mode,
                     }));
                     self.running.insert(index, Running::default());
                     effects.push(Effect::Spawn { step: step.id.clone(), spec });
@@ -391,7 +391,7 @@ impl Session {
                 if !self.milestones.contains(&m) {
                     self.milestones.push(m);
                 }
-                effects.push(Effect::Emit(Event::Milestone { step: step.id.clone(), milestone: m.as_str().into() }));
+                effects.push(Effect::Emit(Event::Milestone { step: step.id.clone(), milestone: m }));
             }
         }
         self.statuses[index] = status;

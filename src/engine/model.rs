@@ -48,7 +48,7 @@ pub struct Step {
     pub pos: Pos,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Observe,
@@ -61,6 +61,12 @@ impl Mode {
             Mode::Observe => "observe",
             Mode::Change => "change",
         }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -88,6 +94,17 @@ impl Milestone {
             Milestone::Fixed => "fixed",
             Milestone::Verified => "verified",
         }
+    }
+
+    /// The milestone named `name` (as in YAML and JSON), if any.
+    pub fn parse(name: &str) -> Option<Milestone> {
+        Milestone::ALL.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+}
+
+impl std::fmt::Display for Milestone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -2,6 +2,7 @@
 //! by hand (the impact section is deliberately left to people).
 
 use super::postmortem::{one_line, Postmortem};
+use crate::engine::Milestone;
 
 pub fn render(pm: &Postmortem) -> String {
     let mut out = String::new();
@@ -36,10 +37,10 @@ pub fn render(pm: &Postmortem) -> String {
     line("|---|---|---|");
     let d = &pm.durations;
     for (phase, ms, milestone) in [
-        ("reproduce", d.reproduce_ms, "reproduced"),
-        ("locate", d.locate_ms, "located"),
-        ("fix", d.fix_ms, "fixed"),
-        ("verify", d.verify_ms, "verified"),
+        ("reproduce", d.reproduce_ms, Milestone::Reproduced),
+        ("locate", d.locate_ms, Milestone::Located),
+        ("fix", d.fix_ms, Milestone::Fixed),
+        ("verify", d.verify_ms, Milestone::Verified),
     ] {
         let at = pm.milestones.iter().find(|m| m.milestone == milestone);
         let at = at.map(|m| format!("{} ({}, by {})", offset(m.offset_ms), clock(&m.ts), m.by)).unwrap_or("—".into());
