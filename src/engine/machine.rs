@@ -425,8 +425,7 @@ impl Session {
                 // Like `$(…)` in a shell: trailing newlines are not part of the value.
                 None => Value::Str(text.trim_end_matches('\n').to_string()),
                 Some(re) => {
-                    let re = super::output::line_regex(re).map_err(|e| format!("capture `{}`: {e}", capture.name))?;
-                    let caps = re.captures(&text).ok_or_else(|| {
+                    let caps = re.regex().captures(&text).ok_or_else(|| {
                         format!("capture `{}`: regex `{}` did not match the output", capture.name, re.as_str())
                     })?;
                     let group = capture.group.unwrap_or(if caps.len() > 1 { 1 } else { 0 });
@@ -457,14 +456,12 @@ pub fn check_expect(expect: &Expect, code: i32, output: &str) -> Result<(), Stri
         return Err(format!("exit code {code}{meaning}, expected {}", wanted.join(" or ")));
     }
     for re in &expect.matches {
-        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
-        if !compiled.is_match(output) {
+        if !re.regex().is_match(output) {
             return Err(format!("output does not match `{re}`"));
         }
     }
     for re in &expect.not_matches {
-        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
-        if let Some(m) = compiled.find(output) {
+        if let Some(m) = re.regex().find(output) {
             return Err(format!("output matches `{re}` (\"{}\")", m.as_str()));
         }
     }

@@ -3,6 +3,7 @@
 //! Every step keeps its path (`phases[1].steps[2]`) and position so that run-time errors can point into the file
 //! just as `check` does.
 
+pub use super::output::LineRegex;
 use super::yaml::Pos;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -146,8 +147,8 @@ pub struct RunAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     pub exit_codes: Vec<i32>,
-    pub matches: Vec<String>,
-    pub not_matches: Vec<String>,
+    pub matches: Vec<LineRegex>,
+    pub not_matches: Vec<LineRegex>,
 }
 
 impl Default for Expect {
@@ -225,7 +226,7 @@ pub enum CaptureFrom {
 pub struct Capture {
     pub name: String,
     pub from: CaptureFrom,
-    pub regex: Option<String>,
+    pub regex: Option<LineRegex>,
     pub group: Option<usize>,
 }
 
