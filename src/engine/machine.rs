@@ -179,7 +179,7 @@ impl Session {
             }
             Input::Start { step } => self.start(&step),
             Input::Skip { step, reason } => match self.runbook.step_index(&step) {
-                Some(i) => self.finish(i, StepStatus::Skipped, None, None, Some(reason), None),
+                Some(i) => self.finish(i, StepEnd::new(StepStatus::Skipped).because(reason)),
                 None => Vec::new(),
             },
             Input::Output { step, stream, line, raw } => self.output(&step, stream, line, raw),
@@ -212,7 +212,7 @@ impl Session {
         })];
         let request = match &step.action {
             None => {
-                effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(Value::Null)));
+                effects.extend(self.finish(index, StepEnd::new(StepStatus::Passed)));
                 return effects;
             }
             Some(Action::Choose(_)) => return effects,
@@ -242,7 +242,7 @@ impl Session {
         };
         match request {
             Ok(request) => effects.push(Effect::Probe { step: step.id.clone(), request }),
-            Err(reason) => effects.extend(self.finish(index, StepStatus::Failed, None, None, Some(reason), None)),
+            Err(reason) => effects.extend(self.finish(index, StepEnd::new(StepStatus::Failed).because(reason))),
         }
         effects
     }
@@ -288,13 +288,14 @@ impl Session {
             "duration_ms": duration_ms,
             "timed_out": status == StepStatus::TimedOut,
         }));
-        self.finish_with_output(index, status, exit_code, Some(duration_ms), reason, result, &running)
+        let end = StepEnd { status, exit_code, duration_ms: Some(duration_ms), reason, result };
+        self.finish_with_output(index, end, &running)
     }
 
     fn probe_done(&mut self, id: &str, result: Value, passed: bool, reason: Option<String>) -> Vec<Effect> {
         let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
         let status = if passed { StepStatus::Passed } else { StepStatus::Failed };
-        self.finish(index, status, None, None, reason, Some(result))
+        self.finish(index, StepEnd { reason, result, ..StepEnd::new(status) })
     }
 
     fn choose(&mut self, id: &str, answer: &str) -> Vec<Effect> {
@@ -305,7 +306,7 @@ impl Session {
         let Some(option) = find_option(&choose, answer) else {
             let ids: Vec<&str> = choose.options.iter().map(|o| o.id.as_str()).collect();
             let reason = format!("no option `{answer}` (options: {})", ids.join(", "));
-            return self.finish(index, StepStatus::Failed, None, None, Some(reason), None);
+            return self.finish(index, StepEnd::new(StepStatus::Failed).because(reason));
         };
         let mut effects = vec![Effect::Emit(Event::Choice {
             step: id.to_string(),
@@ -314,7 +315,7 @@ impl Session {
             goto: option.goto.clone(),
         })];
         let result = Value::from(serde_json::json!({"option": option.id, "label": option.label}));
-        effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(result)));
+        effects.extend(self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) }));
         if let Some(target) = option.goto.as_ref().and_then(|g| self.runbook.step_index(g)) {
             self.cursor = Some(target);
         }
@@ -333,7 +334,7 @@ impl Session {
         let all = boxes.iter().all(|b| *b);
         let result = Value::from(serde_json::json!({ "checked": boxes.clone() }));
         if all {
-            self.finish(index, StepStatus::Passed, None, None, None, Some(result))
+            self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) })
         } else {
             if self.statuses[index].is_done() {
                 self.statuses[index] = StepStatus::Running;
@@ -342,30 +343,14 @@ impl Session {
         }
     }
 
-    fn finish(
-        &mut self,
-        index: usize,
-        status: StepStatus,
-        exit_code: Option<i32>,
-        duration_ms: Option<u64>,
-        reason: Option<String>,
-        result: Option<Value>,
-    ) -> Vec<Effect> {
-        let empty = Running::default();
-        self.finish_with_output(index, status, exit_code, duration_ms, reason, result.unwrap_or(Value::Null), &empty)
+    /// Ends a step that printed nothing (a probe, a choice, a checklist, a skip).
+    fn finish(&mut self, index: usize, end: StepEnd) -> Vec<Effect> {
+        self.finish_with_output(index, end, &Running::default())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn finish_with_output(
-        &mut self,
-        index: usize,
-        mut status: StepStatus,
-        exit_code: Option<i32>,
-        duration_ms: Option<u64>,
-        mut reason: Option<String>,
-        result: Value,
-        output: &Running,
-    ) -> Vec<Effect> {
+    /// Ends a step: its captures (a failed capture fails the step), its milestone, `step_finished`, and the cursor.
+    fn finish_with_output(&mut self, index: usize, end: StepEnd, output: &Running) -> Vec<Effect> {
+        let StepEnd { mut status, exit_code, duration_ms, mut reason, result } = end;
         let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
         let mut effects = Vec::new();
         if status == StepStatus::Passed {
@@ -435,6 +420,27 @@ impl Session {
             values.push((capture.name.clone(), value));
         }
         Ok(values)
+    }
+}
+
+/// How a step ended, as `finish` records it.
+struct StepEnd {
+    status: StepStatus,
+    exit_code: Option<i32>,
+    duration_ms: Option<u64>,
+    /// Why it failed or was skipped.
+    reason: Option<String>,
+    /// What captures with `from: result` read (null when the step has no result).
+    result: Value,
+}
+
+impl StepEnd {
+    fn new(status: StepStatus) -> StepEnd {
+        StepEnd { status, exit_code: None, duration_ms: None, reason: None, result: Value::Null }
+    }
+
+    fn because(self, reason: String) -> StepEnd {
+        StepEnd { reason: Some(reason), ..self }
     }
 }
 
