@@ -3,6 +3,7 @@
 
 use super::postmortem::{one_line, Postmortem};
 use crate::engine::Milestone;
+use crate::timefmt::{duration, DurationStyle};
 
 /// The document as it is written, line by line.
 struct Doc(String);
@@ -227,22 +228,12 @@ fn clock(ts: &str) -> String {
 
 /// `+MM:SS.mmm` (or `+H:MM:SS.mmm`) from the session start.
 pub fn offset(ms: u64) -> String {
-    let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if h > 0 {
-        format!("+{h}:{m:02}:{s:02}.{milli:03}")
-    } else {
-        format!("+{m:02}:{s:02}.{milli:03}")
-    }
+    duration(ms, DurationStyle::Offset)
 }
 
 /// `812 ms`, `14.2 s`, `3 min 05 s`, `1 h 02 min`.
 pub fn human(ms: u64) -> String {
-    match ms {
-        0..=999 => format!("{ms} ms"),
-        1000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
-        60_000..=3_599_999 => format!("{} min {:02} s", ms / 60_000, ms / 1000 % 60),
-        _ => format!("{} h {:02} min", ms / 3_600_000, ms / 60_000 % 60),
-    }
+    duration(ms, DurationStyle::Words)
 }
 
 fn short(hash: &str) -> &str {
