@@ -8,6 +8,7 @@ pub mod bundled;
 pub mod cli;
 pub mod drill;
 pub mod engine;
+pub mod evidence;
 pub mod golang;
 pub mod journal;
 pub mod locate;

@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod check;
 pub mod drill;
+pub mod evidence;
 pub mod exit;
 pub mod gc;
 pub mod grep;
@@ -42,6 +43,8 @@ pub enum Command {
         /// and changes them later)
         #[arg(long = "var", value_name = "K=V")]
         vars: Vec<String>,
+        #[command(flatten)]
+        evidence: evidence::EvidenceArgs,
     },
     /// List the bundled runbooks
     List,
@@ -84,7 +87,9 @@ pub enum Command {
 /// `open` too.
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
     if let Some(first) = args.get(1) {
-        let open_flag = ["--var", "--journal"].iter().any(|f| first == f || first.starts_with(&format!("{f}=")));
+        let open_flag = ["--var", "--journal", "--log", "--redact"]
+            .iter()
+            .any(|f| first == f || first.starts_with(&format!("{f}=")));
         if open_flag || (!first.starts_with('-') && first != "help" && !is_subcommand(first)) {
             args.insert(1, "open".to_string());
         }
@@ -114,8 +119,8 @@ pub fn main() -> i32 {
 
 fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
     match command {
-        None => open(None, None, &[]),
-        Some(Command::Open { runbook, journal, vars }) => open(runbook.as_deref(), journal, &vars),
+        None => open(None, None, &[], &evidence::EvidenceArgs::default()),
+        Some(Command::Open { runbook, journal, vars, evidence }) => open(runbook.as_deref(), journal, &vars, &evidence),
         Some(Command::List) => list::run(),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
@@ -133,7 +138,12 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
     }
 }
 
-fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> anyhow::Result<Code> {
+fn open(
+    runbook: Option<&str>,
+    journal: Option<String>,
+    vars: &[String],
+    evidence: &evidence::EvidenceArgs,
+) -> anyhow::Result<Code> {
     let vars = run::split_pairs(vars, "--var")?;
     let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
     let source = source::find(id)?;
@@ -146,6 +156,9 @@ fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> anyh
         out.flush()?;
         return Ok(Code::Success);
     }
+    // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
+    // then reads its keys from the terminal device.
+    let pending = evidence.read()?;
     let assets_dir = source::assets_dir()?;
     let context = crate::engine::Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
     let spec = crate::tui::journaling::JournalSpec {
@@ -154,7 +167,7 @@ fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String]) -> anyh
         source: source.name.clone(),
         bundled: source.bundled,
     };
-    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec)))
+    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending.as_ref())))
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).

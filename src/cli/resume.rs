@@ -83,5 +83,5 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
         pid: Some(std::process::id()),
     });
     let phases = args.flags.phases(session.runbook())?;
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases }, journal))
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None }, journal))
 }

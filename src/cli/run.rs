@@ -26,6 +26,8 @@ pub struct RunArgs {
     /// Write the session journal here
     #[arg(long)]
     pub journal: Option<String>,
+    #[command(flatten)]
+    pub evidence: super::evidence::EvidenceArgs,
 }
 
 /// What a headless run is allowed to do and how it prints: shared by `run` and `resume`.
@@ -77,6 +79,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     let context = Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
     let given = vars.clone();
     let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
+    let phases = args.flags.phases(session.runbook())?;
+    if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
+        bail!("{why}");
+    }
+    let pending = args.evidence.read()?;
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
     let start = journal::sessions::session_start(&journal::sessions::StartFacts {
         runbook: session.runbook(),
@@ -93,8 +100,24 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
     }
-    let phases = args.flags.phases(session.runbook())?;
-    let policy = Policy { yes: args.flags.yes, trusted, answers, phases };
+    let mut evidence = None;
+    if let Some(pending) = &pending {
+        let (dir, _keep) = match &journal {
+            Some(j) => (super::evidence::evidence_dir(j.path()), None),
+            None => {
+                let t = tempfile::tempdir().context("cannot store the evidence")?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        match super::evidence::load(&session, pending, &dir) {
+            Ok(input) => evidence = Some(input),
+            Err(e) => {
+                close_journal(journal.as_ref(), Code::ProblemsReported);
+                return Err(e);
+            }
+        }
+    }
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence };
     headless(session, &policy, args.flags.json, journal)?.close()
 }
 
@@ -210,6 +233,8 @@ pub struct Policy {
     pub answers: BTreeMap<String, String>,
     /// Only steps of these phases run (empty: all phases).
     pub phases: Vec<String>,
+    /// The incident's evidence (`--log`), fed to the session before its first step.
+    pub evidence: Option<Input>,
 }
 
 impl Policy {
@@ -308,6 +333,7 @@ fn text_line(event: &Event) -> Option<String> {
             format!("done: {passed} passed, {failed} failed, {skipped} skipped")
         }
         Event::VarSet { name, value } => format!("  = var {name}: {value}"),
+        Event::Evidence { files, triage } => crate::evidence::triage::headline(files, triage),
     })
 }
 
@@ -325,6 +351,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
     let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
+    if let Some(input) = policy.evidence.clone() {
+        for effect in session.apply(input) {
+            if let Effect::Emit(event) = effect {
+                printer.event(&event);
+            }
+        }
+    }
     while let Some(index) = session.cursor() {
         if cancel.is_cancelled() {
             break;
@@ -347,6 +380,12 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
         while let Some(effect) = queue.pop_front() {
             match effect {
                 Effect::Emit(event) => printer.event(&event),
+                // Refused before the run starts when no --log was given (`evidence_refusal`); a step that still
+                // asks is failed rather than left waiting.
+                Effect::NeedEvidence { step } => {
+                    let reason = "needs the incident's evidence: give it with --log FILE (- for stdin)".to_string();
+                    queue.extend(session.apply(Input::Skip { step, reason }));
+                }
                 Effect::Spawn { step, spec } => {
                     let (tx, mut rx) = mpsc::channel(1024);
                     let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));

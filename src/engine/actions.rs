@@ -1,4 +1,5 @@
-//! Loading each kind of step action (`run`, `parse`, `grep`, `blame`, `simulate`, `choose`, `checklist`).
+//! Loading each kind of step action (`run`, `parse`, `grep`, `blame`, `simulate`, `choose`, `checklist`,
+//! `evidence`).
 
 use super::duration;
 use super::fields::Fields;
@@ -8,7 +9,7 @@ use super::yaml::NodeKind;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-pub const ACTION_KEYS: [&str; 7] = ["run", "parse", "grep", "blame", "simulate", "choose", "checklist"];
+pub const ACTION_KEYS: [&str; 8] = ["run", "parse", "grep", "blame", "simulate", "choose", "checklist", "evidence"];
 
 const RUN_KEYS: [&str; 6] = ["command", "cwd", "env", "timeout", "grace", "expect"];
 const EXPECT_KEYS: [&str; 3] = ["exit_code", "matches", "not_matches"];
@@ -18,6 +19,7 @@ const BLAME_KEYS: [&str; 3] = ["file", "lines", "rev"];
 const SIM_KEYS: [&str; 6] = ["program", "go", "seed", "runs", "exhaustive", "gctrace"];
 const CHOOSE_KEYS: [&str; 2] = ["question", "options"];
 const OPTION_KEYS: [&str; 4] = ["id", "label", "description", "goto"];
+const EVIDENCE_KEYS: [&str; 2] = ["repo", "examples"];
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
@@ -34,6 +36,7 @@ pub(super) fn load_action(l: &mut Loader<'_>, step: &Fields<'_>, key: &str) -> O
         "grep" => &GREP_KEYS,
         "blame" => &BLAME_KEYS,
         "simulate" => &SIM_KEYS,
+        "evidence" => &EVIDENCE_KEYS,
         _ => &CHOOSE_KEYS,
     };
     let f = l.reader.fields(node, &path, known)?;
@@ -43,6 +46,7 @@ pub(super) fn load_action(l: &mut Loader<'_>, step: &Fields<'_>, key: &str) -> O
         "grep" => grep(l, &f).map(Action::Grep),
         "blame" => blame(l, &f).map(Action::Blame),
         "simulate" => simulate(l, &f).map(Action::Simulate),
+        "evidence" => Some(Action::Evidence(evidence(l, &f))),
         _ => choose(l, &f).map(Action::Choose),
     }
 }
@@ -213,6 +217,17 @@ fn simulate(l: &mut Loader<'_>, f: &Fields<'_>) -> Option<SimulateAction> {
     let exhaustive = l.reader.bool(f, "exhaustive").unwrap_or(false);
     let gctrace = templated(l, f, "gctrace", false, false);
     Some(SimulateAction { program: program?, go, seed, runs, exhaustive, gctrace })
+}
+
+fn evidence(l: &mut Loader<'_>, f: &Fields<'_>) -> EvidenceAction {
+    let repo = templated(l, f, "repo", false, false);
+    let mut examples = Vec::new();
+    for (node, path) in l.reader.list(f, "examples") {
+        if let Some(text) = l.reader.scalar(node, &path) {
+            examples.push(text);
+        }
+    }
+    EvidenceAction { repo, examples }
 }
 
 fn choose(l: &mut Loader<'_>, f: &Fields<'_>) -> Option<ChooseAction> {

@@ -108,6 +108,11 @@ pub enum Event {
         name: String,
         value: String,
     },
+    /// The incident's evidence entered the session: the stored logs and their triage.
+    Evidence {
+        files: Vec<super::protocol::EvidenceFile>,
+        triage: Value,
+    },
 }
 
 impl Event {
@@ -120,7 +125,7 @@ impl Event {
             | Event::Choice { step, .. }
             | Event::Milestone { step, .. }
             | Event::StepFinished { step, .. } => Some(step),
-            Event::RunFinished { .. } | Event::VarSet { .. } => None,
+            Event::RunFinished { .. } | Event::VarSet { .. } | Event::Evidence { .. } => None,
         }
     }
 }

@@ -15,8 +15,10 @@ use std::collections::{HashMap, HashSet};
 /// Largest runbook accepted; real ones are a few dozen KiB.
 const MAX_BYTES: usize = 4 << 20;
 
-/// Names every runbook can use without defining them.
-pub const BUILTINS: [&str; 3] = ["assets_dir", "runbook_dir", "workdir"];
+/// Names every runbook can use without defining them. The `evidence*` ones have a value once the session holds
+/// the incident's evidence (`--log`, or an `evidence` step).
+pub const BUILTINS: [&str; 7] =
+    ["assets_dir", "runbook_dir", "workdir", "evidence", "evidence_file", "evidence_files", "evidence_text"];
 
 const TOP_KEYS: [&str; 5] = ["id", "title", "summary", "vars", "phases"];
 const VAR_KEYS: [&str; 4] = ["name", "default", "description", "secret"];

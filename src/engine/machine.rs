@@ -33,6 +33,15 @@ pub struct Session {
     milestones: Vec<Milestone>,
     cursor: Option<usize>,
     running: BTreeMap<usize, Running>,
+    pub(super) evidence: Option<Evidence>,
+}
+
+/// The incident's evidence as the session holds it (the `evidence*` built-ins).
+#[derive(Debug, Clone)]
+pub(super) struct Evidence {
+    pub files: Vec<EvidenceFile>,
+    pub triage: Value,
+    pub text: Option<String>,
 }
 
 impl Session {
@@ -77,6 +86,7 @@ impl Session {
             milestones: Vec::new(),
             cursor: (count > 0).then_some(0),
             running: BTreeMap::new(),
+            evidence: None,
         })
     }
 
@@ -115,6 +125,26 @@ impl Session {
     }
     pub fn is_running(&self) -> bool {
         !self.running.is_empty()
+    }
+    /// Whether the incident's evidence is in the session.
+    pub fn has_evidence(&self) -> bool {
+        self.evidence.is_some()
+    }
+    /// The evidence's triage (`{{evidence}}`), once the session has it.
+    pub fn evidence_triage(&self) -> Option<&Value> {
+        self.evidence.as_ref().map(|e| &e.triage)
+    }
+    /// The repository an `evidence` step maps the evidence's paths to, rendered with the current values (the
+    /// working directory when the runbook has no such step or the step names none).
+    pub fn evidence_repo(&self) -> String {
+        let repo = self.runbook.steps().find_map(|s| match &s.action {
+            Some(Action::Evidence(e)) => e.repo.clone(),
+            _ => None,
+        });
+        match repo.map(|r| self.render_text(&r)) {
+            Some(Ok(r)) => self.path(&r),
+            _ => self.context.workdir.clone(),
+        }
     }
 
     /// Counts for `run_finished`: passed, failed (incl. timed out and cancelled), skipped.
@@ -188,7 +218,22 @@ impl Session {
             Input::Choose { step, option } => self.choose(&step, &option),
             Input::Check { step, item, checked } => self.check(&step, item, checked),
             Input::SetVar { name, value } => self.set_var(name, value),
+            Input::Evidence { files, triage, text } => self.evidence_in(files, triage, text),
         }
+    }
+
+    fn evidence_in(&mut self, files: Vec<EvidenceFile>, triage: Value, text: Option<String>) -> Vec<Effect> {
+        let mut effects =
+            vec![Effect::Emit(Event::Evidence { files: files.clone(), triage: self.mask_value(&triage) })];
+        self.evidence = Some(Evidence { files, triage: triage.clone(), text });
+        let waiting: Vec<usize> = (0..self.statuses.len())
+            .filter(|&i| self.statuses[i] == StepStatus::Running)
+            .filter(|&i| matches!(self.runbook.step(i).and_then(|s| s.action.as_ref()), Some(Action::Evidence(_))))
+            .collect();
+        for index in waiting {
+            effects.extend(self.finish(index, StepEnd { result: triage.clone(), ..StepEnd::new(StepStatus::Passed) }));
+        }
+        effects
     }
 
     fn set_var(&mut self, name: String, value: String) -> Vec<Effect> {
@@ -216,6 +261,14 @@ impl Session {
                 return effects;
             }
             Some(Action::Choose(_)) => return effects,
+            Some(Action::Evidence(_)) => {
+                match self.evidence.as_ref().map(|e| e.triage.clone()) {
+                    Some(triage) => effects
+                        .extend(self.finish(index, StepEnd { result: triage, ..StepEnd::new(StepStatus::Passed) })),
+                    None => effects.push(Effect::NeedEvidence { step: step.id.clone() }),
+                }
+                return effects;
+            }
             Some(Action::Checklist(items)) => {
                 self.checklists.insert(index, vec![false; items.len()]);
                 return effects;

@@ -23,4 +23,4 @@ pub mod protocol;
 pub mod render;
 
 pub use events::{Event, StepStatus, Stream};
-pub use machine::{CommandSpec, Context, Effect, Input, ProbeRequest, ProcessEnd, Session, MASK};
+pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};

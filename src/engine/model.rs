@@ -118,6 +118,9 @@ pub enum Action {
     Simulate(SimulateAction),
     Choose(ChooseAction),
     Checklist(Vec<String>),
+    /// The incident's evidence (the crash log production printed): passes with its triage once the session has
+    /// it; until then the front end asks for it (`--log` headless).
+    Evidence(EvidenceAction),
 }
 
 impl Action {
@@ -130,6 +133,7 @@ impl Action {
             Action::Simulate(_) => "simulate",
             Action::Choose(_) => "choose",
             Action::Checklist(_) => "checklist",
+            Action::Evidence(_) => "evidence",
         }
     }
 }
@@ -198,6 +202,16 @@ pub struct SimulateAction {
     pub runs: Option<u64>,
     pub exhaustive: bool,
     pub gctrace: Option<String>,
+}
+
+/// `evidence:`: where the incident's logs are read into the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceAction {
+    /// The repository the evidence's file paths are mapped to (a template, usually `"{{repo}}"`; default the
+    /// working directory).
+    pub repo: Option<String>,
+    /// Commands that fetch the evidence, shown as examples when the TUI asks for it.
+    pub examples: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -37,11 +37,35 @@ pub enum ProbeRequest {
     Simulate(SimulateAction),
 }
 
+/// One log of the incident's evidence, as stored beside the journal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EvidenceFile {
+    /// Where it came from: the path given to `--log`, `-` for standard input, `paste`, or the fetch command.
+    pub source: String,
+    /// The stored copy (redacted), read by steps through `{{evidence_file}}`.
+    pub path: String,
+    /// SHA-256 of the stored copy, hex.
+    pub sha256: String,
+    pub bytes: u64,
+    pub lines: u64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Emit(Event),
-    Spawn { step: String, spec: CommandSpec },
-    Probe { step: String, request: ProbeRequest },
+    /// An `evidence` step started and the session has no evidence yet: the front end asks for it (a path, a paste
+    /// or a fetch command) and answers with `Input::Evidence`.
+    NeedEvidence {
+        step: String,
+    },
+    Spawn {
+        step: String,
+        spec: CommandSpec,
+    },
+    Probe {
+        step: String,
+        request: ProbeRequest,
+    },
 }
 
 /// How a process ended.
@@ -100,5 +124,12 @@ pub enum Input {
     SetVar {
         name: String,
         value: String,
+    },
+    /// The incident's evidence is in: stored files, their triage, and the text when it is small. A running
+    /// `evidence` step passes with the triage as its result.
+    Evidence {
+        files: Vec<EvidenceFile>,
+        triage: Value,
+        text: Option<String>,
     },
 }

@@ -60,6 +60,11 @@ impl Session {
         Ok(ProbeRequest::Simulate(rendered))
     }
 
+    /// A plain (non-shell) template rendered with the current values.
+    pub(super) fn render_text(&self, text: &str) -> Result<String, String> {
+        template::render_plain(text, self)
+    }
+
     pub(super) fn path(&self, p: &str) -> String {
         join_path(&self.context.workdir, p)
     }
@@ -72,6 +77,7 @@ impl Resolver for Session {
             "assets_dir" => Value::Str(self.context.assets_dir.clone()),
             "runbook_dir" => Value::Str(self.context.runbook_dir.clone()),
             "workdir" => Value::Str(self.context.workdir.clone()),
+            "evidence" | "evidence_file" | "evidence_files" | "evidence_text" => self.evidence_builtin(name)?,
             _ => match (self.vars.get(name), self.captures.get(name)) {
                 (Some(v), _) => Value::Str(v.clone()),
                 (None, Some(v)) => v.clone(),
@@ -88,6 +94,30 @@ impl Resolver for Session {
 }
 
 impl Session {
+    fn evidence_builtin(&self, name: &str) -> Result<Value, String> {
+        let Some(evidence) = &self.evidence else {
+            return Err(format!(
+                "`{name}` has no value yet: this session has no evidence (give the crash log with --log FILE, or run \
+                 the evidence step)"
+            ));
+        };
+        Ok(match name {
+            "evidence" => evidence.triage.clone(),
+            "evidence_file" => Value::Str(evidence.files.first().map(|f| f.path.clone()).unwrap_or_default()),
+            "evidence_files" => Value::List(evidence.files.iter().map(|f| Value::Str(f.path.clone())).collect()),
+            _ => match &evidence.text {
+                Some(text) => Value::Str(text.clone()),
+                None => {
+                    let bytes: u64 = evidence.files.iter().map(|f| f.bytes).sum();
+                    return Err(format!(
+                        "`evidence_text` is only kept for small logs and this evidence is {bytes} bytes: use \
+                         `{{{{evidence_file}}}}`"
+                    ));
+                }
+            },
+        })
+    }
+
     fn never_set(&self, name: &str) -> String {
         let setter = self.runbook.steps().enumerate().find(|(_, s)| s.captures.iter().any(|c| c.name == name));
         match setter {

@@ -55,6 +55,18 @@ impl Value {
         Ok(current)
     }
 
+    /// A field of a map value (`None` for other values or a missing field).
+    pub fn lookup_key(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Map(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
     /// The value as text in a template. Lists and maps render as compact JSON.
     pub fn to_text(&self) -> String {
         match self {

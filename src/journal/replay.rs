@@ -56,6 +56,9 @@ pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
             // A masked secret stays what the resumed session was given (`--var`); replays show `****` anyway.
             Event::VarSet { name, value } if value == MASK && session.var(name).is_some() => Vec::new(),
             Event::VarSet { name, value } => vec![Input::SetVar { name: name.clone(), value: value.clone() }],
+            Event::Evidence { files, triage } => {
+                vec![Input::Evidence { files: files.clone(), triage: triage.clone(), text: small_text(files) }]
+            }
             Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
                 open.retain(|s| s != step);
                 let already = session.runbook().step_index(step).map(|i| session.status(i).is_done());
@@ -165,6 +168,17 @@ fn compare_captures(records: &[Record], effects: &[Effect], replayed: &mut Repla
 
 fn masked(value: &Value) -> bool {
     value.to_text().contains(MASK)
+}
+
+/// The stored evidence as text when it is small enough to be `{{evidence_text}}` (and still on disk).
+fn small_text(files: &[crate::engine::EvidenceFile]) -> Option<String> {
+    const TEXT_LIMIT: u64 = 100 * 1024;
+    if files.iter().map(|f| f.bytes).sum::<u64>() > TEXT_LIMIT {
+        return None;
+    }
+    let texts: Option<Vec<String>> =
+        files.iter().map(|f| std::fs::read(&f.path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())).collect();
+    texts.map(|t| t.join("\n"))
 }
 
 #[cfg(test)]

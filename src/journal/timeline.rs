@@ -73,6 +73,10 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
             format!("run finished: {passed} passed, {failed} failed, {skipped} skipped")
         }
         Event::VarSet { name, value } => format!("var `{name}` set to `{}`", one_line(value)),
+        Event::Evidence { files, triage } => {
+            let text = |k: &str| triage.lookup_key(k).map(|v| v.to_text()).unwrap_or_default();
+            format!("evidence in: {} log(s); {} `{}`", files.len(), text("kind"), one_line(&text("message")))
+        }
     })
 }
 

@@ -65,7 +65,15 @@ impl Host for TerminalHost {
     fn run_editor(&mut self, path: &Path, line: usize) -> Result<(), String> {
         let (program, args) = editor_command(std::env::var("EDITOR").ok().as_deref(), path, line);
         terminal::suspend();
-        let status = std::process::Command::new(program).args(&args).spawn().and_then(|mut child| {
+        let mut command = std::process::Command::new(program);
+        command.args(&args);
+        // `kubectl logs … | runbook --log -`: stdin was the log, so the editor reads the terminal device.
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            if let Ok(tty) = std::fs::File::open("/dev/tty") {
+                command.stdin(tty);
+            }
+        }
+        let status = command.spawn().and_then(|mut child| {
             // The editor runs in our process group with the terminal in cooked mode, so a Ctrl-C typed in it
             // (vi uses it to cancel) is sent to runbook as well, which would die of it. Catch SIGINT and SIGQUIT
             // once spawned (a caught signal is reset to the default in a child, so the editor keeps its own

@@ -130,3 +130,16 @@ impl App {
         warning
     }
 }
+
+/// Stores the incident's evidence beside the journal (or in a directory of its own when there is no journal) and
+/// feeds it to the session.
+pub fn load_evidence(app: &mut App, pending: &crate::evidence::Pending) -> anyhow::Result<()> {
+    let dir = match app.journal_path() {
+        Some(path) => path.with_extension("evidence"),
+        None => sessions::default_path(&app.session.runbook().id).with_extension("evidence"),
+    }
+    .to_path_buf();
+    let input = pending.load(&app.session, &dir)?;
+    app.feed(input);
+    Ok(())
+}

@@ -48,6 +48,7 @@ pub fn run(
     given: BTreeMap<String, String>,
     name: &str,
     journal: &journaling::JournalSpec,
+    evidence: Option<&crate::evidence::Pending>,
 ) -> i32 {
     let session = match Session::with_unset_vars(runbook, context.clone(), given.clone()) {
         Ok(s) => s,
@@ -64,6 +65,13 @@ pub fn run(
         Ok((None, warning)) => app.flash = warning.map(|w| format!("warning: {w}")),
         Err(e) => {
             eprintln!("runbook: {e}");
+            return 2;
+        }
+    }
+    if let Some(pending) = evidence {
+        if let Err(e) = journaling::load_evidence(&mut app, pending) {
+            eprintln!("runbook: {e:#}");
+            app.close_journal(2);
             return 2;
         }
     }

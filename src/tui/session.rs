@@ -19,6 +19,11 @@ impl App {
                     self.active.insert(step.clone());
                     self.jobs.push(Job::Spawn { step, spec });
                 }
+                Effect::NeedEvidence { step } => {
+                    if let Some(run) = self.run_mut(&step) {
+                        run.push(LineKind::Note, "waiting for the incident's evidence (start with --log FILE)".into());
+                    }
+                }
                 Effect::Probe { step, request } => {
                     self.active.insert(step.clone());
                     if let Some(run) = self.run_mut(&step) {
@@ -94,6 +99,7 @@ impl App {
             }
             Event::RunFinished { .. } => {}
             Event::VarSet { name, value } => self.flash = Some(format!("var {name} = {value}")),
+            Event::Evidence { files, .. } => self.flash = Some(format!("evidence in: {} log(s)", files.len())),
         }
     }
 

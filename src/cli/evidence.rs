@@ -1,0 +1,68 @@
+//! `--log PATH|-` and `--redact REGEX` on `open` and `run`: the incident's evidence comes in before the session
+//! starts. Standard input is read whole first, so the TUI can then take its keys from the terminal device.
+
+use crate::engine::{Action, Input, Runbook, Session};
+use crate::evidence::{self, Pending, Redactor, Source};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EvidenceArgs {
+    /// The incident's crash log (repeatable; `-` reads standard input; .gz is read as it is): stored with the
+    /// session, parsed once, and given to the runbook's steps
+    #[arg(long = "log", value_name = "PATH|-")]
+    pub logs: Vec<String>,
+    /// Mask matches of REGEX in the evidence before anything is stored or shown (repeatable)
+    #[arg(long = "redact", value_name = "REGEX")]
+    pub redact: Vec<String>,
+}
+
+impl EvidenceArgs {
+    /// Reads every `--log` (standard input at most once). `None` without `--log`.
+    pub fn read(&self) -> anyhow::Result<Option<Pending>> {
+        let redactor = Redactor::new(&self.redact)?;
+        if self.logs.is_empty() {
+            if !self.redact.is_empty() {
+                anyhow::bail!("--redact needs evidence to mask: give the crash log with --log FILE");
+            }
+            return Ok(None);
+        }
+        if self.logs.iter().filter(|l| l.as_str() == "-").count() > 1 {
+            anyhow::bail!("--log - (standard input) can be given once");
+        }
+        let mut stdin = std::io::stdin().lock();
+        let mut sources = Vec::new();
+        for name in &self.logs {
+            let bytes = evidence::read_source(name, &mut stdin)?;
+            sources.push(Source { name: name.clone(), bytes });
+        }
+        Ok(Some(Pending { sources, redactor }))
+    }
+}
+
+/// Where a session's evidence is stored: `<journal>.evidence/` beside the journal.
+pub fn evidence_dir(journal: &Path) -> PathBuf {
+    journal.with_extension("evidence")
+}
+
+/// Stores and parses the evidence for `session` (see `evidence::Pending::load`).
+pub fn load(session: &Session, pending: &Pending, dir: &Path) -> anyhow::Result<Input> {
+    pending.load(session, dir)
+}
+
+/// Why a headless run cannot start: it would reach an `evidence` step and no `--log` was given.
+pub fn refusal(runbook: &Runbook, phases: &[String], have_logs: bool) -> Option<String> {
+    if have_logs {
+        return None;
+    }
+    let step = runbook
+        .phases
+        .iter()
+        .filter(|p| phases.is_empty() || phases.contains(&p.id))
+        .flat_map(|p| p.steps.iter())
+        .find(|s| matches!(s.action, Some(Action::Evidence(_))))?;
+    Some(format!(
+        "step `{}` needs the incident's evidence: give the crash log with --log FILE (`--log -` reads standard \
+         input), or leave its phase out with --phase",
+        step.id
+    ))
+}

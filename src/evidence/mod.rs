@@ -1,0 +1,71 @@
+//! The incident's evidence: the logs the engineer brings (`--log FILE`, `--log -`, a paste, a fetch command), read
+//! as production shipped them (gzip included), redacted before anything is stored or shown, stored beside the
+//! journal with their hash, and parsed once into the triage every step can use (`{{evidence}}`).
+//!
+//! Kept out of `engine/` (which never touches files) and `journal/` (which only records): this layer reads,
+//! redacts and stores, then hands the engine an `Input::Evidence`.
+
+pub mod pathmap;
+pub mod read;
+pub mod redact;
+pub mod store;
+pub mod triage;
+
+pub use read::read_source;
+pub use redact::Redactor;
+pub use store::{store, Stored};
+pub use triage::triage;
+
+use crate::engine::{EvidenceFile, Input, Value};
+use std::path::Path;
+
+/// Logs up to this size are also given to steps as text (`{{evidence_text}}`); larger ones only as files.
+pub const TEXT_LIMIT: u64 = 100 * 1024;
+
+/// Reads every source, redacts, stores the copies under `dir`, parses them and builds the engine input.
+/// `repo` is where the evidence's file paths are mapped to. Err: a source that cannot be read (with its name).
+pub fn load(
+    sources: &[Source],
+    redactor: &Redactor,
+    dir: &Path,
+    repo: &Path,
+) -> anyhow::Result<(Input, Vec<EvidenceFile>)> {
+    let mut files = Vec::new();
+    let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
+        let stored = store(dir, index, &source.name, &source.bytes, redactor)?;
+        texts.push((source.name.clone(), stored.bytes));
+        files.push(stored.file);
+    }
+    let report = crate::golang::parse_logs(&texts);
+    let triage = triage(&report, &texts, repo);
+    let total: u64 = files.iter().map(|f| f.bytes).sum();
+    let text = (total <= TEXT_LIMIT)
+        .then(|| texts.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n"));
+    let input = Input::Evidence { files: files.clone(), triage: Value::from_serialize(&triage), text };
+    Ok((input, files))
+}
+
+/// The evidence read and ready to load, before the session (and its journal) exists.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub sources: Vec<Source>,
+    pub redactor: Redactor,
+}
+
+impl Pending {
+    /// Stores and parses the evidence for `session` into `dir`, mapped to the repository its evidence step names.
+    pub fn load(&self, session: &crate::engine::Session, dir: &Path) -> anyhow::Result<Input> {
+        let repo = std::path::PathBuf::from(session.evidence_repo());
+        let (input, _) = load(&self.sources, &self.redactor, dir, &repo)
+            .map_err(|e| e.context(format!("storing the evidence in {}", dir.display())))?;
+        Ok(input)
+    }
+}
+
+/// One log as given, before redaction: its name (`--log` argument, `-`, `paste`, the fetch command) and bytes.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
