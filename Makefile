@@ -24,7 +24,7 @@ build:
 ## The binary users get: the `dist` profile (LTO, one codegen unit, symbols stripped), copied to $(PREFIX)/bin.
 install:
 	$(CARGO) build --profile dist --locked
-	install -D -m 755 target/dist/runbook $(DESTDIR)$(PREFIX)/bin/runbook
+	install -D -m 755 $${CARGO_TARGET_DIR:-target}/dist/runbook $(DESTDIR)$(PREFIX)/bin/runbook
 
 ## Format check, clippy with warnings as errors, then every test. Tests whose tool is missing print
 ## `skipped: <tool> not found` unless RUNBOOK_REQUIRE_TOOLS=1.
