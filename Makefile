@@ -9,7 +9,9 @@ RUNBOOK_GO119 ?= $(firstword $(wildcard /usr/lib/go-1.19/bin/go))
 RUNBOOK_RG ?= $(shell command -v rg 2>/dev/null)
 export RUNBOOK_GO RUNBOOK_GO119 RUNBOOK_RG
 
-.PHONY: run test lint tools bench fuzz build
+PREFIX ?= /usr/local
+
+.PHONY: run test lint tools bench fuzz build install
 
 ## Open the bundled go-map-concurrency runbook in the current directory (release build).
 run:
@@ -18,6 +20,11 @@ run:
 
 build:
 	$(CARGO) build --release
+
+## The binary users get: the `dist` profile (LTO, one codegen unit, symbols stripped), copied to $(PREFIX)/bin.
+install:
+	$(CARGO) build --profile dist --locked
+	install -D -m 755 $${CARGO_TARGET_DIR:-target}/dist/runbook $(DESTDIR)$(PREFIX)/bin/runbook
 
 ## Format check, clippy with warnings as errors, then every test. Tests whose tool is missing print
 ## `skipped: <tool> not found` unless RUNBOOK_REQUIRE_TOOLS=1.

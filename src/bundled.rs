@@ -4,6 +4,7 @@
 //! a directory named after their content hash under the user's cache directory: an installed binary works outside
 //! the source tree, and two versions of `runbook` never share a stale copy.
 
+use etcetera::BaseStrategy as _;
 use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -39,19 +40,23 @@ pub fn runbook(id: &str) -> Option<Bundled> {
     runbooks().into_iter().find(|r| r.id == id)
 }
 
-/// The user's directories, following XDG with the usual fallbacks under $HOME.
+/// `$XDG_STATE_HOME/runbook`, else `~/.local/state/runbook` (journals, the trust store).
 pub fn state_dir() -> PathBuf {
-    xdg("XDG_STATE_HOME", ".local/state").join("runbook")
+    base_dir(|xdg| xdg.state_dir(), ".local/state").join("runbook")
 }
 
+/// `$XDG_CACHE_HOME/runbook`, else `~/.cache/runbook` (the assets written out).
 pub fn cache_dir() -> PathBuf {
-    xdg("XDG_CACHE_HOME", ".cache").join("runbook")
+    base_dir(|xdg| Some(xdg.cache_dir()), ".cache").join("runbook")
 }
 
-fn xdg(var: &str, fallback: &str) -> PathBuf {
-    match std::env::var_os(var).filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir).join(fallback),
+/// A base directory as the XDG spec defines it (etcetera: an `XDG_*` variable counts only when it is an absolute
+/// path; the home directory is `$HOME`, else the password database). Without any home directory, under the temp
+/// directory: an incident tool keeps working on a machine that is half broken.
+fn base_dir(pick: impl Fn(&etcetera::base_strategy::Xdg) -> Option<PathBuf>, under_home: &str) -> PathBuf {
+    match etcetera::base_strategy::Xdg::new() {
+        Ok(xdg) => pick(&xdg).unwrap_or_else(|| xdg.home_dir().join(under_home)),
+        Err(_) => std::env::temp_dir().join(under_home),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `runbook`: walks an on-call engineer through a written runbook and does the work of each step.
 //!
-//! Layers (a layer uses only those below it): `cli` → `tui` → `journal` → `probes` → `engine`; `golang` and `sim`
-//! are pure leaves; `bundled` holds the embedded runbooks and assets. See `docs/architecture.md`.
+//! Layers (a layer uses only those below it): `cli` → `tui` → `drill` → `journal` → `probes` → `locate` and
+//! `engine`; `golang` (pure parsers) and `sim` (pure simulator, using golang's gctrace types) are leaves; `bundled`
+//! holds the embedded runbooks, assets and XDG directories, `timefmt` calendar dates. See `docs/architecture.md`.
 
 pub mod bundled;
 pub mod cli;

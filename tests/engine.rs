@@ -85,7 +85,9 @@ fn exit_and_output_decide_the_status_captures_and_milestone() {
         name: "message".into(),
         value: Value::Str("concurrent map read and map write".into())
     }));
-    assert!(evs.iter().any(|e| matches!(e, Event::Milestone { milestone, .. } if milestone == "reproduced")));
+    assert!(evs
+        .iter()
+        .any(|e| matches!(e, Event::Milestone { milestone: runbook::engine::Milestone::Reproduced, .. })));
     assert!(matches!(
         evs.last(),
         Some(Event::StepFinished { status: StepStatus::Passed, exit_code: Some(2), duration_ms: Some(812), .. })

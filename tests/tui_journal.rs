@@ -77,7 +77,7 @@ async fn a_tui_session_writes_its_journal() {
     let loaded = journal::read(&path).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let start = loaded.start().unwrap();
-    assert_eq!(start.mode, "tui");
+    assert_eq!(start.mode, runbook::journal::record::SessionMode::Tui);
     assert_eq!(start.runbook.yaml, ONE_STEP);
     let types: Vec<String> = loaded
         .records

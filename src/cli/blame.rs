@@ -3,7 +3,9 @@
 //! The JSON objects are the public surface of issue 5, field for field; the text form is for people and
 //! follows `git blame`'s layout (short commit, author, date, line number, content).
 
+use super::Code;
 use crate::locate::{blame, BlameLine, BlameOptions, LineRange};
+use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -58,23 +60,16 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
 }
 
 /// Exit code: 0 blamed, 2 any error (not a repository, untracked file, range outside the file, ...).
-pub fn run(args: &BlameArgs) -> i32 {
+pub fn run(args: &BlameArgs) -> anyhow::Result<Code> {
     let options = BlameOptions { file: args.file.clone(), lines: args.lines, rev: args.rev.clone() };
-    let lines = match blame(&options) {
-        Ok(lines) => lines,
-        Err(err) => {
-            eprintln!("runbook blame: {err}");
-            return 2;
-        }
-    };
+    let lines = blame(&options).context("blame")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let width = lines.last().map_or(1, |l| l.line.to_string().len());
     let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);
     for line in &lines {
-        let written = if args.json {
-            serde_json::to_writer(&mut out, &JsonLine::from(line))
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out))
+        if args.json {
+            serde_json::to_writer(&mut out, &JsonLine::from(line))?;
+            writeln!(out)?;
         } else {
             writeln!(
                 out,
@@ -85,14 +80,11 @@ pub fn run(args: &BlameArgs) -> i32 {
                 line.tz,
                 line.line,
                 line.text,
-            )
-        };
-        if written.is_err() {
-            return 0; // stdout closed (e.g. piped into head): nothing left to say.
+            )?;
         }
     }
-    let _ = out.flush();
-    0
+    out.flush()?;
+    Ok(Code::Success)
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in the author's own zone, as git shows it.

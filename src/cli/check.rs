@@ -1,27 +1,32 @@
 //! `runbook check FILE...`: validates without running anything; every problem with file:line:col and step path.
 
+use super::Code;
 use crate::engine;
+use std::io::Write;
 
-pub fn run(files: &[String]) -> i32 {
-    let mut code = 0;
+/// Exit code: 0 every file is valid, 2 some file could not be read or has problems (printed as found).
+pub fn run(files: &[String]) -> anyhow::Result<Code> {
+    let mut out = std::io::stdout().lock();
+    let mut code = Code::Success;
     for file in files {
         let bytes = match std::fs::read(file) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("{file}: {e}");
-                code = 2;
+                code = Code::ProblemsReported;
                 continue;
             }
         };
         match engine::load(file, &bytes) {
-            Ok(rb) => println!("{file}: ok ({} phases, {} steps)", rb.phases.len(), rb.step_count()),
+            Ok(rb) => writeln!(out, "{file}: ok ({} phases, {} steps)", rb.phases.len(), rb.step_count())?,
             Err(e) => {
                 eprintln!("{e}");
                 let n = e.diagnostics.len();
                 eprintln!("{file}: {n} problem{}", if n == 1 { "" } else { "s" });
-                code = 2;
+                code = Code::ProblemsReported;
             }
         }
     }
-    code
+    out.flush()?;
+    Ok(code)
 }

@@ -5,9 +5,13 @@
 //! the checks and the debrief into the session journal before closing it.
 
 use super::run::{self, Policy};
+use super::Code;
 use crate::drill::{self, checks};
 use crate::engine::{Context, Session};
 use crate::journal::{self, sessions, Meta};
+use anyhow::{anyhow, bail, Context as _};
+use std::io::{self, Write};
+use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 pub struct DrillArgs {
@@ -30,42 +34,35 @@ pub struct DrillArgs {
     pub journal: Option<String>,
 }
 
-pub fn run(args: &DrillArgs) -> i32 {
-    match drill(args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("runbook: {message}");
-            2
-        }
-    }
-}
-
-fn drill(args: &DrillArgs) -> Result<i32, String> {
+pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
     let scenario = drill::scenario(&args.name).ok_or_else(|| {
         let names: Vec<&str> = drill::SCENARIOS.iter().map(|s| s.name).collect();
-        format!("no drill `{}` (drills: {})", args.name, names.join(", "))
+        anyhow!("no drill `{}` (drills: {})", args.name, names.join(", "))
     })?;
     use std::io::IsTerminal;
-    if !args.headless && !std::io::stdout().is_terminal() {
-        return Err(format!("the drill screen needs a terminal: run `runbook drill {} --headless`", args.name));
+    if !args.headless && !io::stdout().is_terminal() {
+        bail!("the drill screen needs a terminal: run `runbook drill {} --headless`", args.name);
     }
     if !args.headless && !args.answers.is_empty() {
-        return Err("--answer is for --headless: on the drill screen you choose on screen".into());
+        bail!("--answer is for --headless: on the drill screen you choose on screen");
     }
     let mark = match &args.mark {
-        Some(m) => Some(checks::split_mark(m).ok_or_else(|| format!("--mark {m:?}: expected FILE:LINE"))?),
+        Some(m) => Some(checks::split_mark(m).ok_or_else(|| anyhow!("--mark {m:?}: expected FILE:LINE"))?),
         None => None,
     };
     let answers = run::split_pairs(&args.answers, "--answer")?;
     let bundled = crate::bundled::runbook(scenario.runbook_id)
-        .ok_or_else(|| format!("the drill runbook `{}` is not bundled", scenario.runbook_id))?;
-    let runbook = crate::engine::load(&bundled.file, bundled.yaml).map_err(|e| e.to_string())?;
-    if let Some(step) = answers.keys().find(|s| runbook.step_index(s).is_none()) {
-        return Err(format!("--answer {step}=…: the drill has no step `{step}`"));
-    }
-    let prepared = drill::setup::prepare(scenario).map_err(|e| e.to_string())?;
+        .ok_or_else(|| anyhow!("the drill runbook `{}` is not bundled", scenario.runbook_id))?;
+    let runbook = crate::engine::load(&bundled.file, bundled.yaml)?;
+    run::check_answers(&runbook, &answers, "drill")?;
+    let prepared = drill::setup::prepare(scenario)?;
     let workdir = prepared.dir.display().to_string();
-    let assets_dir = crate::bundled::assets_dir().map_err(|e| e.to_string())?.display().to_string();
+    if !args.json {
+        // Before the journal exists: a closed stdout ends the drill here, leaving no session to resume. The lock is
+        // not held across the run: the drill screen draws on stdout from the runtime's threads.
+        writeln!(io::stdout().lock(), "drill {}: scenario in {workdir}", scenario.name)?;
+    }
+    let assets_dir = super::source::assets_dir()?;
     let mut vars = std::collections::BTreeMap::new();
     if let Some((file, line)) = &mark {
         vars.insert("mark_file".to_string(), file.clone());
@@ -79,34 +76,34 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
         bundled: true,
         workdir: &workdir,
         runbook_dir: &workdir,
-        mode: "drill",
+        mode: journal::record::SessionMode::Drill,
         vars: &vars,
         drill: Some(scenario.name),
     });
-    let journal = run::open_journal(args.journal.as_deref(), &runbook, start).map_err(|_| "no journal".to_string())?;
-    let journal = journal.ok_or("a drill needs its journal: the state directory is not writable")?;
-    if !args.json {
-        println!("drill {}: scenario in {workdir}", scenario.name);
-    }
-    let session = Session::new(runbook, context, vars)?;
-    let (code, journal) = if args.headless {
+    let journal = run::open_journal(args.journal.as_deref(), &runbook, start)?
+        .ok_or_else(|| anyhow!("a drill needs its journal: the state directory is not writable"))?;
+    let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
+    let (code, journal, stdout) = if args.headless {
         // The scenario directory is disposable: every step may run, `change` steps included.
         let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new(), evidence: None };
-        run::headless(session, &policy, args.json, Some(journal))
+        let end = run::headless(session, &policy, args.json, Some(journal))?;
+        (end.code, end.journal, end.stdout)
     } else {
-        crate::tui::drill(session, &bundled.file, scenario.name, journal)
+        let (status, journal) = crate::tui::drill(session, &bundled.file, scenario.name, journal);
+        (Code::from_status(status), journal, None)
     };
-    let journal = journal.ok_or("the journal was lost during the run")?;
-    if code == 130 {
+    let journal = journal.ok_or_else(|| anyhow!("the journal was lost during the run"))?;
+    if code == Code::Interrupted {
         run::close_journal(Some(&journal), code);
         return Ok(code);
     }
-    let records = journal::read(journal.path()).map_err(|e| e.to_string())?.records;
+    let records = journal::read(journal.path())?.records;
     let mark_text = args.mark.clone().or_else(|| marked_on_screen(&records));
     let mark_text = mark_text.as_deref();
+    let mut out = io::stdout().lock();
     let go = checks::find_go();
     if !args.headless && go.is_some() {
-        println!("checking the fix: go test -race in {workdir} …");
+        writeln!(out, "checking the fix: go test -race in {workdir} …")?;
     }
     let checked = vec![
         checks::reproduced(&records),
@@ -125,26 +122,37 @@ fn drill(args: &DrillArgs) -> Result<i32, String> {
     }
     let debrief = checks::debrief(scenario, &checked);
     let _ = journal.meta(Meta::Debrief(Box::new(debrief.clone())));
-    let all_ok = checked.iter().all(|c| c.ok);
-    let code = if all_ok { 0 } else { 1 };
+    let code = if checked.iter().all(|c| c.ok) { Code::Success } else { Code::Failure };
     run::close_journal(Some(&journal), code);
-    if args.json {
-        let line = serde_json::json!({"type": "debrief", "debrief": debrief, "journal": journal.path()});
-        println!("{line}");
-    } else {
-        println!("debrief:");
-        for c in &checked {
-            let at = c.at_ms.map(|t| format!(" at {}", journal::markdown::offset(t))).unwrap_or_default();
-            println!("  {} {}{at}: {}", if c.ok { "✔" } else { "✘" }, c.milestone, c.detail);
-        }
-        println!("  {}", debrief.summary);
-        println!(
-            "journal: {}  (runbook report {} for the postmortem)",
-            journal.path().display(),
-            journal.path().display()
-        );
+    // The journal has the checks and the debrief: only now may a closed stdout end the command.
+    if let Some(e) = stdout {
+        return Err(e).context("cannot print the drill's events (its journal has them all)");
     }
+    print_debrief(&mut out, args.json, &checked, &debrief, journal.path())?;
+    out.flush()?;
     Ok(code)
+}
+
+/// The debrief after the drill: one JSON line, or the checks and the summary as text.
+fn print_debrief(
+    out: &mut impl Write,
+    json: bool,
+    checked: &[checks::Checked],
+    debrief: &journal::record::Debrief,
+    journal: &Path,
+) -> io::Result<()> {
+    if json {
+        let line = serde_json::json!({"type": "debrief", "debrief": debrief, "journal": journal});
+        return writeln!(out, "{line}");
+    }
+    writeln!(out, "debrief:")?;
+    for c in checked {
+        let at = c.at_ms.map(|t| format!(" at {}", journal::markdown::offset(t))).unwrap_or_default();
+        writeln!(out, "  {} {}{at}: {}", if c.ok { "✔" } else { "✘" }, c.milestone, c.detail)?;
+    }
+    writeln!(out, "  {}", debrief.summary)?;
+    let path = journal.display();
+    writeln!(out, "journal: {path}  (runbook report {path} for the postmortem)")
 }
 
 /// The line marked on the drill screen (`M` in the source view, or the vars set with `v`), as the journal

@@ -2,10 +2,13 @@
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
+use super::Code;
 use crate::golang::gctrace::{self, GcCycle, GcNeighbour};
 use crate::golang::gcview::{render_chart, render_summary, render_table, summarize, GcSummary};
 use crate::golang::Problem;
+use anyhow::Context as _;
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct GcArgs {
@@ -29,21 +32,16 @@ struct GcJson<'a> {
     problems: Vec<&'a Problem>,
 }
 
-pub fn run(args: &GcArgs) -> i32 {
+pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     // Streamed line by line: memory follows the number of cycles, not the size of the log.
     let parsed = if args.log == "-" {
         gctrace::parse_reader(std::io::stdin().lock())
     } else {
         std::fs::File::open(&args.log).and_then(|f| gctrace::parse_reader(std::io::BufReader::new(f)))
     };
-    let trace = match parsed {
-        Ok(trace) => trace,
-        Err(e) => {
-            eprintln!("runbook: cannot read {}: {e}", args.log);
-            return 2;
-        }
-    };
+    let trace = parsed.with_context(|| format!("cannot read {}", args.log))?;
     let cycles = &trace.cycles;
+    let mut out = std::io::stdout().lock();
     let summary = summarize(cycles);
     if args.json {
         let doc = GcJson {
@@ -53,30 +51,22 @@ pub fn run(args: &GcArgs) -> i32 {
             neighbours: &trace.neighbours,
             problems: trace.problems.iter().collect(),
         };
-        match serde_json::to_string_pretty(&doc) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("runbook: cannot serialise: {e}");
-                return 2;
-            }
-        }
+        let json = serde_json::to_string_pretty(&doc).context("cannot serialise")?;
+        writeln!(out, "{json}")?;
     } else if cycles.is_empty() {
-        println!("no gctrace lines found (run the program with GODEBUG=gctrace=1)");
+        writeln!(out, "no gctrace lines found (run the program with GODEBUG=gctrace=1)")?;
     } else {
-        print!("{}", render_table(cycles));
-        println!();
-        print!("{}", render_summary(&summary));
+        write!(out, "{}", render_table(cycles))?;
+        writeln!(out)?;
+        write!(out, "{}", render_summary(&summary))?;
         if args.chart {
-            println!();
-            print!("{}", render_chart(cycles, 72));
+            writeln!(out)?;
+            write!(out, "{}", render_chart(cycles, 72))?;
         }
         for p in &trace.problems {
-            println!("note: line {}: {}", p.line, p.message);
+            writeln!(out, "note: line {}: {}", p.line, p.message)?;
         }
     }
-    if cycles.is_empty() {
-        1
-    } else {
-        0
-    }
+    out.flush()?;
+    Ok(Code::found(!cycles.is_empty()))
 }

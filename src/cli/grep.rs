@@ -3,11 +3,13 @@
 //! Each search thread buffers one file's output and writes it under the stdout lock when the file is done,
 //! so a file's lines stay together (ripgrep does the same) while files still stream out as they finish.
 
+use super::Code;
 use crate::locate::{grep, GrepMatch, GrepOptions, GrepSink, LineMatch};
+use anyhow::Context as _;
 use serde::Serialize;
-use std::io::Write as _;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct GrepArgs {
@@ -34,7 +36,7 @@ pub struct GrepArgs {
 
 /// Runs the search and prints it. Exit code: 0 something matched, 1 nothing did, 2 an error (as rg: also
 /// when some file could not be read, even if others matched).
-pub fn run(args: &GrepArgs) -> i32 {
+pub fn run(args: &GrepArgs) -> anyhow::Result<Code> {
     let options = GrepOptions {
         pattern: args.pattern.clone(),
         paths: args.paths.clone(),
@@ -44,26 +46,23 @@ pub fn run(args: &GrepArgs) -> i32 {
         fixed_strings: args.fixed_strings,
         context: 0,
     };
-    let broken_pipe = AtomicBool::new(false);
-    let result =
-        grep(&options, || Printer { json: args.json, buffer: Vec::with_capacity(8 * 1024), broken_pipe: &broken_pipe });
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(err) => {
-            eprintln!("runbook grep: {err}");
-            return 2;
-        }
-    };
-    if args.json && !broken_pipe.load(Ordering::Relaxed) {
+    let failed = Mutex::new(None);
+    let stats = grep(&options, || Printer { json: args.json, buffer: Vec::with_capacity(8 * 1024), failed: &failed })
+        .context("grep")?;
+    // The first failed write stopped the search: it is the command's error (a closed pipe is a success).
+    if let Some(e) = failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+        return Err(e).context("cannot print the matches");
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
         let summary = serde_json::json!({"type": "summary", "matches": stats.matches, "files": stats.files});
-        // A closed stdout at the very end is not worth an error.
-        let _ = writeln!(std::io::stdout().lock(), "{summary}");
+        writeln!(out, "{summary}")?;
     }
-    match (stats.matches > 0, stats.errors > 0) {
-        (_, true) => 2,
-        (true, false) => 0,
-        (false, false) => 1,
-    }
+    out.flush()?;
+    Ok(match (stats.matches > 0, stats.errors > 0) {
+        (_, true) => Code::ProblemsReported,
+        (found, false) => Code::found(found),
+    })
 }
 
 /// The JSON object of one match: the library's serialization with a `"type"` tag in front.
@@ -77,7 +76,14 @@ struct JsonMatch<'a> {
 struct Printer<'a> {
     json: bool,
     buffer: Vec<u8>,
-    broken_pipe: &'a AtomicBool,
+    /// The first error writing to stdout, shared by the search threads: once set, every search stops.
+    failed: &'a Mutex<Option<io::Error>>,
+}
+
+impl Printer<'_> {
+    fn failed(&self) -> bool {
+        self.failed.lock().map_or(true, |f| f.is_some())
+    }
 }
 
 impl GrepSink for Printer<'_> {
@@ -97,15 +103,19 @@ impl GrepSink for Printer<'_> {
                 self.buffer.push(b'\n');
             }
         }
-        !self.broken_pipe.load(Ordering::Relaxed)
+        !self.failed()
     }
 
     fn finish_file(&mut self, _path: &Path, _matches: u64) {
         if self.buffer.is_empty() {
             return;
         }
-        if std::io::stdout().lock().write_all(&self.buffer).is_err() {
-            self.broken_pipe.store(true, Ordering::Relaxed);
+        if !self.failed() {
+            if let Err(e) = io::stdout().lock().write_all(&self.buffer) {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(e);
+                }
+            }
         }
         self.buffer.clear();
     }

@@ -5,6 +5,7 @@ pub mod blame;
 pub mod check;
 pub mod drill;
 pub mod evidence;
+pub mod exit;
 pub mod gc;
 pub mod grep;
 pub mod list;
@@ -18,7 +19,9 @@ pub mod sim;
 pub mod source;
 pub mod trust;
 
+use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
+pub use exit::Code;
 
 #[derive(Debug, Parser)]
 #[command(name = "runbook", version, about = "Walks you through an incident runbook and does the work of each step")]
@@ -99,16 +102,23 @@ fn is_subcommand(name: &str) -> bool {
     Cli::command().get_subcommands().any(|c| c.get_name() == name)
 }
 
+/// Parses the command line, runs the command, and maps its result to the process's exit code (`exit::report`:
+/// the one place errors are printed).
 pub fn main() -> i32 {
     let args = normalize_args(std::env::args().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            // --help and --version print to stdout and exit 0; a usage error prints to stderr and exits 2.
+            let code = if e.use_stderr() { Code::ProblemsReported } else { Code::Success };
+            return exit::report(e.print().context("cannot print the usage").map(|()| code));
         }
     };
-    match cli.command {
+    exit::report(dispatch(cli.command))
+}
+
+fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
+    match command {
         None => open(None, None, &[], &evidence::EvidenceArgs::default()),
         Some(Command::Open { runbook, journal, vars, evidence }) => open(runbook.as_deref(), journal, &vars, &evidence),
         Some(Command::List) => list::run(),
@@ -128,51 +138,28 @@ pub fn main() -> i32 {
     }
 }
 
-fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String], evidence: &evidence::EvidenceArgs) -> i32 {
-    let vars = match run::split_pairs(vars, "--var") {
-        Ok(vars) => vars,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
+fn open(
+    runbook: Option<&str>,
+    journal: Option<String>,
+    vars: &[String],
+    evidence: &evidence::EvidenceArgs,
+) -> anyhow::Result<Code> {
+    let vars = run::split_pairs(vars, "--var")?;
     let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
-    let source = match source::find(id) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
-    let rb = match source::load(&source) {
-        Ok(rb) => rb,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
-    use std::io::IsTerminal;
+    let source = source::find(id)?;
+    let rb = source::load(&source)?;
+    use std::io::{IsTerminal, Write};
     if !std::io::stdout().is_terminal() {
         // Piped or redirected: the plain-text rendering, not a screen of escape codes.
-        print!("{}", print::render(&rb));
-        return 0;
+        let mut out = std::io::stdout().lock();
+        write!(out, "{}", print::render(&rb))?;
+        out.flush()?;
+        return Ok(Code::Success);
     }
     // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
     // then reads its keys from the terminal device.
-    let pending = match evidence.read() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("runbook: {e:#}");
-            return 2;
-        }
-    };
-    let assets_dir = match crate::bundled::assets_dir() {
-        Ok(d) => d.display().to_string(),
-        Err(e) => {
-            eprintln!("runbook: cannot write the bundled assets to {}: {e}", crate::bundled::cache_dir().display());
-            return 2;
-        }
-    };
+    let pending = evidence.read()?;
+    let assets_dir = source::assets_dir()?;
     let context = crate::engine::Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
     let spec = crate::tui::journaling::JournalSpec {
         path: journal,
@@ -180,19 +167,16 @@ fn open(runbook: Option<&str>, journal: Option<String>, vars: &[String], evidenc
         source: source.name.clone(),
         bundled: source.bundled,
     };
-    crate::tui::run(rb, context, vars, &source.name, &spec, pending.as_ref())
+    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending.as_ref())))
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).
-fn replay(journal: &str) -> i32 {
+fn replay(journal: &str) -> anyhow::Result<Code> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
-        eprintln!(
-            "runbook replay: needs a terminal; for a text rendering of the session use `runbook report {journal}`"
-        );
-        return 2;
+        bail!("replay: needs a terminal; for a text rendering of the session use `runbook report {journal}`");
     }
-    crate::tui::replay(std::path::Path::new(journal))
+    Ok(Code::from_status(crate::tui::replay(std::path::Path::new(journal))))
 }
 
 #[cfg(test)]

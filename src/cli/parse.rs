@@ -2,8 +2,10 @@
 //!
 //! Exit codes: 0 something found, 1 nothing found, 2 an input could not be read.
 
+use super::Code;
 use crate::golang::{parse_logs, summary};
-use std::io::Read;
+use anyhow::Context as _;
+use std::io::{Read, Write};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ParseArgs {
@@ -15,48 +17,32 @@ pub struct ParseArgs {
     pub json: bool,
 }
 
-/// Reads every input; on failure returns the message for stderr.
-pub(crate) fn read_inputs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Reads every input, in order.
+pub(crate) fn read_inputs(paths: &[String]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
         let bytes = if path == "-" {
             let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("runbook: cannot read standard input: {e}"))?;
+            std::io::stdin().lock().read_to_end(&mut buf).context("cannot read standard input")?;
             buf
         } else {
-            std::fs::read(path).map_err(|e| format!("runbook: cannot read {path}: {e}"))?
+            std::fs::read(path).with_context(|| format!("cannot read {path}"))?
         };
         inputs.push((path.clone(), bytes));
     }
     Ok(inputs)
 }
 
-pub fn run(args: &ParseArgs) -> i32 {
-    let inputs = match read_inputs(&args.logs) {
-        Ok(inputs) => inputs,
-        Err(message) => {
-            eprintln!("{message}");
-            return 2;
-        }
-    };
+pub fn run(args: &ParseArgs) -> anyhow::Result<Code> {
+    let inputs = read_inputs(&args.logs)?;
     let report = parse_logs(&inputs);
+    let mut out = std::io::stdout().lock();
     if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("runbook: cannot serialise the report: {e}");
-                return 2;
-            }
-        }
+        let json = serde_json::to_string_pretty(&report).context("cannot serialise the report")?;
+        writeln!(out, "{json}")?;
     } else {
-        print!("{}", summary::render(&report));
+        write!(out, "{}", summary::render(&report))?;
     }
-    if report.found_anything() {
-        0
-    } else {
-        1
-    }
+    out.flush()?;
+    Ok(Code::found(report.found_anything()))
 }

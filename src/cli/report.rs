@@ -3,7 +3,10 @@
 //! Reads the journal only: nothing from the runbook is run, no file is written. A torn last line (the session
 //! crashed) is reported on stderr and the rest is rendered.
 
+use super::Code;
 use crate::journal::{self, markdown, postmortem};
+use anyhow::Context as _;
+use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -17,28 +20,19 @@ pub struct ReportArgs {
     pub with_authors: bool,
 }
 
-pub fn run(args: &ReportArgs) -> i32 {
-    let loaded = match journal::read(std::path::Path::new(&args.journal)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
+pub fn run(args: &ReportArgs) -> anyhow::Result<Code> {
+    let loaded = journal::read(std::path::Path::new(&args.journal))?;
     for warning in &loaded.warnings {
         eprintln!("runbook: warning: {}: {warning}", args.journal);
     }
     let pm = postmortem::build(&loaded, postmortem::Options { with_authors: args.with_authors });
+    let mut out = std::io::stdout().lock();
     if args.format == "json" {
-        match serde_json::to_string_pretty(&pm) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("runbook: {e}");
-                return 2;
-            }
-        }
+        let text = serde_json::to_string_pretty(&pm).context("cannot serialise the postmortem")?;
+        writeln!(out, "{text}")?;
     } else {
-        print!("{}", markdown::render(&pm));
+        write!(out, "{}", markdown::render(&pm))?;
     }
-    0
+    out.flush()?;
+    Ok(Code::Success)
 }

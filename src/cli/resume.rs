@@ -6,8 +6,10 @@
 //! directory that has no `session_finished`.
 
 use super::run::{self, Policy};
+use super::Code;
 use crate::engine::{self, Context, Session};
 use crate::journal::{self, replay, sessions, Journal};
+use anyhow::{anyhow, bail, Context as _};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -21,51 +23,40 @@ pub struct ResumeArgs {
     pub flags: run::RunFlags,
 }
 
-pub fn run(args: &ResumeArgs) -> i32 {
-    match prepare(args) {
-        Ok((session, policy, journal)) => {
-            let (code, journal) = run::headless(session, &policy, args.flags.json, Some(journal));
-            run::close_journal(journal.as_ref(), code);
-            code
-        }
-        Err((code, message)) => {
-            eprintln!("runbook: {message}");
-            code
-        }
-    }
+pub fn run(args: &ResumeArgs) -> anyhow::Result<Code> {
+    let (session, policy, journal) = prepare(args)?;
+    run::headless(session, &policy, args.flags.json, Some(journal))?.close()
 }
 
-fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String)> {
+fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     if !args.headless {
-        return Err((2, "resume: only --headless is supported in this build".into()));
+        bail!("resume: only --headless is supported in this build");
     }
     let path = match &args.journal {
         Some(p) => PathBuf::from(p),
         None => sessions::latest_unfinished(&super::source::workdir()).ok_or_else(|| {
-            (2, format!("no unfinished session for this directory in {}", sessions::sessions_dir().display()))
+            anyhow!("no unfinished session for this directory in {}", sessions::sessions_dir().display())
         })?,
     };
-    let loaded = journal::read(&path).map_err(|e| (2, e.to_string()))?;
+    let loaded = journal::read(&path)?;
     for warning in &loaded.warnings {
         eprintln!("runbook: warning: {}: {warning}", path.display());
     }
     if loaded.finished() {
-        return Err((2, format!("{}: this session is finished (it has a session_finished)", path.display())));
+        bail!("{}: this session is finished (it has a session_finished)", path.display());
     }
-    let start = loaded.start().ok_or((2, format!("{}: no session_start", path.display())))?;
+    let start = loaded.start().ok_or_else(|| anyhow!("{}: no session_start", path.display()))?;
     let yaml = start.runbook.yaml.as_bytes();
-    let runbook = engine::load(&start.runbook.source, yaml).map_err(|e| (2, e.to_string()))?;
+    let runbook = engine::load(&start.runbook.source, yaml)?;
     let mut vars = start.vars.clone();
     vars.extend(replay::vars_set(&loaded.records));
-    vars.extend(run::split_pairs(&args.flags.vars, "--var").map_err(|e| (2, e))?);
+    vars.extend(run::split_pairs(&args.flags.vars, "--var")?);
     if let Some((name, _)) = vars.iter().find(|(_, v)| v.as_str() == crate::engine::MASK) {
-        return Err((2, format!("var `{name}` is secret and the journal has it masked: give it with --var {name}=…")));
+        bail!("var `{name}` is secret and the journal has it masked: give it with --var {name}=…");
     }
-    let answers = run::split_pairs(&args.flags.answers, "--answer").map_err(|e| (2, e))?;
-    if let Some(step) = answers.keys().find(|s| runbook.step_index(s).is_none()) {
-        return Err((2, format!("--answer {step}=…: the runbook has no step `{step}`")));
-    }
-    let assets_dir = crate::bundled::assets_dir().map_err(|e| (2, format!("cannot write the bundled assets: {e}")))?;
+    let answers = run::split_pairs(&args.flags.answers, "--answer")?;
+    run::check_answers(&runbook, &answers, "runbook")?;
+    let assets_dir = crate::bundled::assets_dir().context("cannot write the bundled assets")?;
     let context = Context {
         workdir: start.workdir.clone(),
         assets_dir: assets_dir.display().to_string(),
@@ -76,7 +67,7 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
     let bundled = start.runbook.bundled
         && crate::bundled::runbook(&start.runbook.id).is_some_and(|b| b.yaml == start.runbook.yaml.as_bytes());
     let trusted = bundled || super::trust::is_trusted(yaml);
-    let mut session = Session::new(runbook, context, vars).map_err(|e| (2, e))?;
+    let mut session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let replayed = replay::restore(&mut session, &loaded.records);
     for d in &replayed.divergences {
         eprintln!("runbook: warning: replay: {d}");
@@ -85,12 +76,12 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
         eprintln!("runbook: step `{step}` was interrupted; it runs again");
     }
     let journal = Journal::append(&path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
-        .map_err(|e| (2, format!("cannot append to {}: {e}", path.display())))?;
+        .with_context(|| format!("cannot append to {}", path.display()))?;
     journal.set_secrets(secrets);
     let _ = journal.meta(journal::Meta::SessionResumed {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         pid: Some(std::process::id()),
     });
-    let phases = args.flags.phases(session.runbook()).map_err(|e| (2, e))?;
+    let phases = args.flags.phases(session.runbook())?;
     Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None }, journal))
 }

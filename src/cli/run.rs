@@ -4,13 +4,13 @@
 //! trusted; `runbook trust` trusts a file's exact content); everything else is skipped with the reason. The
 //! `command` event is always printed before its process starts, and journaled (synced) before that.
 
-use super::source;
-use crate::bundled;
+use super::{source, Code};
 use crate::engine::{Action, Context, Effect, Event, Input, Mode, Session, StepStatus};
 use crate::journal::{self, Journal};
 use crate::probes::shell::{self, ShellMsg};
+use anyhow::{anyhow, bail, Context as _};
 use std::collections::{BTreeMap, VecDeque};
-use std::io::Write;
+use std::io::{self, Write};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -52,11 +52,11 @@ pub struct RunFlags {
 
 impl RunFlags {
     /// The selected phases, each checked against the runbook.
-    pub fn phases(&self, runbook: &crate::engine::Runbook) -> Result<Vec<String>, String> {
+    pub fn phases(&self, runbook: &crate::engine::Runbook) -> anyhow::Result<Vec<String>> {
         for phase in &self.phases {
             if !runbook.phases.iter().any(|p| &p.id == phase) {
                 let ids: Vec<&str> = runbook.phases.iter().map(|p| p.id.as_str()).collect();
-                return Err(format!("--phase {phase}: the runbook has no such phase (phases: {})", ids.join(", ")));
+                bail!("--phase {phase}: the runbook has no such phase (phases: {})", ids.join(", "));
             }
         }
         Ok(self.phases.clone())
@@ -66,72 +66,24 @@ impl RunFlags {
 /// Most step executions in one headless run, relative to the step count: gotos can loop.
 const MAX_VISITS_PER_STEP: usize = 5;
 
-pub fn run(args: &RunArgs) -> i32 {
+pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     if !args.headless {
-        eprintln!("runbook run: only --headless is supported; open the TUI with `runbook {}`", args.runbook);
-        return 2;
+        bail!("run: only --headless is supported; open the TUI with `runbook {}`", args.runbook);
     }
-    let source = match source::find(&args.runbook) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
-    let runbook = match source::load(&source) {
-        Ok(rb) => rb,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
-    let (vars, answers) = match (split_pairs(&args.flags.vars, "--var"), split_pairs(&args.flags.answers, "--answer")) {
-        (Ok(v), Ok(a)) => (v, a),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
-    for step in answers.keys() {
-        if runbook.step_index(step).is_none() {
-            eprintln!("runbook: --answer {step}=…: the runbook has no step `{step}`");
-            return 2;
-        }
-    }
-    let assets_dir = match bundled::assets_dir() {
-        Ok(d) => d.display().to_string(),
-        Err(e) => {
-            eprintln!("runbook: cannot write the bundled assets to {}: {e}", bundled::cache_dir().display());
-            return 2;
-        }
-    };
+    let source = source::find(&args.runbook)?;
+    let runbook = source::load(&source)?;
+    let vars = split_pairs(&args.flags.vars, "--var")?;
+    let answers = split_pairs(&args.flags.answers, "--answer")?;
+    check_answers(&runbook, &answers, "runbook")?;
+    let assets_dir = source::assets_dir()?;
     let context = Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
     let given = vars.clone();
-    let session = match Session::new(runbook, context, vars) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
-    let phases = match args.flags.phases(session.runbook()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            return 2;
-        }
-    };
+    let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
+    let phases = args.flags.phases(session.runbook())?;
     if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
-        eprintln!("runbook: {why}");
-        return 2;
+        bail!("{why}");
     }
-    let pending = match args.evidence.read() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("runbook: {e:#}");
-            return 2;
-        }
-    };
+    let pending = args.evidence.read()?;
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
     let start = journal::sessions::session_start(&journal::sessions::StartFacts {
         runbook: session.runbook(),
@@ -140,14 +92,11 @@ pub fn run(args: &RunArgs) -> i32 {
         bundled: source.bundled,
         workdir: &source::workdir(),
         runbook_dir: &source.dir,
-        mode: "headless",
+        mode: journal::record::SessionMode::Headless,
         vars: &given,
         drill: None,
     });
-    let journal = match open_journal(args.journal.as_deref(), session.runbook(), start) {
-        Ok(j) => j,
-        Err(code) => return code,
-    };
+    let journal = open_journal(args.journal.as_deref(), session.runbook(), start)?;
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
     }
@@ -155,27 +104,33 @@ pub fn run(args: &RunArgs) -> i32 {
     if let Some(pending) = &pending {
         let (dir, _keep) = match &journal {
             Some(j) => (super::evidence::evidence_dir(j.path()), None),
-            None => match tempfile::tempdir() {
-                Ok(t) => (t.path().to_path_buf(), Some(t)),
-                Err(e) => {
-                    eprintln!("runbook: cannot store the evidence: {e}");
-                    return 2;
-                }
-            },
+            None => {
+                let t = tempfile::tempdir().context("cannot store the evidence")?;
+                (t.path().to_path_buf(), Some(t))
+            }
         };
         match super::evidence::load(&session, pending, &dir) {
             Ok(input) => evidence = Some(input),
             Err(e) => {
-                eprintln!("runbook: {e:#}");
-                close_journal(journal.as_ref(), 2);
-                return 2;
+                close_journal(journal.as_ref(), Code::ProblemsReported);
+                return Err(e);
             }
         }
     }
     let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence };
-    let (code, journal) = headless(session, &policy, args.flags.json, journal);
-    close_journal(journal.as_ref(), code);
-    code
+    headless(session, &policy, args.flags.json, journal)?.close()
+}
+
+/// Every `--answer STEP=…` names a step of the runbook (`what`: "runbook" or "drill", for the message).
+pub(crate) fn check_answers(
+    runbook: &crate::engine::Runbook,
+    answers: &BTreeMap<String, String>,
+    what: &str,
+) -> anyhow::Result<()> {
+    match answers.keys().find(|step| runbook.step_index(step).is_none()) {
+        Some(step) => Err(anyhow!("--answer {step}=…: the {what} has no step `{step}`")),
+        None => Ok(()),
+    }
 }
 
 /// Creates the session's journal: at `--journal PATH` (failure is an error), or in the state directory (failure
@@ -184,17 +139,14 @@ pub(crate) fn open_journal(
     path: Option<&str>,
     runbook: &crate::engine::Runbook,
     start: journal::Meta,
-) -> Result<Option<Journal>, i32> {
+) -> anyhow::Result<Option<Journal>> {
     let (path, explicit) = match path {
         Some(p) => (std::path::PathBuf::from(p), true),
         None => (journal::sessions::default_path(&runbook.id), false),
     };
     match Journal::create(&path, start) {
         Ok(j) => Ok(Some(j)),
-        Err(e) if explicit => {
-            eprintln!("runbook: cannot create the journal {}: {e}", path.display());
-            Err(2)
-        }
+        Err(e) if explicit => Err(e).with_context(|| format!("cannot create the journal {}", path.display())),
         Err(e) => {
             eprintln!("runbook: warning: no journal for this session ({}: {e})", path.display());
             Ok(None)
@@ -212,44 +164,65 @@ pub(crate) fn secret_values(runbook: &crate::engine::Runbook, given: &BTreeMap<S
         .collect()
 }
 
-/// Runs a prepared session headless to the end, printing and journaling every event; returns the exit code and
-/// the journal, still open for whatever the caller records after the run (a drill's debrief).
+/// How a headless run ended: its exit code, the journal (still open for whatever the caller records after the
+/// run: a drill's debrief), and whether stdout failed on the way.
+pub(crate) struct RunEnd {
+    pub code: Code,
+    pub journal: Option<Journal>,
+    /// The first error writing to stdout (a closed pipe, a full disk): printing stopped there, the run went on.
+    pub stdout: Option<io::Error>,
+}
+
+impl RunEnd {
+    /// Closes the journal, then returns the run's code, or the stdout error (a closed pipe is a success in
+    /// `exit::report`).
+    pub fn close(self) -> anyhow::Result<Code> {
+        close_journal(self.journal.as_ref(), self.code);
+        match self.stdout {
+            Some(e) => Err(e).context("cannot print the run's events (the run went on; its journal has them all)"),
+            None => Ok(self.code),
+        }
+    }
+}
+
+/// Runs a prepared session headless to the end, printing and journaling every event.
 pub(crate) fn headless(
     session: Session,
     policy: &Policy,
     json: bool,
     journal: Option<Journal>,
-) -> (i32, Option<Journal>) {
+) -> anyhow::Result<RunEnd> {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("runbook: cannot start the async runtime: {e}");
-            return (2, journal);
+            close_journal(journal.as_ref(), Code::ProblemsReported);
+            return Err(e).context("cannot start the async runtime");
         }
     };
-    let mut printer = Printer { json, out: std::io::stdout().lock(), journal };
+    let mut printer = Printer { json, out: io::stdout().lock(), journal, failed: None };
     let code = runtime.block_on(drive(session, policy, &mut printer));
-    (code, printer.journal)
+    Ok(RunEnd { code, journal: printer.journal, stdout: printer.failed })
 }
 
 /// Closes the session with `session_finished`, except after an interrupt (130): that session stays open, so
 /// `runbook resume` finds it.
-pub(crate) fn close_journal(journal: Option<&Journal>, code: i32) {
+pub(crate) fn close_journal(journal: Option<&Journal>, code: Code) {
     let Some(journal) = journal else { return };
-    if code != 130 {
-        let _ = journal.meta(journal::Meta::SessionFinished { reason: "completed".into(), exit_code: Some(code) });
+    if code != Code::Interrupted {
+        let finished = journal::Meta::SessionFinished { reason: "completed".into(), exit_code: Some(code.as_i32()) };
+        let _ = journal.meta(finished);
     }
     if let Some(e) = journal.broken() {
         eprintln!("runbook: warning: the journal {} is incomplete: {e}", journal.path().display());
     }
 }
 
-pub(crate) fn split_pairs(items: &[String], flag: &str) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn split_pairs(items: &[String], flag: &str) -> anyhow::Result<BTreeMap<String, String>> {
     items
         .iter()
         .map(|item| match item.split_once('=') {
             Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-            _ => Err(format!("{flag} {item:?}: expected KEY=VALUE")),
+            _ => Err(anyhow!("{flag} {item:?}: expected KEY=VALUE")),
         })
         .collect()
 }
@@ -292,6 +265,8 @@ struct Printer<W: Write> {
     json: bool,
     out: W,
     journal: Option<Journal>,
+    /// Set by the first failed write to `out`; nothing more is printed after it.
+    failed: Option<io::Error>,
 }
 
 impl<W: Write> Printer<W> {
@@ -308,11 +283,21 @@ impl<W: Write> Printer<W> {
                 None => return,
             }
         };
-        // A closed stdout (piped into `head`) must not abort the run mid-step; the events are lost either way.
-        let _ = writeln!(self.out, "{line}");
-        if !matches!(event, Event::Output { .. }) {
-            let _ = self.out.flush();
+        // A closed stdout (piped into `head`) must not abort the run mid-step: the printer goes quiet, the run
+        // and its journal go on, and the error is the command's once the run is over.
+        if self.failed.is_none() {
+            if let Err(e) = self.print(&line, !matches!(event, Event::Output { .. })) {
+                self.failed = Some(e);
+            }
         }
+    }
+
+    fn print(&mut self, line: &str, flush: bool) -> io::Result<()> {
+        writeln!(self.out, "{line}")?;
+        if flush {
+            self.out.flush()?;
+        }
+        Ok(())
     }
 }
 
@@ -361,7 +346,7 @@ fn mark(status: StepStatus) -> &'static str {
     }
 }
 
-async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Printer<W>) -> i32 {
+async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Printer<W>) -> Code {
     let cancel = CancellationToken::new();
     let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
@@ -451,9 +436,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     let (passed, failed, skipped) = session.counts();
     printer.event(&Event::RunFinished { passed, failed, skipped });
     if cancel.is_cancelled() {
-        return 130;
+        return Code::Interrupted;
     }
-    i32::from(failed > 0)
+    if failed > 0 {
+        Code::Failure
+    } else {
+        Code::Success
+    }
 }
 
 /// SIGINT or SIGTERM cancels the running step (its process group gets SIGINT, then SIGKILL).

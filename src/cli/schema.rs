@@ -1,7 +1,9 @@
 //! `runbook schema`: a JSON Schema of the runbook format, for editors with a YAML language server.
 //! Kept next to the loader's key lists; a test checks that every key the loader knows appears here.
 
+use super::Code;
 use serde_json::{json, Value};
+use std::io::Write;
 
 pub fn schema() -> Value {
     let s = json!({"type": "string"});
@@ -89,15 +91,10 @@ fn pairs_of(keys: &[&str]) -> Vec<Value> {
     out
 }
 
-pub fn run() -> i32 {
-    match serde_json::to_string_pretty(&schema()) {
-        Ok(text) => {
-            println!("{text}");
-            0
-        }
-        Err(e) => {
-            eprintln!("runbook: {e}");
-            2
-        }
-    }
+pub fn run() -> anyhow::Result<Code> {
+    let text = serde_json::to_string_pretty(&schema())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(Code::Success)
 }

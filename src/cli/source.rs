@@ -2,6 +2,7 @@
 
 use crate::bundled;
 use crate::engine::{self, Runbook};
+use anyhow::{anyhow, Context as _};
 use std::path::Path;
 
 pub struct Source {
@@ -14,10 +15,10 @@ pub struct Source {
 }
 
 /// A path that exists is a file; otherwise a bundled id.
-pub fn find(file_or_id: &str) -> Result<Source, String> {
+pub fn find(file_or_id: &str) -> anyhow::Result<Source> {
     let path = Path::new(file_or_id);
     if path.exists() || file_or_id.contains('/') || file_or_id.ends_with(".yaml") || file_or_id.ends_with(".yml") {
-        let bytes = std::fs::read(path).map_err(|e| format!("{file_or_id}: {e}"))?;
+        let bytes = std::fs::read(path).with_context(|| file_or_id.to_string())?;
         let dir = std::fs::canonicalize(path)
             .ok()
             .and_then(|p| p.parent().map(|d| d.display().to_string()))
@@ -28,13 +29,21 @@ pub fn find(file_or_id: &str) -> Result<Source, String> {
         Some(b) => Ok(Source { name: b.file, bytes: b.yaml.to_vec(), bundled: true, dir: workdir() }),
         None => {
             let ids: Vec<String> = bundled::runbooks().into_iter().map(|r| r.id).collect();
-            Err(format!("{file_or_id}: no such file, and no bundled runbook has that id (bundled: {})", ids.join(", ")))
+            Err(anyhow!("{file_or_id}: no such file, and no bundled runbook has that id (bundled: {})", ids.join(", ")))
         }
     }
 }
 
-pub fn load(source: &Source) -> Result<Runbook, String> {
-    engine::load(&source.name, &source.bytes).map_err(|e| e.to_string())
+/// Loads the runbook; its error is the loader's located diagnostics (`exit::message` prints them as they are).
+pub fn load(source: &Source) -> anyhow::Result<Runbook> {
+    Ok(engine::load(&source.name, &source.bytes)?)
+}
+
+/// The bundled assets written out to the cache (`{{assets_dir}}`), as a string for the engine's context.
+pub fn assets_dir() -> anyhow::Result<String> {
+    let dir = bundled::assets_dir()
+        .with_context(|| format!("cannot write the bundled assets to {}", bundled::cache_dir().display()))?;
+    Ok(dir.display().to_string())
 }
 
 pub fn workdir() -> String {

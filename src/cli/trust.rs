@@ -1,8 +1,11 @@
 //! `runbook trust FILE`: headless runs of a user's runbook execute its observe steps only once its exact content
 //! is trusted. The store lists SHA-256 hashes, so any edit revokes trust.
 
+use super::Code;
 use crate::bundled::state_dir;
+use anyhow::{bail, Context as _};
 use sha2::{Digest, Sha256};
+use std::io::Write;
 use std::path::PathBuf;
 
 fn store() -> PathBuf {
@@ -21,37 +24,28 @@ pub fn is_trusted(bytes: &[u8]) -> bool {
 }
 
 /// Records the file's hash; the runbook must load cleanly first.
-pub fn run(file: &str) -> i32 {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("runbook: {file}: {e}");
-            return 2;
-        }
-    };
+pub fn run(file: &str) -> anyhow::Result<Code> {
+    let bytes = std::fs::read(file).with_context(|| file.to_string())?;
     if let Err(e) = crate::engine::load(file, &bytes) {
-        eprintln!("{e}\nrunbook: not trusting a runbook that does not pass `runbook check`");
-        return 2;
+        // The located diagnostics first, as `runbook check` prints them; then why nothing was trusted.
+        eprintln!("{e}");
+        bail!("not trusting a runbook that does not pass `runbook check`");
     }
+    let mut out = std::io::stdout().lock();
     if is_trusted(&bytes) {
-        println!("{file} is already trusted");
-        return 0;
+        writeln!(out, "{file} is already trusted")?;
+        out.flush()?;
+        return Ok(Code::Success);
     }
     let path = store();
     let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| PathBuf::from(file));
     let line = format!("{}  {}\n", content_hash(&bytes), absolute.display());
-    let result = path.parent().map(std::fs::create_dir_all).unwrap_or(Ok(())).and_then(|_| {
-        use std::io::Write;
-        std::fs::OpenOptions::new().create(true).append(true).open(&path)?.write_all(line.as_bytes())
-    });
-    match result {
-        Ok(()) => {
-            println!("trusted {file} (sha256 {}); any edit revokes it", &line[..16]);
-            0
-        }
-        Err(e) => {
-            eprintln!("runbook: cannot write {}: {e}", path.display());
-            2
-        }
-    }
+    path.parent()
+        .map(std::fs::create_dir_all)
+        .unwrap_or(Ok(()))
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(&path)?.write_all(line.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(out, "trusted {file} (sha256 {}); any edit revokes it", &line[..16])?;
+    out.flush()?;
+    Ok(Code::Success)
 }

@@ -6,7 +6,7 @@
 //!   from the runbook; without a Go toolchain the simulator confirms the chosen fix pattern instead.
 
 use super::Scenario;
-use crate::engine::Event;
+use crate::engine::{Event, Milestone};
 use crate::journal::record::{Debrief, DebriefCheck, Target};
 use crate::journal::Record;
 use std::collections::BTreeMap;
@@ -72,7 +72,7 @@ pub fn located(
     let ok = file == scenario.racy_file && racy_lines.contains(&line);
     // When it was located: when the step that examined the marked line passed.
     let at = records.iter().find_map(|r| match r.event() {
-        Some(Event::Milestone { step, milestone }) if milestone == "located" => Some((step.clone(), r.offset_ms)),
+        Some(Event::Milestone { step, milestone: Milestone::Located }) => Some((step.clone(), r.offset_ms)),
         _ => None,
     });
     let detail = if ok {
@@ -120,7 +120,7 @@ pub fn fixed(dir: &Path, go: Option<&Path>, now_ms: u64, records: &[Record]) -> 
         Err(e) => (false, format!("could not run {}: {e}", go.display())),
     };
     let step_at = records.iter().find_map(|r| match r.event() {
-        Some(Event::Milestone { step, milestone }) if milestone == "fixed" => Some((step.clone(), r.offset_ms)),
+        Some(Event::Milestone { step, milestone: Milestone::Fixed }) => Some((step.clone(), r.offset_ms)),
         _ => None,
     });
     Checked {

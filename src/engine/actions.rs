@@ -126,8 +126,8 @@ fn expect(l: &mut Loader<'_>, node: &super::yaml::Node, path: &str) -> Expect {
     let mut regexes = |key: &str| {
         let mut out = Vec::new();
         for (re, re_node, re_path) in l.reader.strings(&f, key) {
-            l.check_regex(&re, re_node, &re_path);
-            out.push(re);
+            // An invalid regex is a diagnostic: the runbook does not load, so leaving it out changes nothing.
+            out.extend(l.check_regex(&re, re_node, &re_path));
         }
         out
     };

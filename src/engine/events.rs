@@ -1,6 +1,7 @@
 //! The events of a run: what headless `--json` prints, what the journal records and what replay feeds back.
 //! ARCHITECTURE.md and `docs/cli.md` fix their shapes; every event of a step carries `"step"`.
 
+use super::model::{Milestone, Mode};
 use super::value::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,7 +61,7 @@ pub enum Event {
         cwd: String,
         #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
         env: BTreeMap<String, String>,
-        mode: String,
+        mode: Mode,
     },
     Output {
         step: String,
@@ -84,7 +85,7 @@ pub enum Event {
     },
     Milestone {
         step: String,
-        milestone: String,
+        milestone: Milestone,
     },
     StepFinished {
         step: String,
@@ -125,6 +126,34 @@ impl Event {
             | Event::Milestone { step, .. }
             | Event::StepFinished { step, .. } => Some(step),
             Event::RunFinished { .. } | Event::VarSet { .. } | Event::Evidence { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The milestone and the mode became enums; their JSON is the text the strings had, byte for byte.
+    #[test]
+    fn typed_milestone_and_mode_keep_the_json_of_the_strings() {
+        let milestone = Event::Milestone { step: "repro".into(), milestone: Milestone::Reproduced };
+        let line = r#"{"type":"milestone","step":"repro","milestone":"reproduced"}"#;
+        assert_eq!(serde_json::to_string(&milestone).ok().as_deref(), Some(line));
+        assert_eq!(serde_json::from_str::<Event>(line).ok(), Some(milestone));
+        let command = Event::Command {
+            step: "fix".into(),
+            command: "go test".into(),
+            cwd: "/src".into(),
+            env: BTreeMap::new(),
+            mode: Mode::Change,
+        };
+        let line = r#"{"type":"command","step":"fix","command":"go test","cwd":"/src","mode":"change"}"#;
+        assert_eq!(serde_json::to_string(&command).ok().as_deref(), Some(line));
+        assert_eq!(serde_json::from_str::<Event>(line).ok(), Some(command));
+        for (name, m) in Milestone::ALL {
+            assert_eq!(serde_json::to_string(&m).ok(), Some(format!("\"{name}\"")));
+            assert_eq!(Milestone::parse(name), Some(m));
         }
     }
 }

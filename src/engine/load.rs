@@ -296,11 +296,13 @@ impl Loader<'_> {
                 let message = format!("{what} has no output to capture; use `from: result`");
                 self.reader.error(node, &path, message);
             }
-            let regex = self.reader.string(&cf, "regex", false);
+            let pattern = self.reader.string(&cf, "regex", false);
             let group = self.reader.uint(&cf, "group").map(|g| g as usize);
-            if let Some(re) = &regex {
+            let mut regex = None;
+            if let Some(re) = &pattern {
                 let n = cf.get("regex").unwrap_or(node);
-                if let Some(groups) = self.check_regex(re, n, &cf.child("regex")) {
+                regex = self.check_regex(re, n, &cf.child("regex"));
+                if let Some(groups) = regex.as_ref().map(|r| r.regex().captures_len()) {
                     if let Some(g) = group.filter(|g| *g >= groups) {
                         let message = format!("group {g} does not exist: the regex has {} group(s)", groups - 1);
                         self.reader.error(cf.get("group").unwrap_or(node), &cf.child("group"), message);
@@ -313,10 +315,10 @@ impl Loader<'_> {
         captures
     }
 
-    /// Compiles a regex; returns its number of groups (counting group 0) when valid.
-    pub fn check_regex(&mut self, re: &str, node: &Node, path: &str) -> Option<usize> {
-        match super::output::line_regex(re) {
-            Ok(compiled) => Some(compiled.captures_len()),
+    /// Compiles a regex, or records why it does not compile.
+    pub fn check_regex(&mut self, re: &str, node: &Node, path: &str) -> Option<LineRegex> {
+        match LineRegex::new(re) {
+            Ok(compiled) => Some(compiled),
             Err(e) => {
                 self.reader.error(node, path, regex_message(re, &e));
                 None

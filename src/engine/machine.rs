@@ -209,7 +209,7 @@ impl Session {
             }
             Input::Start { step } => self.start(&step),
             Input::Skip { step, reason } => match self.runbook.step_index(&step) {
-                Some(i) => self.finish(i, StepStatus::Skipped, None, None, Some(reason), None),
+                Some(i) => self.finish(i, StepEnd::new(StepStatus::Skipped).because(reason)),
                 None => Vec::new(),
             },
             Input::Output { step, stream, line, raw } => self.output(&step, stream, line, raw),
@@ -231,7 +231,7 @@ impl Session {
             .filter(|&i| matches!(self.runbook.step(i).and_then(|s| s.action.as_ref()), Some(Action::Evidence(_))))
             .collect();
         for index in waiting {
-            effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(triage.clone())));
+            effects.extend(self.finish(index, StepEnd { result: triage.clone(), ..StepEnd::new(StepStatus::Passed) }));
         }
         effects
     }
@@ -257,15 +257,14 @@ impl Session {
         })];
         let request = match &step.action {
             None => {
-                effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(Value::Null)));
+                effects.extend(self.finish(index, StepEnd::new(StepStatus::Passed)));
                 return effects;
             }
             Some(Action::Choose(_)) => return effects,
             Some(Action::Evidence(_)) => {
                 match self.evidence.as_ref().map(|e| e.triage.clone()) {
-                    Some(triage) => {
-                        effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(triage)))
-                    }
+                    Some(triage) => effects
+                        .extend(self.finish(index, StepEnd { result: triage, ..StepEnd::new(StepStatus::Passed) })),
                     None => effects.push(Effect::NeedEvidence { step: step.id.clone() }),
                 }
                 return effects;
@@ -281,7 +280,7 @@ impl Session {
                         command: self.mask(&spec.command),
                         cwd: spec.cwd.clone(),
                         env: spec.env.iter().map(|(k, v)| (k.clone(), self.mask(v))).collect(),
-                        mode: step.mode.as_str().to_string(),
+                        mode: step.mode,
                     }));
                     self.running.insert(index, Running::default());
                     effects.push(Effect::Spawn { step: step.id.clone(), spec });
@@ -296,7 +295,7 @@ impl Session {
         };
         match request {
             Ok(request) => effects.push(Effect::Probe { step: step.id.clone(), request }),
-            Err(reason) => effects.extend(self.finish(index, StepStatus::Failed, None, None, Some(reason), None)),
+            Err(reason) => effects.extend(self.finish(index, StepEnd::new(StepStatus::Failed).because(reason))),
         }
         effects
     }
@@ -342,13 +341,14 @@ impl Session {
             "duration_ms": duration_ms,
             "timed_out": status == StepStatus::TimedOut,
         }));
-        self.finish_with_output(index, status, exit_code, Some(duration_ms), reason, result, &running)
+        let end = StepEnd { status, exit_code, duration_ms: Some(duration_ms), reason, result };
+        self.finish_with_output(index, end, &running)
     }
 
     fn probe_done(&mut self, id: &str, result: Value, passed: bool, reason: Option<String>) -> Vec<Effect> {
         let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
         let status = if passed { StepStatus::Passed } else { StepStatus::Failed };
-        self.finish(index, status, None, None, reason, Some(result))
+        self.finish(index, StepEnd { reason, result, ..StepEnd::new(status) })
     }
 
     fn choose(&mut self, id: &str, answer: &str) -> Vec<Effect> {
@@ -359,7 +359,7 @@ impl Session {
         let Some(option) = find_option(&choose, answer) else {
             let ids: Vec<&str> = choose.options.iter().map(|o| o.id.as_str()).collect();
             let reason = format!("no option `{answer}` (options: {})", ids.join(", "));
-            return self.finish(index, StepStatus::Failed, None, None, Some(reason), None);
+            return self.finish(index, StepEnd::new(StepStatus::Failed).because(reason));
         };
         let mut effects = vec![Effect::Emit(Event::Choice {
             step: id.to_string(),
@@ -368,7 +368,7 @@ impl Session {
             goto: option.goto.clone(),
         })];
         let result = Value::from(serde_json::json!({"option": option.id, "label": option.label}));
-        effects.extend(self.finish(index, StepStatus::Passed, None, None, None, Some(result)));
+        effects.extend(self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) }));
         if let Some(target) = option.goto.as_ref().and_then(|g| self.runbook.step_index(g)) {
             self.cursor = Some(target);
         }
@@ -387,7 +387,7 @@ impl Session {
         let all = boxes.iter().all(|b| *b);
         let result = Value::from(serde_json::json!({ "checked": boxes.clone() }));
         if all {
-            self.finish(index, StepStatus::Passed, None, None, None, Some(result))
+            self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) })
         } else {
             if self.statuses[index].is_done() {
                 self.statuses[index] = StepStatus::Running;
@@ -396,30 +396,14 @@ impl Session {
         }
     }
 
-    fn finish(
-        &mut self,
-        index: usize,
-        status: StepStatus,
-        exit_code: Option<i32>,
-        duration_ms: Option<u64>,
-        reason: Option<String>,
-        result: Option<Value>,
-    ) -> Vec<Effect> {
-        let empty = Running::default();
-        self.finish_with_output(index, status, exit_code, duration_ms, reason, result.unwrap_or(Value::Null), &empty)
+    /// Ends a step that printed nothing (a probe, a choice, a checklist, a skip).
+    fn finish(&mut self, index: usize, end: StepEnd) -> Vec<Effect> {
+        self.finish_with_output(index, end, &Running::default())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn finish_with_output(
-        &mut self,
-        index: usize,
-        mut status: StepStatus,
-        exit_code: Option<i32>,
-        duration_ms: Option<u64>,
-        mut reason: Option<String>,
-        result: Value,
-        output: &Running,
-    ) -> Vec<Effect> {
+    /// Ends a step: its captures (a failed capture fails the step), its milestone, `step_finished`, and the cursor.
+    fn finish_with_output(&mut self, index: usize, end: StepEnd, output: &Running) -> Vec<Effect> {
+        let StepEnd { mut status, exit_code, duration_ms, mut reason, result } = end;
         let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
         let mut effects = Vec::new();
         if status == StepStatus::Passed {
@@ -445,7 +429,7 @@ impl Session {
                 if !self.milestones.contains(&m) {
                     self.milestones.push(m);
                 }
-                effects.push(Effect::Emit(Event::Milestone { step: step.id.clone(), milestone: m.as_str().into() }));
+                effects.push(Effect::Emit(Event::Milestone { step: step.id.clone(), milestone: m }));
             }
         }
         self.statuses[index] = status;
@@ -479,8 +463,7 @@ impl Session {
                 // Like `$(…)` in a shell: trailing newlines are not part of the value.
                 None => Value::Str(text.trim_end_matches('\n').to_string()),
                 Some(re) => {
-                    let re = super::output::line_regex(re).map_err(|e| format!("capture `{}`: {e}", capture.name))?;
-                    let caps = re.captures(&text).ok_or_else(|| {
+                    let caps = re.regex().captures(&text).ok_or_else(|| {
                         format!("capture `{}`: regex `{}` did not match the output", capture.name, re.as_str())
                     })?;
                     let group = capture.group.unwrap_or(if caps.len() > 1 { 1 } else { 0 });
@@ -490,6 +473,27 @@ impl Session {
             values.push((capture.name.clone(), value));
         }
         Ok(values)
+    }
+}
+
+/// How a step ended, as `finish` records it.
+struct StepEnd {
+    status: StepStatus,
+    exit_code: Option<i32>,
+    duration_ms: Option<u64>,
+    /// Why it failed or was skipped.
+    reason: Option<String>,
+    /// What captures with `from: result` read (null when the step has no result).
+    result: Value,
+}
+
+impl StepEnd {
+    fn new(status: StepStatus) -> StepEnd {
+        StepEnd { status, exit_code: None, duration_ms: None, reason: None, result: Value::Null }
+    }
+
+    fn because(self, reason: String) -> StepEnd {
+        StepEnd { reason: Some(reason), ..self }
     }
 }
 
@@ -511,14 +515,12 @@ pub fn check_expect(expect: &Expect, code: i32, output: &str) -> Result<(), Stri
         return Err(format!("exit code {code}{meaning}, expected {}", wanted.join(" or ")));
     }
     for re in &expect.matches {
-        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
-        if !compiled.is_match(output) {
+        if !re.regex().is_match(output) {
             return Err(format!("output does not match `{re}`"));
         }
     }
     for re in &expect.not_matches {
-        let compiled = super::output::line_regex(re).map_err(|e| e.to_string())?;
-        if let Some(m) = compiled.find(output) {
+        if let Some(m) = re.regex().find(output) {
             return Err(format!("output matches `{re}` (\"{}\")", m.as_str()));
         }
     }

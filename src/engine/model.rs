@@ -3,6 +3,7 @@
 //! Every step keeps its path (`phases[1].steps[2]`) and position so that run-time errors can point into the file
 //! just as `check` does.
 
+pub use super::output::LineRegex;
 use super::yaml::Pos;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,7 +49,7 @@ pub struct Step {
     pub pos: Pos,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Observe,
@@ -61,6 +62,12 @@ impl Mode {
             Mode::Observe => "observe",
             Mode::Change => "change",
         }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -88,6 +95,17 @@ impl Milestone {
             Milestone::Fixed => "fixed",
             Milestone::Verified => "verified",
         }
+    }
+
+    /// The milestone named `name` (as in YAML and JSON), if any.
+    pub fn parse(name: &str) -> Option<Milestone> {
+        Milestone::ALL.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+}
+
+impl std::fmt::Display for Milestone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -133,8 +151,8 @@ pub struct RunAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     pub exit_codes: Vec<i32>,
-    pub matches: Vec<String>,
-    pub not_matches: Vec<String>,
+    pub matches: Vec<LineRegex>,
+    pub not_matches: Vec<LineRegex>,
 }
 
 impl Default for Expect {
@@ -222,7 +240,7 @@ pub enum CaptureFrom {
 pub struct Capture {
     pub name: String,
     pub from: CaptureFrom,
-    pub regex: Option<String>,
+    pub regex: Option<LineRegex>,
     pub group: Option<usize>,
 }
 

@@ -58,6 +58,37 @@ pub fn line_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
     regex::RegexBuilder::new(pattern).multi_line(true).size_limit(1 << 22).build()
 }
 
+/// A runbook regex (`expect.matches`, a capture's `regex`), compiled once when the runbook loads, so running a
+/// step never compiles it again. Two are equal when their patterns are.
+#[derive(Debug, Clone)]
+pub struct LineRegex(regex::Regex);
+
+impl LineRegex {
+    pub fn new(pattern: &str) -> Result<LineRegex, regex::Error> {
+        line_regex(pattern).map(LineRegex)
+    }
+
+    pub fn regex(&self) -> &regex::Regex {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl PartialEq for LineRegex {
+    fn eq(&self, other: &LineRegex) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Display for LineRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

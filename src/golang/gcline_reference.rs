@@ -1,11 +1,12 @@
 //! Test-only reference for the gc line DFA: the template cursors stepped one byte at a time, as the matcher worked
-//! before `gcdfa`, and a regex of the grammar for whole lines.
+//! before `gcdfa`; the whole-line check `gcline::is_whole_line` (the regex `gctrace` really uses) is held to
+//! the same answers.
 //!
 //! The DFA is a speed-up only; these property tests feed random splits of real gc lines, interleaved with random
 //! text, to both and require the same accepted lengths and completeness after every piece, so the speed-up cannot
 //! change what `gctrace` finds.
 
-use super::gcline::{extend, step, templates, Cursor, GcLineMatcher, Tok};
+use super::gcline::{extend, is_whole_line, step, templates, Cursor, GcLineMatcher, Tok};
 use proptest::prelude::*;
 
 const TEMPLATE_COUNT: usize = 8;
@@ -65,18 +66,6 @@ impl TemplateMatcher {
         }
         accepted
     }
-}
-
-/// The grammar as one regex (the whole-line check before the DFA).
-fn whole_line_regex() -> regex::Regex {
-    let n = "[0-9][0-9.]*";
-    let pattern = [
-        format!(r"\Agc {n} @{n}s {n}%( \(checking for goroutine leaks\))?: {n}\+{n}\+{n} ms clock, "),
-        format!(r"{n}\+{n}/{n}/{n}\+{n} ms cpu, {n}->{n}->{n} MB, {n} MB goal, "),
-        format!(r"({n} MB stacks, {n} MB globals, )?{n} P( \(forced\))?\z"),
-    ]
-    .concat();
-    regex::Regex::new(&pattern).unwrap()
 }
 
 /// Every line of the committed real logs that holds a gc line or a piece of one.
@@ -153,20 +142,18 @@ proptest! {
     }
 
     #[test]
-    fn whole_lines_agree_with_the_regex(pieces in pieces()) {
-        let re = whole_line_regex();
+    fn whole_lines_agree_with_is_whole_line(pieces in pieces()) {
         let joined: String = pieces.iter().map(|(_, p)| p.as_str()).collect();
         for text in pieces.iter().map(|(_, p)| p.as_str()).chain([joined.as_str()]) {
             let mut dfa = GcLineMatcher::new();
             let whole = extend(&mut dfa, text) == text.len() && dfa.complete();
-            prop_assert_eq!(whole, re.is_match(text), "{:?}", text);
+            prop_assert_eq!(whole, is_whole_line(text), "{:?}", text);
         }
     }
 }
 
 #[test]
 fn every_real_gc_line_is_whole_for_both() {
-    let re = whole_line_regex();
     let mut whole = 0;
     for line in real_gc_lines() {
         let mut dfa = GcLineMatcher::new();
@@ -175,7 +162,7 @@ fn every_real_gc_line_is_whole_for_both() {
         assert_eq!(accepted, reference.extend(&line), "{line}");
         assert_eq!(dfa.complete(), reference.complete(), "{line}");
         let by_dfa = accepted == line.len() && dfa.complete();
-        assert_eq!(by_dfa, re.is_match(&line), "{line}");
+        assert_eq!(by_dfa, is_whole_line(&line), "{line}");
         whole += usize::from(by_dfa);
     }
     assert!(whole > 100, "only {whole} whole gc lines in the corpus");

@@ -229,6 +229,7 @@ fn is_elision_marker(text: &str) -> bool {
 }
 
 /// Parses the crash dump opening at `lines[start]`; returns it and the index of the first line after it.
+/// Phases: the opening line, the header up to the first goroutine, the goroutines, then what crashed.
 pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: &mut Vec<Problem>) -> (Crash, usize) {
     let first = lines.get(start).map(|l| l.as_str()).unwrap_or("");
     let mut crash = Crash {
@@ -245,6 +246,33 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         goroutines: Vec::new(),
         buckets: Vec::new(),
     };
+    opening_line(&mut crash, first);
+    let dump = starts_goroutine(first);
+    if dump {
+        crash.kind = CrashKind::Dump;
+    }
+    let (i, last_header_line) = header(lines, if dump { start } else { start + 1 }, start, &mut crash);
+    if crash.kind == CrashKind::Panic {
+        crash.panic_chain.dedup();
+        crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
+    }
+    if !lines.get(i).is_some_and(|l| starts_goroutine(&l.text)) {
+        return (crash, last_header_line + 1);
+    }
+    let i = goroutines(lines, i, &mut crash, problems);
+
+    if dump {
+        // Nothing crashed: the running goroutine is the one that took the dump.
+        crash.message = format!("{} goroutines", crash.goroutines.len());
+        return (crash, i);
+    }
+    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
+    crash.map_op = map_op(&crash);
+    (crash, i)
+}
+
+/// What the opening line says: a panic, a fatal error or a signal.
+fn opening_line(crash: &mut Crash, first: &str) {
     if let Some(m) = first.strip_prefix("panic: ") {
         crash.panic_chain.push(strip_recovered(m).to_string());
     } else if let Some(m) = first.strip_prefix("fatal error: ") {
@@ -255,13 +283,12 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         crash.message = first.to_string();
         crash.signal = Some(SignalInfo { name: name.into(), description: description.into(), ..Default::default() });
     }
+}
 
-    let dump = starts_goroutine(first);
-    if dump {
-        crash.kind = CrashKind::Dump;
-    }
-    // Header: everything up to the first goroutine. Tolerate a few runtime lines (`runtime stack:` …).
-    let mut i = if dump { start } else { start + 1 };
+/// The header: everything from `lines[from]` up to the first goroutine, tolerating a few runtime lines
+/// (`runtime stack:` …). Returns where it stopped and the last line that belonged to it.
+fn header(lines: &[LogLine<'_>], from: usize, start: usize, crash: &mut Crash) -> (usize, usize) {
+    let mut i = from;
     let mut last_header_line = start;
     while let Some(line) = lines.get(i) {
         let text = line.as_str();
@@ -286,17 +313,14 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         }
         i += 1;
     }
-    if crash.kind == CrashKind::Panic {
-        crash.panic_chain.dedup();
-        crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
-    }
-    if !lines.get(i).is_some_and(|l| starts_goroutine(&l.text)) {
-        return (crash, last_header_line + 1);
-    }
+    (i, last_header_line)
+}
 
-    let mut pending_func: Option<(String, bool, usize)> = None;
-    let mut pending_created: Option<(String, Option<u64>)> = None;
-    let mut in_ancestor = false;
+/// The goroutines from `lines[from]` (a goroutine header) to the end of the dump; returns the first line after it.
+fn goroutines(lines: &[LogLine<'_>], from: usize, crash: &mut Crash, problems: &mut Vec<Problem>) -> usize {
+    let input = crash.input;
+    let mut i = from;
+    let mut stack = StackReader::default();
     while let Some(line) = lines.get(i) {
         let text = line.as_str();
         if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
@@ -314,9 +338,7 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
                 ancestors: Vec::new(),
                 line: line.number,
             });
-            in_ancestor = false;
-            pending_func = None;
-            pending_created = None;
+            stack = StackReader::default();
             i += 1;
             continue;
         }
@@ -332,30 +354,59 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
             i += 1;
             break;
         }
+        if !stack.line(goroutine, text, line.number, input, problems) {
+            break;
+        }
+        i += 1;
+    }
+    if i >= lines.len() && stack.pending_func.is_some() {
+        problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
+    }
+    i
+}
+
+/// One goroutine's stack, line by line: a function line waits for its `\tfile:line`, as does `created by`.
+#[derive(Default)]
+struct StackReader {
+    pending_func: Option<(String, bool, usize)>,
+    pending_created: Option<(String, Option<u64>)>,
+    in_ancestor: bool,
+}
+
+impl StackReader {
+    /// Reads one line of `goroutine`'s stack; false when the line is not part of a stack (the dump ended).
+    fn line(
+        &mut self,
+        goroutine: &mut Goroutine,
+        text: &str,
+        number: usize,
+        input: usize,
+        problems: &mut Vec<Problem>,
+    ) -> bool {
         if let Some(rest) = text.strip_prefix('\t') {
             if rest == "goroutine running on other thread; stack unavailable" {
                 goroutine.stack_unavailable = true;
-            } else if let Some((func, inlined, _)) = pending_func.take() {
-                if let Some((file, number)) = parse_position_line(rest) {
-                    let frame = Frame { func, file, line: number, inlined };
-                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+            } else if let Some((func, inlined, _)) = self.pending_func.take() {
+                if let Some((file, line)) = parse_position_line(rest) {
+                    let frame = Frame { func, file, line, inlined };
+                    match goroutine.ancestors.last_mut().filter(|_| self.in_ancestor) {
                         Some(a) => a.frames.push(frame),
                         None => goroutine.frames.push(frame),
                     }
                 } else {
-                    problems.push(Problem::new(ProblemKind::Unparsed, input, line.number, "expected file:line"));
+                    problems.push(Problem::new(ProblemKind::Unparsed, input, number, "expected file:line"));
                 }
-            } else if let Some((func, goroutine_id)) = pending_created.take() {
-                if let Some((file, number)) = parse_position_line(rest) {
-                    let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
-                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+            } else if let Some((func, goroutine_id)) = self.pending_created.take() {
+                if let Some((file, line)) = parse_position_line(rest) {
+                    let created = CreatedBy { func, file, line, goroutine: goroutine_id };
+                    match goroutine.ancestors.last_mut().filter(|_| self.in_ancestor) {
                         Some(a) => a.created_by = Some(created),
                         None => goroutine.created_by = Some(created),
                     }
                 }
             }
         } else if let Some(created) = parse_created_by(text) {
-            pending_created = Some(created);
+            self.pending_created = Some(created);
         } else if is_elision_marker(text) {
             goroutine.frames_elided = true;
         } else if let Some(id) = text
@@ -364,26 +415,14 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
             .and_then(|n| n.parse().ok())
         {
             goroutine.ancestors.push(Ancestor { id, frames: Vec::new(), created_by: None });
-            in_ancestor = true;
+            self.in_ancestor = true;
         } else if let Some((func, inlined)) = parse_func_line(text) {
-            pending_func = Some((func, inlined, line.number));
+            self.pending_func = Some((func, inlined, number));
         } else {
-            break;
+            return false;
         }
-        i += 1;
+        true
     }
-    if i >= lines.len() && pending_func.is_some() {
-        problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
-    }
-
-    if dump {
-        // Nothing crashed: the running goroutine is the one that took the dump.
-        crash.message = format!("{} goroutines", crash.goroutines.len());
-        return (crash, i);
-    }
-    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
-    crash.map_op = map_op(&crash);
-    (crash, i)
 }
 
 /// Names the map operation: from a `runtime.map…` frame of the crashing goroutine when the traceback shows one

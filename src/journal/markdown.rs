@@ -2,106 +2,150 @@
 //! by hand (the impact section is deliberately left to people).
 
 use super::postmortem::{one_line, Postmortem};
+use crate::engine::Milestone;
+use crate::timefmt::{duration, DurationStyle};
+
+/// The document as it is written, line by line.
+struct Doc(String);
+
+impl Doc {
+    fn line(&mut self, s: &str) {
+        self.0.push_str(s);
+        self.0.push('\n');
+    }
+}
 
 pub fn render(pm: &Postmortem) -> String {
-    let mut out = String::new();
-    let mut line = |s: &str| {
-        out.push_str(s);
-        out.push('\n');
-    };
-    line(&format!("# {}", pm.title));
-    line("");
-    line(&format!("- Runbook: `{}` (sha256 `{}`)", pm.runbook_id, short(&pm.runbook_sha256)));
-    line(&format!("- Session: {} → {}{}", pm.started, pm.ended, if pm.finished { "" } else { " (not finished)" }));
-    line(&format!("- Working directory: `{}`", pm.workdir));
+    let mut doc = Doc(String::new());
+    head(&mut doc, pm);
+    summary_and_impact(&mut doc, pm);
+    milestone_times(&mut doc, pm);
+    root_cause(&mut doc, pm);
+    fix_and_verification(&mut doc, pm);
+    drill_debrief(&mut doc, pm);
+    timeline(&mut doc, pm);
+    commands(&mut doc, pm);
+    notes(&mut doc, pm);
+    follow_ups(&mut doc, pm);
+    about(&mut doc, pm);
+    doc.0
+}
+
+/// The title and where the session ran.
+fn head(doc: &mut Doc, pm: &Postmortem) {
+    doc.line(&format!("# {}", pm.title));
+    doc.line("");
+    doc.line(&format!("- Runbook: `{}` (sha256 `{}`)", pm.runbook_id, short(&pm.runbook_sha256)));
+    doc.line(&format!("- Session: {} → {}{}", pm.started, pm.ended, if pm.finished { "" } else { " (not finished)" }));
+    doc.line(&format!("- Working directory: `{}`", pm.workdir));
     if let Some(head) = &pm.git_head {
         let branch = head.branch.as_deref().map(|b| format!(" on `{b}`")).unwrap_or_default();
-        line(&format!("- Git HEAD: `{}`{branch}", short(&head.commit)));
+        doc.line(&format!("- Git HEAD: `{}`{branch}", short(&head.commit)));
     }
-    line("");
-    line("## Summary");
-    line("");
-    line(&pm.summary);
-    line("");
-    line("## Impact");
-    line("");
-    line("- Who and what was affected: _to fill in_");
-    line("- Duration of the impact (first symptom to recovery): _to fill in_");
-    line("- User-visible symptoms (errors, latency, data): _to fill in_");
-    line("- Detection (alert, report, on-call): _to fill in_");
-    line("");
-    line("## Time to each milestone");
-    line("");
-    line("| phase | time | reached at |");
-    line("|---|---|---|");
+    doc.line("");
+}
+
+/// The summary, and the impact section left for people to fill in.
+fn summary_and_impact(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Summary");
+    doc.line("");
+    doc.line(&pm.summary);
+    doc.line("");
+    doc.line("## Impact");
+    doc.line("");
+    doc.line("- Who and what was affected: _to fill in_");
+    doc.line("- Duration of the impact (first symptom to recovery): _to fill in_");
+    doc.line("- User-visible symptoms (errors, latency, data): _to fill in_");
+    doc.line("- Detection (alert, report, on-call): _to fill in_");
+    doc.line("");
+}
+
+/// How long each phase took, milestone by milestone.
+fn milestone_times(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Time to each milestone");
+    doc.line("");
+    doc.line("| phase | time | reached at |");
+    doc.line("|---|---|---|");
     let d = &pm.durations;
     for (phase, ms, milestone) in [
-        ("reproduce", d.reproduce_ms, "reproduced"),
-        ("locate", d.locate_ms, "located"),
-        ("fix", d.fix_ms, "fixed"),
-        ("verify", d.verify_ms, "verified"),
+        ("reproduce", d.reproduce_ms, Milestone::Reproduced),
+        ("locate", d.locate_ms, Milestone::Located),
+        ("fix", d.fix_ms, Milestone::Fixed),
+        ("verify", d.verify_ms, Milestone::Verified),
     ] {
         let at = pm.milestones.iter().find(|m| m.milestone == milestone);
         let at = at.map(|m| format!("{} ({}, by {})", offset(m.offset_ms), clock(&m.ts), m.by)).unwrap_or("—".into());
-        line(&format!("| {phase} | {} | {at} |", ms.map(human).unwrap_or_else(|| "—".into())));
+        doc.line(&format!("| {phase} | {} | {at} |", ms.map(human).unwrap_or_else(|| "—".into())));
     }
-    line(&format!("| **total** | {} | |", d.total_ms.map(human).unwrap_or_else(|| "—".into())));
-    line("");
-    line("## Root cause (as found)");
-    line("");
+    doc.line(&format!("| **total** | {} | |", d.total_ms.map(human).unwrap_or_else(|| "—".into())));
+    doc.line("");
+}
+
+/// The failure, where it is, and the commit that introduced it, as the session found them.
+fn root_cause(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Root cause (as found)");
+    doc.line("");
     let rc = &pm.root_cause;
     let or_unknown =
         |v: &Option<String>| v.as_deref().map(|s| format!("`{}`", one_line(s))).unwrap_or("not found".into());
-    line(&format!("- Failure: {}", or_unknown(&rc.fatal_message)));
+    doc.line(&format!("- Failure: {}", or_unknown(&rc.fatal_message)));
     if rc.race_detected {
-        line("- The race detector reported a data race (`WARNING: DATA RACE`).");
+        doc.line("- The race detector reported a data race (`WARNING: DATA RACE`).");
     }
-    line(&format!("- Where: {}", or_unknown(&rc.location)));
-    line(&format!("- Map operation: {}", rc.map_op.as_deref().unwrap_or("not found")));
+    doc.line(&format!("- Where: {}", or_unknown(&rc.location)));
+    doc.line(&format!("- Map operation: {}", rc.map_op.as_deref().unwrap_or("not found")));
     match &rc.commit {
         Some(c) => {
             let summary = c.summary.as_deref().map(|s| format!(" \"{}\"", one_line(s))).unwrap_or_default();
             let author = c.author.as_deref().map(|a| format!(", by {a}")).unwrap_or_default();
-            line(&format!("- Introduced by commit `{}`{summary}{author}", short(&c.commit)));
+            doc.line(&format!("- Introduced by commit `{}`{summary}{author}", short(&c.commit)));
         }
-        None => line("- Introduced by: not found (no blame was recorded)"),
+        None => doc.line("- Introduced by: not found (no blame was recorded)"),
     }
-    line("");
-    line("## Fix and verification");
-    line("");
+    doc.line("");
+}
+
+/// The fix chosen, how it was verified, and the decisions on the way.
+fn fix_and_verification(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Fix and verification");
+    doc.line("");
     match &pm.fix {
-        Some(f) => line(&format!("- Fix chosen: **{}** (option `{}` at step `{}`)", f.label, f.option, f.step)),
-        None => line("- Fix chosen: none recorded"),
+        Some(f) => doc.line(&format!("- Fix chosen: **{}** (option `{}` at step `{}`)", f.label, f.option, f.step)),
+        None => doc.line("- Fix chosen: none recorded"),
     }
     for v in &pm.verification {
-        line(&format!("- {}", one_line(v)));
+        doc.line(&format!("- {}", one_line(v)));
     }
     if pm.verification.is_empty() {
-        line("- Verification: none recorded");
+        doc.line("- Verification: none recorded");
     }
     if pm.decisions.len() > 1 {
-        line("- Decisions on the way:");
+        doc.line("- Decisions on the way:");
         for dec in &pm.decisions {
-            line(&format!("  - `{}`: {} (`{}`)", dec.step, dec.label, dec.option));
+            doc.line(&format!("  - `{}`: {} (`{}`)", dec.step, dec.label, dec.option));
         }
     }
+}
+
+/// A drill's checks and its times against the handbook's targets.
+fn drill_debrief(doc: &mut Doc, pm: &Postmortem) {
     if let Some(debrief) = &pm.debrief {
-        line("");
-        line("## Drill debrief");
-        line("");
-        line(&debrief.summary);
-        line("");
-        line("| check | result | detail |");
-        line("|---|---|---|");
+        doc.line("");
+        doc.line("## Drill debrief");
+        doc.line("");
+        doc.line(&debrief.summary);
+        doc.line("");
+        doc.line("| check | result | detail |");
+        doc.line("|---|---|---|");
         for c in &debrief.checks {
-            line(&format!("| {} | {} | {} |", c.milestone, if c.ok { "✔" } else { "✘" }, cell(&c.detail)));
+            doc.line(&format!("| {} | {} | {} |", c.milestone, if c.ok { "✔" } else { "✘" }, cell(&c.detail)));
         }
-        line("");
-        line("| target | goal | actual | met |");
-        line("|---|---|---|---|");
+        doc.line("");
+        doc.line("| target | goal | actual | met |");
+        doc.line("|---|---|---|---|");
         for t in &debrief.targets {
             let actual = t.actual_ms.map(human).unwrap_or_else(|| "not reached".into());
-            line(&format!(
+            doc.line(&format!(
                 "| {} | within {} | {actual} | {} |",
                 t.phase,
                 human(t.target_ms),
@@ -109,53 +153,72 @@ pub fn render(pm: &Postmortem) -> String {
             ));
         }
     }
-    line("");
-    line("## Timeline");
-    line("");
-    line("| time (UTC) | offset | event |");
-    line("|---|---|---|");
+    doc.line("");
+}
+
+/// Every event with its time and offset.
+fn timeline(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Timeline");
+    doc.line("");
+    doc.line("| time (UTC) | offset | event |");
+    doc.line("|---|---|---|");
     for row in &pm.timeline {
-        line(&format!("| {} | {} | {} |", clock(&row.ts), offset(row.offset_ms), cell(&row.event)));
+        doc.line(&format!("| {} | {} | {} |", clock(&row.ts), offset(row.offset_ms), cell(&row.event)));
     }
-    line("");
-    line("## Commands run");
-    line("");
+    doc.line("");
+}
+
+/// Every command run, with its exit code, status and duration.
+fn commands(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Commands run");
+    doc.line("");
     if pm.commands.is_empty() {
-        line("None.");
+        doc.line("None.");
     } else {
-        line("| step | command | exit | status | duration |");
-        line("|---|---|---|---|---|");
+        doc.line("| step | command | exit | status | duration |");
+        doc.line("|---|---|---|---|---|");
         for c in &pm.commands {
             let exit = c.exit_code.map(|e| e.to_string()).unwrap_or_else(|| "—".into());
             let dur = c.duration_ms.map(human).unwrap_or_else(|| "—".into());
-            line(&format!("| `{}` | `{}` | {exit} | {} | {dur} |", c.step, cell(&c.command), c.status));
+            doc.line(&format!("| `{}` | `{}` | {exit} | {} | {dur} |", c.step, cell(&c.command), c.status));
         }
     }
-    line("");
-    line("## Notes");
-    line("");
+    doc.line("");
+}
+
+/// Notes taken during the session.
+fn notes(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Notes");
+    doc.line("");
     if pm.notes.is_empty() {
-        line("None recorded.");
+        doc.line("None recorded.");
     }
     for n in &pm.notes {
         let step = n.step.as_deref().map(|s| format!(" (step `{s}`)")).unwrap_or_default();
-        line(&format!("- {} {}{step}: {}", clock(&n.ts), offset(n.offset_ms), one_line(&n.text)));
+        doc.line(&format!("- {} {}{step}: {}", clock(&n.ts), offset(n.offset_ms), one_line(&n.text)));
     }
-    line("");
-    line("## Follow-ups");
-    line("");
+    doc.line("");
+}
+
+/// What is left to do.
+fn follow_ups(doc: &mut Doc, pm: &Postmortem) {
+    doc.line("## Follow-ups");
+    doc.line("");
     for f in &pm.follow_ups {
-        line(&format!("- [ ] {f}"));
+        doc.line(&format!("- [ ] {f}"));
     }
+}
+
+/// Problems found reading the journal (a torn last line, unknown entries).
+fn about(doc: &mut Doc, pm: &Postmortem) {
     if !pm.warnings.is_empty() {
-        line("");
-        line("## About this journal");
-        line("");
+        doc.line("");
+        doc.line("## About this journal");
+        doc.line("");
         for w in &pm.warnings {
-            line(&format!("- {w}"));
+            doc.line(&format!("- {w}"));
         }
     }
-    out
 }
 
 /// `HH:MM:SS` of an RFC 3339 time.
@@ -165,22 +228,12 @@ fn clock(ts: &str) -> String {
 
 /// `+MM:SS.mmm` (or `+H:MM:SS.mmm`) from the session start.
 pub fn offset(ms: u64) -> String {
-    let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if h > 0 {
-        format!("+{h}:{m:02}:{s:02}.{milli:03}")
-    } else {
-        format!("+{m:02}:{s:02}.{milli:03}")
-    }
+    duration(ms, DurationStyle::Offset)
 }
 
 /// `812 ms`, `14.2 s`, `3 min 05 s`, `1 h 02 min`.
 pub fn human(ms: u64) -> String {
-    match ms {
-        0..=999 => format!("{ms} ms"),
-        1000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
-        60_000..=3_599_999 => format!("{} min {:02} s", ms / 60_000, ms / 1000 % 60),
-        _ => format!("{} h {:02} min", ms / 3_600_000, ms / 60_000 % 60),
-    }
+    duration(ms, DurationStyle::Words)
 }
 
 fn short(hash: &str) -> &str {

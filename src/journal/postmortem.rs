@@ -5,8 +5,8 @@
 
 use super::findings::{self, RootCause};
 use super::reader::Loaded;
-use super::record::{Debrief, GitHead, Meta, Record};
-use crate::engine::{Event, StepStatus};
+use super::record::{Debrief, GitHead, Meta, Record, SessionMode};
+use crate::engine::{Event, Milestone, Mode, StepStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -27,7 +27,9 @@ pub struct Postmortem {
     pub workdir: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git_head: Option<GitHead>,
-    pub mode: String,
+    /// None only for a journal without a session_start (`journal::read` refuses those).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<SessionMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drill: Option<String>,
     pub summary: String,
@@ -58,7 +60,7 @@ pub struct Counts {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MilestoneAt {
-    pub milestone: String,
+    pub milestone: Milestone,
     pub ts: String,
     pub offset_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,7 +98,7 @@ pub struct CommandRun {
     pub step: String,
     pub command: String,
     pub cwd: String,
-    pub mode: String,
+    pub mode: Mode,
     pub exit_code: Option<i32>,
     /// passed, failed, …, or `interrupted` when the journal ends before the step did.
     pub status: String,
@@ -112,9 +114,6 @@ pub struct NoteAt {
     pub text: String,
 }
 
-/// Milestones in the order a fix goes through them.
-const ORDER: [&str; 4] = ["reproduced", "located", "fixed", "verified"];
-
 pub fn build(loaded: &Loaded, options: Options) -> Postmortem {
     let records = &loaded.records;
     let start = loaded.start();
@@ -128,7 +127,7 @@ pub fn build(loaded: &Loaded, options: Options) -> Postmortem {
         finished: loaded.finished(),
         workdir: start.map(|s| s.workdir.clone()).unwrap_or_default(),
         git_head: start.and_then(|s| s.git_head.clone()),
-        mode: start.map(|s| s.mode.clone()).unwrap_or_default(),
+        mode: start.map(|s| s.mode),
         drill: start.and_then(|s| s.drill.clone()),
         summary: String::new(),
         counts: Counts::default(),
@@ -193,9 +192,11 @@ fn milestones(records: &[Record]) -> Vec<MilestoneAt> {
     let mut all = Vec::new();
     for r in records {
         let (step, milestone, by, at) = match (r.event(), r.meta()) {
-            (Some(Event::Milestone { step, milestone }), _) => (Some(step.clone()), milestone.clone(), "step", None),
+            (Some(Event::Milestone { step, milestone }), _) => (Some(step.clone()), *milestone, "step", None),
+            // A checked milestone is recorded by name; a name this version does not know is left out.
             (_, Some(Meta::MilestoneChecked { step, milestone, by, ok: true, at_ms, .. })) => {
-                (step.clone(), milestone.clone(), by.as_str(), *at_ms)
+                let Some(milestone) = Milestone::parse(milestone) else { continue };
+                (step.clone(), milestone, by.as_str(), *at_ms)
             }
             _ => continue,
         };
@@ -208,7 +209,7 @@ fn milestones(records: &[Record]) -> Vec<MilestoneAt> {
         all.push(MilestoneAt { milestone, ts, offset_ms, step, by: by.to_string() });
     }
     // A drill's checked milestones replace what its steps claimed: checked, not trusted.
-    let checked: Vec<String> = all.iter().filter(|m| m.by == "drill").map(|m| m.milestone.clone()).collect();
+    let checked: Vec<Milestone> = all.iter().filter(|m| m.by == "drill").map(|m| m.milestone).collect();
     all.retain(|m| m.by == "drill" || !checked.contains(&m.milestone));
     let mut first: Vec<MilestoneAt> = Vec::new();
     for m in all {
@@ -216,24 +217,25 @@ fn milestones(records: &[Record]) -> Vec<MilestoneAt> {
             first.push(m);
         }
     }
-    first.sort_by_key(|m| (ORDER.iter().position(|o| *o == m.milestone).unwrap_or(ORDER.len()), m.offset_ms));
+    // In the order a fix goes through them (the enum's order), then by time.
+    first.sort_by_key(|m| (m.milestone, m.offset_ms));
     first
 }
 
 fn durations(milestones: &[MilestoneAt]) -> Durations {
-    let at = |name: &str| milestones.iter().find(|m| m.milestone == name).map(|m| m.offset_ms);
+    let at = |milestone: Milestone| milestones.iter().find(|m| m.milestone == milestone).map(|m| m.offset_ms);
     let mut previous = 0u64;
-    let mut phase = |name: &str| {
-        let t = at(name)?;
+    let mut phase = |milestone: Milestone| {
+        let t = at(milestone)?;
         let d = t.saturating_sub(previous);
         previous = previous.max(t);
         Some(d)
     };
-    let reproduce_ms = phase("reproduced");
-    let locate_ms = phase("located");
-    let fix_ms = phase("fixed");
-    let verify_ms = phase("verified");
-    let total_ms = ORDER.iter().filter_map(|m| at(m)).max();
+    let reproduce_ms = phase(Milestone::Reproduced);
+    let locate_ms = phase(Milestone::Located);
+    let fix_ms = phase(Milestone::Fixed);
+    let verify_ms = phase(Milestone::Verified);
+    let total_ms = Milestone::ALL.iter().filter_map(|(_, m)| at(*m)).max();
     Durations { reproduce_ms, locate_ms, fix_ms, verify_ms, total_ms }
 }
 
@@ -245,7 +247,7 @@ fn commands(records: &[Record]) -> Vec<CommandRun> {
                 step: step.clone(),
                 command: command.clone(),
                 cwd: cwd.clone(),
-                mode: mode.clone(),
+                mode: *mode,
                 exit_code: None,
                 status: "interrupted".into(),
                 duration_ms: None,
@@ -273,7 +275,9 @@ fn verification(records: &[Record], milestones: &[MilestoneAt]) -> Vec<String> {
             }
         }
     }
-    for m in milestones.iter().filter(|m| m.by == "step" && matches!(m.milestone.as_str(), "fixed" | "verified")) {
+    for m in
+        milestones.iter().filter(|m| m.by == "step" && matches!(m.milestone, Milestone::Fixed | Milestone::Verified))
+    {
         out.push(format!("{}: step `{}` passed", m.milestone, m.step.as_deref().unwrap_or("?")));
     }
     out
@@ -298,7 +302,7 @@ fn follow_ups(pm: &Postmortem, records: &[Record], last: &BTreeMap<String, StepS
         out.push("Run the package's tests with `-race` in CI so the next unsynchronised map fails a build".into());
         out.push("Audit the other maps shared between goroutines (the locate step's grep lists them)".into());
     }
-    if !pm.milestones.iter().any(|m| m.milestone == "verified") {
+    if !pm.milestones.iter().any(|m| m.milestone == Milestone::Verified) {
         out.push("Verify the fix in production and record it (milestone `verified`)".into());
     }
     out.push("Owner and due date for each item: _to fill in_".into());
@@ -313,7 +317,7 @@ fn summary(pm: &Postmortem) -> String {
         pm.workdir,
         match &pm.drill {
             Some(d) => format!("drill `{d}`"),
-            None => pm.mode.clone(),
+            None => pm.mode.map(|m| m.to_string()).unwrap_or_default(),
         },
         pm.counts.passed,
         pm.counts.failed,

@@ -93,13 +93,40 @@ pub struct SessionStart {
     pub user: String,
     pub host: String,
     pub tool_version: String,
-    /// `headless`, `tui` or `drill`.
-    pub mode: String,
+    pub mode: SessionMode,
     /// The vars given by the user; secret ones are recorded as `****`.
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill: Option<String>,
+}
+
+/// Where a session ran, as the journal records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionMode {
+    /// `runbook run --headless` or `runbook resume`.
+    Headless,
+    /// The terminal UI.
+    Tui,
+    /// `runbook drill`, on the drill screen or headless.
+    Drill,
+}
+
+impl SessionMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionMode::Headless => "headless",
+            SessionMode::Tui => "tui",
+            SessionMode::Drill => "drill",
+        }
+    }
+}
+
+impl std::fmt::Display for SessionMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -264,7 +291,10 @@ mod tests {
             Record {
                 ts: "t".into(),
                 offset_ms: 5,
-                entry: Entry::Event(Event::Milestone { step: "a".into(), milestone: "located".into() }),
+                entry: Entry::Event(Event::Milestone {
+                    step: "a".into(),
+                    milestone: crate::engine::Milestone::Located,
+                }),
             },
             Record {
                 ts: "t".into(),
@@ -276,6 +306,16 @@ mod tests {
             let line = r.to_line();
             assert!(line.contains("\"offset_ms\":"), "{line}");
             assert_eq!(Record::parse(&line).unwrap(), r);
+        }
+    }
+
+    #[test]
+    fn session_modes_are_the_words_journals_always_had() {
+        for (mode, word) in
+            [(SessionMode::Headless, "headless"), (SessionMode::Tui, "tui"), (SessionMode::Drill, "drill")]
+        {
+            assert_eq!(serde_json::to_string(&mode).ok(), Some(format!("\"{word}\"")));
+            assert_eq!(serde_json::from_str::<SessionMode>(&format!("\"{word}\"")).ok(), Some(mode));
         }
     }
 

@@ -104,7 +104,7 @@ pub struct StartFacts<'a> {
     pub bundled: bool,
     pub workdir: &'a str,
     pub runbook_dir: &'a str,
-    pub mode: &'a str,
+    pub mode: super::record::SessionMode,
     /// The vars the user gave; secret ones are recorded masked.
     pub vars: &'a std::collections::BTreeMap<String, String>,
     pub drill: Option<&'a str>,
@@ -134,7 +134,7 @@ pub fn session_start(facts: &StartFacts<'_>) -> super::record::Meta {
         user: user(),
         host: host(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        mode: facts.mode.to_string(),
+        mode: facts.mode,
         vars,
         drill: facts.drill.map(str::to_string),
     }))

@@ -10,6 +10,7 @@
 //! - Timeout: SIGINT to the group, then SIGKILL after the grace period.
 
 use crate::engine::{CommandSpec, ProcessEnd, Stream};
+use rustix::process::{Pid, Signal};
 use std::io::{Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -93,7 +94,7 @@ async fn run_inner(
     // Wait for the output to drain; a grandchild that keeps the pipe open gets killed with its group.
     let drained = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
     if drained.is_err() {
-        signal_group(pgid, libc::SIGKILL);
+        signal_group(pgid, Signal::KILL);
         let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
     }
     if let Some(spill) = spill {
@@ -115,22 +116,19 @@ fn status_end(status: std::process::ExitStatus) -> ProcessEnd {
 /// SIGINT to the group, SIGKILL after the grace period; then SIGKILL again for whatever of the group outlived its
 /// leader (a non-interactive shell's background jobs ignore SIGINT).
 async fn stop_group(pgid: Option<i32>, child: &mut tokio::process::Child, grace: Duration) {
-    signal_group(pgid, libc::SIGINT);
+    signal_group(pgid, Signal::INT);
     if tokio::time::timeout(grace, child.wait()).await.is_err() {
-        signal_group(pgid, libc::SIGKILL);
+        signal_group(pgid, Signal::KILL);
         let _ = child.wait().await;
     }
-    signal_group(pgid, libc::SIGKILL);
+    signal_group(pgid, Signal::KILL);
 }
 
-/// Sends a signal to a whole process group.
-#[allow(unsafe_code)]
-fn signal_group(pgid: Option<i32>, signal: i32) {
-    if let Some(pgid) = pgid.filter(|p| *p > 1) {
-        // SAFETY: killpg has no memory-safety preconditions; a stale group id only yields ESRCH.
-        unsafe {
-            libc::killpg(pgid, signal);
-        }
+/// Sends a signal to a whole process group (killpg, through rustix: no unsafe here).
+fn signal_group(pgid: Option<i32>, signal: Signal) {
+    if let Some(pgid) = pgid.filter(|p| *p > 1).and_then(Pid::from_raw) {
+        // A group that is already gone (ESRCH) has nothing left to stop.
+        let _ = rustix::process::kill_process_group(pgid, signal);
     }
 }
 

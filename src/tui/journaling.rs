@@ -43,7 +43,7 @@ pub fn open(
         bundled: spec.bundled,
         workdir: &context.workdir,
         runbook_dir: &context.runbook_dir,
-        mode: "tui",
+        mode: crate::journal::record::SessionMode::Tui,
         vars: given,
         drill: None,
     });

@@ -56,7 +56,7 @@ impl App {
             }
             Event::Command { step, command, cwd, mode, .. } => {
                 if let Some(run) = self.run_mut(&step) {
-                    run.command = Some(Started { command, cwd, mode });
+                    run.command = Some(Started { command, cwd, mode: mode.to_string() });
                 }
             }
             Event::Output { step, line, .. } => {
