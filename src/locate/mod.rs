@@ -8,9 +8,11 @@
 pub mod blame;
 mod blame_diff;
 mod blame_engine;
+mod blame_rename;
 pub mod grep;
 mod grep_sink;
 mod line_range;
+mod similarity;
 mod text;
 mod worktree_map;
 
