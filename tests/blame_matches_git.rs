@@ -266,6 +266,7 @@ fn cli_json_has_exactly_the_fields_of_issue_5_and_errors_exit_2() {
         "orig_path",
         "orig_line",
         "uncommitted",
+        "boundary",
     ];
     expected.sort_unstable();
     let mut keys = keys;

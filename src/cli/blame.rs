@@ -37,6 +37,7 @@ struct JsonLine<'a> {
     orig_path: &'a str,
     orig_line: usize,
     uncommitted: bool,
+    boundary: bool,
 }
 
 impl<'a> From<&'a BlameLine> for JsonLine<'a> {
@@ -53,6 +54,7 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
             orig_path: &line.orig_path,
             orig_line: line.orig_line,
             uncommitted: line.uncommitted,
+            boundary: line.boundary,
         }
     }
 }
@@ -70,6 +72,13 @@ pub fn run(args: &BlameArgs) -> i32 {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let width = lines.last().map_or(1, |l| l.line.to_string().len());
     let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);
+    // git marks boundary commits (root, shallow) with `^` in front of the short id; others are padded.
+    let any_boundary = lines.iter().any(|l| l.boundary);
+    let commit_text = |line: &BlameLine| match (line.boundary, any_boundary) {
+        (true, _) => format!("^{}", line.short_commit),
+        (false, true) => format!("{} ", line.short_commit),
+        (false, false) => line.short_commit.clone(),
+    };
     for line in &lines {
         let written = if args.json {
             serde_json::to_writer(&mut out, &JsonLine::from(line))
@@ -79,7 +88,7 @@ pub fn run(args: &BlameArgs) -> i32 {
             writeln!(
                 out,
                 "{} ({:author_width$} {} {} {:>width$}) {}",
-                line.short_commit,
+                commit_text(line),
                 line.author,
                 civil_date(line.time, &line.tz),
                 line.tz,

@@ -50,6 +50,10 @@ pub struct BlameLine {
     pub orig_path: String,
     pub orig_line: usize,
     pub uncommitted: bool,
+    /// The commit is where the blame stopped looking, not necessarily where the line was written: a root
+    /// commit, or a shallow clone's boundary commit (whose parents are not in the clone). git marks these
+    /// lines `^` (and `boundary` in its porcelain) unless `blame.showRoot` is set.
+    pub boundary: bool,
     /// The line's content without its terminator, lossily decoded.
     pub text: String,
 }
@@ -181,6 +185,7 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
             orig_path: found.path.to_string_lossy().into_owned(),
             orig_line: found.line,
             uncommitted: false,
+            boundary: info.boundary,
             text: text_of(n),
         });
     }
@@ -229,6 +234,7 @@ impl Uncommitted {
             orig_path: self.rel.clone(),
             orig_line: n,
             uncommitted: true,
+            boundary: false,
             text,
         }
     }
@@ -241,6 +247,7 @@ struct CommitInfo {
     time: i64,
     tz: String,
     summary: String,
+    boundary: bool,
 }
 
 /// A range usually spans a handful of commits: look each up once. Authors go through the repository's
@@ -248,13 +255,16 @@ struct CommitInfo {
 struct CommitCache<'r> {
     repo: &'r Repository,
     mailmap: Option<Mailmap>,
+    /// `blame.showRoot`: root commits are then ordinary commits, not boundaries.
+    show_root: bool,
     seen: HashMap<Oid, CommitInfo>,
 }
 
 impl<'r> CommitCache<'r> {
     fn new(repo: &'r Repository) -> Self {
         // An unreadable mailmap is no reason to fail a blame: git ignores what it cannot parse too.
-        CommitCache { repo, mailmap: repo.mailmap().ok(), seen: HashMap::new() }
+        let show_root = repo.config().and_then(|c| c.get_bool("blame.showRoot")).unwrap_or(false);
+        CommitCache { repo, mailmap: repo.mailmap().ok(), show_root, seen: HashMap::new() }
     }
 
     fn get(&mut self, id: Oid) -> Result<&CommitInfo, git2::Error> {
@@ -273,6 +283,8 @@ impl<'r> CommitCache<'r> {
                 time: author.when().seconds(),
                 tz: format!("{}{:02}{:02}", if offset < 0 { '-' } else { '+' }, offset.abs() / 60, offset.abs() % 60),
                 summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+                // libgit2 reads `.git/shallow`: a shallow clone's boundary commits have no parents here.
+                boundary: commit.parent_count() == 0 && !self.show_root,
             };
             self.seen.insert(id, info);
         }

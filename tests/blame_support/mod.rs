@@ -198,11 +198,13 @@ impl History {
             if !same {
                 tally.differing += 1;
                 self.problems.push(format!(
-                    "{path} @{rev:?} line {}: ours {} {}:{}, git {} {}:{}",
+                    "{path} @{rev:?} line {}: ours {}{} {}:{}, git {}{} {}:{}",
                     n + 1,
+                    if o.boundary { "^" } else { "" },
                     &o.commit[..8],
                     o.orig_path,
                     o.orig_line,
+                    if t.boundary { "^" } else { "" },
                     &t.commit[..8],
                     t.orig_path,
                     t.orig_line
