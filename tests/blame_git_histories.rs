@@ -124,6 +124,8 @@ ci Seventh -m "path is a regular file"
 TREE=$(git rev-parse HEAD:)
 printf 'tree %s\nauthor <noname> 1234567890 +0000\ncommitter D R <dr@example.com> 1234567890 +0000\n\nsome message\n' "$TREE" >badcommit
 git update-ref refs/heads/noname "$(git hash-object --literally -t commit -w badcommit)"
+printf 'tree %s\nauthor Name Only <> 1234567890 +0000\ncommitter D R <dr@example.com> 1234567890 +0000\n\nno mail\n' "$TREE" >badcommit
+git update-ref refs/heads/nomail "$(git hash-object --literally -t commit -w badcommit)"
 rm badcommit
 printf 'ABC\nDEF\n' >giraffe
 git add giraffe
@@ -148,7 +150,7 @@ rm tmp
 #[test]
 #[ignore = "issue 16, not yet: a commit without an author name; CRLF with core.autocrlf"]
 fn corner_cases_history_matches_git() {
-    check("t8003 corner cases", CORNER_CASES, &["HEAD", "HEAD~5", "HEAD~7", "HEAD~9", "noname"]);
+    check("t8003 corner cases", CORNER_CASES, &["HEAD", "HEAD~5", "HEAD~7", "HEAD~9", "noname", "nomail"]);
 }
 
 /// t8003's CRLF case with a `text` attribute instead of `core.autocrlf`.
@@ -216,7 +218,6 @@ git config --unset i18n.commitEncoding
 "#;
 
 #[test]
-#[ignore = "issue 16, not yet: names in other encodings"]
 fn commits_in_other_encodings_match_git() {
     let Some((_temp, history)) = check("t8005 encodings", ENCODINGS, &[]) else { return };
     // Names and subjects come out as git prints them: converted to UTF-8.

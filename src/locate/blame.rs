@@ -10,11 +10,11 @@
 //! committed lines it came from.
 
 use super::blame_engine::blame_lines;
+use super::commit_info::CommitCache;
 use super::line_range::{count_lines, LineRange};
 use super::worktree_map::{committed_lines_of, span};
-use git2::{ErrorCode, Mailmap, Oid, Repository};
+use git2::{ErrorCode, Repository};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What to blame: the fields of the `blame` step action.
@@ -237,57 +237,5 @@ impl Uncommitted {
             boundary: false,
             text,
         }
-    }
-}
-
-struct CommitInfo {
-    short: String,
-    author: String,
-    email: String,
-    time: i64,
-    tz: String,
-    summary: String,
-    boundary: bool,
-}
-
-/// A range usually spans a handful of commits: look each up once. Authors go through the repository's
-/// mailmap (`.mailmap`, `mailmap.file`, `mailmap.blob`), as `git blame` shows them.
-struct CommitCache<'r> {
-    repo: &'r Repository,
-    mailmap: Option<Mailmap>,
-    /// `blame.showRoot`: root commits are then ordinary commits, not boundaries.
-    show_root: bool,
-    seen: HashMap<Oid, CommitInfo>,
-}
-
-impl<'r> CommitCache<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        // An unreadable mailmap is no reason to fail a blame: git ignores what it cannot parse too.
-        let show_root = repo.config().and_then(|c| c.get_bool("blame.showRoot")).unwrap_or(false);
-        CommitCache { repo, mailmap: repo.mailmap().ok(), show_root, seen: HashMap::new() }
-    }
-
-    fn get(&mut self, id: Oid) -> Result<&CommitInfo, git2::Error> {
-        if !self.seen.contains_key(&id) {
-            let commit = self.repo.find_commit(id)?;
-            let recorded = commit.author();
-            let author = match &self.mailmap {
-                Some(mailmap) => mailmap.resolve_signature(&recorded)?,
-                None => recorded.to_owned(),
-            };
-            let offset = author.when().offset_minutes();
-            let info = CommitInfo {
-                short: commit.as_object().short_id()?.as_str().unwrap_or_default().to_owned(),
-                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                time: author.when().seconds(),
-                tz: format!("{}{:02}{:02}", if offset < 0 { '-' } else { '+' }, offset.abs() / 60, offset.abs() % 60),
-                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
-                // libgit2 reads `.git/shallow`: a shallow clone's boundary commits have no parents here.
-                boundary: commit.parent_count() == 0 && !self.show_root,
-            };
-            self.seen.insert(id, info);
-        }
-        Ok(&self.seen[&id])
     }
 }

@@ -9,6 +9,7 @@ pub mod blame;
 mod blame_diff;
 mod blame_engine;
 mod blame_rename;
+mod commit_info;
 pub mod grep;
 mod grep_sink;
 mod line_range;
