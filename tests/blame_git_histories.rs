@@ -148,14 +148,12 @@ rm tmp
 "#;
 
 #[test]
-#[ignore = "issue 16, not yet: a commit without an author name; CRLF with core.autocrlf"]
 fn corner_cases_history_matches_git() {
     check("t8003 corner cases", CORNER_CASES, &["HEAD", "HEAD~5", "HEAD~7", "HEAD~9", "noname", "nomail"]);
 }
 
 /// t8003's CRLF case with a `text` attribute instead of `core.autocrlf`.
 #[test]
-#[ignore = "issue 16, not yet: line-ending conversion"]
 fn crlf_with_a_text_attribute_matches_git() {
     let script = r#"
 printf 'testcase\n' >crlffile
@@ -194,7 +192,6 @@ git merge -q side >/dev/null 2>&1 || true
 "#;
 
 #[test]
-#[ignore = "issue 16, not yet: MERGE_HEAD as a parent of the working tree"]
 fn conflicted_merge_history_matches_git() {
     check("t8004 conflicts", CONFLICTS, &["main", "side"]);
 }

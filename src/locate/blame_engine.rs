@@ -29,19 +29,19 @@ pub(crate) struct Blamed {
     pub line: usize,
 }
 
-/// Blames lines `first..=last` (1-based) of `path` as of `start`, whose blob there is `blob`.
+/// Blames `lines` (1-based, ascending) of `path` as of `start`, whose blob there is `blob`; the answers
+/// come in the same order.
 pub(crate) fn blame_lines(
     repo: &Repository,
     start: &Commit<'_>,
     path: &Path,
     blob: &Blob<'_>,
-    first: usize,
-    last: usize,
+    lines: &[usize],
 ) -> Result<Vec<Blamed>, git2::Error> {
     let mode = start.tree()?.get_path(path)?.filemode();
     let mut engine = Engine { repo, queue: BinaryHeap::new(), pending: HashMap::new(), result: Vec::new() };
-    engine.result.resize(last + 1 - first, None);
-    let suspects = (first..=last).enumerate().map(|(slot, line)| Suspect { slot, line: line - 1 }).collect();
+    engine.result.resize(lines.len(), None);
+    let suspects = lines.iter().enumerate().map(|(slot, &line)| Suspect { slot, line: line - 1 }).collect();
     let origin = Origin { path: path.to_path_buf(), blob: blob.id(), mode, content: Some(blob.clone()) };
     engine.add(start, origin, suspects);
     while let Some(next) = engine.queue.pop() {

@@ -9,13 +9,14 @@ pub mod blame;
 mod blame_diff;
 mod blame_engine;
 mod blame_rename;
+mod blame_worktree;
+mod clean_filter;
 mod commit_info;
 pub mod grep;
 mod grep_sink;
 mod line_range;
 mod similarity;
 mod text;
-mod worktree_map;
 
 pub use blame::{blame, BlameError, BlameLine, BlameOptions};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};

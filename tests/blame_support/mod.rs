@@ -218,7 +218,8 @@ impl History {
     pub fn compare_all(&mut self, revs: &[&str]) -> Tally {
         let mut tally = Tally::default();
         for path in self.paths(None) {
-            if self.repo.join(&path).is_file() {
+            // Files and symbolic links (git blames a link itself, dangling or not).
+            if self.repo.join(&path).symlink_metadata().is_ok_and(|m| !m.is_dir()) {
                 tally += self.compare(&path, None);
             }
         }
