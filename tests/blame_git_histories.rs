@@ -84,6 +84,64 @@ fn annotate_tests_history_matches_git() {
     check("annotate-tests", ANNOTATE, &["main", "branch1", "branch2", "branch2~1", "HEAD~3"]);
 }
 
+/// The `-L` forms annotate-tests.sh exercises (and several `-L` in one call, and `:funcname` with git's
+/// default rule and with `diff=golang`): the same lines, with the same commits, as `git blame -L`.
+#[test]
+fn line_range_forms_pick_the_lines_git_picks() {
+    let go = r#"
+printf 'package p\n\nfunc A() {\n\treturn\n}\n\ntype T struct {\n\tx int\n}\n\nfunc (t T) B() {\n}\n' >p.go
+printf '*.go diff=golang\n' >.gitattributes
+git add p.go .gitattributes
+ci H -m go
+"#;
+    let Some((_temp, history)) = check("annotate-tests + go", &format!("{ANNOTATE}{go}"), &[]) else { return };
+    let forms: &[(&str, &[&str])] = &[
+        ("file", &["1,"]),
+        ("file", &[",3"]),
+        ("file", &["5,"]),
+        ("file", &["3,3"]),
+        ("file", &["3,6"]),
+        ("file", &["6,3"]),
+        ("file", &["3,+1"]),
+        ("file", &["3,+4"]),
+        ("file", &["3,-1"]),
+        ("file", &["6,-4"]),
+        ("file", &["/evil/"]),
+        ("file", &["/robot/,/green/"]),
+        ("file", &["5,/evil/"]),
+        ("file", &["/99/,7"]),
+        ("file", &["/99/,+3"]),
+        ("file", &["/99/,-3"]),
+        ("file", &["1,50"]),
+        ("file", &[",12345"]),
+        ("file", &["1,2", "5,6"]),
+        ("file", &["4,6", "1,5"]),
+        ("hello.c", &[":main"]),
+        ("hello.c", &[":greet"]),
+        ("p.go", &[":A"]),
+        ("p.go", &[":T"]),
+        ("p.go", &[":B"]),
+    ];
+    for (path, specs) in forms {
+        let mut args = vec!["blame", "--porcelain"];
+        for spec in *specs {
+            args.extend(["-L", spec]);
+        }
+        args.extend(["--", path]);
+        let theirs = blame_support::parse_porcelain(&history.git_out(&args).expect("git blame -L"));
+        let options = runbook::locate::BlameOptions { file: history.repo.join(path), lines: None, rev: None };
+        let specs: Vec<String> = specs.iter().map(|s| (*s).to_owned()).collect();
+        let ours = runbook::locate::blame_ranges(&options, &specs).unwrap_or_else(|e| panic!("{specs:?}: {e}"));
+        let ours: Vec<(usize, &str)> = ours.iter().map(|l| (l.line, l.commit.as_str())).collect();
+        let theirs: Vec<(usize, &str)> = theirs.iter().map(|l| (l.final_line, l.commit.as_str())).collect();
+        assert_eq!(ours, theirs, "{path} -L {specs:?}");
+    }
+    let options = runbook::locate::BlameOptions { file: history.repo.join("file"), lines: None, rev: None };
+    for bad in ["12345", "1,+", "1,-", "X", "1,X", "1,+N", "1,-N", "-1"] {
+        assert!(runbook::locate::blame_ranges(&options, &[bad.to_owned()]).is_err(), "{bad:?}");
+    }
+}
+
 /// t8003: copies and moves in one commit (`uno` a copy of `one`, `two` moved to `dos`), appends, a wholesale
 /// copy later edited, a path that used to be a directory, a commit without an author name, CRLF in the
 /// working tree with `core.autocrlf=true` and with a `text` attribute, a file committed with CRLF, and a

@@ -3,7 +3,7 @@
 //! The JSON objects are the public surface of issue 5, field for field; the text form is for people and
 //! follows `git blame`'s layout (short commit, author, date, line number, content).
 
-use crate::locate::{blame, BlameLine, BlameOptions, LineRange};
+use crate::locate::{blame_ranges, BlameLine, BlameOptions};
 use serde::Serialize;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -12,9 +12,10 @@ use std::path::PathBuf;
 pub struct BlameArgs {
     /// The file to blame, in a git working tree.
     pub file: PathBuf,
-    /// Only lines A to B (1-based, inclusive); "N" is the single line N, "A,+N" is N lines from A.
-    #[arg(short = 'L', value_name = "A,B")]
-    pub lines: Option<LineRange>,
+    /// Only these lines, in git's -L forms (repeatable): A,B  A,+N  A,-N  A,  ,B  /regex/[,END]  :funcname;
+    /// "N" alone is the single line N.
+    #[arg(short = 'L', value_name = "RANGE", allow_hyphen_values = true)]
+    pub lines: Vec<String>,
     /// Blame the file as of this revision instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -61,8 +62,8 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
 
 /// Exit code: 0 blamed, 2 any error (not a repository, untracked file, range outside the file, ...).
 pub fn run(args: &BlameArgs) -> i32 {
-    let options = BlameOptions { file: args.file.clone(), lines: args.lines, rev: args.rev.clone() };
-    let lines = match blame(&options) {
+    let options = BlameOptions { file: args.file.clone(), lines: None, rev: args.rev.clone() };
+    let lines = match blame_ranges(&options, &args.lines) {
         Ok(lines) => lines,
         Err(err) => {
             eprintln!("runbook blame: {err}");

@@ -14,6 +14,7 @@ use super::blame_worktree::{attribute, in_index, parents, Parent};
 use super::clean_filter::{clean, Cleaned};
 use super::commit_info::CommitCache;
 use super::line_range::{count_lines, LineRange};
+use super::range_spec::{merge, RangeSpec, RangeSpecError};
 use git2::{ErrorCode, Repository};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -84,6 +85,8 @@ pub enum BlameError {
     )]
     ExternalFilter { path: PathBuf, filter: String },
     #[error("{}: {source}", path.display())]
+    BadRange { path: PathBuf, source: RangeSpecError },
+    #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -91,6 +94,50 @@ pub enum BlameError {
 
 /// Blames the requested lines, in order.
 pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
+    blame_with(options, |content, _, _| {
+        let total = count_lines(content);
+        let range = match options.lines {
+            Some(range) if range.start > total => {
+                return Err(BlameError::RangeOutsideFile { path: options.file.clone(), range, lines: total });
+            }
+            // git clamps a range that runs past the end.
+            Some(range) => LineRange { start: range.start, end: range.end.min(total) },
+            None => LineRange { start: 1, end: total },
+        };
+        Ok((range.start..=range.end).collect())
+    })
+}
+
+/// Blames the lines of several git `-L` forms (`A,B`, `A,-N`, `/regex/`, `:funcname`, ...), merged and in
+/// order, as `git blame -L … -L …` does. `specs` are the texts as given; `file` and `rev` as in
+/// `BlameOptions` (its `lines` is ignored).
+pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<BlameLine>, BlameError> {
+    let parsed: Vec<RangeSpec> = specs
+        .iter()
+        .map(|spec| spec.parse().map_err(|source| BlameError::BadRange { path: options.file.clone(), source }))
+        .collect::<Result<_, _>>()?;
+    blame_with(options, |content, repo, rel| {
+        if parsed.is_empty() {
+            return Ok((1..=count_lines(content)).collect());
+        }
+        let golang = repo
+            .get_attr(rel, "diff", git2::AttrCheckFlags::FILE_THEN_INDEX)
+            .is_ok_and(|value| value == Some("golang"));
+        let ranges = parsed
+            .iter()
+            .zip(specs)
+            .map(|(range, text)| range.resolve(content, golang, text))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|source| BlameError::BadRange { path: options.file.clone(), source })?;
+        Ok(merge(&ranges))
+    })
+}
+
+/// The blame itself; `pick` chooses the lines (1-based, ascending) from the blamed content.
+fn blame_with(
+    options: &BlameOptions,
+    pick: impl FnOnce(&[u8], &Repository, &Path) -> Result<Vec<usize>, BlameError>,
+) -> Result<Vec<BlameLine>, BlameError> {
     // libgit2 re-hashes every object it reads to verify it; git does not (that is fsck's job). A blame
     // reads thousands of trees and blobs, and the SHA-1 (collision-detecting) was a third of its time.
     // Process-wide, idempotent, and only ever relaxes reads to git's own behaviour.
@@ -138,27 +185,16 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
         }
     };
 
-    let total = count_lines(&content);
-    let range = match options.lines {
-        Some(range) if range.start > total => {
-            return Err(BlameError::RangeOutsideFile { path: shown.clone(), range, lines: total });
-        }
-        // git clamps a range that runs past the end.
-        Some(range) => LineRange { start: range.start, end: range.end.min(total) },
-        None if total == 0 => return Ok(Vec::new()),
-        None => LineRange { start: 1, end: total },
-    };
-    let wanted: Vec<usize> = (range.start..=range.end).collect();
+    let wanted = pick(&content, &repo, &rel)?;
     let attributed = match options.rev {
         Some(_) => wanted.iter().map(|&line| Some((0, line))).collect(),
         None => attribute(&sources, &content, &wanted)?,
     };
     let blamed = blame_each_source(&repo, &sources, &attributed)?;
 
-    let texts: Vec<&[u8]> =
-        content.split(|&b| b == b'\n').skip(range.start - 1).take(range.end - range.start + 1).collect();
+    let texts: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
     let text_of = |n: usize| {
-        let line = texts.get(n - range.start).copied().unwrap_or_default();
+        let line = texts.get(n - 1).copied().unwrap_or_default();
         String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned()
     };
     let uncommitted = Uncommitted::of(&file, &rel);

@@ -15,11 +15,13 @@ mod commit_info;
 pub mod grep;
 mod grep_sink;
 mod line_range;
+mod range_spec;
 mod similarity;
 mod text;
 
-pub use blame::{blame, BlameError, BlameLine, BlameOptions};
+pub use blame::{blame, blame_ranges, BlameError, BlameLine, BlameOptions};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};
+pub use range_spec::{RangeSpec, RangeSpecError};
 pub use text::path_bytes;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitLine {
     pub commit: String,
+    pub final_line: usize,
     pub orig_line: usize,
     pub orig_path: String,
     pub boundary: bool,
@@ -36,15 +37,16 @@ pub fn parse_porcelain(out: &[u8]) -> Vec<GitLine> {
     }
     let mut known: HashMap<String, Known> = HashMap::new();
     let mut lines = Vec::new();
-    let mut current: Option<(String, usize)> = None;
+    let mut current: Option<(String, usize, usize)> = None;
     for line in text.split('\n') {
         let mut words = line.split(' ');
         let first = words.next().unwrap_or_default();
         if line.starts_with('\t') {
-            let (commit, orig) = current.take().expect("a header before each content line");
+            let (commit, orig, final_line) = current.take().expect("a header before each content line");
             let k = known.get(&commit).cloned().unwrap_or_default();
             lines.push(GitLine {
                 commit,
+                final_line,
                 orig_line: orig,
                 orig_path: k.path,
                 boundary: k.boundary,
@@ -54,9 +56,10 @@ pub fn parse_porcelain(out: &[u8]) -> Vec<GitLine> {
             });
         } else if first.len() == 40 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
             let orig: usize = words.next().and_then(|w| w.parse().ok()).expect("orig line");
-            current = Some((first.to_owned(), orig));
+            let final_line: usize = words.next().and_then(|w| w.parse().ok()).expect("final line");
+            current = Some((first.to_owned(), orig, final_line));
             known.entry(first.to_owned()).or_default();
-        } else if let Some((commit, _)) = &current {
+        } else if let Some((commit, _, _)) = &current {
             let k = known.entry(commit.clone()).or_default();
             if let Some(name) = line.strip_prefix("filename ") {
                 k.path = name.to_owned();
