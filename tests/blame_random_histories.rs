@@ -1,6 +1,7 @@
 //! Issue 16: random histories of copies, renames and splits (the operations where git's rename pairing and
-//! similarity score decide the answer), compared line by line with `git blame --porcelain`. Seeded, so a
-//! failure names a history that can be rebuilt.
+//! similarity score decide the answer), then uncommitted edits and a staged rename in the working tree,
+//! compared line by line with `git blame --porcelain`. Seeded, so a failure names a history that can be
+//! rebuilt.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
@@ -206,6 +207,21 @@ fn random_histories_of_copies_renames_and_splits_match_git() {
         builder.commit("Alice", "start");
         for n in 0..30 {
             builder.step(["Alice", "Bob", "Carol"][n % 3]);
+        }
+        // The working tree too: uncommitted edits, and a staged rename of an edited file.
+        for _ in 0..2 {
+            if let Some(name) = builder.pick() {
+                let edits = 1 + builder.rng.below(4);
+                builder.edit(&name, edits);
+            }
+        }
+        if let Some(old) = builder.pick() {
+            let new = builder.moved_name(&old);
+            std::fs::create_dir_all(repo.join(&new).parent().expect("dir")).expect("mkdir");
+            git(&git_path, repo, &["mv", &old, &new]);
+            let lines = builder.files.remove(&old).expect("file");
+            builder.files.insert(new.clone(), lines);
+            builder.edit(&new, 2);
         }
         let mut history = History { git: git_path.clone(), repo: repo.to_path_buf(), problems: Vec::new() };
         let tally = history.compare_all(&["HEAD~5", "HEAD~15"]);
