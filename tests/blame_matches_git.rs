@@ -175,13 +175,19 @@ fn errors_name_the_problem() {
     assert!(matches!(err, BlameError::NotTracked { .. }), "{err}");
     assert!(err.to_string().contains("not tracked"), "{err}");
 
-    let err = run(file.clone(), Some("30,400")).expect_err("range");
+    // git clamps a range running past the end (issue 16), and refuses one that starts past it.
+    let clamped = run(file.clone(), Some("30,400")).expect("clamped range");
+    assert_eq!(clamped.iter().map(|l| l.line).collect::<Vec<_>>(), (30..=35).collect::<Vec<_>>());
+    let err = run(file.clone(), Some("36,40")).expect_err("range");
     assert!(matches!(err, BlameError::RangeOutsideFile { lines: 35, .. }), "{err}");
 
     let bare = temp.path().join("bare.git");
     git(&git_path, temp.path(), &["clone", "-q", "--bare", "repo", "bare.git"]);
     let err = run(bare.join("HEAD"), None).expect_err("bare");
     assert!(matches!(err, BlameError::BareRepository { .. }), "{err}");
+    // With a revision there is nothing to read from a working tree: a bare repository is fine (issue 16).
+    let at_rev = BlameOptions { file: bare.join("internal/store/cache.go"), lines: None, rev: Some("HEAD".into()) };
+    assert_eq!(blame(&at_rev).expect("bare with --rev").len(), 35);
 
     // Staged but never committed: every line is not committed yet, as git says.
     let staged = repo.join("staged.go");
@@ -266,6 +272,7 @@ fn cli_json_has_exactly_the_fields_of_issue_5_and_errors_exit_2() {
         "orig_path",
         "orig_line",
         "uncommitted",
+        "boundary",
     ];
     expected.sort_unstable();
     let mut keys = keys;

@@ -4,7 +4,7 @@
 //! follows `git blame`'s layout (short commit, author, date, line number, content).
 
 use super::Code;
-use crate::locate::{blame, BlameLine, BlameOptions, LineRange};
+use crate::locate::{blame_ranges, BlameLine, BlameOptions};
 use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write as _;
@@ -14,9 +14,10 @@ use std::path::PathBuf;
 pub struct BlameArgs {
     /// The file to blame, in a git working tree.
     pub file: PathBuf,
-    /// Only lines A to B (1-based, inclusive); "N" is the single line N, "A,+N" is N lines from A.
-    #[arg(short = 'L', value_name = "A,B")]
-    pub lines: Option<LineRange>,
+    /// Only these lines, in git's -L forms (repeatable): A,B  A,+N  A,-N  A,  ,B  /regex/[,END]  :funcname;
+    /// "N" alone is the single line N.
+    #[arg(short = 'L', value_name = "RANGE", allow_hyphen_values = true)]
+    pub lines: Vec<String>,
     /// Blame the file as of this revision instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
@@ -39,6 +40,7 @@ struct JsonLine<'a> {
     orig_path: &'a str,
     orig_line: usize,
     uncommitted: bool,
+    boundary: bool,
 }
 
 impl<'a> From<&'a BlameLine> for JsonLine<'a> {
@@ -55,17 +57,25 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
             orig_path: &line.orig_path,
             orig_line: line.orig_line,
             uncommitted: line.uncommitted,
+            boundary: line.boundary,
         }
     }
 }
 
 /// Exit code: 0 blamed, 2 any error (not a repository, untracked file, range outside the file, ...).
 pub fn run(args: &BlameArgs) -> anyhow::Result<Code> {
-    let options = BlameOptions { file: args.file.clone(), lines: args.lines, rev: args.rev.clone() };
-    let lines = blame(&options).context("blame")?;
+    let options = BlameOptions { file: args.file.clone(), lines: None, rev: args.rev.clone() };
+    let lines = blame_ranges(&options, &args.lines).context("blame")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let width = lines.last().map_or(1, |l| l.line.to_string().len());
     let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);
+    // git marks boundary commits (root, shallow) with `^` in front of the short id; others are padded.
+    let any_boundary = lines.iter().any(|l| l.boundary);
+    let commit_text = |line: &BlameLine| match (line.boundary, any_boundary) {
+        (true, _) => format!("^{}", line.short_commit),
+        (false, true) => format!("{} ", line.short_commit),
+        (false, false) => line.short_commit.clone(),
+    };
     for line in &lines {
         if args.json {
             serde_json::to_writer(&mut out, &JsonLine::from(line))?;
@@ -74,7 +84,7 @@ pub fn run(args: &BlameArgs) -> anyhow::Result<Code> {
             writeln!(
                 out,
                 "{} ({:author_width$} {} {} {:>width$}) {}",
-                line.short_commit,
+                commit_text(line),
                 line.author,
                 civil_date(line.time, &line.tz),
                 line.tz,

@@ -1,20 +1,22 @@
 //! `blame`: who last changed each line of a range, for the `blame` action and `runbook blame`.
 //!
-//! The answer must equal `git blame -L`'s commit for every line, so the choices follow git: the repository
-//! is discovered from the file's directory; without `rev` the working tree is blamed (the committed blame
-//! read through a diff to the working tree, so line numbers are the working tree's and edited lines come
-//! out uncommitted; why not libgit2's `blame_buffer`: see `worktree_map`); renames are followed; lines
-//! moved inside a file belong to the commit that moved them (no `-M`); authors go through `.mailmap`. The
-//! history walk is `blame_engine` (git's algorithm on git2 primitives, faster than libgit2's `blame_file`).
-//! Only the range is computed: for a dirty file the working-tree range is first mapped back to the
-//! committed lines it came from.
+//! The answer must equal `git blame`'s commit for every line, so the choices follow git: the repository is
+//! discovered from the file's nearest existing directory (then the current directory); without `rev` the
+//! working tree is blamed as git does, as a commit not made yet whose parents are HEAD and any
+//! `MERGE_HEAD` (`blame_worktree`), after git's clean conversion (`clean_filter`: end of line, `ident`);
+//! a symbolic link is blamed as the link itself; renames are paired as git pairs them (`blame_rename`);
+//! lines moved inside a file belong to the commit that moved them (no `-M`); authors go through
+//! `.mailmap` (`commit_info`). The history walk is `blame_engine` (git's algorithm on git2 primitives).
+//! Only the range is computed; a range running past the end is clamped, as git clamps it.
 
-use super::blame_engine::blame_lines;
+use super::blame_engine::{blame_lines, Blamed};
+use super::blame_worktree::{attribute, in_index, parents, Parent};
+use super::clean_filter::{clean, Cleaned};
+use super::commit_info::CommitCache;
 use super::line_range::{count_lines, LineRange};
-use super::worktree_map::{committed_lines_of, span};
-use git2::{ErrorCode, Mailmap, Oid, Repository};
+use super::range_spec::{merge, RangeSpec, RangeSpecError};
+use git2::{ErrorCode, Repository};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What to blame: the fields of the `blame` step action.
@@ -50,6 +52,10 @@ pub struct BlameLine {
     pub orig_path: String,
     pub orig_line: usize,
     pub uncommitted: bool,
+    /// The commit is where the blame stopped looking, not necessarily where the line was written: a root
+    /// commit, or a shallow clone's boundary commit (whose parents are not in the clone). git marks these
+    /// lines `^` (and `boundary` in its porcelain) unless `blame.showRoot` is set.
+    pub boundary: bool,
     /// The line's content without its terminator, lossily decoded.
     pub text: String,
 }
@@ -70,8 +76,16 @@ pub enum BlameError {
     UnknownRevision { rev: String, message: String },
     #[error("{}: not tracked by git (no such path in {rev})", path.display())]
     NotTracked { path: PathBuf, rev: String },
-    #[error("{}: lines {range} are outside the file, which has {lines} lines", path.display())]
+    #[error("{}: lines {range} are outside the file, which has only {lines} lines", path.display())]
     RangeOutsideFile { path: PathBuf, range: LineRange, lines: usize },
+    #[error(
+        "{}: git passes this file through the external clean filter {filter:?} (Git LFS or the like), a \
+         command that blame does not run; blame the committed file instead (--rev HEAD)",
+        path.display()
+    )]
+    ExternalFilter { path: PathBuf, filter: String },
+    #[error("{}: {source}", path.display())]
+    BadRange { path: PathBuf, source: RangeSpecError },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("git: {0}")]
@@ -80,91 +94,114 @@ pub enum BlameError {
 
 /// Blames the requested lines, in order.
 pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
+    blame_with(options, |content, _, _| {
+        let total = count_lines(content);
+        let range = match options.lines {
+            Some(range) if range.start > total => {
+                return Err(BlameError::RangeOutsideFile { path: options.file.clone(), range, lines: total });
+            }
+            // git clamps a range that runs past the end.
+            Some(range) => LineRange { start: range.start, end: range.end.min(total) },
+            None => LineRange { start: 1, end: total },
+        };
+        Ok((range.start..=range.end).collect())
+    })
+}
+
+/// Blames the lines of several git `-L` forms (`A,B`, `A,-N`, `/regex/`, `:funcname`, ...), merged and in
+/// order, as `git blame -L … -L …` does. `specs` are the texts as given; `file` and `rev` as in
+/// `BlameOptions` (its `lines` is ignored).
+pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<BlameLine>, BlameError> {
+    let parsed: Vec<RangeSpec> = specs
+        .iter()
+        .map(|spec| spec.parse().map_err(|source| BlameError::BadRange { path: options.file.clone(), source }))
+        .collect::<Result<_, _>>()?;
+    blame_with(options, |content, repo, rel| {
+        if parsed.is_empty() {
+            return Ok((1..=count_lines(content)).collect());
+        }
+        let golang = repo
+            .get_attr(rel, "diff", git2::AttrCheckFlags::FILE_THEN_INDEX)
+            .is_ok_and(|value| value == Some("golang"));
+        let ranges = parsed
+            .iter()
+            .zip(specs)
+            .map(|(range, text)| range.resolve(content, golang, text))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|source| BlameError::BadRange { path: options.file.clone(), source })?;
+        Ok(merge(&ranges))
+    })
+}
+
+/// The blame itself; `pick` chooses the lines (1-based, ascending) from the blamed content.
+fn blame_with(
+    options: &BlameOptions,
+    pick: impl FnOnce(&[u8], &Repository, &Path) -> Result<Vec<usize>, BlameError>,
+) -> Result<Vec<BlameLine>, BlameError> {
     // libgit2 re-hashes every object it reads to verify it; git does not (that is fsck's job). A blame
     // reads thousands of trees and blobs, and the SHA-1 (collision-detecting) was a third of its time.
     // Process-wide, idempotent, and only ever relaxes reads to git's own behaviour.
     git2::opts::strict_hash_verification(false);
-    let file =
-        std::path::absolute(&options.file).map_err(|source| BlameError::Io { path: options.file.clone(), source })?;
-    let dir = file.parent().unwrap_or(Path::new("/"));
-    let repo = Repository::discover(dir).map_err(|err| match err.code() {
-        ErrorCode::NotFound => BlameError::NotARepository { path: options.file.clone() },
-        _ => BlameError::Git(err),
-    })?;
-    let workdir = match repo.workdir() {
-        Some(workdir) if !repo.is_bare() => workdir.to_path_buf(),
-        _ => return Err(BlameError::BareRepository { path: options.file.clone() }),
-    };
-    let rel = relative_to(&file, &workdir)
-        .ok_or_else(|| BlameError::OutsideWorkTree { file: options.file.clone(), workdir: workdir.clone() })?;
-    let rev = options.rev.as_deref().unwrap_or("HEAD");
-    let commit = match repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
+    let shown = &options.file;
+    let file = std::path::absolute(shown).map_err(|source| BlameError::Io { path: shown.clone(), source })?;
+    let (repo, rel) = open(&file, shown, options.rev.is_some())?;
+    let head_rev = options.rev.as_deref().unwrap_or("HEAD");
+    let commit = match repo.revparse_single(head_rev).and_then(|o| o.peel_to_commit()) {
         Ok(commit) => commit,
         // revparse of an unborn HEAD reports "not found", not "unborn": ask HEAD itself.
         Err(_) if options.rev.is_none() && is_unborn(&repo) => {
-            return Err(BlameError::NoCommits { repo: workdir });
+            let repo_dir = repo.workdir().unwrap_or(repo.path()).to_path_buf();
+            return Err(BlameError::NoCommits { repo: repo_dir });
         }
-        Err(err) => return Err(BlameError::UnknownRevision { rev: rev.to_owned(), message: err.message().to_owned() }),
-    };
-    let committed = match commit.tree()?.get_path(&rel) {
-        Ok(entry) => entry.to_object(&repo)?.peel_to_blob().ok(),
-        Err(err) if err.code() == ErrorCode::NotFound => None,
-        Err(err) => return Err(err.into()),
-    };
-    let worktree = match options.rev {
-        Some(_) => None,
-        None => Some(std::fs::read(&file).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => BlameError::NoSuchFile { path: options.file.clone() },
-            _ => BlameError::Io { path: options.file.clone(), source },
-        })?),
-    };
-    let not_tracked = || BlameError::NotTracked { path: options.file.clone(), rev: rev.to_owned() };
-    let content: &[u8] = match (&worktree, &committed) {
-        (Some(content), _) => content,
-        (None, Some(blob)) => blob.content(),
-        (None, None) => return Err(not_tracked()),
-    };
-    let total = count_lines(content);
-    let range = match options.lines {
-        Some(range) if range.end > total => {
-            return Err(BlameError::RangeOutsideFile { path: options.file.clone(), range, lines: total });
+        Err(err) => {
+            return Err(BlameError::UnknownRevision { rev: head_rev.to_owned(), message: err.message().to_owned() })
         }
-        Some(range) => range,
-        None if total == 0 => return Ok(Vec::new()),
-        None => LineRange { start: 1, end: total },
     };
-    let uncommitted = Uncommitted::of(&file, &rel);
-    let texts: Vec<&[u8]> =
-        content.split(|&b| b == b'\n').skip(range.start - 1).take(range.end - range.start + 1).collect();
+    let not_tracked = || BlameError::NotTracked { path: shown.clone(), rev: head_rev.to_owned() };
+
+    // What is blamed (the file at `rev`, or the working file as git would store it), and who may have it.
+    let (content, sources) = match options.rev {
+        Some(_) => {
+            let entry = match commit.tree()?.get_path(&rel) {
+                Ok(entry) => entry,
+                Err(err) if err.code() == ErrorCode::NotFound => return Err(not_tracked()),
+                Err(err) => return Err(err.into()),
+            };
+            let blob = entry.to_object(&repo)?.peel_to_blob().map_err(|_| not_tracked())?;
+            let content = blob.content().to_vec();
+            (content, vec![Parent { commit: commit.clone(), path: rel.clone(), blob }])
+        }
+        None => {
+            let (raw, mode) = read_worktree(&file, shown)?;
+            let content = match clean(&repo, &rel, raw)? {
+                Cleaned::Content(content) => content,
+                Cleaned::External(filter) => return Err(BlameError::ExternalFilter { path: shown.clone(), filter }),
+            };
+            let sources = parents(&repo, commit.clone(), &rel, mode)?;
+            if sources.is_empty() && !in_index(&repo, &rel)? {
+                return Err(not_tracked());
+            }
+            (content, sources)
+        }
+    };
+
+    let wanted = pick(&content, &repo, &rel)?;
+    let attributed = match options.rev {
+        Some(_) => wanted.iter().map(|&line| Some((0, line))).collect(),
+        None => attribute(&sources, &content, &wanted)?,
+    };
+    let blamed = blame_each_source(&repo, &sources, &attributed)?;
+
+    let texts: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
     let text_of = |n: usize| {
-        let line = texts.get(n - range.start).copied().unwrap_or_default();
+        let line = texts.get(n - 1).copied().unwrap_or_default();
         String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned()
     };
-    let Some(committed) = &committed else {
-        // Staged but never committed: git blames every line as not committed yet.
-        let in_index = repo.index()?.get_path(&rel, 0).is_some();
-        return match in_index {
-            true => Ok((range.start..=range.end).map(|n| uncommitted.line(n, text_of(n))).collect()),
-            false => Err(not_tracked()),
-        };
-    };
-
-    // Working-tree line -> committed line (None: not committed yet). Identity for a clean file or a rev.
-    let dirty = worktree.as_deref().filter(|w| *w != committed.content());
-    let to_committed = match dirty {
-        None => (range.start..=range.end).map(Some).collect(),
-        Some(buffer) => committed_lines_of(committed, buffer, &rel, range)?,
-    };
-    let Some(committed_range) = span(&to_committed) else {
-        // Every line of the range was added in the working tree: nothing to ask history about.
-        return Ok((range.start..=range.end).map(|n| uncommitted.line(n, text_of(n))).collect());
-    };
-    let blamed = blame_lines(&repo, &commit, &rel, committed, committed_range.start, committed_range.end)?;
-
+    let uncommitted = Uncommitted::of(&file, &rel);
     let mut commits = CommitCache::new(&repo);
-    let mut lines = Vec::with_capacity(to_committed.len());
-    for (n, at) in (range.start..=range.end).zip(to_committed) {
-        let Some(found) = at.and_then(|at| blamed.get(at - committed_range.start)) else {
+    let mut lines = Vec::with_capacity(wanted.len());
+    for (n, found) in wanted.into_iter().zip(blamed) {
+        let Some(found) = found else {
             lines.push(uncommitted.line(n, text_of(n)));
             continue;
         };
@@ -181,22 +218,95 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
             orig_path: found.path.to_string_lossy().into_owned(),
             orig_line: found.line,
             uncommitted: false,
+            boundary: info.boundary,
             text: text_of(n),
         });
     }
     Ok(lines)
 }
 
+/// Runs the history walk once per source for the lines attributed to it; answers in the input's order.
+fn blame_each_source(
+    repo: &Repository,
+    sources: &[Parent<'_>],
+    attributed: &[Option<(usize, usize)>],
+) -> Result<Vec<Option<Blamed>>, git2::Error> {
+    let mut result: Vec<Option<Blamed>> = vec![None; attributed.len()];
+    for (index, source) in sources.iter().enumerate() {
+        let mut lines: Vec<usize> =
+            attributed.iter().flatten().filter(|(s, _)| *s == index).map(|&(_, line)| line).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        let blamed = blame_lines(repo, &source.commit, &source.path, &source.blob, &lines)?;
+        for (slot, at) in attributed.iter().enumerate() {
+            if let Some((_, line)) = at.filter(|(s, _)| *s == index) {
+                let position = lines.binary_search(&line).map_err(|_| git2::Error::from_str("blame: lost line"))?;
+                result[slot] = Some(blamed[position].clone());
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// The repository holding `file` and the file's path in it. Discovered from the file's nearest existing
+/// directory (an old revision's path may be gone from the work tree), else from the current directory.
+/// A bare repository has no working tree: only a revision can be blamed there.
+fn open(file: &Path, shown: &Path, has_rev: bool) -> Result<(Repository, PathBuf), BlameError> {
+    let start = file.ancestors().skip(1).find(|dir| dir.is_dir()).unwrap_or(Path::new("/"));
+    let not_a_repository = || BlameError::NotARepository { path: shown.to_path_buf() };
+    let (repo, from_cwd) = match Repository::discover(start) {
+        Ok(repo) => (repo, false),
+        Err(err) if err.code() == ErrorCode::NotFound => match Repository::open_from_env() {
+            Ok(repo) => (repo, true),
+            Err(err) if err.code() == ErrorCode::NotFound => return Err(not_a_repository()),
+            Err(err) => return Err(err.into()),
+        },
+        Err(err) => return Err(err.into()),
+    };
+    let root = match repo.workdir() {
+        Some(workdir) if !repo.is_bare() => workdir.to_path_buf(),
+        _ if has_rev => repo.path().to_path_buf(),
+        _ => return Err(BlameError::BareRepository { path: shown.to_path_buf() }),
+    };
+    let rel = match relative_to(file, &root) {
+        Some(rel) => rel,
+        // Neither the file's directories nor the current directory's repository hold it.
+        None if from_cwd => return Err(not_a_repository()),
+        None => return Err(BlameError::OutsideWorkTree { file: shown.to_path_buf(), workdir: root }),
+    };
+    Ok((repo, rel))
+}
+
+/// The working file's content and git mode: a symbolic link is the link itself (its target's path, no
+/// newline), as git stores and blames it.
+fn read_worktree(file: &Path, shown: &Path) -> Result<(Vec<u8>, i32), BlameError> {
+    let io_error = |source: std::io::Error| match source.kind() {
+        std::io::ErrorKind::NotFound => BlameError::NoSuchFile { path: shown.to_path_buf() },
+        _ => BlameError::Io { path: shown.to_path_buf(), source },
+    };
+    let meta = std::fs::symlink_metadata(file).map_err(io_error)?;
+    if meta.file_type().is_symlink() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let target = std::fs::read_link(file).map_err(io_error)?;
+        return Ok((target.as_os_str().as_bytes().to_vec(), 0o120000));
+    }
+    Ok((std::fs::read(file).map_err(io_error)?, 0o100644))
+}
+
 fn is_unborn(repo: &Repository) -> bool {
     repo.head().is_err_and(|err| err.code() == ErrorCode::UnbornBranch)
 }
 
-/// The file's path inside the working tree, with symlinked directories (e.g. a temp dir) resolved on both
-/// sides; the file itself need not exist (blaming an old revision of a deleted file).
-fn relative_to(file: &Path, workdir: &Path) -> Option<PathBuf> {
-    let workdir = workdir.canonicalize().ok()?;
-    let dir = file.parent()?.canonicalize().ok()?;
-    let rel = dir.strip_prefix(&workdir).ok()?.join(file.file_name()?);
+/// The file's path inside `root`, with symlinked directories (e.g. a temp dir) resolved on both sides; the
+/// file and its directories need not exist (blaming an old revision of a deleted file).
+fn relative_to(file: &Path, root: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let existing = file.ancestors().skip(1).find(|dir| dir.is_dir())?;
+    let rest = file.strip_prefix(existing).ok()?;
+    let rel = existing.canonicalize().ok()?.strip_prefix(&root).ok()?.join(rest);
     Some(rel)
 }
 
@@ -229,53 +339,8 @@ impl Uncommitted {
             orig_path: self.rel.clone(),
             orig_line: n,
             uncommitted: true,
+            boundary: false,
             text,
         }
-    }
-}
-
-struct CommitInfo {
-    short: String,
-    author: String,
-    email: String,
-    time: i64,
-    tz: String,
-    summary: String,
-}
-
-/// A range usually spans a handful of commits: look each up once. Authors go through the repository's
-/// mailmap (`.mailmap`, `mailmap.file`, `mailmap.blob`), as `git blame` shows them.
-struct CommitCache<'r> {
-    repo: &'r Repository,
-    mailmap: Option<Mailmap>,
-    seen: HashMap<Oid, CommitInfo>,
-}
-
-impl<'r> CommitCache<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        // An unreadable mailmap is no reason to fail a blame: git ignores what it cannot parse too.
-        CommitCache { repo, mailmap: repo.mailmap().ok(), seen: HashMap::new() }
-    }
-
-    fn get(&mut self, id: Oid) -> Result<&CommitInfo, git2::Error> {
-        if !self.seen.contains_key(&id) {
-            let commit = self.repo.find_commit(id)?;
-            let recorded = commit.author();
-            let author = match &self.mailmap {
-                Some(mailmap) => mailmap.resolve_signature(&recorded)?,
-                None => recorded.to_owned(),
-            };
-            let offset = author.when().offset_minutes();
-            let info = CommitInfo {
-                short: commit.as_object().short_id()?.as_str().unwrap_or_default().to_owned(),
-                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                time: author.when().seconds(),
-                tz: format!("{}{:02}{:02}", if offset < 0 { '-' } else { '+' }, offset.abs() / 60, offset.abs() % 60),
-                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
-            };
-            self.seen.insert(id, info);
-        }
-        Ok(&self.seen[&id])
     }
 }

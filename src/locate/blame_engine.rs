@@ -15,7 +15,8 @@
 //! `-M`/`-C` copy detection, `--first-parent`, `blame.ignoreRevsFile`, textconv filters.
 
 use super::blame_diff::{split_by_diff, Suspect};
-use git2::{Blob, Commit, Delta, DiffFindOptions, ObjectType, Oid, Repository, Tree};
+use super::blame_rename::{deleted_in, rename_source, Entry as TreeFile};
+use git2::{Blob, Commit, DiffOptions, ObjectType, Oid, Repository, Tree};
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};
@@ -28,19 +29,19 @@ pub(crate) struct Blamed {
     pub line: usize,
 }
 
-/// Blames lines `first..=last` (1-based) of `path` as of `start`, whose blob there is `blob`.
+/// Blames `lines` (1-based, ascending) of `path` as of `start`, whose blob there is `blob`; the answers
+/// come in the same order.
 pub(crate) fn blame_lines(
     repo: &Repository,
     start: &Commit<'_>,
     path: &Path,
     blob: &Blob<'_>,
-    first: usize,
-    last: usize,
+    lines: &[usize],
 ) -> Result<Vec<Blamed>, git2::Error> {
     let mode = start.tree()?.get_path(path)?.filemode();
     let mut engine = Engine { repo, queue: BinaryHeap::new(), pending: HashMap::new(), result: Vec::new() };
-    engine.result.resize(last + 1 - first, None);
-    let suspects = (first..=last).enumerate().map(|(slot, line)| Suspect { slot, line: line - 1 }).collect();
+    engine.result.resize(lines.len(), None);
+    let suspects = lines.iter().enumerate().map(|(slot, &line)| Suspect { slot, line: line - 1 }).collect();
     let origin = Origin { path: path.to_path_buf(), blob: blob.id(), mode, content: Some(blob.clone()) };
     engine.add(start, origin, suspects);
     while let Some(next) = engine.queue.pop() {
@@ -136,7 +137,7 @@ impl<'r> Engine<'r> {
                         }
                         InParent::Other => continue,
                     },
-                    _ => match self.find_rename(parent, &commit, &origin.path)? {
+                    _ => match self.find_rename(parent, &commit, &origin)? {
                         Some(candidate) => candidate,
                         None => continue,
                     },
@@ -175,21 +176,20 @@ impl<'r> Engine<'r> {
         Ok(())
     }
 
-    /// git's `find_rename`: the parent's file that this commit renamed to `path`, by rename detection over
-    /// the whole tree diff.
+    /// git's `find_rename`: the parent's file that this commit renamed to the origin's path (see
+    /// `blame_rename` for how git pairs them).
     fn find_rename(
         &self,
         parent: &Commit<'_>,
         commit: &Commit<'_>,
-        path: &Path,
+        origin: &Origin<'_>,
     ) -> Result<Option<Origin<'r>>, git2::Error> {
-        let mut diff = self.repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&commit.tree()?), None)?;
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-        let renamed = diff.deltas().find(|d| d.status() == Delta::Renamed && d.new_file().path() == Some(path));
-        Ok(renamed.and_then(|delta| {
-            let old = delta.old_file();
-            Some(Origin { path: old.path()?.to_path_buf(), blob: old.id(), mode: old.mode().into(), content: None })
-        }))
+        let mut options = DiffOptions::new();
+        options.include_typechange(true);
+        let diff = self.repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&commit.tree()?), Some(&mut options))?;
+        let dst = TreeFile { path: origin.path.clone(), blob: origin.blob, mode: origin.mode };
+        let source = rename_source(self.repo, &dst, &deleted_in(&diff))?;
+        Ok(source.map(|e| Origin { path: e.path, blob: e.blob, mode: e.mode, content: None }))
     }
 }
 

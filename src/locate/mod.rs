@@ -8,14 +8,20 @@
 pub mod blame;
 mod blame_diff;
 mod blame_engine;
+mod blame_rename;
+mod blame_worktree;
+mod clean_filter;
+mod commit_info;
 pub mod grep;
 mod grep_sink;
 mod line_range;
+mod range_spec;
+mod similarity;
 mod text;
-mod worktree_map;
 
-pub use blame::{blame, BlameError, BlameLine, BlameOptions};
+pub use blame::{blame, blame_ranges, BlameError, BlameLine, BlameOptions};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};
+pub use range_spec::{RangeSpec, RangeSpecError};
 pub use text::path_bytes;
