@@ -5,10 +5,11 @@
 //! lines dispatches to the block parsers; the gctrace parser sees every line first, because application output
 //! and gc pieces share lines, and hands back what is not gc output.
 
+use super::formats;
 use super::frames::{detect_goroots, UserFrameRule};
 use super::gctrace::{GcCycle, GcNeighbour, GcTraceParser};
 use super::pairing::{buckets, pair, racing_sites, Pairing, RacingSite};
-use super::prefix::{logical_lines, LogLine};
+use super::prefix::LogLine;
 use super::problem::Problem;
 use super::race::{self, RaceReport};
 use super::traceback::{self, Crash};
@@ -25,6 +26,13 @@ pub struct GcSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ParseReport {
     pub inputs: Vec<String>,
+    /// The format each input was shipped in (`plain`, `cri`, `journald-short`, …), parallel to `inputs`.
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// The stream kept for each input when several were interleaved (a compose service, a syslog tag), parallel
+    /// to `inputs`; `null` when every line was kept.
+    #[serde(default)]
+    pub streams: Vec<Option<String>>,
     pub races: Vec<RaceReport>,
     pub found_data_races: Option<u32>,
     pub sites: Vec<RacingSite>,
@@ -54,7 +62,10 @@ pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
     for (index, (name, bytes)) in inputs.iter().enumerate() {
         report.inputs.push(name.clone());
         let text = super::prefix::lossy(bytes);
-        let lines = logical_lines(&text);
+        let unwrapped = formats::unwrap(&text);
+        report.formats.push(unwrapped.format.as_str().to_string());
+        report.streams.push(unwrapped.stream);
+        let lines = unwrapped.lines;
         gc.start_input(index);
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
         test_tracker = TestTracker::default();
@@ -98,8 +109,10 @@ fn parse_input(
         }
         // A goroutine dump without a crash header counts only from a whole line: inside a crash the goroutines
         // belong to it (parse_crash consumed them).
-        let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(rest);
-        if bare_dump || traceback::starts_crash(rest) {
+        // Trimmed: a dump indented as a whole, or shifted by a space, is still a dump.
+        let trimmed = rest.trim();
+        let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(trimmed);
+        if bare_dump || traceback::starts_crash(trimmed) {
             // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
             let (crash, next) = if rest.len() == line.text.len() {
                 traceback::parse_crash(lines, i, input, &mut report.problems)

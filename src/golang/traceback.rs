@@ -6,7 +6,7 @@
 //! markers, `[originating from goroutine N]` ancestor blocks), so every piece is optional and unknown lines end
 //! the dump instead of failing it.
 
-use super::frames::{parse_func_line, parse_position_line, Frame};
+use super::frames::{parse_func_line, parse_position_line, retyped_func, Frame};
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
 use serde::{Deserialize, Serialize};
@@ -228,9 +228,30 @@ fn is_elision_marker(text: &str) -> bool {
     text == "...additional frames elided..." || (text.starts_with("...") && text.ends_with(" frames elided..."))
 }
 
+/// What a line inside a dump is, read from its content alone: pastes and log pipelines strip, expand or add
+/// indentation, so the TAB before a file line cannot be relied on.
+fn is_position_line(text: &str) -> bool {
+    parse_position_line(text).is_some_and(|(file, _)| {
+        file.contains('/') || file.contains('\\') || file.starts_with('<') || file.ends_with(".go")
+    })
+}
+
+/// True when the dump goes on after an unreadable line at `lines[at]`: the next line is a frame's file line, a
+/// goroutine header, or a function line followed by its file line. Only then is the line reported as lost
+/// inside the dump; otherwise the dump ended there (the log goes on with something else).
+fn dump_continues_after(lines: &[LogLine<'_>], at: usize) -> bool {
+    let text = |i: usize| lines.get(i).map_or("", |l| l.as_str().trim());
+    let next = text(at + 1);
+    is_position_line(next)
+        || starts_goroutine(next)
+        || (parse_func_line(next).is_some() && is_position_line(text(at + 2)))
+}
+
 /// Parses the crash dump opening at `lines[start]`; returns it and the index of the first line after it.
+/// Lines are read trimmed: whole-dump indentation, a shift by one space, trailing whitespace and TABs expanded,
+/// stripped or kept all read alike.
 pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: &mut Vec<Problem>) -> (Crash, usize) {
-    let first = lines.get(start).map(|l| l.as_str()).unwrap_or("");
+    let first = lines.get(start).map(|l| l.as_str().trim()).unwrap_or("");
     let mut crash = Crash {
         input,
         line: lines.get(start).map_or(0, |l| l.number),
@@ -264,11 +285,11 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
     let mut i = if dump { start } else { start + 1 };
     let mut last_header_line = start;
     while let Some(line) = lines.get(i) {
-        let text = line.as_str();
+        let text = line.as_str().trim();
         if starts_goroutine(text) {
             break;
         }
-        if let Some(m) = text.strip_prefix("\tpanic: ").or_else(|| text.strip_prefix("panic: ")) {
+        if let Some(m) = text.strip_prefix("panic: ") {
             if crash.kind == CrashKind::Panic {
                 crash.panic_chain.push(strip_recovered(m).to_string());
                 last_header_line = i;
@@ -290,17 +311,65 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         crash.panic_chain.dedup();
         crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
     }
-    if !lines.get(i).is_some_and(|l| starts_goroutine(&l.text)) {
+    if !lines.get(i).is_some_and(|l| starts_goroutine(l.text.trim())) {
         return (crash, last_header_line + 1);
     }
+    let (goroutines, total, next) = parse_goroutines(lines, i, (input, crash.line), problems);
+    crash.goroutines = goroutines;
+    if total > crash.goroutines.len() {
+        problems.push(Problem::new(
+            ProblemKind::Truncated,
+            input,
+            crash.line,
+            format!(
+                "{total} goroutines: only the first {} are kept (the rest are counted, not stored)",
+                crash.goroutines.len()
+            ),
+        ));
+    }
+    if dump {
+        // Nothing crashed: the running goroutine is the one that took the dump.
+        crash.message = format!("{total} goroutines");
+        return (crash, next);
+    }
+    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
+    crash.map_op = map_op(&crash);
+    (crash, next)
+}
 
+/// Goroutines kept with their frames per dump; the rest are counted. A dump of ten million goroutines must not
+/// hold them all (it aborted), and the triage never shows more than a few groups.
+pub const MAX_GOROUTINES: usize = 100_000;
+
+/// Frames kept per goroutine (`...N frames elided...` is Go's own limit of 100; a hand-made or corrupted dump
+/// may have any number).
+pub const MAX_FRAMES: usize = 10_000;
+
+/// The goroutines from `lines[i]` (a goroutine header) on: the kept ones, how many there were, the next line.
+fn parse_goroutines(
+    lines: &[LogLine<'_>],
+    mut i: usize,
+    (input, crash_line): (usize, usize),
+    problems: &mut Vec<Problem>,
+) -> (Vec<Goroutine>, usize, usize) {
+    let mut goroutines: Vec<Goroutine> = Vec::new();
+    let mut total = 0;
+    // The goroutine being read when it is not kept (past MAX_GOROUTINES): read the same way, then dropped.
+    let mut scratch: Option<Goroutine> = None;
     let mut pending_func: Option<(String, bool, usize)> = None;
     let mut pending_created: Option<(String, Option<u64>)> = None;
     let mut in_ancestor = false;
+    let lost = |problems: &mut Vec<Problem>, number: usize, message: &str| {
+        problems.push(Problem::new(ProblemKind::Unparsed, input, number, message));
+    };
     while let Some(line) = lines.get(i) {
-        let text = line.as_str();
+        let text = line.as_str().trim();
         if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
-            crash.goroutines.push(Goroutine {
+            if let Some((_, _, number)) = pending_func.take() {
+                lost(problems, number, "function line without its file:line");
+            }
+            total += 1;
+            let g = Goroutine {
                 id: h.id,
                 state: h.state,
                 wait_minutes: h.wait_minutes,
@@ -313,48 +382,60 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
                 created_by: None,
                 ancestors: Vec::new(),
                 line: line.number,
-            });
+            };
+            if goroutines.len() < MAX_GOROUTINES {
+                goroutines.push(g);
+            } else {
+                scratch = Some(g);
+            }
             in_ancestor = false;
-            pending_func = None;
             pending_created = None;
             i += 1;
             continue;
         }
-        let Some(goroutine) = crash.goroutines.last_mut() else {
+        let Some(goroutine) = scratch.as_mut().or(goroutines.last_mut()) else {
             break;
         };
         if text.is_empty() {
             // A blank line separates goroutines; anything else after it is the end of the dump.
-            if lines.get(i + 1).is_some_and(|l| starts_goroutine(&l.text)) {
+            if lines.get(i + 1).is_some_and(|l| starts_goroutine(l.text.trim())) {
                 i += 1;
                 continue;
             }
             i += 1;
             break;
         }
-        if let Some(rest) = text.strip_prefix('\t') {
-            if rest == "goroutine running on other thread; stack unavailable" {
-                goroutine.stack_unavailable = true;
-            } else if let Some((func, inlined, _)) = pending_func.take() {
-                if let Some((file, number)) = parse_position_line(rest) {
-                    let frame = Frame { func, file, line: number, inlined };
-                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
-                        Some(a) => a.frames.push(frame),
-                        None => goroutine.frames.push(frame),
-                    }
-                } else {
-                    problems.push(Problem::new(ProblemKind::Unparsed, input, line.number, "expected file:line"));
+        if text == "goroutine running on other thread; stack unavailable" {
+            goroutine.stack_unavailable = true;
+            i += 1;
+            continue;
+        }
+        if let Some((func, inlined, number)) = pending_func.take() {
+            if let Some((file, line_number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
+                let frame = Frame { func, file, line: line_number, inlined };
+                match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                    Some(a) if a.frames.len() < MAX_FRAMES => a.frames.push(frame),
+                    Some(_) => goroutine.frames_elided = true,
+                    None if goroutine.frames.len() < MAX_FRAMES => goroutine.frames.push(frame),
+                    None => goroutine.frames_elided = true,
                 }
-            } else if let Some((func, goroutine_id)) = pending_created.take() {
-                if let Some((file, number)) = parse_position_line(rest) {
-                    let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
-                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
-                        Some(a) => a.created_by = Some(created),
-                        None => goroutine.created_by = Some(created),
-                    }
-                }
+                i += 1;
+                continue;
             }
-        } else if let Some(created) = parse_created_by(text) {
+            lost(problems, number, "function line without its file:line");
+        }
+        if let Some((func, goroutine_id)) = pending_created.take() {
+            if let Some((file, number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
+                let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
+                match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                    Some(a) => a.created_by = Some(created),
+                    None => goroutine.created_by = Some(created),
+                }
+                i += 1;
+                continue;
+            }
+        }
+        if let Some(created) = parse_created_by(text) {
             pending_created = Some(created);
         } else if is_elision_marker(text) {
             goroutine.frames_elided = true;
@@ -367,23 +448,23 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
             in_ancestor = true;
         } else if let Some((func, inlined)) = parse_func_line(text) {
             pending_func = Some((func, inlined, line.number));
+        } else if let Some(func) = retyped_func(text, lines.get(i + 1).map_or("", |l| l.as_str().trim())) {
+            lost(problems, line.number, &format!("guessed `{func}()` for `{text}`"));
+            pending_func = Some((func, false, line.number));
+        } else if is_position_line(text) {
+            // Go prints a file line only after a function line or `created by`: the line before it was lost.
+            lost(problems, line.number, "file:line without its function line");
+        } else if dump_continues_after(lines, i) {
+            lost(problems, line.number, "line inside the dump not read");
         } else {
             break;
         }
         i += 1;
     }
     if i >= lines.len() && pending_func.is_some() {
-        problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
+        problems.push(Problem::new(ProblemKind::Truncated, input, crash_line, "goroutine dump cut off at the end"));
     }
-
-    if dump {
-        // Nothing crashed: the running goroutine is the one that took the dump.
-        crash.message = format!("{} goroutines", crash.goroutines.len());
-        return (crash, i);
-    }
-    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
-    crash.map_op = map_op(&crash);
-    (crash, i)
+    (goroutines, total, i)
 }
 
 /// Names the map operation: from a `runtime.map…` frame of the crashing goroutine when the traceback shows one
