@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 something found, 1 nothing found, 2 an input could not be read.
 
+use crate::golang::input::read_bounded;
 use crate::golang::{parse_logs, summary};
-use std::io::Read;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ParseArgs {
@@ -19,15 +19,13 @@ pub struct ParseArgs {
 pub(crate) fn read_inputs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
+        // Lines past 1 MiB are cut while reading (`golang::input`): `/dev/zero` must not exhaust memory.
         let bytes = if path == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("runbook: cannot read standard input: {e}"))?;
-            buf
+            read_bounded(std::io::stdin().lock()).map_err(|e| format!("runbook: cannot read standard input: {e}"))?
         } else {
-            std::fs::read(path).map_err(|e| format!("runbook: cannot read {path}: {e}"))?
+            std::fs::File::open(path)
+                .and_then(|f| read_bounded(std::io::BufReader::new(f)))
+                .map_err(|e| format!("runbook: cannot read {path}: {e}"))?
         };
         inputs.push((path.clone(), bytes));
     }

@@ -9,6 +9,7 @@
 //! stripping of a plain log (timestamps, `| ` pastes, `kubectl --prefix`) stays in `prefix.rs`.
 
 use super::exports;
+use super::input::{cut_line, MAX_LINE};
 use super::prefix::{skip_rfc3339, strip_cri, strip_prefixes, LogLine};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -63,6 +64,8 @@ pub struct Unwrapped<'a> {
     pub format: LogFormat,
     pub stream: Option<String>,
     pub lines: Vec<LogLine<'a>>,
+    /// Line numbers of lines longer than `input::MAX_LINE`, read only up to it.
+    pub cut_lines: Vec<usize>,
 }
 
 /// One line of a shipped format: what Go printed, the stream it belongs to (a compose service, a syslog tag),
@@ -121,8 +124,15 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
     // Partial lines waiting for their end, per stream (CRI and Docker split long lines; stdout and stderr
     // pieces may interleave).
     let mut partials: Vec<(&'static str, usize, String, Option<Cow<'_, str>>)> = Vec::new();
+    let mut cut_lines = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let raw = if raw.len() > MAX_LINE {
+            cut_lines.push(index + 1);
+            cut_line(raw)
+        } else {
+            raw
+        };
         let mut piece = unwrap_line(format, raw).unwrap_or_else(|| {
             let (content, partial) = strip_prefixes(raw);
             Piece { text: Cow::Borrowed(content), stream: None, partial_key: "cri", partial }
@@ -168,7 +178,7 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         }
     }
     let (lines, stream) = if track_streams { keep_crash_stream(lines, &streams) } else { (lines, None) };
-    Unwrapped { format, stream, lines }
+    Unwrapped { format, stream, lines, cut_lines }
 }
 
 /// When several streams are interleaved, keeps the lines of the one where the first crash, race report or
@@ -177,7 +187,8 @@ pub(crate) fn keep_crash_stream<'a>(
     lines: Vec<LogLine<'a>>,
     streams: &[Option<Cow<'_, str>>],
 ) -> (Vec<LogLine<'a>>, Option<String>) {
-    let distinct = streams.iter().flatten().any(|s| streams.iter().flatten().any(|t| t != s));
+    let mut named = streams.iter().flatten();
+    let distinct = named.next().is_some_and(|first| named.any(|s| s != first));
     if !distinct {
         return (lines, None);
     }

@@ -14,6 +14,7 @@ mod gcline_reference;
 mod gcreader;
 pub mod gctrace;
 pub mod gcview;
+pub mod input;
 pub mod pairing;
 pub mod prefix;
 pub mod problem;

@@ -8,9 +8,10 @@
 use super::formats;
 use super::frames::{detect_goroots, UserFrameRule};
 use super::gctrace::{GcCycle, GcNeighbour, GcTraceParser};
-use super::pairing::{buckets, pair, racing_sites, Pairing, RacingSite};
+use super::input::CUT_MESSAGE;
+use super::pairing::{buckets, distinct_sites, pair, racing_sites, Pairing, RacingSite};
 use super::prefix::LogLine;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemKind};
 use super::race::{self, RaceReport};
 use super::traceback::{self, Crash};
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,9 @@ pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
         let unwrapped = formats::unwrap(&text);
         report.formats.push(unwrapped.format.as_str().to_string());
         report.streams.push(unwrapped.stream);
+        for &line in &unwrapped.cut_lines {
+            report.problems.push(Problem::new(ProblemKind::Truncated, index, line, CUT_MESSAGE));
+        }
         let lines = unwrapped.lines;
         gc.start_input(index);
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
@@ -114,14 +118,7 @@ fn parse_input(
         let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(trimmed);
         if bare_dump || traceback::starts_crash(trimmed) {
             // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
-            let (crash, next) = if rest.len() == line.text.len() {
-                traceback::parse_crash(lines, i, input, &mut report.problems)
-            } else {
-                let mut patched: Vec<LogLine> = vec![LogLine { number: line.number, text: rest.to_string().into() }];
-                patched.extend(lines.iter().skip(i + 1).take(100_000).cloned());
-                let (crash, consumed) = traceback::parse_crash(&patched, 0, input, &mut report.problems);
-                (crash, i + consumed)
-            };
+            let (crash, next) = traceback::parse_crash_from(lines, i, rest, input, &mut report.problems);
             report.crashes.push(crash);
             i = next.max(i + 1);
             continue;
@@ -196,11 +193,7 @@ fn resolve_user_frames(report: &mut ParseReport) {
             focus_id.and_then(|id| crash.goroutines.iter().find(|g| g.id == id)).or_else(|| crash.goroutines.first());
         if let Some(g) = focus {
             crash.user_frame = g.user_frame.clone();
-            for f in g.frames.iter().filter(|f| rule.is_user(f)) {
-                if !crash.sites.iter().any(|s| s.file == f.file && s.line == f.line) {
-                    crash.sites.push(f.clone());
-                }
-            }
+            crash.sites = distinct_sites(g.frames.iter().filter(|f| rule.is_user(f))).into_iter().cloned().collect();
         }
     }
     report.sites = racing_sites(&report.races);

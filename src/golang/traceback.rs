@@ -251,7 +251,21 @@ fn dump_continues_after(lines: &[LogLine<'_>], at: usize) -> bool {
 /// Lines are read trimmed: whole-dump indentation, a shift by one space, trailing whitespace and TABs expanded,
 /// stripped or kept all read alike.
 pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: &mut Vec<Problem>) -> (Crash, usize) {
-    let first = lines.get(start).map(|l| l.as_str().trim()).unwrap_or("");
+    let first = lines.get(start).map(|l| l.as_str()).unwrap_or("");
+    parse_crash_from(lines, start, first, input, problems)
+}
+
+/// `parse_crash` where the dump's first line is `first` instead of `lines[start]`: a crash that starts in the
+/// middle of a line, after a gc piece. The rest of the lines are read in place (copying them per crash made a
+/// log of many such lines quadratic).
+pub fn parse_crash_from(
+    lines: &[LogLine<'_>],
+    start: usize,
+    first: &str,
+    input: usize,
+    problems: &mut Vec<Problem>,
+) -> (Crash, usize) {
+    let first = first.trim();
     let mut crash = Crash {
         input,
         line: lines.get(start).map_or(0, |l| l.number),
@@ -341,9 +355,9 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
 /// hold them all (it aborted), and the triage never shows more than a few groups.
 pub const MAX_GOROUTINES: usize = 100_000;
 
-/// Frames kept per goroutine (`...N frames elided...` is Go's own limit of 100; a hand-made or corrupted dump
-/// may have any number).
-pub const MAX_FRAMES: usize = 10_000;
+/// Frames kept per dump, all goroutines together (Go itself prints at most 100 per goroutine, but a hand-made or
+/// corrupted dump may have any number). Past it a goroutine's further frames are dropped and it is marked elided.
+pub const MAX_DUMP_FRAMES: usize = 1_000_000;
 
 /// The goroutines from `lines[i]` (a goroutine header) on: the kept ones, how many there were, the next line.
 fn parse_goroutines(
@@ -359,6 +373,7 @@ fn parse_goroutines(
     let mut pending_func: Option<(String, bool, usize)> = None;
     let mut pending_created: Option<(String, Option<u64>)> = None;
     let mut in_ancestor = false;
+    let mut frames_kept = 0usize;
     let lost = |problems: &mut Vec<Problem>, number: usize, message: &str| {
         problems.push(Problem::new(ProblemKind::Unparsed, input, number, message));
     };
@@ -413,11 +428,23 @@ fn parse_goroutines(
         if let Some((func, inlined, number)) = pending_func.take() {
             if let Some((file, line_number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
                 let frame = Frame { func, file, line: line_number, inlined };
-                match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
-                    Some(a) if a.frames.len() < MAX_FRAMES => a.frames.push(frame),
-                    Some(_) => goroutine.frames_elided = true,
-                    None if goroutine.frames.len() < MAX_FRAMES => goroutine.frames.push(frame),
-                    None => goroutine.frames_elided = true,
+                if frames_kept == MAX_DUMP_FRAMES {
+                    goroutine.frames_elided = true;
+                    problems.push(Problem::new(
+                        ProblemKind::Truncated,
+                        input,
+                        line.number,
+                        format!("more than {MAX_DUMP_FRAMES} frames in this dump: the rest are not kept"),
+                    ));
+                    frames_kept += 1;
+                } else if frames_kept < MAX_DUMP_FRAMES {
+                    frames_kept += 1;
+                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                        Some(a) => a.frames.push(frame),
+                        None => goroutine.frames.push(frame),
+                    }
+                } else {
+                    goroutine.frames_elided = true;
                 }
                 i += 1;
                 continue;
