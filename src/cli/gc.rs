@@ -70,6 +70,9 @@ pub fn run(args: &GcArgs) -> i32 {
             println!();
             print!("{}", render_chart(cycles, 72));
         }
+    }
+    if !args.json {
+        // Also without cycles: a cut line (`gc /dev/zero`) is why nothing was found.
         for p in &trace.problems {
             println!("note: line {}: {}", p.line, p.message);
         }
