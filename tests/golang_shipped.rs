@@ -179,3 +179,29 @@ fn guesses_are_recorded_and_nothing_else_is_reported() {
         }
     }
 }
+
+/// The crash gets the time its format put on the header line; a year-less one (journald `short`, RFC 3164)
+/// takes the hinted year and says so.
+#[test]
+fn the_crash_has_the_time_of_its_header_line() {
+    use runbook::golang::{parse_logs_with, timestamps::YearHint};
+    let hint = YearHint { year: 2026, source: "the file's date".to_string() };
+    for shape in corpus() {
+        let path = format!("{FIXTURES}/shipped/{}", shape.file);
+        let bytes = std::fs::read(&path).unwrap();
+        let report = parse_logs_with(&[(path.clone(), bytes)], &[Some(hint.clone())]);
+        let crash = &report.crashes[0];
+        let dated =
+            !matches!(shape.format.as_str(), "plain" | "compose" | "structured" | "cloud-logging" | "cloudwatch");
+        if !dated {
+            assert_eq!(crash.time, None, "{}", shape.file);
+            continue;
+        }
+        // The corpus was captured on 2026-12-06 around 05:0x UTC.
+        let time = crash.time.as_deref().unwrap_or_else(|| panic!("{}: no time", shape.file));
+        assert!(time.starts_with("2026-12-06T05:0"), "{}: {time}", shape.file);
+        let yearless = matches!(shape.format.as_str(), "journald-short" | "journald-short-precise" | "syslog-rfc3164");
+        let note = crash.time_note.as_deref().unwrap_or("");
+        assert_eq!(note.starts_with("year 2026 from the file's date"), yearless, "{}: {note}", shape.file);
+    }
+}

@@ -3,7 +3,8 @@
 //! Exit codes: 0 something found, 1 nothing found, 2 an input could not be read.
 
 use crate::golang::input::read_bounded;
-use crate::golang::{parse_logs, summary};
+use crate::golang::timestamps::YearHint;
+use crate::golang::{parse_logs_with, summary};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ParseArgs {
@@ -32,6 +33,28 @@ pub(crate) fn read_inputs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, St
     Ok(inputs)
 }
 
+/// The year for timestamps that have none (journald `short`, RFC 3164): the file's modification date, or the
+/// session's date for standard input. UTC: a log near New Year may be off by one, and the note says where the
+/// year came from.
+fn year_hints(paths: &[String]) -> Vec<Option<YearHint>> {
+    let year_of = |time: std::time::SystemTime| {
+        let secs = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        let days = i64::try_from(secs / 86_400).ok()?;
+        Some(crate::timefmt::civil_from_days(days).0)
+    };
+    paths
+        .iter()
+        .map(|path| {
+            let (time, source) = if path == "-" {
+                (Some(std::time::SystemTime::now()), "the session's date")
+            } else {
+                (std::fs::metadata(path).and_then(|m| m.modified()).ok(), "the file's date")
+            };
+            time.and_then(year_of).map(|year| YearHint { year, source: source.to_string() })
+        })
+        .collect()
+}
+
 pub fn run(args: &ParseArgs) -> i32 {
     let inputs = match read_inputs(&args.logs) {
         Ok(inputs) => inputs,
@@ -40,7 +63,7 @@ pub fn run(args: &ParseArgs) -> i32 {
             return 2;
         }
     };
-    let report = parse_logs(&inputs);
+    let report = parse_logs_with(&inputs, &year_hints(&args.logs));
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),

@@ -21,6 +21,7 @@ pub mod problem;
 pub mod race;
 pub mod report;
 pub mod summary;
+pub mod timestamps;
 pub mod traceback;
 
 pub use frames::Frame;
@@ -28,5 +29,5 @@ pub use gctrace::{GcCycle, GcTrace};
 pub use pairing::{Pairing, RacingSite};
 pub use problem::{Problem, ProblemKind};
 pub use race::{Access, AccessKind, AccessRole, RaceReport};
-pub use report::{parse_logs, ParseReport};
+pub use report::{parse_logs, parse_logs_with, ParseReport};
 pub use traceback::{Crash, CrashKind, Goroutine, GoroutineBucket, MapOp};

@@ -13,6 +13,7 @@ use super::pairing::{buckets, distinct_sites, pair, racing_sites, Pairing, Racin
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
 use super::race::{self, RaceReport};
+use super::timestamps::{time_of_line, YearHint};
 use super::traceback::{self, Crash};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,12 @@ impl ParseReport {
 
 /// Parses every input (name, raw bytes) into one report. Bytes that are not UTF-8 are replaced (U+FFFD).
 pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
+    parse_logs_with(inputs, &[])
+}
+
+/// `parse_logs` with, per input, the year to give timestamps that have none (journald `short`, RFC 3164): the
+/// caller knows the file's date; the parsers read no clock and no filesystem.
+pub fn parse_logs_with(inputs: &[(String, Vec<u8>)], years: &[Option<YearHint>]) -> ParseReport {
     let mut report = ParseReport::default();
     let mut gc = GcTraceParser::default();
     let mut test_tracker = TestTracker::default();
@@ -71,7 +78,10 @@ pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
         }
         let lines = unwrapped.lines;
         gc.start_input(index);
+        let crashes_before = report.crashes.len();
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
+        let year = years.get(index).and_then(Option::as_ref);
+        date_crashes(&text, unwrapped.format, year, report.crashes.get_mut(crashes_before..).unwrap_or_default());
         test_tracker = TestTracker::default();
     }
     let trace = gc.finish();
@@ -129,6 +139,32 @@ fn parse_input(
             tests.observe(rest, &mut report.races);
         }
         i += 1;
+    }
+}
+
+/// Gives each crash the time on its header line in the file, in one pass over the raw lines.
+fn date_crashes(text: &str, format: formats::LogFormat, year: Option<&YearHint>, crashes: &mut [Crash]) {
+    use formats::LogFormat::{CloudLogging, Cloudwatch, Compose, Structured};
+    if crashes.is_empty() || matches!(format, Compose | Structured | CloudLogging | Cloudwatch) {
+        return;
+    }
+    let mut wanted: Vec<(usize, usize)> = crashes.iter().enumerate().map(|(i, c)| (c.line, i)).collect();
+    wanted.sort_unstable();
+    let mut next = wanted.iter().peekable();
+    for (index, raw) in text.split('\n').enumerate() {
+        while let Some(&&(line, crash)) = next.peek() {
+            if line != index + 1 {
+                break;
+            }
+            next.next();
+            if let (Some(c), Some((time, note))) = (crashes.get_mut(crash), time_of_line(format, raw, year)) {
+                c.time = Some(time);
+                c.time_note = note;
+            }
+        }
+        if next.peek().is_none() {
+            break;
+        }
     }
 }
 

@@ -20,6 +20,10 @@ pub fn render(report: &ParseReport) -> String {
     for crash in &report.crashes {
         let _ =
             writeln!(out, "{}: {}  ({}:{})", crash.kind.as_str(), crash.message, input_name(crash.input), crash.line);
+        if let Some(time) = &crash.time {
+            let note = crash.time_note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
+            let _ = writeln!(out, "  at {time}{note}");
+        }
         if crash.panic_chain.len() > 1 {
             let _ = writeln!(out, "  panic chain: {}", crash.panic_chain.join(" -> "));
         }

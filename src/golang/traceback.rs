@@ -134,6 +134,12 @@ pub struct Crash {
     pub sites: Vec<Frame>,
     pub goroutines: Vec<Goroutine>,
     pub buckets: Vec<GoroutineBucket>,
+    /// When it happened: the timestamp the log format put on the header line (RFC 3339; see `timestamps.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// What of `time` was inferred (a year from the file's date, a missing zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_note: Option<String>,
 }
 
 /// True when a line opens a crash dump.
@@ -279,6 +285,8 @@ pub fn parse_crash_from(
         sites: Vec::new(),
         goroutines: Vec::new(),
         buckets: Vec::new(),
+        time: None,
+        time_note: None,
     };
     if let Some(m) = first.strip_prefix("panic: ") {
         crash.panic_chain.push(strip_recovered(m).to_string());
