@@ -205,3 +205,46 @@ fn the_crash_has_the_time_of_its_header_line() {
         assert_eq!(note.starts_with("year 2026 from the file's date"), yearless, "{}: {note}", shape.file);
     }
 }
+
+/// No shipped shape panics when cut anywhere or when its lines are shuffled, cut and glued (seeded, no clock).
+#[test]
+fn shipped_shapes_cut_and_mangled_never_panic() {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut below = |n: usize| {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % n.max(1) as u64) as usize
+    };
+    for shape in corpus() {
+        let path = format!("{FIXTURES}/shipped/{}", shape.file);
+        let bytes = std::fs::read(&path).unwrap();
+        let step = (bytes.len() / 13).max(1);
+        for cut in (0..bytes.len()).step_by(step) {
+            for part in [&bytes[..cut], &bytes[cut..]] {
+                let report = parse_logs(&[(path.clone(), part.to_vec())]);
+                let _ = runbook::golang::summary::render(&report);
+            }
+        }
+        for _ in 0..6 {
+            let mut lines: Vec<Vec<u8>> = bytes.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+            for _ in 0..4 {
+                let (i, j) = (below(lines.len()), below(lines.len()));
+                match below(4) {
+                    0 => lines.swap(i, j),
+                    1 => {
+                        let keep = below(lines[i].len() + 1);
+                        lines[i].truncate(keep);
+                    }
+                    2 => {
+                        let tail = lines[j].clone();
+                        lines[i].extend_from_slice(&tail);
+                    }
+                    _ => lines[i].insert(0, b" \t{\x1b["[below(5)]),
+                }
+            }
+            let report = parse_logs(&[(path.clone(), lines.join(&b'\n'))]);
+            let _ = serde_json::to_string(&report).unwrap();
+        }
+    }
+}

@@ -143,7 +143,14 @@ pub fn parse_report(
     // Lines are read trimmed and by content, not by their indentation (which pastes and retyping lose).
     while let Some(current) = lines.get(i) {
         let raw = current.as_str();
-        let text = raw.trim();
+        let bulleted;
+        let mut text = raw.trim();
+        // Go's `·` in symbol names (`main.main·dwrap·1`) retyped as a bullet.
+        if text.contains('•') {
+            bulleted = text.replace('•', "·");
+            guess(problems, current.number, "`·` for `•`");
+            text = &bulleted;
+        }
         if text == SEPARATOR {
             return (report, i + 1);
         }
@@ -305,6 +312,18 @@ mod tests {
         assert_eq!(report.goroutines[0].created_at[0].line, 20);
         assert_eq!(problems.len(), 1, "no closing separator: {problems:?}");
         assert_eq!(problems[0].kind, ProblemKind::Truncated);
+    }
+
+    #[test]
+    fn retyped_report_is_read_and_every_guess_recorded() {
+        let text = "==================\nWARNING: DATA RACE\nWrite at 0x00c000010018 by\ngoroutine 7:\nmain.main•func10\n/app/main.go:9 +0x3c\n==================\n";
+        let mut problems = Vec::new();
+        let (report, _) = parse_report(&lines(text), 0, 0, &mut problems);
+        let frame = &report.accesses[0].frames[0];
+        assert_eq!((frame.func.as_str(), frame.line), ("main.main·func1", 9));
+        assert_eq!(report.accesses[0].goroutine, GoroutineRef::Id(7));
+        let guessed: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(guessed, [3, 5, 5], "{problems:?}");
     }
 
     #[test]

@@ -386,7 +386,14 @@ fn parse_goroutines(
         problems.push(Problem::new(ProblemKind::Unparsed, input, number, message));
     };
     while let Some(line) = lines.get(i) {
-        let text = line.as_str().trim();
+        let bulleted;
+        let mut text = line.as_str().trim();
+        // Go's `·` in symbol names retyped as a bullet.
+        if text.contains('•') {
+            bulleted = text.replace('•', "·");
+            lost(problems, line.number, "guessed `·` for `•`");
+            text = &bulleted;
+        }
         if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
             if let Some((_, _, number)) = pending_func.take() {
                 lost(problems, number, "function line without its file:line");
@@ -553,6 +560,21 @@ mod tests {
         assert_eq!(s.as_ref().map(|s| s.name.as_str()), Some("SIGSEGV"));
         assert_eq!(s.as_ref().and_then(|s| s.addr.as_deref()), Some("0x0"));
         assert_eq!(s.map(|s| s.description), Some("segmentation violation".to_string()));
+    }
+
+    #[test]
+    fn lines_lost_inside_a_dump_are_problems_and_the_dump_goes_on() {
+        // TABs stripped, one function line and one file line lost (2 and 7), a stray line (10) between goroutines.
+        let text = "fatal error: x\n\ngoroutine 5 [running]:\n/app/a.go:3 +0x1\nmain.f()\n/app/a.go:9 +0x2\nmain.g()\nmain.h()\n/app/a.go:12 +0x3\n@@@\ngoroutine 6 [chan receive]:\nmain.w()\n/app/a.go:20\ncreated by main.main in goroutine 1\n/app/a.go:30 +0x4\n";
+        let lines = crate::golang::prefix::logical_lines(text);
+        let mut problems = Vec::new();
+        let (crash, next) = parse_crash(&lines, 0, 0, &mut problems);
+        assert_eq!(next, lines.len());
+        let lost: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lost, [4, 7, 10], "{problems:?}");
+        let frames: Vec<(&str, u32)> = crash.goroutines[0].frames.iter().map(|f| (f.func.as_str(), f.line)).collect();
+        assert_eq!(frames, [("main.f", 9), ("main.h", 12)]);
+        assert_eq!(crash.goroutines[1].created_by.as_ref().map(|c| c.line), Some(30));
     }
 
     #[test]
