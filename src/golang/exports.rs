@@ -66,7 +66,7 @@ pub fn unwrap(text: &str) -> Option<Unwrapped<'static>> {
     }
     lines.sort_by(|a, b| a.0.cmp(&b.0));
     let lines = lines.into_iter().map(|(_, line)| line).collect();
-    Some(Unwrapped { format, stream: None, lines, cut_lines: Vec::new() })
+    Some(Unwrapped { format, stream: None, lines, cut_lines: Vec::new(), prefixed: true })
 }
 
 /// True when the timestamps of the file mostly go down.

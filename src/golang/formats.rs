@@ -66,6 +66,8 @@ pub struct Unwrapped<'a> {
     pub lines: Vec<LogLine<'a>>,
     /// Line numbers of lines longer than `input::MAX_LINE`, read only up to it.
     pub cut_lines: Vec<usize>,
+    /// Some line had a prefix (a timestamp, a tag) before what Go printed: only then can a line carry a time.
+    pub prefixed: bool,
 }
 
 /// One line of a shipped format: what Go printed, the stream it belongs to (a compose service, a syslog tag),
@@ -125,6 +127,7 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
     // pieces may interleave).
     let mut partials: Vec<(&'static str, usize, String, Option<Cow<'_, str>>)> = Vec::new();
     let mut cut_lines = Vec::new();
+    let mut prefixed = format != LogFormat::Plain;
     for (index, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let raw = if raw.len() > MAX_LINE {
@@ -135,6 +138,7 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         };
         let mut piece = unwrap_line(format, raw).unwrap_or_else(|| {
             let (content, partial) = strip_prefixes(raw);
+            prefixed |= content.len() != raw.len();
             Piece { text: Cow::Borrowed(content), stream: None, partial_key: "cri", partial }
         });
         if has_escapes && piece.text.contains('\x1b') {
@@ -178,7 +182,7 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         }
     }
     let (lines, stream) = if track_streams { keep_crash_stream(lines, &streams) } else { (lines, None) };
-    Unwrapped { format, stream, lines, cut_lines }
+    Unwrapped { format, stream, lines, cut_lines, prefixed }
 }
 
 /// When several streams are interleaved, keeps the lines of the one where the first crash, race report or

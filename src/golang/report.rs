@@ -76,12 +76,15 @@ pub fn parse_logs_with(inputs: &[(String, Vec<u8>)], years: &[Option<YearHint>])
         for &line in &unwrapped.cut_lines {
             report.problems.push(Problem::new(ProblemKind::Truncated, index, line, CUT_MESSAGE));
         }
-        let lines = unwrapped.lines;
+        let (format, prefixed, lines) = (unwrapped.format, unwrapped.prefixed, unwrapped.lines);
         gc.start_input(index);
         let crashes_before = report.crashes.len();
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
-        let year = years.get(index).and_then(Option::as_ref);
-        date_crashes(&text, unwrapped.format, year, report.crashes.get_mut(crashes_before..).unwrap_or_default());
+        if prefixed {
+            let year = years.get(index).and_then(Option::as_ref);
+            let crashes = report.crashes.get_mut(crashes_before..).unwrap_or_default();
+            date_crashes(&text, format, year, crashes);
+        }
         test_tracker = TestTracker::default();
     }
     let trace = gc.finish();
