@@ -114,8 +114,18 @@ pub struct RaceReport {
 
 /// True when `lines[at]` opens a race report.
 pub fn starts_report(lines: &[LogLine<'_>], at: usize) -> bool {
-    lines.get(at).is_some_and(|l| l.text.trim() == SEPARATOR)
-        && lines.get(at + 1).is_some_and(|l| l.text.trim() == "WARNING: DATA RACE")
+    lines.get(at).is_some_and(|l| l.text.trim() == SEPARATOR) && header_lines(lines, at + 1).is_some()
+}
+
+/// How many lines `WARNING: DATA RACE` takes at `lines[at]`: 1, or 2 when a retyped header was split after
+/// `DATA`.
+fn header_lines(lines: &[LogLine<'_>], at: usize) -> Option<usize> {
+    let text = |i: usize| lines.get(i).map(|l| l.text.trim());
+    match text(at)? {
+        "WARNING: DATA RACE" => Some(1),
+        "WARNING: DATA" if text(at + 1) == Some("RACE") => Some(2),
+        _ => None,
+    }
 }
 
 enum Section {
@@ -136,10 +146,15 @@ pub fn parse_report(
         RaceReport { input, line, test: None, accesses: Vec::new(), goroutines: Vec::new(), running_test: None };
     let mut section = Section::None;
     let mut pending_func: Option<(String, bool)> = None;
-    let mut i = start + 2;
     let guess = |problems: &mut Vec<Problem>, number: usize, message: &str| {
         problems.push(Problem::new(ProblemKind::Unparsed, input, number, format!("race report: guessed {message}")));
     };
+    let header = header_lines(lines, start + 1).unwrap_or(1);
+    if header == 2 {
+        let at = lines.get(start + 1).map_or(line, |l| l.number);
+        guess(problems, at, "`WARNING: DATA RACE` from two lines");
+    }
+    let mut i = start + 1 + header;
     // Lines are read trimmed and by content, not by their indentation (which pastes and retyping lose).
     while let Some(current) = lines.get(i) {
         let raw = current.as_str();
@@ -316,14 +331,15 @@ mod tests {
 
     #[test]
     fn retyped_report_is_read_and_every_guess_recorded() {
-        let text = "==================\nWARNING: DATA RACE\nWrite at 0x00c000010018 by\ngoroutine 7:\nmain.main•func10\n/app/main.go:9 +0x3c\n==================\n";
+        let text = "==================\nWARNING: DATA\nRACE\nWrite at 0x00c000010018 by\ngoroutine 7:\nmain.main•func10\n/app/main.go:9 +0x3c\n==================\n";
         let mut problems = Vec::new();
         let (report, _) = parse_report(&lines(text), 0, 0, &mut problems);
         let frame = &report.accesses[0].frames[0];
         assert_eq!((frame.func.as_str(), frame.line), ("main.main·func1", 9));
         assert_eq!(report.accesses[0].goroutine, GoroutineRef::Id(7));
         let guessed: Vec<usize> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(guessed, [3, 5, 5], "{problems:?}");
+        assert_eq!(guessed, [2, 4, 6, 6], "{problems:?}");
+        assert!(starts_report(&lines(text), 0));
     }
 
     #[test]
