@@ -25,7 +25,7 @@ pub(crate) fn read_inputs(paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, St
             read_bounded(std::io::stdin().lock()).map_err(|e| format!("runbook: cannot read standard input: {e}"))?
         } else {
             std::fs::File::open(path)
-                .and_then(|f| read_bounded(std::io::BufReader::new(f)))
+                .and_then(|f| read_bounded(std::io::BufReader::with_capacity(1 << 20, f)))
                 .map_err(|e| format!("runbook: cannot read {path}: {e}"))?
         };
         inputs.push((path.clone(), bytes));

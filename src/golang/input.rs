@@ -42,6 +42,22 @@ pub fn read_bounded(mut reader: impl BufRead) -> std::io::Result<Vec<u8>> {
             return Ok(out);
         }
         let filled = buf.len();
+        // Fast path: no line of this buffer passes the bound, so it is copied whole (per-line copies of a log of
+        // short lines cost more than the parse).
+        let mut start = 0;
+        let mut fits = true;
+        let mut len = line_len;
+        for at in memchr::memchr_iter(b'\n', buf) {
+            fits &= len + (at - start) <= MAX_LINE;
+            start = at + 1;
+            len = 0;
+        }
+        if fits && len + (filled - start) <= MAX_LINE {
+            out.extend_from_slice(buf);
+            line_len = len + (filled - start);
+            reader.consume(filled);
+            continue;
+        }
         let mut rest = buf;
         while !rest.is_empty() {
             let (piece, ends_line) = match memchr::memchr(b'\n', rest) {
@@ -80,6 +96,14 @@ mod tests {
         assert_eq!(lines[0], b"short");
         assert_eq!(lines[1].len(), MAX_LINE + 1);
         assert_eq!(lines[2], b"after");
+        // Whatever the buffer size (whole buffers copied at once, or line by line around the long line).
+        for capacity in [1, 7, 4096, 1 << 20, 8 << 20] {
+            let reader = std::io::BufReader::with_capacity(capacity, &input[..]);
+            assert_eq!(read_bounded(reader).unwrap(), out, "capacity {capacity}");
+        }
+        let short: Vec<u8> = b"gc 1 @0.1s\napp: tick\n".repeat(100_000);
+        let reader = std::io::BufReader::with_capacity(1 << 20, &short[..]);
+        assert_eq!(read_bounded(reader).unwrap(), short);
         let endless = read_bounded(std::io::BufReader::new(std::io::repeat(0).take(5 * MAX_LINE as u64))).unwrap();
         assert_eq!(endless.len(), MAX_LINE + 1);
     }
