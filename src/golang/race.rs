@@ -114,7 +114,7 @@ pub struct RaceReport {
 
 /// True when `lines[at]` opens a race report.
 pub fn starts_report(lines: &[LogLine<'_>], at: usize) -> bool {
-    lines.get(at).is_some_and(|l| l.text.trim() == SEPARATOR) && header_lines(lines, at + 1).is_some()
+    lines.get(at).is_some_and(|l| super::prefix::trim_ws(&l.text) == SEPARATOR) && header_lines(lines, at + 1).is_some()
 }
 
 /// How many lines `WARNING: DATA RACE` takes at `lines[at]`: 1, or 2 when a retyped header was split after

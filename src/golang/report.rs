@@ -127,7 +127,7 @@ fn parse_input(
         // A goroutine dump without a crash header counts only from a whole line: inside a crash the goroutines
         // belong to it (parse_crash consumed them).
         // Trimmed: a dump indented as a whole, or shifted by a space, is still a dump.
-        let trimmed = rest.trim();
+        let trimmed = super::prefix::trim_ws(rest);
         let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(trimmed);
         if bare_dump || traceback::starts_crash(trimmed) {
             // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
