@@ -136,6 +136,15 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         } else {
             raw
         };
+        // Fast path of a plain log (the common and the largest input): no piece, no stream, no join.
+        if format == LogFormat::Plain && !has_escapes && partials.is_empty() {
+            let (content, partial) = strip_prefixes(raw);
+            if !partial {
+                prefixed |= content.len() != raw.len();
+                lines.push(LogLine { number: index + 1, text: Cow::Borrowed(content) });
+                continue;
+            }
+        }
         let mut piece = unwrap_line(format, raw).unwrap_or_else(|| {
             let (content, partial) = strip_prefixes(raw);
             prefixed |= content.len() != raw.len();
