@@ -81,3 +81,28 @@ fn gc_prints_table_summary_and_chart() {
     let (code, _, _) = runbook(&["gc", &format!("{LOGS}/nil_deref.go1.19.log")], b"");
     assert_eq!(code, 1, "no gc lines");
 }
+
+#[test]
+fn an_endless_line_is_cut_with_a_note_in_gc_and_parse() {
+    // What `/dev/zero` gives, cut at 3 MiB so the test ends: one line, no newline.
+    let zeros = vec![0u8; 3 << 20];
+    let (code, out, err) = runbook(&["gc", "-"], &zeros);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("note: line 1: line longer than 1 MiB"), "{out}");
+    let (code, out, err) = runbook(&["parse", "-"], &zeros);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("-:1: line longer than 1 MiB"), "{out}");
+}
+
+#[test]
+fn parse_json_names_the_format_of_each_input() {
+    let shipped = "tests/fixtures/shipped";
+    let (code, out, _) = runbook(
+        &["parse", "--json", &format!("{shipped}/relay.go1.27.compose.log"), &format!("{LOGS}/nil_deref.go1.27.log")],
+        b"",
+    );
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["formats"], serde_json::json!(["compose", "plain"]));
+    assert_eq!(json["streams"], serde_json::json!(["relay-1", null]));
+}

@@ -129,3 +129,12 @@ fn parse_view_of_a_goroutine_dump_without_a_crash() {
     assert!(text.contains("150 × [sync.Mutex.Lock]"), "{text}");
     insta::assert_snapshot!(screen(&mut app, 120, 40).backend());
 }
+
+#[test]
+fn parse_view_names_the_shipped_format_and_stream() {
+    // docker compose logs with two services interleaved (tests/fixtures/shipped): the relay crashed.
+    let mut app = parsed("../../shipped/relay.go1.27.compose.log");
+    let text = screen(&mut app, 120, 40).backend().to_string();
+    assert!(text.contains("read as compose, stream relay-1"), "{text}");
+    assert!(text.contains("fatal error: concurrent map writes"), "{text}");
+}

@@ -63,6 +63,9 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
             writeln!(out)?;
             write!(out, "{}", render_chart(cycles, 72))?;
         }
+    }
+    if !args.json {
+        // Also without cycles: a cut line (`gc /dev/zero`) is why nothing was found.
         for p in &trace.problems {
             writeln!(out, "note: line {}: {}", p.line, p.message)?;
         }

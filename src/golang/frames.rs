@@ -101,6 +101,14 @@ pub fn parse_func_line(line: &str) -> Option<(String, bool)> {
     None
 }
 
+/// A function line whose `()` was read as `0` (OCR of a screenshot): a name with no spaces or parentheses at
+/// the end, ending in `0`, before a file:line. Returns the name without the `0`; the caller records the guess.
+pub fn retyped_func(text: &str, next: &str) -> Option<String> {
+    let name = text.strip_suffix('0')?;
+    let plausible = !name.is_empty() && !name.contains(' ') && name.contains('.') && !name.ends_with(')');
+    (plausible && parse_position_line(next).is_some()).then(|| name.to_string())
+}
+
 /// Parses a position line: `\t/src/main.go:14 +0x85 fp=0x… sp=0x… pc=0x…` → (`/src/main.go`, 14).
 pub fn parse_position_line(line: &str) -> Option<(String, u32)> {
     let line = line.trim_start();

@@ -8,7 +8,9 @@
 //! that is not falls back to replacing invalid bytes line by line.
 
 use super::gctrace::{GcTrace, GcTraceParser};
+use super::input::{cut_line, CUT_MESSAGE, MAX_LINE};
 use super::prefix::{lossy, strip_prefixes};
+use super::problem::{Problem, ProblemKind};
 
 /// Parses gctrace from a reader line by line, in memory bounded by the cycles found (plus one pending line), not by
 /// the size of the log. Bytes that are not UTF-8 are replaced.
@@ -28,20 +30,20 @@ pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrac
         }
         let filled = buf.len();
         match buf.iter().rposition(|&b| b == b'\n') {
-            None => carry.extend_from_slice(buf),
+            None => push_carry(&mut carry, buf),
             Some(last) => {
                 let (whole, tail) = buf.split_at(last + 1);
                 let mut whole = whole;
                 if !carry.is_empty() {
                     let end = whole.iter().position(|&b| b == b'\n').map_or(whole.len(), |i| i + 1);
                     let (first, rest) = whole.split_at(end);
-                    carry.extend_from_slice(first);
+                    push_carry(&mut carry, first);
                     lines.block(&carry);
                     carry.clear();
                     whole = rest;
                 }
                 lines.block(whole);
-                carry.extend_from_slice(tail);
+                push_carry(&mut carry, tail);
             }
         }
         reader.consume(filled);
@@ -53,7 +55,14 @@ pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrac
     if let Some((first, joined)) = lines.partial.take() {
         lines.parser.feed(first, &joined);
     }
-    Ok(lines.parser.finish())
+    Ok(lines.finish())
+}
+
+/// Keeps at most `MAX_LINE + 1` bytes of a line spanning buffers (one past the bound, so the cut is seen and
+/// reported): an endless line (`runbook gc /dev/zero`) costs 1 MiB, not all memory.
+fn push_carry(carry: &mut Vec<u8>, bytes: &[u8]) {
+    let room = (MAX_LINE + 1).saturating_sub(carry.len());
+    carry.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
 /// Line numbering, prefix stripping and CRI partial-line joining in front of the parser.
@@ -63,6 +72,8 @@ struct Lines {
     number: usize,
     /// A CRI partial line (`P` tag) waiting for its continuation: first line number and text so far.
     partial: Option<(usize, String)>,
+    /// Lines longer than `MAX_LINE`, read only up to it.
+    cut: Vec<usize>,
 }
 
 impl Lines {
@@ -74,10 +85,24 @@ impl Lines {
         }
     }
 
+    fn finish(self) -> GcTrace {
+        let mut trace = self.parser.finish();
+        let cut = self.cut.iter().map(|&line| Problem::new(ProblemKind::Truncated, 0, line, CUT_MESSAGE));
+        trace.problems.extend(cut);
+        trace.problems.sort_by_key(|p| p.line);
+        trace
+    }
+
     fn line(&mut self, line: &str) {
         self.number += 1;
         let line = line.strip_suffix('\n').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = if line.len() > MAX_LINE {
+            self.cut.push(self.number);
+            cut_line(line)
+        } else {
+            line
+        };
         let (content, is_partial) = strip_prefixes(line);
         match (self.partial.take(), is_partial) {
             (Some((first, mut joined)), true) => {
@@ -131,7 +156,7 @@ mod tests {
         if let Some((first, joined)) = lines.partial.take() {
             lines.parser.feed(first, &joined);
         }
-        lines.parser.finish()
+        lines.finish()
     }
 
     fn fixture(name: &str) -> Vec<u8> {

@@ -4,6 +4,8 @@
 //! filesystem, nothing else from the crate. That keeps the parsers deterministic, fuzzable and usable from the
 //! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
 
+mod exports;
+pub mod formats;
 pub mod frames;
 mod gcdfa;
 mod gcline;
@@ -12,12 +14,14 @@ mod gcline_reference;
 mod gcreader;
 pub mod gctrace;
 pub mod gcview;
+pub mod input;
 pub mod pairing;
 pub mod prefix;
 pub mod problem;
 pub mod race;
 pub mod report;
 pub mod summary;
+pub mod timestamps;
 pub mod traceback;
 
 pub use frames::Frame;
@@ -25,5 +29,5 @@ pub use gctrace::{GcCycle, GcTrace};
 pub use pairing::{Pairing, RacingSite};
 pub use problem::{Problem, ProblemKind};
 pub use race::{Access, AccessKind, AccessRole, RaceReport};
-pub use report::{parse_logs, ParseReport};
+pub use report::{parse_logs, parse_logs_with, ParseReport};
 pub use traceback::{Crash, CrashKind, Goroutine, GoroutineBucket, MapOp};

@@ -9,7 +9,8 @@ use super::frames::Frame;
 use super::race::{AccessKind, RaceReport};
 use super::traceback::{Crash, Goroutine, GoroutineBucket};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 /// A source line that took part in a race: the first user frame of an access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,13 +98,8 @@ pub fn pair(races: &[RaceReport], crashes: &[Crash], is_user: impl Fn(&Frame) ->
             continue;
         }
         let Some(goroutine) = crash.goroutines.first() else { continue };
-        let mut seen: Vec<(&str, u32)> = Vec::new();
-        for frame in goroutine.frames.iter().filter(|f| is_user(f)) {
+        for frame in distinct_sites(goroutine.frames.iter().filter(|f| is_user(f))) {
             let key = (frame.file.as_str(), frame.line);
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
             if let Some(reports) = reports_by_line.get(&key) {
                 pairings.push(Pairing {
                     site: SourceLine { file: frame.file.clone(), line: frame.line },
@@ -116,29 +112,96 @@ pub fn pair(races: &[RaceReport], crashes: &[Crash], is_user: impl Fn(&Frame) ->
     pairings
 }
 
-/// Groups goroutines with the same state and stack (function and line of every frame), largest group first.
-pub fn buckets(goroutines: &[Goroutine]) -> Vec<GoroutineBucket> {
-    let mut buckets: Vec<GoroutineBucket> = Vec::new();
-    for g in goroutines {
-        let same = |b: &&mut GoroutineBucket| {
-            b.state == g.state
-                && b.frames.len() == g.frames.len()
-                && b.frames.iter().zip(&g.frames).all(|(x, y)| x.func == y.func && x.file == y.file && x.line == y.line)
-        };
-        match buckets.iter_mut().find(|b| same(b)) {
-            Some(bucket) => {
-                bucket.count += 1;
-                bucket.ids.push(g.id);
-            }
-            None => buckets.push(GoroutineBucket {
-                count: 1,
-                state: g.state.clone(),
-                ids: vec![g.id],
-                frames: g.frames.clone(),
-            }),
+/// Indexes of equal keys, grouped, groups in order of first appearance: one hash lookup per item, so a dump of
+/// 80,000 distinct frames or ten million goroutines is linear (a list scan per item made both quadratic).
+pub fn group_indices<K: Hash + Eq>(keys: impl IntoIterator<Item = K>) -> Vec<Vec<usize>> {
+    let mut group_of: HashMap<K, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, key) in keys.into_iter().enumerate() {
+        let next = groups.len();
+        let group = *group_of.entry(key).or_insert(next);
+        match groups.get_mut(group) {
+            Some(members) => members.push(index),
+            None => groups.push(vec![index]),
         }
     }
+    groups
+}
+
+/// Distinct user frames (file:line) of a stack, innermost first.
+pub fn distinct_sites<'f>(frames: impl IntoIterator<Item = &'f Frame>) -> Vec<&'f Frame> {
+    let mut seen: HashSet<(&str, u32)> = HashSet::new();
+    frames.into_iter().filter(|f| seen.insert((f.file.as_str(), f.line))).collect()
+}
+
+/// Groups goroutines with the same state and stack (function and line of every frame), largest group first.
+pub fn buckets(goroutines: &[Goroutine]) -> Vec<GoroutineBucket> {
+    let keys = goroutines.iter().map(|g| {
+        let frames: Vec<(&str, &str, u32)> =
+            g.frames.iter().map(|f| (f.func.as_str(), f.file.as_str(), f.line)).collect();
+        (g.state.as_str(), frames)
+    });
+    let mut buckets: Vec<GoroutineBucket> = group_indices(keys)
+        .into_iter()
+        .filter_map(|members| {
+            let first = goroutines.get(*members.first()?)?;
+            Some(GoroutineBucket {
+                count: members.len(),
+                state: first.state.clone(),
+                ids: members.iter().filter_map(|&i| goroutines.get(i)).map(|g| g.id).collect(),
+                frames: first.frames.clone(),
+            })
+        })
+        .collect();
     // Stable: equal counts keep dump order, so the crashing goroutine's bucket stays first among singles.
     buckets.sort_by_key(|b| std::cmp::Reverse(b.count));
     buckets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static EQ_CALLS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A key that counts its comparisons: the work of grouping, measured without a clock.
+    struct Counted(u64);
+
+    impl std::hash::Hash for Counted {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Self) -> bool {
+            EQ_CALLS.with(|c| c.set(c.get() + 1));
+            self.0 == other.0
+        }
+    }
+    impl Eq for Counted {}
+
+    #[test]
+    fn grouping_compares_a_constant_number_of_times_per_item() {
+        for n in [10_000u64, 80_000] {
+            EQ_CALLS.with(|c| c.set(0));
+            // Distinct keys, then every key again: the worst case of a list scan.
+            let groups = group_indices((0..n).chain(0..n).map(Counted));
+            assert_eq!(groups.len(), n as usize);
+            assert!(groups.iter().all(|g| g.len() == 2));
+            let calls = EQ_CALLS.with(Cell::get);
+            assert!(calls <= 3 * n as usize, "{calls} comparisons for {n} keys");
+        }
+    }
+
+    #[test]
+    fn distinct_sites_keep_first_appearance() {
+        let f = |line| Frame { func: "f".into(), file: "/a.go".into(), line, inlined: false };
+        let frames = [f(3), f(1), f(3), f(2), f(1)];
+        let lines: Vec<u32> = distinct_sites(&frames).iter().map(|f| f.line).collect();
+        assert_eq!(lines, [3, 1, 2]);
+    }
 }

@@ -21,6 +21,18 @@ impl LogLine<'_> {
     }
 }
 
+/// `text.trim()`, with a byte check first: most lines have no whitespace at either end, and `trim` decodes
+/// characters from both ends of every line (3% of a parse).
+pub fn trim_ws(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_whitespace() || *b >= 0x80);
+    if edge(bytes.first()) || edge(bytes.last()) {
+        text.trim()
+    } else {
+        text
+    }
+}
+
 /// Text of possibly non-UTF-8 bytes: borrowed when valid (`str::from_utf8` has a fast ASCII path that
 /// `String::from_utf8_lossy` lacks), U+FFFD replacements otherwise.
 pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
@@ -30,53 +42,10 @@ pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// Splits an input into lines, strips line endings and known prefixes, and rejoins Kubernetes CRI partial
-/// lines (`P` tag) with their continuation.
+/// Splits an input into the lines Go printed: its shipped format recognised and unwrapped (`formats.rs`),
+/// line endings and known prefixes stripped, partial lines rejoined.
 pub fn logical_lines(text: &str) -> Vec<LogLine<'_>> {
-    // Sized once: a 64 MiB chatty log has millions of lines, and growing the vector by doubling copied and
-    // page-faulted it several times over (a counting pass is a fraction of that).
-    let mut lines = Vec::with_capacity(count_newlines(text.as_bytes()) + 1);
-    let mut partial: Option<(usize, String)> = None;
-    for (index, raw) in text.split('\n').enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let (content, is_partial) = strip_prefixes(raw);
-        match partial.take() {
-            Some((number, mut joined)) => {
-                joined.push_str(content);
-                if is_partial {
-                    partial = Some((number, joined));
-                } else {
-                    lines.push(LogLine { number, text: Cow::Owned(joined) });
-                }
-            }
-            None if is_partial => partial = Some((index + 1, content.to_string())),
-            None => lines.push(LogLine { number: index + 1, text: Cow::Borrowed(content) }),
-        }
-    }
-    if let Some((number, text)) = partial {
-        lines.push(LogLine { number, text: Cow::Owned(text) });
-    }
-    // `split` yields an empty last piece for a file ending in a newline; it is not a line.
-    if text.ends_with('\n') {
-        if let Some(last) = lines.last() {
-            if last.text.is_empty() {
-                lines.pop();
-            }
-        }
-    }
-    lines
-}
-
-/// Newlines in `bytes`, 64 bytes at a time with a byte-wide sum (which the compiler vectorises; a plain filtered
-/// count did 4 bytes per step).
-fn count_newlines(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(64);
-    let mut count = 0;
-    for chunk in &mut chunks {
-        // At most 64: fits a u8.
-        count += usize::from(chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>());
-    }
-    count + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
+    super::formats::unwrap(text).lines
 }
 
 /// Strips every known prefix from one line. The flag is true for a CRI partial line (`P` tag).
@@ -122,7 +91,7 @@ fn strip_kubectl(line: &str) -> Option<&str> {
 }
 
 /// `2026-11-26T02:13:12.123456789Z stderr F ` (containerd / CRI-O log files).
-fn strip_cri(line: &str) -> Option<(&str, bool)> {
+pub(crate) fn strip_cri(line: &str) -> Option<(&str, bool)> {
     let after_time = skip_rfc3339(line)?;
     let rest = after_time.strip_prefix(' ')?;
     let rest = rest.strip_prefix("stdout ").or_else(|| rest.strip_prefix("stderr "))?;
@@ -169,7 +138,7 @@ fn skip_clock(s: &str) -> Option<&str> {
     Some(skip_fraction(digits(s, 2)?))
 }
 
-fn skip_rfc3339(s: &str) -> Option<&str> {
+pub(crate) fn skip_rfc3339(s: &str) -> Option<&str> {
     let s = digits(s, 4)?.strip_prefix('-')?;
     let s = digits(s, 2)?.strip_prefix('-')?;
     let s = digits(s, 2)?;
@@ -256,7 +225,10 @@ mod tests {
     fn counts_newlines_across_chunks() {
         let text: String = (0..300).map(|i| if i % 7 == 0 { '\n' } else { 'x' }).collect();
         for end in 0..text.len() {
-            assert_eq!(count_newlines(&text.as_bytes()[..end]), text[..end].matches('\n').count());
+            assert_eq!(
+                super::super::formats::count_newlines(&text.as_bytes()[..end]),
+                text[..end].matches('\n').count()
+            );
         }
     }
 

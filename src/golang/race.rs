@@ -4,7 +4,7 @@
 //! each numbered goroutine was created. The goroutine numbers are the race runtime's own and do not match a
 //! traceback printed by the same process, so they are kept as printed and never joined with a crash dump.
 
-use super::frames::{parse_func_line, parse_position_line, Frame};
+use super::frames::{parse_func_line, parse_position_line, retyped_func, Frame};
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -114,8 +114,18 @@ pub struct RaceReport {
 
 /// True when `lines[at]` opens a race report.
 pub fn starts_report(lines: &[LogLine<'_>], at: usize) -> bool {
-    lines.get(at).is_some_and(|l| l.text == SEPARATOR)
-        && lines.get(at + 1).is_some_and(|l| l.text == "WARNING: DATA RACE")
+    lines.get(at).is_some_and(|l| super::prefix::trim_ws(&l.text) == SEPARATOR) && header_lines(lines, at + 1).is_some()
+}
+
+/// How many lines `WARNING: DATA RACE` takes at `lines[at]`: 1, or 2 when a retyped header was split after
+/// `DATA`.
+fn header_lines(lines: &[LogLine<'_>], at: usize) -> Option<usize> {
+    let text = |i: usize| lines.get(i).map(|l| l.text.trim());
+    match text(at)? {
+        "WARNING: DATA RACE" => Some(1),
+        "WARNING: DATA" if text(at + 1) == Some("RACE") => Some(2),
+        _ => None,
+    }
 }
 
 enum Section {
@@ -136,13 +146,41 @@ pub fn parse_report(
         RaceReport { input, line, test: None, accesses: Vec::new(), goroutines: Vec::new(), running_test: None };
     let mut section = Section::None;
     let mut pending_func: Option<(String, bool)> = None;
-    let mut i = start + 2;
+    let guess = |problems: &mut Vec<Problem>, number: usize, message: &str| {
+        problems.push(Problem::new(ProblemKind::Unparsed, input, number, format!("race report: guessed {message}")));
+    };
+    let header = header_lines(lines, start + 1).unwrap_or(1);
+    if header == 2 {
+        let at = lines.get(start + 1).map_or(line, |l| l.number);
+        guess(problems, at, "`WARNING: DATA RACE` from two lines");
+    }
+    let mut i = start + 1 + header;
+    // Lines are read trimmed and by content, not by their indentation (which pastes and retyping lose).
     while let Some(current) = lines.get(i) {
-        let text = current.as_str();
+        let raw = current.as_str();
+        let bulleted;
+        let mut text = raw.trim();
+        // Go's `·` in symbol names (`main.main·dwrap·1`) retyped as a bullet.
+        if text.contains('•') {
+            bulleted = text.replace('•', "·");
+            guess(problems, current.number, "`·` for `•`");
+            text = &bulleted;
+        }
         if text == SEPARATOR {
             return (report, i + 1);
         }
-        if let Some(access) = parse_access_header(text) {
+        // A header wrapped after `by` (retyped from a screenshot, or a narrow terminal): joined with the next line.
+        let joined;
+        let header = if is_access_start(text) && text.ends_with(" by") {
+            joined = format!("{text} {}", lines.get(i + 1).map_or("", |l| l.as_str().trim()));
+            parse_access_header(&joined).inspect(|_| {
+                guess(problems, current.number, "one access header from two lines");
+                i += 1;
+            })
+        } else {
+            parse_access_header(text)
+        };
+        if let Some(access) = header {
             report.accesses.push(access);
             section = Section::Access;
             pending_func = None;
@@ -150,48 +188,44 @@ pub fn parse_report(
             report.goroutines.push(goroutine);
             section = Section::Goroutine;
             pending_func = None;
-        } else if text.trim().is_empty() {
+        } else if text.is_empty() {
             pending_func = None;
-        } else if text.trim() == "[failed to restore the stack]" {
+        } else if text == "[failed to restore the stack]" {
             if let Some(access) = report.accesses.last_mut() {
                 access.stack_lost = true;
             }
-        } else if text.starts_with("  ") {
-            if let Some((func, inlined)) = pending_func.take() {
-                match parse_position_line(text) {
-                    Some((file, number)) => {
-                        let frame = Frame { func, file, line: number, inlined };
-                        match section {
-                            Section::Access => {
-                                if let Some(a) = report.accesses.last_mut() {
-                                    a.frames.push(frame);
-                                }
+        } else if let Some((func, inlined)) = pending_func.take() {
+            match parse_position_line(text) {
+                Some((file, number)) => {
+                    let frame = Frame { func, file, line: number, inlined };
+                    match section {
+                        Section::Access => {
+                            if let Some(a) = report.accesses.last_mut() {
+                                a.frames.push(frame);
                             }
-                            Section::Goroutine => {
-                                if let Some(g) = report.goroutines.last_mut() {
-                                    g.created_at.push(frame);
-                                }
-                            }
-                            Section::None => {}
                         }
+                        Section::Goroutine => {
+                            if let Some(g) = report.goroutines.last_mut() {
+                                g.created_at.push(frame);
+                            }
+                        }
+                        Section::None => {}
                     }
-                    None => problems.push(Problem::new(
-                        ProblemKind::Unparsed,
-                        input,
-                        current.number,
-                        "race report: expected a file:line after a function",
-                    )),
                 }
-            } else if let Some(func) = parse_func_line(text) {
-                pending_func = Some(func);
-            } else {
-                problems.push(Problem::new(
+                None => problems.push(Problem::new(
                     ProblemKind::Unparsed,
                     input,
                     current.number,
-                    "race report: unexpected line",
-                ));
+                    "race report: expected a file:line after a function",
+                )),
             }
+        } else if let Some(func) = parse_func_line(text) {
+            pending_func = Some(func);
+        } else if let Some(func) = retyped_func(text, lines.get(i + 1).map_or("", |l| l.as_str().trim())) {
+            guess(problems, current.number, &format!("`{func}()` for `{text}`"));
+            pending_func = Some((func, false));
+        } else if raw.starts_with(char::is_whitespace) || parse_position_line(text).is_some() {
+            problems.push(Problem::new(ProblemKind::Unparsed, input, current.number, "race report: unexpected line"));
         } else {
             // Something else began (a crash, program output): the report was cut off here.
             problems.push(Problem::new(
@@ -206,6 +240,11 @@ pub fn parse_report(
     }
     problems.push(Problem::new(ProblemKind::Truncated, input, line, "race report cut off at the end of the input"));
     (report, i)
+}
+
+fn is_access_start(text: &str) -> bool {
+    let rest = text.strip_prefix("Previous ").unwrap_or(text);
+    ["Read ", "Write ", "read ", "write "].iter().any(|p| rest.starts_with(p))
 }
 
 /// `Read at 0x00c00009a0f0 by goroutine 8:`, `Previous write at … by main goroutine:`, old `Write by goroutine 81:`.
@@ -288,6 +327,19 @@ mod tests {
         assert_eq!(report.goroutines[0].created_at[0].line, 20);
         assert_eq!(problems.len(), 1, "no closing separator: {problems:?}");
         assert_eq!(problems[0].kind, ProblemKind::Truncated);
+    }
+
+    #[test]
+    fn retyped_report_is_read_and_every_guess_recorded() {
+        let text = "==================\nWARNING: DATA\nRACE\nWrite at 0x00c000010018 by\ngoroutine 7:\nmain.main•func10\n/app/main.go:9 +0x3c\n==================\n";
+        let mut problems = Vec::new();
+        let (report, _) = parse_report(&lines(text), 0, 0, &mut problems);
+        let frame = &report.accesses[0].frames[0];
+        assert_eq!((frame.func.as_str(), frame.line), ("main.main·func1", 9));
+        assert_eq!(report.accesses[0].goroutine, GoroutineRef::Id(7));
+        let guessed: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(guessed, [2, 4, 6, 6], "{problems:?}");
+        assert!(starts_report(&lines(text), 0));
     }
 
     #[test]

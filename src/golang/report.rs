@@ -5,12 +5,15 @@
 //! lines dispatches to the block parsers; the gctrace parser sees every line first, because application output
 //! and gc pieces share lines, and hands back what is not gc output.
 
+use super::formats;
 use super::frames::{detect_goroots, UserFrameRule};
 use super::gctrace::{GcCycle, GcNeighbour, GcTraceParser};
-use super::pairing::{buckets, pair, racing_sites, Pairing, RacingSite};
-use super::prefix::{logical_lines, LogLine};
-use super::problem::Problem;
+use super::input::CUT_MESSAGE;
+use super::pairing::{buckets, distinct_sites, pair, racing_sites, Pairing, RacingSite};
+use super::prefix::LogLine;
+use super::problem::{Problem, ProblemKind};
 use super::race::{self, RaceReport};
+use super::timestamps::{time_of_line, YearHint};
 use super::traceback::{self, Crash};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +28,13 @@ pub struct GcSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ParseReport {
     pub inputs: Vec<String>,
+    /// The format each input was shipped in (`plain`, `cri`, `journald-short`, …), parallel to `inputs`.
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// The stream kept for each input when several were interleaved (a compose service, a syslog tag), parallel
+    /// to `inputs`; `null` when every line was kept.
+    #[serde(default)]
+    pub streams: Vec<Option<String>>,
     pub races: Vec<RaceReport>,
     pub found_data_races: Option<u32>,
     pub sites: Vec<RacingSite>,
@@ -48,15 +58,33 @@ impl ParseReport {
 
 /// Parses every input (name, raw bytes) into one report. Bytes that are not UTF-8 are replaced (U+FFFD).
 pub fn parse_logs(inputs: &[(String, Vec<u8>)]) -> ParseReport {
+    parse_logs_with(inputs, &[])
+}
+
+/// `parse_logs` with, per input, the year to give timestamps that have none (journald `short`, RFC 3164): the
+/// caller knows the file's date; the parsers read no clock and no filesystem.
+pub fn parse_logs_with(inputs: &[(String, Vec<u8>)], years: &[Option<YearHint>]) -> ParseReport {
     let mut report = ParseReport::default();
     let mut gc = GcTraceParser::default();
     let mut test_tracker = TestTracker::default();
     for (index, (name, bytes)) in inputs.iter().enumerate() {
         report.inputs.push(name.clone());
         let text = super::prefix::lossy(bytes);
-        let lines = logical_lines(&text);
+        let unwrapped = formats::unwrap(&text);
+        report.formats.push(unwrapped.format.as_str().to_string());
+        report.streams.push(unwrapped.stream);
+        for &line in &unwrapped.cut_lines {
+            report.problems.push(Problem::new(ProblemKind::Truncated, index, line, CUT_MESSAGE));
+        }
+        let (format, prefixed, lines) = (unwrapped.format, unwrapped.prefixed, unwrapped.lines);
         gc.start_input(index);
+        let crashes_before = report.crashes.len();
         parse_input(&lines, index, &mut report, &mut gc, &mut test_tracker);
+        if prefixed {
+            let year = years.get(index).and_then(Option::as_ref);
+            let crashes = report.crashes.get_mut(crashes_before..).unwrap_or_default();
+            date_crashes(&text, format, year, crashes);
+        }
         test_tracker = TestTracker::default();
     }
     let trace = gc.finish();
@@ -98,17 +126,12 @@ fn parse_input(
         }
         // A goroutine dump without a crash header counts only from a whole line: inside a crash the goroutines
         // belong to it (parse_crash consumed them).
-        let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(rest);
-        if bare_dump || traceback::starts_crash(rest) {
+        // Trimmed: a dump indented as a whole, or shifted by a space, is still a dump.
+        let trimmed = super::prefix::trim_ws(rest);
+        let bare_dump = rest.len() == line.text.len() && traceback::starts_goroutine(trimmed);
+        if bare_dump || traceback::starts_crash(trimmed) {
             // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
-            let (crash, next) = if rest.len() == line.text.len() {
-                traceback::parse_crash(lines, i, input, &mut report.problems)
-            } else {
-                let mut patched: Vec<LogLine> = vec![LogLine { number: line.number, text: rest.to_string().into() }];
-                patched.extend(lines.iter().skip(i + 1).take(100_000).cloned());
-                let (crash, consumed) = traceback::parse_crash(&patched, 0, input, &mut report.problems);
-                (crash, i + consumed)
-            };
+            let (crash, next) = traceback::parse_crash_from(lines, i, rest, input, &mut report.problems);
             report.crashes.push(crash);
             i = next.max(i + 1);
             continue;
@@ -119,6 +142,32 @@ fn parse_input(
             tests.observe(rest, &mut report.races);
         }
         i += 1;
+    }
+}
+
+/// Gives each crash the time on its header line in the file, in one pass over the raw lines.
+fn date_crashes(text: &str, format: formats::LogFormat, year: Option<&YearHint>, crashes: &mut [Crash]) {
+    use formats::LogFormat::{CloudLogging, Cloudwatch, Compose, Structured};
+    if crashes.is_empty() || matches!(format, Compose | Structured | CloudLogging | Cloudwatch) {
+        return;
+    }
+    let mut wanted: Vec<(usize, usize)> = crashes.iter().enumerate().map(|(i, c)| (c.line, i)).collect();
+    wanted.sort_unstable();
+    let mut next = wanted.iter().peekable();
+    for (index, raw) in text.split('\n').enumerate() {
+        while let Some(&&(line, crash)) = next.peek() {
+            if line != index + 1 {
+                break;
+            }
+            next.next();
+            if let (Some(c), Some((time, note))) = (crashes.get_mut(crash), time_of_line(format, raw, year)) {
+                c.time = Some(time);
+                c.time_note = note;
+            }
+        }
+        if next.peek().is_none() {
+            break;
+        }
     }
 }
 
@@ -183,11 +232,7 @@ fn resolve_user_frames(report: &mut ParseReport) {
             focus_id.and_then(|id| crash.goroutines.iter().find(|g| g.id == id)).or_else(|| crash.goroutines.first());
         if let Some(g) = focus {
             crash.user_frame = g.user_frame.clone();
-            for f in g.frames.iter().filter(|f| rule.is_user(f)) {
-                if !crash.sites.iter().any(|s| s.file == f.file && s.line == f.line) {
-                    crash.sites.push(f.clone());
-                }
-            }
+            crash.sites = distinct_sites(g.frames.iter().filter(|f| rule.is_user(f))).into_iter().cloned().collect();
         }
     }
     report.sites = racing_sites(&report.races);

@@ -9,9 +9,21 @@ use std::fmt::Write;
 pub fn render(report: &ParseReport) -> String {
     let mut out = String::new();
     let input_name = |i: usize| report.inputs.get(i).map_or("?", String::as_str);
+    // How each input was shipped, when it was not what Go printed: the lines below are what was read inside.
+    for (i, format) in report.formats.iter().enumerate().filter(|(_, f)| f.as_str() != "plain") {
+        let _ = write!(out, "{}: read as {format}", input_name(i));
+        if let Some(Some(stream)) = report.streams.get(i) {
+            let _ = write!(out, ", stream {stream} (other streams left out)");
+        }
+        out.push('\n');
+    }
     for crash in &report.crashes {
         let _ =
             writeln!(out, "{}: {}  ({}:{})", crash.kind.as_str(), crash.message, input_name(crash.input), crash.line);
+        if let Some(time) = &crash.time {
+            let note = crash.time_note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
+            let _ = writeln!(out, "  at {time}{note}");
+        }
         if crash.panic_chain.len() > 1 {
             let _ = writeln!(out, "  panic chain: {}", crash.panic_chain.join(" -> "));
         }

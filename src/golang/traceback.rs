@@ -6,7 +6,7 @@
 //! markers, `[originating from goroutine N]` ancestor blocks), so every piece is optional and unknown lines end
 //! the dump instead of failing it.
 
-use super::frames::{parse_func_line, parse_position_line, Frame};
+use super::frames::{parse_func_line, parse_position_line, retyped_func, Frame};
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
 use serde::{Deserialize, Serialize};
@@ -134,6 +134,12 @@ pub struct Crash {
     pub sites: Vec<Frame>,
     pub goroutines: Vec<Goroutine>,
     pub buckets: Vec<GoroutineBucket>,
+    /// When it happened: the timestamp the log format put on the header line (RFC 3339; see `timestamps.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// What of `time` was inferred (a year from the file's date, a missing zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_note: Option<String>,
 }
 
 /// True when a line opens a crash dump.
@@ -228,10 +234,44 @@ fn is_elision_marker(text: &str) -> bool {
     text == "...additional frames elided..." || (text.starts_with("...") && text.ends_with(" frames elided..."))
 }
 
+/// What a line inside a dump is, read from its content alone: pastes and log pipelines strip, expand or add
+/// indentation, so the TAB before a file line cannot be relied on.
+fn is_position_line(text: &str) -> bool {
+    parse_position_line(text).is_some_and(|(file, _)| {
+        file.contains('/') || file.contains('\\') || file.starts_with('<') || file.ends_with(".go")
+    })
+}
+
+/// True when the dump goes on after an unreadable line at `lines[at]`: the next line is a frame's file line, a
+/// goroutine header, or a function line followed by its file line. Only then is the line reported as lost
+/// inside the dump; otherwise the dump ended there (the log goes on with something else).
+fn dump_continues_after(lines: &[LogLine<'_>], at: usize) -> bool {
+    let text = |i: usize| lines.get(i).map_or("", |l| l.as_str().trim());
+    let next = text(at + 1);
+    is_position_line(next)
+        || starts_goroutine(next)
+        || (parse_func_line(next).is_some() && is_position_line(text(at + 2)))
+}
+
 /// Parses the crash dump opening at `lines[start]`; returns it and the index of the first line after it.
-/// Phases: the opening line, the header up to the first goroutine, the goroutines, then what crashed.
+/// Lines are read trimmed: whole-dump indentation, a shift by one space, trailing whitespace and TABs expanded,
+/// stripped or kept all read alike.
 pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: &mut Vec<Problem>) -> (Crash, usize) {
     let first = lines.get(start).map(|l| l.as_str()).unwrap_or("");
+    parse_crash_from(lines, start, first, input, problems)
+}
+
+/// `parse_crash` where the dump's first line is `first` instead of `lines[start]`: a crash that starts in the
+/// middle of a line, after a gc piece. The rest of the lines are read in place (copying them per crash made a
+/// log of many such lines quadratic).
+pub fn parse_crash_from(
+    lines: &[LogLine<'_>],
+    start: usize,
+    first: &str,
+    input: usize,
+    problems: &mut Vec<Problem>,
+) -> (Crash, usize) {
+    let first = first.trim();
     let mut crash = Crash {
         input,
         line: lines.get(start).map_or(0, |l| l.number),
@@ -245,34 +285,9 @@ pub fn parse_crash(lines: &[LogLine<'_>], start: usize, input: usize, problems: 
         sites: Vec::new(),
         goroutines: Vec::new(),
         buckets: Vec::new(),
+        time: None,
+        time_note: None,
     };
-    opening_line(&mut crash, first);
-    let dump = starts_goroutine(first);
-    if dump {
-        crash.kind = CrashKind::Dump;
-    }
-    let (i, last_header_line) = header(lines, if dump { start } else { start + 1 }, start, &mut crash);
-    if crash.kind == CrashKind::Panic {
-        crash.panic_chain.dedup();
-        crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
-    }
-    if !lines.get(i).is_some_and(|l| starts_goroutine(&l.text)) {
-        return (crash, last_header_line + 1);
-    }
-    let i = goroutines(lines, i, &mut crash, problems);
-
-    if dump {
-        // Nothing crashed: the running goroutine is the one that took the dump.
-        crash.message = format!("{} goroutines", crash.goroutines.len());
-        return (crash, i);
-    }
-    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
-    crash.map_op = map_op(&crash);
-    (crash, i)
-}
-
-/// What the opening line says: a panic, a fatal error or a signal.
-fn opening_line(crash: &mut Crash, first: &str) {
     if let Some(m) = first.strip_prefix("panic: ") {
         crash.panic_chain.push(strip_recovered(m).to_string());
     } else if let Some(m) = first.strip_prefix("fatal error: ") {
@@ -283,19 +298,20 @@ fn opening_line(crash: &mut Crash, first: &str) {
         crash.message = first.to_string();
         crash.signal = Some(SignalInfo { name: name.into(), description: description.into(), ..Default::default() });
     }
-}
 
-/// The header: everything from `lines[from]` up to the first goroutine, tolerating a few runtime lines
-/// (`runtime stack:` …). Returns where it stopped and the last line that belonged to it.
-fn header(lines: &[LogLine<'_>], from: usize, start: usize, crash: &mut Crash) -> (usize, usize) {
-    let mut i = from;
+    let dump = starts_goroutine(first);
+    if dump {
+        crash.kind = CrashKind::Dump;
+    }
+    // Header: everything up to the first goroutine. Tolerate a few runtime lines (`runtime stack:` …).
+    let mut i = if dump { start } else { start + 1 };
     let mut last_header_line = start;
     while let Some(line) = lines.get(i) {
-        let text = line.as_str();
+        let text = line.as_str().trim();
         if starts_goroutine(text) {
             break;
         }
-        if let Some(m) = text.strip_prefix("\tpanic: ").or_else(|| text.strip_prefix("panic: ")) {
+        if let Some(m) = text.strip_prefix("panic: ") {
             if crash.kind == CrashKind::Panic {
                 crash.panic_chain.push(strip_recovered(m).to_string());
                 last_header_line = i;
@@ -313,18 +329,77 @@ fn header(lines: &[LogLine<'_>], from: usize, start: usize, crash: &mut Crash) -
         }
         i += 1;
     }
-    (i, last_header_line)
+    if crash.kind == CrashKind::Panic {
+        crash.panic_chain.dedup();
+        crash.message = crash.panic_chain.last().cloned().unwrap_or_default();
+    }
+    if !lines.get(i).is_some_and(|l| starts_goroutine(l.text.trim())) {
+        return (crash, last_header_line + 1);
+    }
+    let (goroutines, total, next) = parse_goroutines(lines, i, (input, crash.line), problems);
+    crash.goroutines = goroutines;
+    if total > crash.goroutines.len() {
+        problems.push(Problem::new(
+            ProblemKind::Truncated,
+            input,
+            crash.line,
+            format!(
+                "{total} goroutines: only the first {} are kept (the rest are counted, not stored)",
+                crash.goroutines.len()
+            ),
+        ));
+    }
+    if dump {
+        // Nothing crashed: the running goroutine is the one that took the dump.
+        crash.message = format!("{total} goroutines");
+        return (crash, next);
+    }
+    crash.crashing_goroutine = crash.goroutines.first().filter(|g| g.state.starts_with("running")).map(|g| g.id);
+    crash.map_op = map_op(&crash);
+    (crash, next)
 }
 
-/// The goroutines from `lines[from]` (a goroutine header) to the end of the dump; returns the first line after it.
-fn goroutines(lines: &[LogLine<'_>], from: usize, crash: &mut Crash, problems: &mut Vec<Problem>) -> usize {
-    let input = crash.input;
-    let mut i = from;
-    let mut stack = StackReader::default();
+/// Goroutines kept with their frames per dump; the rest are counted. A dump of ten million goroutines must not
+/// hold them all (it aborted), and the triage never shows more than a few groups.
+pub const MAX_GOROUTINES: usize = 100_000;
+
+/// Frames kept per dump, all goroutines together (Go itself prints at most 100 per goroutine, but a hand-made or
+/// corrupted dump may have any number). Past it a goroutine's further frames are dropped and it is marked elided.
+pub const MAX_DUMP_FRAMES: usize = 1_000_000;
+
+/// The goroutines from `lines[i]` (a goroutine header) on: the kept ones, how many there were, the next line.
+fn parse_goroutines(
+    lines: &[LogLine<'_>],
+    mut i: usize,
+    (input, crash_line): (usize, usize),
+    problems: &mut Vec<Problem>,
+) -> (Vec<Goroutine>, usize, usize) {
+    let mut goroutines: Vec<Goroutine> = Vec::new();
+    let mut total = 0;
+    // The goroutine being read when it is not kept (past MAX_GOROUTINES): read the same way, then dropped.
+    let mut scratch: Option<Goroutine> = None;
+    let mut pending_func: Option<(String, bool, usize)> = None;
+    let mut pending_created: Option<(String, Option<u64>)> = None;
+    let mut in_ancestor = false;
+    let mut frames_kept = 0usize;
+    let lost = |problems: &mut Vec<Problem>, number: usize, message: &str| {
+        problems.push(Problem::new(ProblemKind::Unparsed, input, number, message));
+    };
     while let Some(line) = lines.get(i) {
-        let text = line.as_str();
+        let bulleted;
+        let mut text = line.as_str().trim();
+        // Go's `·` in symbol names retyped as a bullet.
+        if text.contains('•') {
+            bulleted = text.replace('•', "·");
+            lost(problems, line.number, "guessed `·` for `•`");
+            text = &bulleted;
+        }
         if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
-            crash.goroutines.push(Goroutine {
+            if let Some((_, _, number)) = pending_func.take() {
+                lost(problems, number, "function line without its file:line");
+            }
+            total += 1;
+            let g = Goroutine {
                 id: h.id,
                 state: h.state,
                 wait_minutes: h.wait_minutes,
@@ -337,76 +412,73 @@ fn goroutines(lines: &[LogLine<'_>], from: usize, crash: &mut Crash, problems: &
                 created_by: None,
                 ancestors: Vec::new(),
                 line: line.number,
-            });
-            stack = StackReader::default();
+            };
+            if goroutines.len() < MAX_GOROUTINES {
+                goroutines.push(g);
+            } else {
+                scratch = Some(g);
+            }
+            in_ancestor = false;
+            pending_created = None;
             i += 1;
             continue;
         }
-        let Some(goroutine) = crash.goroutines.last_mut() else {
+        let Some(goroutine) = scratch.as_mut().or(goroutines.last_mut()) else {
             break;
         };
         if text.is_empty() {
             // A blank line separates goroutines; anything else after it is the end of the dump.
-            if lines.get(i + 1).is_some_and(|l| starts_goroutine(&l.text)) {
+            if lines.get(i + 1).is_some_and(|l| starts_goroutine(l.text.trim())) {
                 i += 1;
                 continue;
             }
             i += 1;
             break;
         }
-        if !stack.line(goroutine, text, line.number, input, problems) {
-            break;
+        if text == "goroutine running on other thread; stack unavailable" {
+            goroutine.stack_unavailable = true;
+            i += 1;
+            continue;
         }
-        i += 1;
-    }
-    if i >= lines.len() && stack.pending_func.is_some() {
-        problems.push(Problem::new(ProblemKind::Truncated, input, crash.line, "goroutine dump cut off at the end"));
-    }
-    i
-}
-
-/// One goroutine's stack, line by line: a function line waits for its `\tfile:line`, as does `created by`.
-#[derive(Default)]
-struct StackReader {
-    pending_func: Option<(String, bool, usize)>,
-    pending_created: Option<(String, Option<u64>)>,
-    in_ancestor: bool,
-}
-
-impl StackReader {
-    /// Reads one line of `goroutine`'s stack; false when the line is not part of a stack (the dump ended).
-    fn line(
-        &mut self,
-        goroutine: &mut Goroutine,
-        text: &str,
-        number: usize,
-        input: usize,
-        problems: &mut Vec<Problem>,
-    ) -> bool {
-        if let Some(rest) = text.strip_prefix('\t') {
-            if rest == "goroutine running on other thread; stack unavailable" {
-                goroutine.stack_unavailable = true;
-            } else if let Some((func, inlined, _)) = self.pending_func.take() {
-                if let Some((file, line)) = parse_position_line(rest) {
-                    let frame = Frame { func, file, line, inlined };
-                    match goroutine.ancestors.last_mut().filter(|_| self.in_ancestor) {
+        if let Some((func, inlined, number)) = pending_func.take() {
+            if let Some((file, line_number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
+                let frame = Frame { func, file, line: line_number, inlined };
+                if frames_kept == MAX_DUMP_FRAMES {
+                    goroutine.frames_elided = true;
+                    problems.push(Problem::new(
+                        ProblemKind::Truncated,
+                        input,
+                        line.number,
+                        format!("more than {MAX_DUMP_FRAMES} frames in this dump: the rest are not kept"),
+                    ));
+                    frames_kept += 1;
+                } else if frames_kept < MAX_DUMP_FRAMES {
+                    frames_kept += 1;
+                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
                         Some(a) => a.frames.push(frame),
                         None => goroutine.frames.push(frame),
                     }
                 } else {
-                    problems.push(Problem::new(ProblemKind::Unparsed, input, number, "expected file:line"));
+                    goroutine.frames_elided = true;
                 }
-            } else if let Some((func, goroutine_id)) = self.pending_created.take() {
-                if let Some((file, line)) = parse_position_line(rest) {
-                    let created = CreatedBy { func, file, line, goroutine: goroutine_id };
-                    match goroutine.ancestors.last_mut().filter(|_| self.in_ancestor) {
-                        Some(a) => a.created_by = Some(created),
-                        None => goroutine.created_by = Some(created),
-                    }
-                }
+                i += 1;
+                continue;
             }
-        } else if let Some(created) = parse_created_by(text) {
-            self.pending_created = Some(created);
+            lost(problems, number, "function line without its file:line");
+        }
+        if let Some((func, goroutine_id)) = pending_created.take() {
+            if let Some((file, number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
+                let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
+                match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
+                    Some(a) => a.created_by = Some(created),
+                    None => goroutine.created_by = Some(created),
+                }
+                i += 1;
+                continue;
+            }
+        }
+        if let Some(created) = parse_created_by(text) {
+            pending_created = Some(created);
         } else if is_elision_marker(text) {
             goroutine.frames_elided = true;
         } else if let Some(id) = text
@@ -415,14 +487,26 @@ impl StackReader {
             .and_then(|n| n.parse().ok())
         {
             goroutine.ancestors.push(Ancestor { id, frames: Vec::new(), created_by: None });
-            self.in_ancestor = true;
+            in_ancestor = true;
         } else if let Some((func, inlined)) = parse_func_line(text) {
-            self.pending_func = Some((func, inlined, number));
+            pending_func = Some((func, inlined, line.number));
+        } else if let Some(func) = retyped_func(text, lines.get(i + 1).map_or("", |l| l.as_str().trim())) {
+            lost(problems, line.number, &format!("guessed `{func}()` for `{text}`"));
+            pending_func = Some((func, false, line.number));
+        } else if is_position_line(text) {
+            // Go prints a file line only after a function line or `created by`: the line before it was lost.
+            lost(problems, line.number, "file:line without its function line");
+        } else if dump_continues_after(lines, i) {
+            lost(problems, line.number, "line inside the dump not read");
         } else {
-            return false;
+            break;
         }
-        true
+        i += 1;
     }
+    if i >= lines.len() && pending_func.is_some() {
+        problems.push(Problem::new(ProblemKind::Truncated, input, crash_line, "goroutine dump cut off at the end"));
+    }
+    (goroutines, total, i)
 }
 
 /// Names the map operation: from a `runtime.map…` frame of the crashing goroutine when the traceback shows one
@@ -476,6 +560,21 @@ mod tests {
         assert_eq!(s.as_ref().map(|s| s.name.as_str()), Some("SIGSEGV"));
         assert_eq!(s.as_ref().and_then(|s| s.addr.as_deref()), Some("0x0"));
         assert_eq!(s.map(|s| s.description), Some("segmentation violation".to_string()));
+    }
+
+    #[test]
+    fn lines_lost_inside_a_dump_are_problems_and_the_dump_goes_on() {
+        // TABs stripped, one function line and one file line lost (2 and 7), a stray line (10) between goroutines.
+        let text = "fatal error: x\n\ngoroutine 5 [running]:\n/app/a.go:3 +0x1\nmain.f()\n/app/a.go:9 +0x2\nmain.g()\nmain.h()\n/app/a.go:12 +0x3\n@@@\ngoroutine 6 [chan receive]:\nmain.w()\n/app/a.go:20\ncreated by main.main in goroutine 1\n/app/a.go:30 +0x4\n";
+        let lines = crate::golang::prefix::logical_lines(text);
+        let mut problems = Vec::new();
+        let (crash, next) = parse_crash(&lines, 0, 0, &mut problems);
+        assert_eq!(next, lines.len());
+        let lost: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lost, [4, 7, 10], "{problems:?}");
+        let frames: Vec<(&str, u32)> = crash.goroutines[0].frames.iter().map(|f| (f.func.as_str(), f.line)).collect();
+        assert_eq!(frames, [("main.f", 9), ("main.h", 12)]);
+        assert_eq!(crash.goroutines[1].created_by.as_ref().map(|c| c.line), Some(30));
     }
 
     #[test]

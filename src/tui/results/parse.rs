@@ -17,6 +17,11 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
     let race_frames = report.races.iter().flat_map(|r| r.accesses.iter()).flat_map(|a| a.frames.iter());
     let rule = UserFrameRule::new(detect_goroots(crash_frames.chain(race_frames).map(|f| f.file.as_str())));
     let mut rows = Vec::new();
+    // How the log was shipped, when it was not what Go printed (issue 13): `read as journald-short`.
+    for (i, format) in report.formats.iter().enumerate().filter(|(_, f)| f.as_str() != "plain") {
+        let stream = report.streams.get(i).cloned().flatten().map(|s| format!(", stream {s}")).unwrap_or_default();
+        rows.push(ResultRow::text(Line::styled(format!("read as {format}{stream}"), theme.muted())));
+    }
     for crash in &report.crashes {
         let dump = crash.kind == CrashKind::Dump;
         // A goroutine dump is a snapshot, not a failure: no red, and its message already counts the goroutines.
