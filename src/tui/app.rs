@@ -2,68 +2,19 @@
 //! overlays, each step's output). `update` changes it, `draw` only reads it, and background work reaches it only
 //! through actions. Work to start (spawn a command, cancel one) is queued here as `Job`s for the event loop.
 
+use super::jobs::Job;
 use super::keymap::{Scope, When};
 use super::layout::{self, Pane, Panes};
 use super::markdown;
 use super::output::StepRun;
 use super::results::StepResult;
-use super::source::file::SourceFile;
 use super::theme::Theme;
 use super::views::{BlameState, View};
-use crate::engine::{Action as StepAction, CommandSpec, ProbeRequest, Session, Step, StepStatus};
+use crate::engine::{Action as StepAction, CommandSpec, Session, Step, StepStatus};
 use ratatui::layout::Rect;
 use ratatui::text::Text;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
-
-/// Background work the event loop carries out for `update`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    Spawn {
-        step: String,
-        spec: CommandSpec,
-    },
-    Probe {
-        step: String,
-        request: ProbeRequest,
-    },
-    Cancel {
-        step: String,
-    },
-    CancelAll,
-    /// Read and index a file for the source view.
-    LoadSource {
-        path: PathBuf,
-    },
-    /// Highlighter checkpoints for a whole file (too long to do on the UI thread).
-    Checkpoints {
-        path: PathBuf,
-        file: Arc<SourceFile>,
-    },
-    /// Blame a whole file once (working tree), for the source view's gutter.
-    Blame {
-        path: PathBuf,
-    },
-    /// One commit in full (`b`).
-    Commit {
-        path: PathBuf,
-        commit: String,
-    },
-    /// Hand the terminal to `$EDITOR +line file` and take it back.
-    Editor {
-        path: PathBuf,
-        line: usize,
-    },
-    /// Put text on the clipboard (OSC 52).
-    Copy {
-        text: String,
-    },
-    /// One seeded simulator run with its timeline.
-    Sim(super::sim::SimRequest),
-    /// One program's batch of seeded runs for the crash-rate chart.
-    Rate(super::sim::RateRequest),
-}
 
 /// The confirmation shown before a command runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,9 +83,10 @@ pub struct App {
     /// One line of news for the status bar (cleared by the next key).
     pub(crate) flash: Option<String>,
     pub(crate) jobs: Vec<Job>,
-    /// Typed results of probe steps (parse, grep, blame) and the selection in each.
+    /// Typed results of probe steps (parse, grep, blame, simulate) and the selection in each.
     pub(crate) results: BTreeMap<usize, StepResult>,
-    /// Full-screen views over the main screen (source, commit, GC chart); Esc pops the top one.
+    /// Full-screen views over the main screen (source, commit, GC chart, simulator, crash rates); Esc pops the
+    /// top one.
     pub(crate) views: Vec<View>,
     /// Whole-file blames by path, computed once per file and kept for the session.
     pub(crate) blames: HashMap<PathBuf, BlameState>,

@@ -3,7 +3,7 @@
 //! verified) and records the chosen one as `milestone_checked` set by hand. Both also show in the step's output,
 //! as they will in a replay.
 
-use super::action::Action;
+use super::action::Intent;
 use super::app::{App, Overlay};
 use crate::engine::Milestone;
 use crate::journal::Meta;
@@ -21,24 +21,24 @@ impl App {
     }
 
     /// A key while the note input is open.
-    pub(crate) fn note_key(&mut self, action: Action) {
+    pub(crate) fn note_key(&mut self, action: Intent) {
         let Overlay::Note { text } = &mut self.overlay else { return };
         match action {
-            Action::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
-            Action::TextPaste(pasted) => {
+            Intent::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
+            Intent::TextPaste(pasted) => {
                 let room = MAX_NOTE_CHARS.saturating_sub(text.chars().count());
                 text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
             }
-            Action::TextBackspace => {
+            Intent::TextBackspace => {
                 text.pop();
             }
-            Action::TextClear => text.clear(),
-            Action::Confirm => {
+            Intent::TextClear => text.clear(),
+            Intent::Confirm => {
                 let text = text.trim().to_string();
                 self.overlay = Overlay::None;
                 self.save_note(text);
             }
-            Action::Back => {
+            Intent::Back => {
                 self.overlay = Overlay::None;
                 self.flash = Some("note discarded".into());
             }
@@ -58,22 +58,22 @@ impl App {
     }
 
     /// A key while the milestone chooser is open.
-    pub(crate) fn milestone_key(&mut self, action: Action) {
+    pub(crate) fn milestone_key(&mut self, action: Intent) {
         let Overlay::Milestone { cursor } = &mut self.overlay else { return };
         let last = Milestone::ALL.len() - 1;
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(last),
-            Action::Pick(n) if n <= last => {
+            Intent::Up => *cursor = cursor.saturating_sub(1),
+            Intent::Down => *cursor = (*cursor + 1).min(last),
+            Intent::Pick(n) if n <= last => {
                 self.overlay = Overlay::None;
                 self.set_milestone(n);
             }
-            Action::Confirm => {
+            Intent::Confirm => {
                 let n = *cursor;
                 self.overlay = Overlay::None;
                 self.set_milestone(n);
             }
-            Action::Back => self.overlay = Overlay::None,
+            Intent::Back => self.overlay = Overlay::None,
             _ => {}
         }
     }

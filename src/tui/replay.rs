@@ -7,6 +7,7 @@
 //! journal, no assets). A time scrubber moves through the records: step to the next or previous event (a run of
 //! output lines of one step is one stop), jump between milestones, or play at N× the recorded speed.
 
+use super::action::{Intent, Scrub};
 use super::app::App;
 use super::output::LineKind;
 use super::theme::Theme;
@@ -20,19 +21,6 @@ pub const SPEEDS: [u64; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
 /// Longest wait between two records while playing, in wall-clock milliseconds: idle stretches of a recording (a
 /// person reading for ten minutes) are shortened to this.
 pub const MAX_GAP_MS: u64 = 2_000;
-
-/// A scrubber key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scrub {
-    Next,
-    Prev,
-    NextMilestone,
-    PrevMilestone,
-    /// Play or pause.
-    Play,
-    Faster,
-    Slower,
-}
 
 /// The recorded session and where the scrubber stands in it.
 pub struct Replay {
@@ -167,14 +155,13 @@ impl App {
     }
 
     /// Why a key that would run, change or write something does nothing in a replay.
-    pub(crate) fn refused_in_replay(&self, action: &super::Action) -> Option<&'static str> {
-        use super::Action as A;
+    pub(crate) fn refused_in_replay(&self, intent: &Intent) -> Option<&'static str> {
         self.replay.as_ref()?;
-        match action {
-            A::Run | A::Confirm | A::Toggle | A::Pick(_) | A::CancelCommand => {
+        match intent {
+            Intent::Run | Intent::Confirm | Intent::Toggle | Intent::Pick(_) | Intent::CancelCommand => {
                 Some("read-only replay: nothing runs here")
             }
-            A::NoteStart | A::MilestoneStart => Some("read-only replay: nothing is written"),
+            Intent::NoteStart | Intent::MilestoneStart => Some("read-only replay: nothing is written"),
             _ => None,
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! Kept apart from `update` so that the one place where engine events meet UI state is small and easy to audit.
 
-use super::app::{App, Job};
+use super::app::App;
+use super::jobs::Job;
 use super::output::{Finished, LineKind, Started, StepRun};
 use crate::engine::{Action as StepAction, Effect, Event, Input, StepStatus};
 

@@ -1,55 +1,81 @@
-//! `update`: the only function that changes UI state. It takes one `Action` and may return a follow-up action;
-//! work that must happen outside (spawning, cancelling) is queued as jobs for the event loop.
+//! `apply` and `update`: the only functions that change UI state. `update` takes one `Action` and may return a
+//! follow-up, which `apply` applies in turn; work that must happen outside (spawning, cancelling) is queued as
+//! jobs for the event loop. Messages (what background work reports) go to their handlers; intents clear the
+//! status bar's news and go to whatever has the keys (an overlay, the view on top, a result list, the main
+//! screen).
 
-use super::action::Action;
-use super::app::{App, Confirm, Job, Overlay, Search};
+use super::action::{Action, Intent, Message};
+use super::app::{App, Confirm, Overlay, Search};
+use super::jobs::Job;
 use super::layout::Pane;
 use crate::engine::{Action as StepAction, Input, StepStatus};
 
 impl App {
-    pub fn update(&mut self, action: Action) -> Option<Action> {
-        if !action.is_message() {
-            self.flash = None;
+    /// Applies `action` and every follow-up it leads to (an intent may lead to another: Enter on a search jumps
+    /// to its first match, Enter on a result opens its source line). The event loop and the tests both go
+    /// through here.
+    pub fn apply(&mut self, action: impl Into<Action>) {
+        let mut next = Some(action.into());
+        while let Some(action) = next {
+            next = self.update(action);
         }
+    }
+
+    /// One step of `apply`: changes the state and returns the follow-up, if any.
+    pub fn update(&mut self, action: Action) -> Option<Action> {
         match action {
-            Action::Tick(ms) => self.tick(ms),
-            Action::Resize { width, height } => {
+            Action::Intent(intent) => {
+                // News in the status bar lasts until the user does something.
+                self.flash = None;
+                self.intent(intent).map(Action::Intent)
+            }
+            Action::Message(message) => {
+                self.message(message);
+                None
+            }
+        }
+    }
+
+    fn message(&mut self, message: Message) {
+        match message {
+            Message::Tick(ms) => self.tick(ms),
+            Message::Resize { width, height } => {
                 self.size = ratatui::layout::Rect::new(0, 0, width, height);
             }
-            Action::Lines { step, lines } => {
+            Message::Terminate => {
+                self.terminated = true;
+                self.quit_now();
+            }
+            Message::Lines { step, lines } => {
                 for l in lines {
                     self.feed(Input::Output { step: step.clone(), stream: l.stream, line: l.line, raw: l.raw });
                 }
             }
-            Action::Exited { step, end, duration_ms } => self.feed(Input::Exited { step, end, duration_ms }),
-            Action::ProbeDone(input) => self.feed(input),
-            Action::ProbeResult { step, output } => self.probe_result(&step, output),
-            Action::OpenSource { .. }
-            | Action::SourceLoaded { .. }
-            | Action::CheckpointsReady { .. }
-            | Action::BlameLoaded { .. }
-            | Action::CommitLoaded { .. }
-            | Action::EditorClosed { .. }
-            | Action::Notice(_)
-            | Action::ViewJobFailed(_)
-            | Action::OpenSim(_)
-            | Action::OpenRates { .. }
-            | Action::SimLoaded { .. }
-            | Action::RateDone { .. } => return self.view_message(action),
-            Action::Terminate => {
-                self.terminated = true;
-                self.quit_now();
-            }
-            Action::Wheel { down, .. } if self.overlay == Overlay::None && !self.views.is_empty() => {
+            Message::Exited { step, end, duration_ms } => self.feed(Input::Exited { step, end, duration_ms }),
+            Message::ProbeResult { step, output } => self.probe_result(&step, output),
+            Message::ProbeDone(input) => self.feed(input),
+            Message::EditorClosed { path, result } => self.editor_closed(path, result),
+            Message::Notice(text) => self.flash = Some(text),
+            Message::View(answer) => self.view_answer(answer),
+        }
+    }
+
+    fn intent(&mut self, intent: Intent) -> Option<Intent> {
+        match intent {
+            // What another intent led to: not keys, so no overlay or view takes them.
+            Intent::OpenSource { file, line } => self.open_source(file, line),
+            Intent::OpenSim(spec) => self.open_sim(*spec),
+            Intent::OpenRates { programs, go, seed, runs } => self.open_rates(programs, go, seed, runs),
+            Intent::Wheel { down, .. } if self.overlay == Overlay::None && !self.views.is_empty() => {
                 self.view_wheel(down)
             }
-            Action::Wheel { column, row, down } => match self.overlay {
+            Intent::Wheel { column, row, down } => match self.overlay {
                 Overlay::None => {
                     if let Some(pane) = self.panes().at(column, row) {
                         self.scroll(pane, if down { 3 } else { -3 });
                     }
                 }
-                Overlay::Help { .. } => return self.key_action(if down { Action::Down } else { Action::Up }),
+                Overlay::Help { .. } => return self.key_action(if down { Intent::Down } else { Intent::Up }),
                 _ => {}
             },
             other => return self.key_action(other),
@@ -57,34 +83,34 @@ impl App {
         None
     }
 
-    fn key_action(&mut self, action: Action) -> Option<Action> {
+    fn key_action(&mut self, action: Intent) -> Option<Intent> {
         match (&self.overlay, action) {
-            (Overlay::Help { .. }, Action::ToggleHelp | Action::Back) => self.overlay = Overlay::None,
-            (Overlay::Help { scroll }, Action::Up) => self.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) },
-            (Overlay::Help { scroll }, Action::Down) => {
+            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => self.overlay = Overlay::None,
+            (Overlay::Help { scroll }, Intent::Up) => self.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) },
+            (Overlay::Help { scroll }, Intent::Down) => {
                 // Help has a line per binding plus a heading and a gap per section: never scroll past it.
                 let max = (super::keymap::BINDINGS.len() + 2 * super::keymap::SCOPES.len()) as u16;
                 self.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
             }
             (Overlay::Help { .. }, _) => {}
-            (Overlay::Confirm(c), Action::Confirm) => {
+            (Overlay::Confirm(c), Intent::Confirm) => {
                 let step = c.step;
                 self.overlay = Overlay::None;
                 self.start(step);
             }
-            (Overlay::Confirm(_), Action::Back) => {
+            (Overlay::Confirm(_), Intent::Back) => {
                 self.overlay = Overlay::None;
                 self.flash = Some("not run".into());
             }
             (Overlay::Confirm(_), _) => {}
-            (Overlay::QuitConfirm, Action::Confirm) => self.quit_now(),
-            (Overlay::QuitConfirm, Action::Back) => self.overlay = Overlay::None,
+            (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(),
+            (Overlay::QuitConfirm, Intent::Back) => self.overlay = Overlay::None,
             (Overlay::QuitConfirm, _) => {}
             (Overlay::Note { .. }, action) => self.note_key(action),
             (Overlay::Milestone { .. }, action) => self.milestone_key(action),
             (Overlay::Vars { .. }, action) => self.vars_key(action),
             (Overlay::None, action) if !self.views.is_empty() => {
-                if !self.view_key(&action) && matches!(action, Action::ToggleHelp | Action::Quit) {
+                if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
                     return self.main_action(action);
                 }
             }
@@ -96,61 +122,61 @@ impl App {
         None
     }
 
-    pub(crate) fn main_action(&mut self, action: Action) -> Option<Action> {
+    pub(crate) fn main_action(&mut self, action: Intent) -> Option<Intent> {
         if let Some(why) = self.refused_in_replay(&action) {
             self.flash = Some(why.into());
             return None;
         }
         match action {
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::ScrollLeft => self.output_left = self.output_left.saturating_sub(SIDEWAYS),
-            Action::ScrollRight => self.scroll_right(),
-            Action::PageUp => self.page(-1),
-            Action::PageDown => self.page(1),
-            Action::Top => self.jump_to_end(false),
-            Action::Bottom => self.jump_to_end(true),
-            Action::NextPane => self.focus = self.focus.next(),
-            Action::PrevPane => self.focus = self.focus.prev(),
-            Action::Run => self.run_selected(),
-            Action::Back => {
+            Intent::Up => self.move_by(-1),
+            Intent::Down => self.move_by(1),
+            Intent::ScrollLeft => self.output_left = self.output_left.saturating_sub(SIDEWAYS),
+            Intent::ScrollRight => self.scroll_right(),
+            Intent::PageUp => self.page(-1),
+            Intent::PageDown => self.page(1),
+            Intent::Top => self.jump_to_end(false),
+            Intent::Bottom => self.jump_to_end(true),
+            Intent::NextPane => self.focus = self.focus.next(),
+            Intent::PrevPane => self.focus = self.focus.prev(),
+            Intent::Run => self.run_selected(),
+            Intent::Back => {
                 if self.search.is_some() {
                     self.search = None;
                 } else {
                     self.focus = Pane::Steps;
                 }
             }
-            Action::Toggle => {
+            Intent::Toggle => {
                 let item = self.option_cursor;
                 self.toggle_item(item);
             }
-            Action::Pick(n) => self.pick(n),
-            Action::CancelCommand => self.cancel_selected(),
-            Action::Quit => {
+            Intent::Pick(n) => self.pick(n),
+            Intent::CancelCommand => self.cancel_selected(),
+            Intent::Quit => {
                 if self.is_busy() {
                     self.overlay = Overlay::QuitConfirm;
                 } else {
                     self.quit = true;
                 }
             }
-            Action::ToggleHelp => self.overlay = Overlay::Help { scroll: 0 },
-            Action::SearchStart => self.search = Some(Search { editing: true, ..Search::default() }),
-            Action::SearchChar(c) => {
+            Intent::ToggleHelp => self.overlay = Overlay::Help { scroll: 0 },
+            Intent::SearchStart => self.search = Some(Search { editing: true, ..Search::default() }),
+            Intent::SearchChar(c) => {
                 if let Some(s) = &mut self.search {
                     s.query.push(c);
                 }
             }
-            Action::SearchPaste(text) => {
+            Intent::SearchPaste(text) => {
                 if let Some(s) = &mut self.search {
                     s.query.push_str(text.lines().next().unwrap_or(""));
                 }
             }
-            Action::SearchBackspace => {
+            Intent::SearchBackspace => {
                 if let Some(s) = &mut self.search {
                     s.query.pop();
                 }
             }
-            Action::SearchSubmit => {
+            Intent::SearchSubmit => {
                 if let Some(s) = &mut self.search {
                     s.editing = false;
                     s.current = None;
@@ -158,16 +184,16 @@ impl App {
                 if self.search.as_ref().is_some_and(|s| s.query.is_empty()) {
                     self.search = None;
                 } else {
-                    return Some(Action::SearchNext);
+                    return Some(Intent::SearchNext);
                 }
             }
-            Action::SearchNext => self.find(true),
-            Action::NoteStart => self.open_note(),
-            Action::VarsStart => self.open_vars(),
-            Action::MilestoneStart => self.open_milestones(),
-            Action::Replay(key) => self.scrub(key),
-            Action::Sim(super::sim::SimKey::Open) => self.open_default_sim(),
-            Action::SearchPrev => self.find(false),
+            Intent::SearchNext => self.find(true),
+            Intent::NoteStart => self.open_note(),
+            Intent::VarsStart => self.open_vars(),
+            Intent::MilestoneStart => self.open_milestones(),
+            Intent::Replay(key) => self.scrub(key),
+            Intent::Sim(super::action::SimKey::Open) => self.open_default_sim(),
+            Intent::SearchPrev => self.find(false),
             _ => {}
         }
         None

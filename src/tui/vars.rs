@@ -3,7 +3,7 @@
 //! whose vars lack a default opens with this list, on the first var without a value: on-call engineers open a
 //! colleague's runbook without knowing its flags. Secret values are typed and shown masked.
 
-use super::action::Action;
+use super::action::Intent;
 use super::app::{App, Overlay};
 use crate::engine::Input;
 
@@ -30,7 +30,7 @@ impl App {
     }
 
     /// A key while the vars are open.
-    pub(crate) fn vars_key(&mut self, action: Action) {
+    pub(crate) fn vars_key(&mut self, action: Intent) {
         let count = self.session.runbook().vars.len();
         let read_only = self.replay.is_some();
         // Editing starts from the current value (a path is usually changed, not retyped); a secret starts empty.
@@ -45,27 +45,27 @@ impl App {
         };
         let Overlay::Vars { cursor, edit } = &mut self.overlay else { return };
         match (edit.as_mut(), action) {
-            (None, Action::Up) => *cursor = cursor.saturating_sub(1),
-            (None, Action::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
-            (None, Action::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
-            (None, Action::Confirm) => *edit = Some(current.unwrap_or_default()),
-            (None, Action::Back) => self.overlay = Overlay::None,
-            (Some(text), Action::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
-            (Some(text), Action::TextPaste(pasted)) => {
+            (None, Intent::Up) => *cursor = cursor.saturating_sub(1),
+            (None, Intent::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
+            (None, Intent::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
+            (None, Intent::Confirm) => *edit = Some(current.unwrap_or_default()),
+            (None, Intent::Back) => self.overlay = Overlay::None,
+            (Some(text), Intent::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
+            (Some(text), Intent::TextPaste(pasted)) => {
                 let room = MAX_VALUE_CHARS.saturating_sub(text.chars().count());
                 text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
             }
-            (Some(text), Action::TextBackspace) => {
+            (Some(text), Intent::TextBackspace) => {
                 text.pop();
             }
-            (Some(text), Action::TextClear) => text.clear(),
-            (Some(text), Action::Confirm) => {
+            (Some(text), Intent::TextClear) => text.clear(),
+            (Some(text), Intent::Confirm) => {
                 let value = text.trim().to_string();
                 let index = *cursor;
                 *edit = None;
                 self.set_var(index, value);
             }
-            (Some(_), Action::Back) => *edit = None,
+            (Some(_), Intent::Back) => *edit = None,
             _ => {}
         }
     }

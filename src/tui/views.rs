@@ -5,8 +5,9 @@
 //! file, cached for the session), looking up a commit, running the editor. The view shows "loading" meanwhile
 //! and keys keep working, so opening a 100k-line file never freezes the screen.
 
-use super::action::Action;
-use super::app::{App, Job};
+use super::action::{Intent, ViewAnswer};
+use super::app::App;
+use super::jobs::{HostJob, ViewJob};
 use super::results::Target;
 use super::source::SourceView;
 use crate::locate::BlameLine;
@@ -58,10 +59,10 @@ impl App {
     }
 
     /// Enter in a result list.
-    pub(crate) fn open_selected(&mut self) -> Option<Action> {
+    pub(crate) fn open_selected(&mut self) -> Option<Intent> {
         let index = self.selected;
         match self.results.get(&index)?.target()?.clone() {
-            Target::Source { file, line } => Some(Action::OpenSource { file: PathBuf::from(file), line }),
+            Target::Source { file, line } => Some(Intent::OpenSource { file: PathBuf::from(file), line }),
             Target::GcChart => {
                 self.views.push(View::Gc { step: index });
                 None
@@ -83,48 +84,48 @@ impl App {
 
     pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
         self.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
-        self.jobs.push(Job::LoadSource { path: path.clone() });
+        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
         if !self.blames.contains_key(&path) {
             self.blames.insert(path.clone(), BlameState::Loading);
-            self.jobs.push(Job::Blame { path });
+            self.jobs.push(ViewJob::Blame { path }.into());
         }
     }
 
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
-    pub(crate) fn view_key(&mut self, action: &Action) -> bool {
+    pub(crate) fn view_key(&mut self, action: &Intent) -> bool {
         let rows = self.view_rows();
-        if matches!(self.views.last(), Some(View::Sim(_))) && matches!(action, Action::Sim(_)) {
+        if matches!(self.views.last(), Some(View::Sim(_))) && matches!(action, Intent::Sim(_)) {
             return self.sim_key(action);
         }
         let Some(view) = self.views.last_mut() else { return false };
         match (view, action) {
-            (_, Action::Back) => {
+            (_, Intent::Back) => {
                 self.views.pop();
             }
-            (View::Source(v), Action::Up) => v.move_cursor(-1, rows),
-            (View::Source(v), Action::Down) => v.move_cursor(1, rows),
-            (View::Source(v), Action::PageUp) => v.move_cursor(-(rows as i64 - 1).max(1), rows),
-            (View::Source(v), Action::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
-            (View::Source(v), Action::Top) => v.move_cursor(i64::MIN / 2, rows),
-            (View::Source(v), Action::Bottom) => v.to_end(rows),
-            (View::Source(v), Action::ShowCommit) => {
+            (View::Source(v), Intent::Up) => v.move_cursor(-1, rows),
+            (View::Source(v), Intent::Down) => v.move_cursor(1, rows),
+            (View::Source(v), Intent::PageUp) => v.move_cursor(-(rows as i64 - 1).max(1), rows),
+            (View::Source(v), Intent::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
+            (View::Source(v), Intent::Top) => v.move_cursor(i64::MIN / 2, rows),
+            (View::Source(v), Intent::Bottom) => v.to_end(rows),
+            (View::Source(v), Intent::ShowCommit) => {
                 let (path, cursor) = (v.path.clone(), v.cursor);
                 self.show_commit(path, cursor);
             }
-            (View::Source(v), Action::OpenEditor) => {
-                let job = Job::Editor { path: v.path.clone(), line: v.cursor };
-                self.jobs.push(job);
+            (View::Source(v), Intent::OpenEditor) => {
+                let job = HostJob::Editor { path: v.path.clone(), line: v.cursor };
+                self.jobs.push(job.into());
             }
-            (View::Source(v), Action::MarkLine) => {
+            (View::Source(v), Intent::MarkLine) => {
                 let (path, line) = (v.path.clone(), v.cursor);
                 self.mark_line(&path, line);
             }
-            (View::Source(v), Action::CopyLocation) => {
+            (View::Source(v), Intent::CopyLocation) => {
                 let text = format!("{}:{}", v.path.display(), v.cursor);
-                self.jobs.push(Job::Copy { text });
+                self.jobs.push(HostJob::Copy { text }.into());
             }
-            (View::Commit(c), Action::Up) => c.scroll = c.scroll.saturating_sub(1),
-            (View::Commit(c), Action::Down) => c.scroll = c.scroll.saturating_add(1),
+            (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
+            (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
             (_, _) => return false,
         }
         true
@@ -158,18 +159,17 @@ impl App {
             Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
             Some(l) => {
                 self.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
-                self.jobs.push(Job::Commit { path, commit: l.commit });
+                self.jobs.push(ViewJob::Commit { path, commit: l.commit }.into());
             }
             None => self.flash = Some(format!("no blame for line {line}")),
         }
     }
 
-    /// Applies what the view jobs report; any other action is handed back.
-    pub(crate) fn view_message(&mut self, action: Action) -> Option<Action> {
+    /// Applies what a view job reports.
+    pub(crate) fn view_answer(&mut self, answer: ViewAnswer) {
         let rows = self.view_rows();
-        match action {
-            Action::OpenSource { file, line } => self.open_source(file, line),
-            Action::SourceLoaded { path, result } => {
+        match answer {
+            ViewAnswer::SourceLoaded { path, result } => {
                 let mut failed = None;
                 let mut wants_checkpoints = None;
                 for view in self.source_views(&path) {
@@ -184,7 +184,7 @@ impl App {
                     }
                 }
                 if let Some(file) = wants_checkpoints {
-                    self.jobs.push(Job::Checkpoints { path: path.clone(), file });
+                    self.jobs.push(ViewJob::Checkpoints { path: path.clone(), file }.into());
                 }
                 if let Some(message) = failed {
                     // A frame from another machine or the toolchain: the location is all there is to show.
@@ -192,19 +192,19 @@ impl App {
                     self.flash = Some(message);
                 }
             }
-            Action::CheckpointsReady { path, checkpoints } => {
+            ViewAnswer::CheckpointsReady { path, checkpoints } => {
                 for view in self.source_views(&path) {
                     view.add_checkpoints(&checkpoints, rows);
                 }
             }
-            Action::BlameLoaded { path, result } => {
+            ViewAnswer::BlameLoaded { path, result } => {
                 let state = match result {
                     Ok(lines) => BlameState::Ready(lines),
                     Err(e) => BlameState::Failed(e),
                 };
                 self.blames.insert(path, state);
             }
-            Action::CommitLoaded { commit, result } => {
+            ViewAnswer::CommitLoaded { commit, result } => {
                 for view in &mut self.views {
                     if let View::Commit(c) = view {
                         if c.commit == commit && c.details.is_none() {
@@ -213,24 +213,20 @@ impl App {
                     }
                 }
             }
-            Action::EditorClosed { path, result } => {
-                if let Err(e) = result {
-                    self.flash = Some(format!("editor: {e}"));
-                }
-                // The file may have changed: read it again and blame it afresh.
-                self.jobs.push(Job::LoadSource { path: path.clone() });
-                self.blames.insert(path.clone(), BlameState::Loading);
-                self.jobs.push(Job::Blame { path });
-            }
-            Action::OpenSim(spec) => self.open_sim(*spec),
-            Action::OpenRates { programs, go, seed, runs } => self.open_rates(programs, go, seed, runs),
-            Action::SimLoaded { generation, result } => self.sim_loaded(generation, result),
-            Action::RateDone { generation, index, result } => self.rate_done(generation, index, result),
-            Action::Notice(text) => self.flash = Some(text),
-            Action::ViewJobFailed(why) => self.flash = Some(format!("a background job failed: {why}")),
-            other => return Some(other),
+            ViewAnswer::SimLoaded { generation, result } => self.sim_loaded(generation, result),
+            ViewAnswer::RateDone { generation, index, result } => self.rate_done(generation, index, result),
+            ViewAnswer::Failed(why) => self.flash = Some(format!("a background job failed: {why}")),
         }
-        None
+    }
+
+    /// The editor exited: the file may have changed, so read it again and blame it afresh.
+    pub(crate) fn editor_closed(&mut self, path: PathBuf, result: Result<(), String>) {
+        if let Err(e) = result {
+            self.flash = Some(format!("editor: {e}"));
+        }
+        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
+        self.blames.insert(path.clone(), BlameState::Loading);
+        self.jobs.push(ViewJob::Blame { path }.into());
     }
 
     fn source_views<'a>(&'a mut self, path: &'a std::path::Path) -> impl Iterator<Item = &'a mut SourceView> {

@@ -3,11 +3,12 @@
 //! keeps showing the previous run (titled "running…") until the answer arrives; an answer to an older request
 //! is dropped, so pressing `s` five times never shows a stale run last.
 
-use super::{RatesView, SimKey, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
+use super::{RatesView, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
 use crate::probes::output::{ProbeOutput, SimSource};
 use crate::sim::{GoVersion, Summary};
-use crate::tui::action::Action;
-use crate::tui::app::{App, Job};
+use crate::tui::action::{Intent, SimKey};
+use crate::tui::app::App;
+use crate::tui::jobs::ViewJob;
 use crate::tui::views::View;
 use std::sync::Arc;
 
@@ -38,7 +39,7 @@ impl App {
         let generation = self.sim_generation;
         for (index, source) in programs.iter().enumerate() {
             let request = super::RateRequest { generation, index, source: source.clone(), go, seed, runs };
-            self.jobs.push(Job::Rate(request));
+            self.jobs.push(ViewJob::Rate(request).into());
         }
         let results = vec![None; programs.len()];
         self.views.push(View::Rates(Box::new(RatesView { generation, go, seed, runs, programs, results })));
@@ -59,15 +60,15 @@ impl App {
         match view.spec.request(generation) {
             Some(request) => {
                 view.pending = Some(generation);
-                self.jobs.push(Job::Sim(request));
+                self.jobs.push(ViewJob::Sim(request).into());
             }
             None => view.error = Some("no program to run".into()),
         }
     }
 
     /// A key while the simulator view is on top. Returns false for keys it does not take (help, quit).
-    pub(crate) fn sim_key(&mut self, action: &Action) -> bool {
-        let Action::Sim(key) = action else { return false };
+    pub(crate) fn sim_key(&mut self, action: &Intent) -> bool {
+        let Intent::Sim(key) = action else { return false };
         let Some(View::Sim(view)) = self.views.last_mut() else { return false };
         match key {
             SimKey::Open => {}

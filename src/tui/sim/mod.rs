@@ -25,23 +25,6 @@ pub const RATE_SEEDS: u64 = 50;
 /// `f` cycles through these: the reproduction and its fixes.
 pub const FIX_CYCLE: [&str; 5] = ["repro", "fixed-mutex", "fixed-rwmutex", "fixed-syncmap", "fixed-sharded"];
 
-/// A simulator key (and `S` on the main screen, which opens the view).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimKey {
-    Open,
-    Play,
-    Next,
-    Prev,
-    Start,
-    Crash,
-    NextSeed,
-    PrevSeed,
-    Fix,
-    Version,
-    Rates,
-    Gc,
-}
-
 /// What to simulate: the programs `f` cycles through and the one on screen, the Go version, the seed, the GC
 /// cycles, and the simulate step it came from (for its GC chart).
 #[derive(Debug, Clone, PartialEq)]
