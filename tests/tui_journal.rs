@@ -14,9 +14,9 @@ use ratatui::Terminal;
 use runbook::engine::{Context, Session};
 use runbook::journal::{self, sessions, Entry, Meta};
 use runbook::tui::action::{Intent, Scrub};
-use runbook::tui::app::Overlay;
 use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::keymap::{action_for, action_when, Scope};
+use runbook::tui::screen::Overlay;
 use runbook::tui::{event_loop, App, Theme};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,7 +58,7 @@ async fn a_tui_session_writes_its_journal() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let run = event_loop::run(&mut terminal, &mut app, futures::stream::iter(events), futures::stream::pending());
     tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
-    assert_eq!(app.close_journal(0), None, "the journal was written without errors");
+    assert_eq!(app.close_journal(runbook::tui::mode::Exit::Quit), None, "the journal was written without errors");
 
     let loaded = journal::read(&path).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);

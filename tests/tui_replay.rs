@@ -242,6 +242,6 @@ fn run_cancel_choose_and_notes_are_refused_in_a_replay() {
         apply(&mut app, std::slice::from_ref(&action));
         assert!(app.flash().unwrap().starts_with("read-only replay"), "{action:?}: {:?}", app.flash());
         assert!(app.take_jobs().is_empty(), "{action:?} queued work");
-        assert_eq!(app.overlay(), &runbook::tui::app::Overlay::None);
+        assert_eq!(app.overlay(), &runbook::tui::screen::Overlay::None);
     }
 }

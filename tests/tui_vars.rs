@@ -12,9 +12,9 @@ use ratatui::Terminal;
 use runbook::engine::{Context, Input, Session};
 use runbook::journal::{self, replay};
 use runbook::tui::action::{Intent, Message};
-use runbook::tui::app::Overlay;
 use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::keymap::Scope;
+use runbook::tui::screen::Overlay;
 use runbook::tui::{event_loop, view, App, Theme};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -116,7 +116,7 @@ async fn typed_values_reach_the_command_and_the_journal_masks_the_secret() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let run = event_loop::run(&mut terminal, &mut app, futures::stream::iter(events), futures::stream::pending());
     tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
-    assert_eq!(app.close_journal(0), None);
+    assert_eq!(app.close_journal(runbook::tui::mode::Exit::Quit), None);
 
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains("hunter2"), "the secret reached the journal:\n{text}");

@@ -203,7 +203,7 @@ fn ctrl_c_in_a_view_quits_and_question_mark_shows_the_help() {
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(action_for(Scope::Source, ctrl_c), Some(Intent::Quit));
     apply(&mut app, &[Intent::ToggleHelp]);
-    assert!(matches!(app.overlay(), runbook::tui::app::Overlay::Help { .. }));
+    assert!(matches!(app.overlay(), runbook::tui::screen::Overlay::Help { .. }));
     apply(&mut app, &[Intent::ToggleHelp, Intent::Quit]);
     assert!(app.should_quit());
 }

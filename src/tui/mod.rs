@@ -14,10 +14,12 @@ pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod mode;
 mod notes;
 pub mod output;
 pub mod replay;
 pub mod results;
+pub mod screen;
 mod session;
 pub mod sim;
 pub mod source;
@@ -67,11 +69,11 @@ pub fn run(
             return 2;
         }
     }
-    let code = run_app(&mut app);
-    if let Some(warning) = app.close_journal(code) {
+    let exit = run_app(&mut app);
+    if let Some(warning) = app.close_journal(exit) {
         eprintln!("runbook: warning: {warning}");
     }
-    code
+    exit.code()
 }
 
 /// `runbook drill NAME` on a terminal: the drill's runbook on screen, journaled into `journal` (mode `drill`),
@@ -87,8 +89,8 @@ pub fn drill(
     app.set_drill(scenario);
     app.set_journal(journal);
     app.flash = Some("drill started: the clock runs · ? help".into());
-    let code = run_app(&mut app);
-    (code, app.take_journal())
+    let exit = run_app(&mut app);
+    (exit.code(), app.take_journal())
 }
 
 /// `runbook replay JOURNAL`: the recorded session, read-only (see `replay`). Returns 0, or 2 when the journal
@@ -101,16 +103,16 @@ pub fn replay(path: &std::path::Path) -> i32 {
             return 2;
         }
     };
-    run_app(&mut app)
+    run_app(&mut app).code()
 }
 
-/// Runs `app` in the terminal until the user quits.
-fn run_app(app: &mut App) -> i32 {
+/// Runs `app` in the terminal until the user quits; says how it ended.
+fn run_app(app: &mut App) -> mode::Exit {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("runbook: cannot start the async runtime: {e}");
-            return 2;
+            return mode::Exit::Failed;
         }
     };
     let result = runtime.block_on(async {
@@ -124,10 +126,11 @@ fn run_app(app: &mut App) -> i32 {
     // Commands still running after the quit wait are killed with the runtime (kill_on_drop).
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
-        Ok(()) => app.exit_code(),
+        // The input ended without a quit (the terminal went away): as good as one.
+        Ok(()) => app.exit().unwrap_or(mode::Exit::Quit),
         Err(e) => {
             eprintln!("runbook: {e}");
-            2
+            mode::Exit::Failed
         }
     }
 }

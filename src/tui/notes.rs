@@ -4,7 +4,8 @@
 //! as they will in a replay.
 
 use super::action::Intent;
-use super::app::{App, Overlay};
+use super::app::App;
+use super::screen::Overlay;
 use crate::engine::Milestone;
 use crate::journal::Meta;
 
@@ -13,16 +14,16 @@ const MAX_NOTE_CHARS: usize = 500;
 
 impl App {
     pub(crate) fn open_note(&mut self) {
-        self.overlay = Overlay::Note { text: String::new() };
+        self.screen.overlay = Overlay::Note { text: String::new() };
     }
 
     pub(crate) fn open_milestones(&mut self) {
-        self.overlay = Overlay::Milestone { cursor: 0 };
+        self.screen.overlay = Overlay::Milestone { cursor: 0 };
     }
 
     /// A key while the note input is open.
     pub(crate) fn note_key(&mut self, action: Intent) {
-        let Overlay::Note { text } = &mut self.overlay else { return };
+        let Overlay::Note { text } = &mut self.screen.overlay else { return };
         match action {
             Intent::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
             Intent::TextPaste(pasted) => {
@@ -35,11 +36,11 @@ impl App {
             Intent::TextClear => text.clear(),
             Intent::Confirm => {
                 let text = text.trim().to_string();
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.save_note(text);
             }
             Intent::Back => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.flash = Some("note discarded".into());
             }
             _ => {}
@@ -59,21 +60,21 @@ impl App {
 
     /// A key while the milestone chooser is open.
     pub(crate) fn milestone_key(&mut self, action: Intent) {
-        let Overlay::Milestone { cursor } = &mut self.overlay else { return };
+        let Overlay::Milestone { cursor } = &mut self.screen.overlay else { return };
         let last = Milestone::ALL.len() - 1;
         match action {
             Intent::Up => *cursor = cursor.saturating_sub(1),
             Intent::Down => *cursor = (*cursor + 1).min(last),
             Intent::Pick(n) if n <= last => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.set_milestone(n);
             }
             Intent::Confirm => {
                 let n = *cursor;
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.set_milestone(n);
             }
-            Intent::Back => self.overlay = Overlay::None,
+            Intent::Back => self.screen.overlay = Overlay::None,
             _ => {}
         }
     }

@@ -9,6 +9,7 @@
 
 use super::action::{Intent, Scrub};
 use super::app::App;
+use super::mode::Mode;
 use super::output::LineKind;
 use super::theme::Theme;
 use crate::engine::{self, Context, Event, Session};
@@ -88,7 +89,7 @@ pub fn open(path: &Path, theme: Theme) -> Result<App, String> {
     let records = loaded.records;
     let stops = stops(&records);
     let milestones = (1..=records.len()).filter(|p| is_milestone(&records[p - 1])).collect();
-    app.replay = Some(Box::new(Replay {
+    app.mode = Mode::Replay(Box::new(Replay {
         records,
         pos: 0,
         stops,
@@ -103,7 +104,7 @@ pub fn open(path: &Path, theme: Theme) -> Result<App, String> {
         warnings,
     }));
     app.seek(1);
-    if let Some(first) = app.replay.as_ref().and_then(|r| r.warnings.first().cloned()) {
+    if let Some(first) = app.mode.replay().and_then(|r| r.warnings.first().cloned()) {
         app.flash = Some(format!("warning: {first}"));
     }
     Ok(app)
@@ -142,21 +143,21 @@ fn step_of(record: &Record) -> Option<&str> {
 impl App {
     /// The replay, when this UI is one.
     pub fn replay(&self) -> Option<&Replay> {
-        self.replay.as_deref()
+        self.mode.replay()
     }
 
     pub fn is_replay(&self) -> bool {
-        self.replay.is_some()
+        self.mode.is_replay()
     }
 
     /// Playback is on: the loop keeps ticking and drawing.
     pub fn is_playing(&self) -> bool {
-        self.replay.as_ref().is_some_and(|r| r.playing) || self.sim_playing()
+        self.mode.replay().is_some_and(|r| r.playing) || self.sim_playing()
     }
 
     /// Why a key that would run, change or write something does nothing in a replay.
     pub(crate) fn refused_in_replay(&self, intent: &Intent) -> Option<&'static str> {
-        self.replay.as_ref()?;
+        self.mode.replay()?;
         match intent {
             Intent::Run | Intent::Confirm | Intent::Toggle | Intent::Pick(_) | Intent::CancelCommand => {
                 Some("read-only replay: nothing runs here")
@@ -168,7 +169,7 @@ impl App {
 
     /// A scrubber key.
     pub(crate) fn scrub(&mut self, key: Scrub) {
-        let Some(replay) = self.replay.as_deref_mut() else {
+        let Some(replay) = self.mode.replay_mut() else {
             self.flash = Some("only in a replay (runbook replay JOURNAL)".into());
             return;
         };
@@ -206,7 +207,7 @@ impl App {
     /// The clock while replaying: playback advances by the elapsed time times the speed, showing every record
     /// whose offset it passes; a stretch without records waits at most `MAX_GAP_MS`.
     pub(crate) fn replay_tick(&mut self, now_ms: u64) {
-        let Some(replay) = self.replay.as_deref_mut() else { return };
+        let Some(replay) = self.mode.replay_mut() else { return };
         if !replay.playing {
             replay.last_tick = None;
             return;
@@ -227,7 +228,7 @@ impl App {
         if target > replay.pos {
             self.seek(target);
         }
-        if let Some(replay) = self.replay.as_deref_mut() {
+        if let Some(replay) = self.mode.replay_mut() {
             // `seek` set the clock to the last record; while playing it runs on between records.
             replay.play_ms = play_ms;
             self.clock_ms = play_ms;
@@ -241,7 +242,7 @@ impl App {
     /// Shows `records[..target]`: forward by applying the records in between, backward by rebuilding from the
     /// start (the engine cannot step back). Selects the step of the last record shown.
     pub(crate) fn seek(&mut self, target: usize) {
-        let Some(replay) = self.replay.as_deref() else { return };
+        let Some(replay) = self.mode.replay() else { return };
         let target = target.min(replay.len());
         if target < replay.pos {
             match Session::with_unset_vars(replay.runbook.clone(), replay.context.clone(), replay.vars.clone()) {
@@ -251,27 +252,27 @@ impl App {
                     return;
                 }
             }
-            self.runs.clear();
-            self.results.clear();
-            self.active.clear();
-            self.search = None;
-            self.output_top = None;
-            if let Some(replay) = self.replay.as_deref_mut() {
+            self.outputs.runs.clear();
+            self.outputs.results.clear();
+            self.outputs.active.clear();
+            self.screen.search = None;
+            self.screen.output_top = None;
+            if let Some(replay) = self.mode.replay_mut() {
                 replay.pos = 0;
             }
         }
-        let from = self.replay.as_ref().map_or(0, |r| r.pos);
+        let from = self.mode.replay().map_or(0, |r| r.pos);
         for index in from..target {
             self.apply_record(index);
         }
-        let Some(replay) = self.replay.as_deref_mut() else { return };
+        let Some(replay) = self.mode.replay_mut() else { return };
         replay.pos = target;
         let current = replay.current().cloned();
         if let Some(record) = current {
             replay.play_ms = record.offset_ms;
             self.clock_ms = record.offset_ms;
             let index = step_of(&record).and_then(|s| self.session.runbook().step_index(s));
-            if let Some(index) = index.filter(|i| *i != self.selected) {
+            if let Some(index) = index.filter(|i| *i != self.screen.selected) {
                 self.select(index);
             }
         }
@@ -279,7 +280,7 @@ impl App {
 
     /// One record: through the engine, then onto the screen the way it arrived live.
     fn apply_record(&mut self, index: usize) {
-        let Some(replay) = self.replay.as_deref() else { return };
+        let Some(replay) = self.mode.replay() else { return };
         // A probe's recorded result precedes its step's end with only non-input records between: hand them to
         // the engine together so it sees the result (restore keeps no state across calls).
         let mut from = index;
@@ -334,7 +335,7 @@ impl App {
             return;
         }
         let clock = self.clock_ms;
-        self.runs.entry(index).or_insert_with(|| super::output::StepRun::new(clock)).push(LineKind::Note, text);
+        self.outputs.runs.entry(index).or_insert_with(|| super::output::StepRun::new(clock)).push(LineKind::Note, text);
     }
 }
 
@@ -352,7 +353,7 @@ fn feeds_nothing(record: &Record) -> bool {
 impl App {
     /// The clock tick: the UI's time live; in a replay, the playback's.
     pub(crate) fn tick(&mut self, now_ms: u64) {
-        if self.replay.is_some() {
+        if self.mode.is_replay() {
             self.replay_tick(now_ms);
         } else {
             self.clock_ms = now_ms;

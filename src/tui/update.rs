@@ -5,9 +5,11 @@
 //! screen).
 
 use super::action::{Action, Intent, Message};
-use super::app::{App, Confirm, Overlay, Search};
+use super::app::App;
 use super::jobs::Job;
 use super::layout::Pane;
+use super::mode::Exit;
+use super::screen::{Confirm, Overlay, Search};
 use crate::engine::{Action as StepAction, Input, StepStatus};
 
 impl App {
@@ -42,10 +44,7 @@ impl App {
             Message::Resize { width, height } => {
                 self.size = ratatui::layout::Rect::new(0, 0, width, height);
             }
-            Message::Terminate => {
-                self.terminated = true;
-                self.quit_now();
-            }
+            Message::Terminate => self.quit_now(Exit::Signal),
             Message::Lines { step, lines } => {
                 for l in lines {
                     self.feed(Input::Output { step: step.clone(), stream: l.stream, line: l.line, raw: l.raw });
@@ -66,10 +65,10 @@ impl App {
             Intent::OpenSource { file, line } => self.open_source(file, line),
             Intent::OpenSim(spec) => self.open_sim(*spec),
             Intent::OpenRates { programs, go, seed, runs } => self.open_rates(programs, go, seed, runs),
-            Intent::Wheel { down, .. } if self.overlay == Overlay::None && !self.views.is_empty() => {
+            Intent::Wheel { down, .. } if self.screen.overlay == Overlay::None && !self.stack.views.is_empty() => {
                 self.view_wheel(down)
             }
-            Intent::Wheel { column, row, down } => match self.overlay {
+            Intent::Wheel { column, row, down } => match self.screen.overlay {
                 Overlay::None => {
                     if let Some(pane) = self.panes().at(column, row) {
                         self.scroll(pane, if down { 3 } else { -3 });
@@ -84,32 +83,34 @@ impl App {
     }
 
     fn key_action(&mut self, action: Intent) -> Option<Intent> {
-        match (&self.overlay, action) {
-            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => self.overlay = Overlay::None,
-            (Overlay::Help { scroll }, Intent::Up) => self.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) },
+        match (&self.screen.overlay, action) {
+            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => self.screen.overlay = Overlay::None,
+            (Overlay::Help { scroll }, Intent::Up) => {
+                self.screen.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) }
+            }
             (Overlay::Help { scroll }, Intent::Down) => {
                 // Help has a line per binding plus a heading and a gap per section: never scroll past it.
                 let max = (super::keymap::BINDINGS.len() + 2 * super::keymap::SCOPES.len()) as u16;
-                self.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
+                self.screen.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
             }
             (Overlay::Help { .. }, _) => {}
             (Overlay::Confirm(c), Intent::Confirm) => {
                 let step = c.step;
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.start(step);
             }
             (Overlay::Confirm(_), Intent::Back) => {
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.flash = Some("not run".into());
             }
             (Overlay::Confirm(_), _) => {}
-            (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(),
-            (Overlay::QuitConfirm, Intent::Back) => self.overlay = Overlay::None,
+            (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(Exit::Quit),
+            (Overlay::QuitConfirm, Intent::Back) => self.screen.overlay = Overlay::None,
             (Overlay::QuitConfirm, _) => {}
             (Overlay::Note { .. }, action) => self.note_key(action),
             (Overlay::Milestone { .. }, action) => self.milestone_key(action),
             (Overlay::Vars { .. }, action) => self.vars_key(action),
-            (Overlay::None, action) if !self.views.is_empty() => {
+            (Overlay::None, action) if !self.stack.views.is_empty() => {
                 if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
                     return self.main_action(action);
                 }
@@ -130,59 +131,59 @@ impl App {
         match action {
             Intent::Up => self.move_by(-1),
             Intent::Down => self.move_by(1),
-            Intent::ScrollLeft => self.output_left = self.output_left.saturating_sub(SIDEWAYS),
+            Intent::ScrollLeft => self.screen.output_left = self.screen.output_left.saturating_sub(SIDEWAYS),
             Intent::ScrollRight => self.scroll_right(),
             Intent::PageUp => self.page(-1),
             Intent::PageDown => self.page(1),
             Intent::Top => self.jump_to_end(false),
             Intent::Bottom => self.jump_to_end(true),
-            Intent::NextPane => self.focus = self.focus.next(),
-            Intent::PrevPane => self.focus = self.focus.prev(),
+            Intent::NextPane => self.screen.focus = self.screen.focus.next(),
+            Intent::PrevPane => self.screen.focus = self.screen.focus.prev(),
             Intent::Run => self.run_selected(),
             Intent::Back => {
-                if self.search.is_some() {
-                    self.search = None;
+                if self.screen.search.is_some() {
+                    self.screen.search = None;
                 } else {
-                    self.focus = Pane::Steps;
+                    self.screen.focus = Pane::Steps;
                 }
             }
             Intent::Toggle => {
-                let item = self.option_cursor;
+                let item = self.screen.option_cursor;
                 self.toggle_item(item);
             }
             Intent::Pick(n) => self.pick(n),
             Intent::CancelCommand => self.cancel_selected(),
             Intent::Quit => {
                 if self.is_busy() {
-                    self.overlay = Overlay::QuitConfirm;
+                    self.screen.overlay = Overlay::QuitConfirm;
                 } else {
-                    self.quit = true;
+                    self.quit_now(Exit::Quit);
                 }
             }
-            Intent::ToggleHelp => self.overlay = Overlay::Help { scroll: 0 },
-            Intent::SearchStart => self.search = Some(Search { editing: true, ..Search::default() }),
+            Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0 },
+            Intent::SearchStart => self.screen.search = Some(Search { editing: true, ..Search::default() }),
             Intent::SearchChar(c) => {
-                if let Some(s) = &mut self.search {
+                if let Some(s) = &mut self.screen.search {
                     s.query.push(c);
                 }
             }
             Intent::SearchPaste(text) => {
-                if let Some(s) = &mut self.search {
+                if let Some(s) = &mut self.screen.search {
                     s.query.push_str(text.lines().next().unwrap_or(""));
                 }
             }
             Intent::SearchBackspace => {
-                if let Some(s) = &mut self.search {
+                if let Some(s) = &mut self.screen.search {
                     s.query.pop();
                 }
             }
             Intent::SearchSubmit => {
-                if let Some(s) = &mut self.search {
+                if let Some(s) = &mut self.screen.search {
                     s.editing = false;
                     s.current = None;
                 }
-                if self.search.as_ref().is_some_and(|s| s.query.is_empty()) {
-                    self.search = None;
+                if self.screen.search.as_ref().is_some_and(|s| s.query.is_empty()) {
+                    self.screen.search = None;
                 } else {
                     return Some(Intent::SearchNext);
                 }
@@ -199,39 +200,43 @@ impl App {
         None
     }
 
-    fn quit_now(&mut self) {
-        self.overlay = Overlay::None;
+    /// Closes the screen, cancelling what runs (the loop waits for it). A signal's exit sticks: a key pressed
+    /// after SIGTERM does not turn it into a normal quit.
+    fn quit_now(&mut self, exit: Exit) {
+        self.screen.overlay = Overlay::None;
         if self.is_busy() {
             self.jobs.push(Job::CancelAll);
         }
-        self.quit = true;
+        if self.exit != Some(Exit::Signal) {
+            self.exit = Some(exit);
+        }
     }
 
     fn move_by(&mut self, delta: i64) {
-        match self.focus {
+        match self.screen.focus {
             Pane::Steps => {
-                let target = (self.selected as i64 + delta).clamp(0, self.step_count() as i64 - 1).max(0);
+                let target = (self.screen.selected as i64 + delta).clamp(0, self.step_count() as i64 - 1).max(0);
                 self.select(target as usize);
             }
             Pane::Action if self.option_count() > 0 => {
                 let max = self.option_count() as i64 - 1;
-                self.option_cursor = (self.option_cursor as i64 + delta).clamp(0, max) as usize;
+                self.screen.option_cursor = (self.screen.option_cursor as i64 + delta).clamp(0, max) as usize;
             }
             pane => self.scroll(pane, delta),
         }
     }
 
     fn page(&mut self, direction: i64) {
-        let focus = if self.focus == Pane::Steps { Pane::Action } else { self.focus };
+        let focus = if self.screen.focus == Pane::Steps { Pane::Action } else { self.screen.focus };
         let height = self.panes().inner_height(focus).max(2) as i64 - 1;
         self.scroll(focus, direction * height);
     }
 
     fn jump_to_end(&mut self, end: bool) {
-        match self.focus {
+        match self.screen.focus {
             Pane::Steps => self.select(if end { self.step_count().saturating_sub(1) } else { 0 }),
-            Pane::Text => self.text_scroll = if end { self.text_max_scroll() } else { 0 },
-            Pane::Action => self.output_top = if end { None } else { Some(0) },
+            Pane::Text => self.screen.text_scroll = if end { self.text_max_scroll() } else { 0 },
+            Pane::Action => self.screen.output_top = if end { None } else { Some(0) },
         }
     }
 
@@ -241,16 +246,16 @@ impl App {
             Pane::Steps => self.move_by(delta.signum()),
             Pane::Text => {
                 let max = self.text_max_scroll() as i64;
-                self.text_scroll = (self.text_scroll as i64 + delta).clamp(0, max) as u16;
+                self.screen.text_scroll = (self.screen.text_scroll as i64 + delta).clamp(0, max) as u16;
             }
             Pane::Action if self.scroll_result(delta) => {}
             Pane::Action => {
                 let height = self.output_height();
-                let len = self.run_of(self.selected).map(|r| r.len()).unwrap_or(0);
+                let len = self.run_of(self.screen.selected).map(|r| r.len()).unwrap_or(0);
                 let bottom = len.saturating_sub(height);
-                let top = self.output_top.unwrap_or(bottom) as i64 + delta;
+                let top = self.screen.output_top.unwrap_or(bottom) as i64 + delta;
                 let top = top.clamp(0, bottom as i64) as usize;
-                self.output_top = if top >= bottom { None } else { Some(top) };
+                self.screen.output_top = if top >= bottom { None } else { Some(top) };
             }
         }
     }
@@ -262,15 +267,15 @@ impl App {
 
     fn text_max_scroll(&self) -> u16 {
         let width = self.panes().inner_width(Pane::Text).max(1);
-        let Some(text) = self.texts.get(self.selected) else { return 0 };
+        let Some(text) = self.texts.get(self.screen.selected) else { return 0 };
         let rows: usize = text.lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>() + 2;
         rows.saturating_sub(self.panes().inner_height(Pane::Text)) as u16
     }
 
     fn run_selected(&mut self) {
-        let index = self.selected;
+        let index = self.screen.selected;
         let Some(step) = self.selected_step().cloned() else { return };
-        if self.active.contains(&step.id) {
+        if self.outputs.active.contains(&step.id) {
             self.flash = Some("already running: c cancels it".into());
             return;
         }
@@ -287,13 +292,15 @@ impl App {
                     s
                 });
                 let mode = step.mode.as_str().to_string();
-                self.overlay = Overlay::Confirm(Confirm { step: index, spec, mode });
+                self.screen.overlay = Overlay::Confirm(Confirm { step: index, spec, mode });
             }
-            Some(StepAction::Choose(_)) if self.focus == Pane::Action => self.pick(self.option_cursor),
-            Some(StepAction::Checklist(_)) if self.focus == Pane::Action => self.toggle_item(self.option_cursor),
+            Some(StepAction::Choose(_)) if self.screen.focus == Pane::Action => self.pick(self.screen.option_cursor),
+            Some(StepAction::Checklist(_)) if self.screen.focus == Pane::Action => {
+                self.toggle_item(self.screen.option_cursor)
+            }
             Some(StepAction::Choose(_)) | Some(StepAction::Checklist(_)) => {
                 self.ensure_started(index);
-                self.focus = Pane::Action;
+                self.screen.focus = Pane::Action;
             }
             // A probe reads what earlier steps captured: pressed too early (the step that captures its input is
             // still running, a var has no value yet) it waits, instead of recording a failure in the journal.
@@ -317,7 +324,7 @@ impl App {
     }
 
     fn pick(&mut self, n: usize) {
-        let index = self.selected;
+        let index = self.screen.selected;
         let Some(step) = self.selected_step().cloned() else { return };
         match &step.action {
             Some(StepAction::Choose(c)) if n < c.options.len() => {
@@ -330,24 +337,24 @@ impl App {
     }
 
     fn toggle_item(&mut self, item: usize) {
-        let index = self.selected;
+        let index = self.screen.selected;
         let Some(step) = self.selected_step().cloned() else { return };
         let Some(StepAction::Checklist(items)) = &step.action else { return };
         if item >= items.len() {
             return;
         }
         self.ensure_started(index);
-        self.option_cursor = item;
+        self.screen.option_cursor = item;
         let checked = self.session.checklist(index).and_then(|c| c.get(item).copied()).unwrap_or(false);
         self.feed(Input::Check { step: step.id.clone(), item, checked: !checked });
     }
 
     fn cancel_selected(&mut self) {
         let id = self.selected_step().map(|s| s.id.clone()).unwrap_or_default();
-        if self.active.contains(&id) {
+        if self.outputs.active.contains(&id) {
             self.jobs.push(Job::Cancel { step: id });
             self.flash = Some("cancelling…".into());
-        } else if let Some(running) = self.active.iter().next().cloned() {
+        } else if let Some(running) = self.outputs.active.iter().next().cloned() {
             self.jobs.push(Job::Cancel { step: running });
             self.flash = Some("cancelling…".into());
         } else {
@@ -356,13 +363,15 @@ impl App {
     }
 
     fn find(&mut self, forward: bool) {
-        let Some(query) = self.search.as_ref().map(|s| s.query.clone()).filter(|q| !q.is_empty()) else { return };
-        let matches = self.run_of(self.selected).map(|r| r.matches(&query)).unwrap_or_default();
+        let Some(query) = self.screen.search.as_ref().map(|s| s.query.clone()).filter(|q| !q.is_empty()) else {
+            return;
+        };
+        let matches = self.run_of(self.screen.selected).map(|r| r.matches(&query)).unwrap_or_default();
         if matches.is_empty() {
             self.flash = Some(format!("not found: {query}"));
             return;
         }
-        let current = self.search.as_ref().and_then(|s| s.current);
+        let current = self.screen.search.as_ref().and_then(|s| s.current);
         let next = match (current, forward) {
             (None, true) => matches.first(),
             (None, false) => matches.last(),
@@ -370,15 +379,15 @@ impl App {
             (Some(c), false) => matches.iter().rev().find(|m| **m < c).or(matches.last()),
         };
         let Some(&line) = next else { return };
-        if let Some(s) = &mut self.search {
+        if let Some(s) = &mut self.screen.search {
             s.current = Some(line);
         }
         let position = matches.iter().position(|m| *m == line).unwrap_or(0) + 1;
         self.flash = Some(format!("match {position}/{}", matches.len()));
         let height = self.output_height();
-        let len = self.run_of(self.selected).map(|r| r.len()).unwrap_or(0);
+        let len = self.run_of(self.screen.selected).map(|r| r.len()).unwrap_or(0);
         let top = line.saturating_sub(height / 2);
-        self.output_top = if top + height >= len { None } else { Some(top) };
+        self.screen.output_top = if top + height >= len { None } else { Some(top) };
     }
 }
 
@@ -389,12 +398,12 @@ impl App {
     /// Scrolls the output right, no further than shows the end of its longest line.
     fn scroll_right(&mut self) {
         let width = self.panes().inner_width(Pane::Action);
-        let longest = self.runs.get(&self.selected).map_or(0, |run| {
+        let longest = self.outputs.runs.get(&self.screen.selected).map_or(0, |run| {
             run.lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str())).max().unwrap_or(0)
         });
         let limit = (longest + 1).saturating_sub(width);
-        self.output_left = (self.output_left + SIDEWAYS).min(limit);
-        if self.output_left == 0 {
+        self.screen.output_left = (self.screen.output_left + SIDEWAYS).min(limit);
+        if self.screen.output_left == 0 {
             self.flash = Some("the output fits: nothing to scroll sideways".into());
         }
     }

@@ -14,10 +14,10 @@ impl App {
         let result = StepResult::new(output, &self.theme);
         // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once (not in a
         // replay, where the keys belong to the time scrubber).
-        if index == self.selected && result.has_targets() && self.replay.is_none() {
-            self.focus = Pane::Action;
+        if index == self.screen.selected && result.has_targets() && !self.mode.is_replay() {
+            self.screen.focus = Pane::Action;
         }
-        self.results.insert(index, result);
+        self.outputs.results.insert(index, result);
     }
 
     /// Rows of the result list in the action pane (its header takes one, the verdict one).
@@ -27,8 +27,8 @@ impl App {
 
     pub(crate) fn result_action(&mut self, action: Intent) -> Option<Intent> {
         let rows = self.result_rows();
-        let index = self.selected;
-        let Some(result) = self.results.get_mut(&index) else { return self.main_action(action) };
+        let index = self.screen.selected;
+        let Some(result) = self.outputs.results.get_mut(&index) else { return self.main_action(action) };
         match action {
             Intent::Up => result.move_by(-1, rows),
             Intent::Down => result.move_by(1, rows),
@@ -45,7 +45,7 @@ impl App {
     /// Wheel over the action pane while it shows a result.
     pub(crate) fn scroll_result(&mut self, delta: i64) -> bool {
         let rows = self.result_rows();
-        match self.results.get_mut(&self.selected) {
+        match self.outputs.results.get_mut(&self.screen.selected) {
             Some(result) => {
                 result.scroll(delta, rows);
                 true

@@ -13,6 +13,7 @@ use super::source::SourceView;
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
 use ratatui::layout::Rect;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,6 +29,18 @@ pub enum View {
     Sim(Box<super::sim::SimView>),
     /// Crash rate per program.
     Rates(Box<super::sim::RatesView>),
+}
+
+/// The views over the main screen, top last, and what they share.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViewStack {
+    /// Full-screen views over the main screen (source, commit, GC chart, simulator, crash rates); Esc pops the
+    /// top one.
+    pub views: Vec<View>,
+    /// Whole-file blames by path, computed once per file and kept for the session.
+    pub blames: HashMap<PathBuf, BlameState>,
+    /// Numbers simulator requests, so a late answer to an older one is dropped.
+    pub sim_generation: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +73,11 @@ impl App {
 
     /// Enter in a result list.
     pub(crate) fn open_selected(&mut self) -> Option<Intent> {
-        let index = self.selected;
-        match self.results.get(&index)?.target()?.clone() {
+        let index = self.screen.selected;
+        match self.outputs.results.get(&index)?.target()?.clone() {
             Target::Source { file, line } => Some(Intent::OpenSource { file: PathBuf::from(file), line }),
             Target::GcChart => {
-                self.views.push(View::Gc { step: index });
+                self.stack.views.push(View::Gc { step: index });
                 None
             }
             Target::Simulator => {
@@ -72,7 +85,7 @@ impl App {
                 None
             }
             Target::SimRates => {
-                let go = match self.results.get(&index).map(|r| r.output.as_ref()) {
+                let go = match self.outputs.results.get(&index).map(|r| r.output.as_ref()) {
                     Some(crate::probes::output::ProbeOutput::Simulate(out)) => out.go,
                     _ => crate::sim::GoVersion::NEWEST,
                 };
@@ -83,10 +96,10 @@ impl App {
     }
 
     pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
-        self.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
+        self.stack.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
         self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
-        if !self.blames.contains_key(&path) {
-            self.blames.insert(path.clone(), BlameState::Loading);
+        if !self.stack.blames.contains_key(&path) {
+            self.stack.blames.insert(path.clone(), BlameState::Loading);
             self.jobs.push(ViewJob::Blame { path }.into());
         }
     }
@@ -94,13 +107,13 @@ impl App {
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
     pub(crate) fn view_key(&mut self, action: &Intent) -> bool {
         let rows = self.view_rows();
-        if matches!(self.views.last(), Some(View::Sim(_))) && matches!(action, Intent::Sim(_)) {
+        if matches!(self.stack.views.last(), Some(View::Sim(_))) && matches!(action, Intent::Sim(_)) {
             return self.sim_key(action);
         }
-        let Some(view) = self.views.last_mut() else { return false };
+        let Some(view) = self.stack.views.last_mut() else { return false };
         match (view, action) {
             (_, Intent::Back) => {
-                self.views.pop();
+                self.stack.views.pop();
             }
             (View::Source(v), Intent::Up) => v.move_cursor(-1, rows),
             (View::Source(v), Intent::Down) => v.move_cursor(1, rows),
@@ -133,7 +146,7 @@ impl App {
 
     pub(crate) fn view_wheel(&mut self, down: bool) {
         let rows = self.view_rows();
-        match self.views.last_mut() {
+        match self.stack.views.last_mut() {
             Some(View::Source(v)) => v.scroll(if down { 3 } else { -3 }, rows),
             Some(View::Commit(c)) => {
                 c.scroll = if down { c.scroll.saturating_add(3) } else { c.scroll.saturating_sub(3) }
@@ -143,7 +156,7 @@ impl App {
     }
 
     fn show_commit(&mut self, path: PathBuf, line: usize) {
-        let blamed = match self.blames.get(&path) {
+        let blamed = match self.stack.blames.get(&path) {
             Some(BlameState::Ready(lines)) => lines.get(line.wrapping_sub(1)).filter(|l| l.line == line).cloned(),
             Some(BlameState::Loading) => {
                 self.flash = Some("blame is still running".into());
@@ -158,7 +171,7 @@ impl App {
         match blamed {
             Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
             Some(l) => {
-                self.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
+                self.stack.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
                 self.jobs.push(ViewJob::Commit { path, commit: l.commit }.into());
             }
             None => self.flash = Some(format!("no blame for line {line}")),
@@ -188,7 +201,7 @@ impl App {
                 }
                 if let Some(message) = failed {
                     // A frame from another machine or the toolchain: the location is all there is to show.
-                    self.views.retain(|v| !matches!(v, View::Source(s) if s.path == path && s.file.is_none()));
+                    self.stack.views.retain(|v| !matches!(v, View::Source(s) if s.path == path && s.file.is_none()));
                     self.flash = Some(message);
                 }
             }
@@ -202,10 +215,10 @@ impl App {
                     Ok(lines) => BlameState::Ready(lines),
                     Err(e) => BlameState::Failed(e),
                 };
-                self.blames.insert(path, state);
+                self.stack.blames.insert(path, state);
             }
             ViewAnswer::CommitLoaded { commit, result } => {
-                for view in &mut self.views {
+                for view in &mut self.stack.views {
                     if let View::Commit(c) = view {
                         if c.commit == commit && c.details.is_none() {
                             c.details = Some(result.clone());
@@ -225,12 +238,12 @@ impl App {
             self.flash = Some(format!("editor: {e}"));
         }
         self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
-        self.blames.insert(path.clone(), BlameState::Loading);
+        self.stack.blames.insert(path.clone(), BlameState::Loading);
         self.jobs.push(ViewJob::Blame { path }.into());
     }
 
     fn source_views<'a>(&'a mut self, path: &'a std::path::Path) -> impl Iterator<Item = &'a mut SourceView> {
-        self.views.iter_mut().filter_map(move |v| match v {
+        self.stack.views.iter_mut().filter_map(move |v| match v {
             View::Source(s) if s.path == path => Some(s.as_mut()),
             _ => None,
         })

@@ -15,7 +15,7 @@ use std::sync::Arc;
 impl App {
     /// Pushes the simulator view and starts its first run.
     pub(crate) fn open_sim(&mut self, spec: SimSpec) {
-        self.views.push(View::Sim(Box::new(SimView::new(spec))));
+        self.stack.views.push(View::Sim(Box::new(SimView::new(spec))));
         self.sim_rerun();
     }
 
@@ -26,7 +26,7 @@ impl App {
 
     /// Enter on a simulate step's "open the simulator" row.
     pub(crate) fn open_sim_of_step(&mut self, step: usize) {
-        let spec = match self.results.get(&step).map(|r| r.output.as_ref()) {
+        let spec = match self.outputs.results.get(&step).map(|r| r.output.as_ref()) {
             Some(ProbeOutput::Simulate(out)) => SimSpec::from_step(out, step),
             _ => return,
         };
@@ -35,14 +35,14 @@ impl App {
 
     /// Pushes the crash-rate chart of `programs` and queues one batch job per program.
     pub(crate) fn open_rates(&mut self, programs: Vec<SimSource>, go: GoVersion, seed: u64, runs: u64) {
-        self.sim_generation += 1;
-        let generation = self.sim_generation;
+        self.stack.sim_generation += 1;
+        let generation = self.stack.sim_generation;
         for (index, source) in programs.iter().enumerate() {
             let request = super::RateRequest { generation, index, source: source.clone(), go, seed, runs };
             self.jobs.push(ViewJob::Rate(request).into());
         }
         let results = vec![None; programs.len()];
-        self.views.push(View::Rates(Box::new(RatesView { generation, go, seed, runs, programs, results })));
+        self.stack.views.push(View::Rates(Box::new(RatesView { generation, go, seed, runs, programs, results })));
     }
 
     /// Every built-in program, for the crash-rate chart.
@@ -53,9 +53,9 @@ impl App {
 
     /// Queues a run of what the top simulator view's spec says now.
     fn sim_rerun(&mut self) {
-        self.sim_generation += 1;
-        let generation = self.sim_generation;
-        let Some(View::Sim(view)) = self.views.last_mut() else { return };
+        self.stack.sim_generation += 1;
+        let generation = self.stack.sim_generation;
+        let Some(View::Sim(view)) = self.stack.views.last_mut() else { return };
         view.playing = false;
         match view.spec.request(generation) {
             Some(request) => {
@@ -69,7 +69,7 @@ impl App {
     /// A key while the simulator view is on top. Returns false for keys it does not take (help, quit).
     pub(crate) fn sim_key(&mut self, action: &Intent) -> bool {
         let Intent::Sim(key) = action else { return false };
-        let Some(View::Sim(view)) = self.views.last_mut() else { return false };
+        let Some(View::Sim(view)) = self.stack.views.last_mut() else { return false };
         match key {
             SimKey::Open => {}
             SimKey::Play => {
@@ -118,11 +118,11 @@ impl App {
             }
             SimKey::Gc => {
                 let step = view.spec.step.filter(|s| {
-                    matches!(self.results.get(s).map(|r| r.output.as_ref()),
+                    matches!(self.outputs.results.get(s).map(|r| r.output.as_ref()),
                         Some(ProbeOutput::Simulate(out)) if !out.gc_cycles.is_empty())
                 });
                 match step {
-                    Some(step) => self.views.push(View::Gc { step }),
+                    Some(step) => self.stack.views.push(View::Gc { step }),
                     None => self.flash = Some("no gctrace log: give the simulate step `gctrace: FILE`".into()),
                 }
             }
@@ -132,7 +132,7 @@ impl App {
 
     /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
     pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
-        for view in &mut self.views {
+        for view in &mut self.stack.views {
             let View::Sim(v) = view else { continue };
             if v.pending != Some(generation) {
                 continue;
@@ -151,7 +151,7 @@ impl App {
 
     /// One program's batch for the crash-rate chart arrived.
     pub(crate) fn rate_done(&mut self, generation: u64, index: usize, result: Result<Summary, String>) {
-        for view in &mut self.views {
+        for view in &mut self.stack.views {
             if let View::Rates(r) = view {
                 if r.generation == generation {
                     if let Some(slot) = r.results.get_mut(index) {
@@ -164,12 +164,12 @@ impl App {
 
     /// The simulator on top is playing: the loop keeps ticking and drawing.
     pub(crate) fn sim_playing(&self) -> bool {
-        matches!(self.views.last(), Some(View::Sim(v)) if v.playing)
+        matches!(self.stack.views.last(), Some(View::Sim(v)) if v.playing)
     }
 
     /// A tick while playing moves the cursor on.
     pub(crate) fn sim_tick(&mut self) {
-        if let Some(View::Sim(v)) = self.views.last_mut() {
+        if let Some(View::Sim(v)) = self.stack.views.last_mut() {
             if v.playing {
                 v.move_by(PLAY_STEP as i64);
             }
@@ -178,7 +178,7 @@ impl App {
 
     /// The simulator view on top, if any.
     pub fn sim_view(&self) -> Option<&SimView> {
-        match self.views.last() {
+        match self.stack.views.last() {
             Some(View::Sim(v)) => Some(v),
             _ => None,
         }

@@ -19,8 +19,9 @@ mod vars;
 
 pub use steps::truncate;
 
-use super::app::{App, Overlay};
+use super::app::App;
 use super::layout::{self, Pane, MIN_HEIGHT, MIN_WIDTH};
+use super::screen::Overlay;
 use super::views::View;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -86,7 +87,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect) {
 fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
     let theme = &app.theme;
     let done = app.session().statuses().iter().filter(|s| s.is_done()).count();
-    let right = match &app.drill {
+    let right = match app.mode.drill() {
         // The drill's clock: the debrief compares these times with the handbook's targets.
         Some(scenario) => {
             let secs = app.clock_ms / 1000;

@@ -1,8 +1,9 @@
 //! What is drawn over the main screen: the help (generated from the keymap), the confirmation before a command
 //! runs (the exact command, its working directory, environment additions and mode), and the quit question.
 
-use super::super::app::{App, Confirm};
+use super::super::app::App;
 use super::super::keymap::{self, Scope, WHEEL_HELP};
+use super::super::screen::Confirm;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
