@@ -2,7 +2,7 @@
 //! options and flags that must agree: a replay has no journal, a drill always names its scenario, and the exit
 //! code follows from how the screen closed.
 
-use super::replay::Replay;
+use super::recording::Replay;
 use crate::journal::Journal;
 
 /// The kind of session on screen.

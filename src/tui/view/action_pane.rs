@@ -5,7 +5,8 @@
 use super::super::app::App;
 use super::super::layout::Pane;
 use super::super::output::{short_duration, LineKind, StepRun};
-use super::steps::{mark, truncate};
+use super::super::text::truncate;
+use super::steps::mark;
 use crate::engine::{Action as StepAction, StepStatus};
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -3,7 +3,7 @@
 //! keeps showing the previous run (titled "running…") until the answer arrives; an answer to an older request
 //! is dropped, so pressing `s` five times never shows a stale run last.
 
-use super::{RatesView, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
+use super::sim::{RateRequest, RatesView, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
 use crate::probes::output::{ProbeOutput, SimSource};
 use crate::sim::{GoVersion, Summary};
 use crate::tui::action::{Intent, SimKey};
@@ -38,7 +38,7 @@ impl App {
         self.stack.sim_generation += 1;
         let generation = self.stack.sim_generation;
         for (index, source) in programs.iter().enumerate() {
-            let request = super::RateRequest { generation, index, source: source.clone(), go, seed, runs };
+            let request = RateRequest { generation, index, source: source.clone(), go, seed, runs };
             self.jobs.push(ViewJob::Rate(request).into());
         }
         let results = vec![None; programs.len()];
