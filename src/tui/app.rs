@@ -101,7 +101,7 @@ impl App {
     }
     /// The full-screen view on top, if any.
     pub fn view(&self) -> Option<&View> {
-        self.stack.views.last()
+        self.stack.top()
     }
     pub fn blame_of(&self, path: &std::path::Path) -> Option<&BlameState> {
         self.stack.blames.get(path)
@@ -109,7 +109,7 @@ impl App {
 
     /// Something is in flight (quitting asks first; the spinner needs ticks).
     pub fn is_busy(&self) -> bool {
-        !self.outputs.active.is_empty()
+        self.outputs.is_busy()
     }
 
     pub fn take_jobs(&mut self) -> Vec<Job> {

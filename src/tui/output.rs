@@ -18,6 +18,13 @@ pub struct StepOutputs {
     pub active: BTreeSet<String>,
 }
 
+impl StepOutputs {
+    /// A command or probe is in flight.
+    pub fn is_busy(&self) -> bool {
+        !self.active.is_empty()
+    }
+}
+
 /// Lines kept per step for the pane.
 pub const MAX_LINES: usize = 10_000;
 

@@ -10,7 +10,7 @@
 use super::action::{Intent, Scrub};
 use super::app::App;
 use super::mode::Mode;
-use super::output::LineKind;
+use super::output::{LineKind, StepOutputs};
 use super::recording::{feeds_nothing, step_of, Replay};
 use super::theme::Theme;
 use crate::engine::{self, Context, Session};
@@ -52,7 +52,7 @@ impl App {
 
     /// Playback is on: the loop keeps ticking and drawing.
     pub fn is_playing(&self) -> bool {
-        self.mode.replay().is_some_and(Replay::playing) || self.sim_playing()
+        self.mode.replay().is_some_and(Replay::playing) || self.stack.sim_playing()
     }
 
     /// Why a key that would run, change or write something does nothing in a replay.
@@ -125,9 +125,7 @@ impl App {
                     return;
                 }
             }
-            self.outputs.runs.clear();
-            self.outputs.results.clear();
-            self.outputs.active.clear();
+            self.outputs = StepOutputs::default();
             self.screen.search = None;
             self.screen.output_top = None;
             if let Some(replay) = self.mode.replay_mut() {
@@ -218,6 +216,6 @@ impl App {
         } else {
             self.clock_ms = now_ms;
         }
-        self.sim_tick();
+        self.stack.sim_tick();
     }
 }

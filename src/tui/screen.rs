@@ -35,6 +35,19 @@ impl MainScreen {
             search: None,
         }
     }
+
+    /// Selects step `index`; another step starts at the top of its text and the tail of its output, with no
+    /// search and the first option highlighted.
+    pub fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.text_scroll = 0;
+            self.output_top = None;
+            self.output_left = 0;
+            self.option_cursor = 0;
+            self.search = None;
+        }
+        self.selected = index;
+    }
 }
 
 /// The confirmation shown before a command runs.

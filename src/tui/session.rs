@@ -122,14 +122,7 @@ impl App {
         if index >= self.step_count() {
             return;
         }
-        if index != self.screen.selected {
-            self.screen.text_scroll = 0;
-            self.screen.output_top = None;
-            self.screen.output_left = 0;
-            self.screen.option_cursor = 0;
-            self.screen.search = None;
-        }
-        self.screen.selected = index;
+        self.screen.select(index);
         if let Some(id) = self.step(index).map(|s| s.id.clone()) {
             self.session.apply(Input::Select { step: id });
         }

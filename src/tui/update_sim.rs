@@ -3,14 +3,13 @@
 //! keeps showing the previous run (titled "running…") until the answer arrives; an answer to an older request
 //! is dropped, so pressing `s` five times never shows a stale run last.
 
-use super::sim::{RateRequest, RatesView, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
+use super::sim::{RateRequest, RatesView, SimSpec, SimView, FIX_CYCLE, RATE_SEEDS};
 use crate::probes::output::{ProbeOutput, SimSource};
-use crate::sim::{GoVersion, Summary};
+use crate::sim::GoVersion;
 use crate::tui::action::{Intent, SimKey};
 use crate::tui::app::App;
 use crate::tui::jobs::ViewJob;
 use crate::tui::views::View;
-use std::sync::Arc;
 
 impl App {
     /// Pushes the simulator view and starts its first run.
@@ -35,8 +34,7 @@ impl App {
 
     /// Pushes the crash-rate chart of `programs` and queues one batch job per program.
     pub(crate) fn open_rates(&mut self, programs: Vec<SimSource>, go: GoVersion, seed: u64, runs: u64) {
-        self.stack.sim_generation += 1;
-        let generation = self.stack.sim_generation;
+        let generation = self.stack.next_generation();
         for (index, source) in programs.iter().enumerate() {
             let request = RateRequest { generation, index, source: source.clone(), go, seed, runs };
             self.jobs.push(ViewJob::Rate(request).into());
@@ -53,8 +51,7 @@ impl App {
 
     /// Queues a run of what the top simulator view's spec says now.
     fn sim_rerun(&mut self) {
-        self.stack.sim_generation += 1;
-        let generation = self.stack.sim_generation;
+        let generation = self.stack.next_generation();
         let Some(View::Sim(view)) = self.stack.views.last_mut() else { return };
         view.playing = false;
         match view.spec.request(generation) {
@@ -130,57 +127,8 @@ impl App {
         true
     }
 
-    /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
-    pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
-        for view in &mut self.stack.views {
-            let View::Sim(v) = view else { continue };
-            if v.pending != Some(generation) {
-                continue;
-            }
-            v.pending = None;
-            match &result {
-                Ok(run) => {
-                    v.cursor = run.last();
-                    v.run = Some(run.clone());
-                    v.error = None;
-                }
-                Err(e) => v.error = Some(e.clone()),
-            }
-        }
-    }
-
-    /// One program's batch for the crash-rate chart arrived.
-    pub(crate) fn rate_done(&mut self, generation: u64, index: usize, result: Result<Summary, String>) {
-        for view in &mut self.stack.views {
-            if let View::Rates(r) = view {
-                if r.generation == generation {
-                    if let Some(slot) = r.results.get_mut(index) {
-                        *slot = Some(result.clone());
-                    }
-                }
-            }
-        }
-    }
-
-    /// The simulator on top is playing: the loop keeps ticking and drawing.
-    pub(crate) fn sim_playing(&self) -> bool {
-        matches!(self.stack.views.last(), Some(View::Sim(v)) if v.playing)
-    }
-
-    /// A tick while playing moves the cursor on.
-    pub(crate) fn sim_tick(&mut self) {
-        if let Some(View::Sim(v)) = self.stack.views.last_mut() {
-            if v.playing {
-                v.move_by(PLAY_STEP as i64);
-            }
-        }
-    }
-
     /// The simulator view on top, if any.
     pub fn sim_view(&self) -> Option<&SimView> {
-        match self.stack.views.last() {
-            Some(View::Sim(v)) => Some(v),
-            _ => None,
-        }
+        self.stack.sim_view()
     }
 }

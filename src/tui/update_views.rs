@@ -133,7 +133,7 @@ impl App {
             ViewAnswer::SourceLoaded { path, result } => {
                 let mut failed = None;
                 let mut wants_checkpoints = None;
-                for view in self.source_views(&path) {
+                for view in self.stack.source_views(&path) {
                     match &result {
                         Ok(file) => {
                             view.loaded(file.clone(), rows);
@@ -154,7 +154,7 @@ impl App {
                 }
             }
             ViewAnswer::CheckpointsReady { path, checkpoints } => {
-                for view in self.source_views(&path) {
+                for view in self.stack.source_views(&path) {
                     view.add_checkpoints(&checkpoints, rows);
                 }
             }
@@ -165,17 +165,9 @@ impl App {
                 };
                 self.stack.blames.insert(path, state);
             }
-            ViewAnswer::CommitLoaded { commit, result } => {
-                for view in &mut self.stack.views {
-                    if let View::Commit(c) = view {
-                        if c.commit == commit && c.details.is_none() {
-                            c.details = Some(result.clone());
-                        }
-                    }
-                }
-            }
-            ViewAnswer::SimLoaded { generation, result } => self.sim_loaded(generation, result),
-            ViewAnswer::RateDone { generation, index, result } => self.rate_done(generation, index, result),
+            ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
+            ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
+            ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
             ViewAnswer::Failed(why) => self.flash = Some(format!("a background job failed: {why}")),
         }
     }
@@ -188,12 +180,5 @@ impl App {
         self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
         self.stack.blames.insert(path.clone(), BlameState::Loading);
         self.jobs.push(ViewJob::Blame { path }.into());
-    }
-
-    fn source_views<'a>(&'a mut self, path: &'a std::path::Path) -> impl Iterator<Item = &'a mut SourceView> {
-        self.stack.views.iter_mut().filter_map(move |v| match v {
-            View::Source(s) if s.path == path => Some(s.as_mut()),
-            _ => None,
-        })
     }
 }

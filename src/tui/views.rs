@@ -3,12 +3,14 @@
 //! drives them is in `update_views.rs`; this module knows nothing of `App`, so `App` can hold a `ViewStack`
 //! without the two modules depending on each other.
 
+use super::sim::{RatesView, SimRun, SimView, PLAY_STEP};
 use super::source::SourceView;
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
+use crate::sim::Summary;
 use ratatui::layout::Rect;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,9 +22,9 @@ pub enum View {
         step: usize,
     },
     /// The map-race simulator: lanes, crash, flags (`sim/`).
-    Sim(Box<super::sim::SimView>),
+    Sim(Box<SimView>),
     /// Crash rate per program.
-    Rates(Box<super::sim::RatesView>),
+    Rates(Box<RatesView>),
 }
 
 /// The views over the main screen, top last, and what they share.
@@ -35,6 +37,92 @@ pub struct ViewStack {
     pub blames: HashMap<PathBuf, BlameState>,
     /// Numbers simulator requests, so a late answer to an older one is dropped.
     pub sim_generation: u64,
+}
+
+impl ViewStack {
+    /// The view on top, if any.
+    pub fn top(&self) -> Option<&View> {
+        self.views.last()
+    }
+
+    /// The simulator view on top, if any.
+    pub fn sim_view(&self) -> Option<&SimView> {
+        match self.views.last() {
+            Some(View::Sim(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A number for a new simulator request; answers to older ones are dropped.
+    pub fn next_generation(&mut self) -> u64 {
+        self.sim_generation += 1;
+        self.sim_generation
+    }
+
+    /// Every open source view of `path` (the same file may be open twice, from two results).
+    pub fn source_views<'a>(&'a mut self, path: &'a Path) -> impl Iterator<Item = &'a mut SourceView> {
+        self.views.iter_mut().filter_map(move |v| match v {
+            View::Source(s) if s.path == path => Some(s.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// A commit lookup arrived: every commit view still waiting for it shows it.
+    pub fn commit_loaded(&mut self, commit: &str, result: &Result<CommitDetails, String>) {
+        for view in &mut self.views {
+            if let View::Commit(c) = view {
+                if c.commit == commit && c.details.is_none() {
+                    c.details = Some(result.clone());
+                }
+            }
+        }
+    }
+
+    /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
+    pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
+        for view in &mut self.views {
+            let View::Sim(v) = view else { continue };
+            if v.pending != Some(generation) {
+                continue;
+            }
+            v.pending = None;
+            match &result {
+                Ok(run) => {
+                    v.cursor = run.last();
+                    v.run = Some(run.clone());
+                    v.error = None;
+                }
+                Err(e) => v.error = Some(e.clone()),
+            }
+        }
+    }
+
+    /// One program's batch for the crash-rate chart arrived.
+    pub(crate) fn rate_done(&mut self, generation: u64, index: usize, result: Result<Summary, String>) {
+        for view in &mut self.views {
+            if let View::Rates(r) = view {
+                if r.generation == generation {
+                    if let Some(slot) = r.results.get_mut(index) {
+                        *slot = Some(result.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The simulator on top is playing: the loop keeps ticking and drawing.
+    pub fn sim_playing(&self) -> bool {
+        matches!(self.views.last(), Some(View::Sim(v)) if v.playing)
+    }
+
+    /// A tick while playing moves the cursor on.
+    pub(crate) fn sim_tick(&mut self) {
+        if let Some(View::Sim(v)) = self.views.last_mut() {
+            if v.playing {
+                v.move_by(PLAY_STEP as i64);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
