@@ -13,9 +13,10 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::{Context, Session};
 use runbook::journal::{self, sessions, Entry, Meta};
-use runbook::tui::action::{Intent, Scrub};
+use runbook::tui::action::{Intent, Message, Scrub};
 use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::keymap::{action_for, action_when, Scope};
+use runbook::tui::mode::Exit;
 use runbook::tui::screen::Overlay;
 use runbook::tui::{event_loop, App, Theme};
 use std::collections::BTreeMap;
@@ -58,7 +59,7 @@ async fn a_tui_session_writes_its_journal() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let run = event_loop::run(&mut terminal, &mut app, futures::stream::iter(events), futures::stream::pending());
     tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
-    assert_eq!(app.close_journal(runbook::tui::mode::Exit::Quit), None, "the journal was written without errors");
+    assert_eq!(app.close_journal(Exit::Quit), None, "the journal was written without errors");
 
     let loaded = journal::read(&path).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
@@ -180,4 +181,64 @@ fn replay_keys_map_to_the_scrubber() {
     let mut live = app_in(tempfile::tempdir().unwrap().path());
     apply(&mut live, &[Intent::Replay(Scrub::Next)]);
     assert!(live.flash().unwrap().contains("only in a replay"), "{:?}", live.flash());
+}
+
+fn journaled(dir: &Path, path: &Path) -> App {
+    let spec = JournalSpec {
+        path: Some(path.display().to_string()),
+        yaml: ONE_STEP.as_bytes().to_vec(),
+        source: "test.yaml".into(),
+        bundled: false,
+    };
+    let mut app = app_in(dir);
+    let context = app.session().context().clone();
+    let (journal, _) = journaling::open(&spec, app.session(), &context, &BTreeMap::new()).unwrap();
+    app.set_journal(journal.unwrap());
+    app
+}
+
+fn finished_records(path: &Path) -> Vec<Meta> {
+    let loaded = journal::read(path).unwrap();
+    loaded
+        .records
+        .iter()
+        .filter_map(|r| r.meta().cloned())
+        .filter(|m| matches!(m, Meta::SessionFinished { .. }))
+        .collect()
+}
+
+#[test]
+fn a_signal_leaves_the_session_open_for_resume_and_a_quit_closes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let signalled = dir.path().join("signalled.jsonl");
+    let mut app = journaled(dir.path(), &signalled);
+    app.apply(Message::Terminate);
+    // A key that arrives after the signal does not turn it into a normal quit.
+    app.apply(Intent::Quit);
+    assert_eq!(app.exit(), Some(Exit::Signal));
+    assert_eq!(app.exit().map(Exit::code), Some(130));
+    assert_eq!(app.close_journal(Exit::Signal), None);
+    assert!(finished_records(&signalled).is_empty(), "no session_finished: `runbook resume` picks it up");
+
+    let quit = dir.path().join("quit.jsonl");
+    let mut app = journaled(dir.path(), &quit);
+    app.apply(Intent::Quit);
+    assert_eq!(app.exit(), Some(Exit::Quit));
+    assert_eq!(app.close_journal(Exit::Quit), None);
+    let finished = finished_records(&quit);
+    assert!(
+        matches!(&finished[..], [Meta::SessionFinished { reason, exit_code: Some(0) }] if reason == "quit"),
+        "{finished:?}"
+    );
+}
+
+#[test]
+fn a_drill_keeps_the_journal_it_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drill.jsonl");
+    let mut app = journaled(dir.path(), &path);
+    app.set_drill("go-map");
+    assert_eq!(app.journal_path(), Some(path.as_path()), "the journal survives becoming a drill");
+    assert!(app.take_journal().is_some());
+    assert!(app.take_journal().is_none(), "taken once");
 }

@@ -318,3 +318,16 @@ fn a_failure_reason_wraps_in_a_narrow_pane_instead_of_being_cut() {
     let reason = "output does not match `a line this command never prints at all`";
     assert!(words.join(" ").contains(reason), "the whole reason is on screen:\n{screen}");
 }
+
+#[test]
+fn news_stays_through_background_messages_and_goes_with_the_next_key() {
+    let mut app = app();
+    app.apply(Intent::CancelCommand);
+    assert_eq!(app.flash(), Some("nothing is running"));
+    app.apply(Message::Tick(100));
+    app.apply(Message::Resize { width: 100, height: 30 });
+    app.apply(Message::Exited { step: "nothing".into(), end: ProcessEnd::Exited(0), duration_ms: 1 });
+    assert_eq!(app.flash(), Some("nothing is running"), "the loop's reports are not the user moving on");
+    app.apply(Intent::Down);
+    assert_eq!(app.flash(), None);
+}
