@@ -255,7 +255,7 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
 struct Workers {
     tx: mpsc::Sender<Action>,
     cancels: BTreeMap<String, CancellationToken>,
-    /// View jobs (file, blame, commit, checkpoints) whose answer has not arrived yet.
+    /// View jobs (`ViewJob`: file, checkpoints, blame, commit, simulator runs) whose answer has not arrived yet.
     view_jobs: usize,
     /// Jobs that need the terminal; the loop runs them between two events.
     handoffs: Vec<HostJob>,
