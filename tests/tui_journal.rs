@@ -6,18 +6,22 @@
 //! Space plays a replay and toggles a checklist otherwise, and the note input and the chooser read keys their
 //! own way.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+mod tui_support;
+
+use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::{Context, Session};
 use runbook::journal::{self, sessions, Entry, Meta};
-use runbook::tui::app::Overlay;
+use runbook::tui::action::{Intent, Message, Scrub};
 use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::keymap::{action_for, action_when, Scope};
-use runbook::tui::replay::Scrub;
-use runbook::tui::{event_loop, Action, App, Theme};
+use runbook::tui::mode::Exit;
+use runbook::tui::screen::Overlay;
+use runbook::tui::{event_loop, App, Theme};
 use std::collections::BTreeMap;
 use std::path::Path;
+use tui_support::{apply, ch, key};
 
 const ONE_STEP: &str = "id: t\ntitle: T\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        \
                         title: S\n        mode: observe\n        run:\n          command: echo hello-journal\n";
@@ -27,23 +31,6 @@ fn app_in(dir: &Path) -> App {
     let d = dir.display().to_string();
     let context = Context { workdir: d.clone(), assets_dir: d.clone(), runbook_dir: d };
     App::new(Session::new(runbook, context, BTreeMap::new()).unwrap(), "test.yaml", Theme::plain())
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn ch(c: char) -> KeyEvent {
-    key(KeyCode::Char(c))
-}
-
-fn apply(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        let mut next = Some(a.clone());
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,7 +59,7 @@ async fn a_tui_session_writes_its_journal() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let run = event_loop::run(&mut terminal, &mut app, futures::stream::iter(events), futures::stream::pending());
     tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
-    assert_eq!(app.close_journal(0), None, "the journal was written without errors");
+    assert_eq!(app.close_journal(Exit::Quit), None, "the journal was written without errors");
 
     let loaded = journal::read(&path).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
@@ -134,38 +121,38 @@ fn n_is_a_note_unless_a_search_is_active_and_m_sets_a_milestone() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_in(dir.path());
     let now = |app: &App, k: KeyEvent| action_when(app.scope(), k, |w| app.holds(w));
-    assert_eq!(now(&app, ch('n')), Some(Action::NoteStart));
-    assert_eq!(now(&app, ch('m')), Some(Action::MilestoneStart));
-    assert_eq!(action_for(Scope::Main, ch('n')), Some(Action::SearchNext), "the table's first `n`");
-    apply(&mut app, &[Action::SearchStart, Action::SearchChar('x'), Action::SearchSubmit]);
-    assert_eq!(now(&app, ch('n')), Some(Action::SearchNext), "while searching, n is the next match");
-    apply(&mut app, &[Action::Back]);
+    assert_eq!(now(&app, ch('n')), Some(Intent::NoteStart));
+    assert_eq!(now(&app, ch('m')), Some(Intent::MilestoneStart));
+    assert_eq!(action_for(Scope::Main, ch('n')), Some(Intent::SearchNext), "the table's first `n`");
+    apply(&mut app, &[Intent::SearchStart, Intent::SearchChar('x'), Intent::SearchSubmit]);
+    assert_eq!(now(&app, ch('n')), Some(Intent::SearchNext), "while searching, n is the next match");
+    apply(&mut app, &[Intent::Back]);
 
-    apply(&mut app, &[Action::NoteStart]);
+    apply(&mut app, &[Intent::NoteStart]);
     assert_eq!(app.scope(), Scope::Note);
-    assert_eq!(now(&app, ch('q')), Some(Action::TextChar('q')), "q is text in a note");
-    assert_eq!(now(&app, ch('n')), Some(Action::TextChar('n')));
-    assert_eq!(now(&app, key(KeyCode::Enter)), Some(Action::Confirm));
-    assert_eq!(now(&app, key(KeyCode::Esc)), Some(Action::Back));
-    apply(&mut app, &[Action::TextChar('h'), Action::TextChar('x'), Action::TextBackspace, Action::TextChar('i')]);
+    assert_eq!(now(&app, ch('q')), Some(Intent::TextChar('q')), "q is text in a note");
+    assert_eq!(now(&app, ch('n')), Some(Intent::TextChar('n')));
+    assert_eq!(now(&app, key(KeyCode::Enter)), Some(Intent::Confirm));
+    assert_eq!(now(&app, key(KeyCode::Esc)), Some(Intent::Back));
+    apply(&mut app, &[Intent::TextChar('h'), Intent::TextChar('x'), Intent::TextBackspace, Intent::TextChar('i')]);
     assert_eq!(app.overlay(), &Overlay::Note { text: "hi".into() });
-    apply(&mut app, &[Action::TextPaste("there\nsecond line".into()), Action::Back]);
+    apply(&mut app, &[Intent::TextPaste("there\nsecond line".into()), Intent::Back]);
     assert_eq!(app.overlay(), &Overlay::None);
     assert_eq!(app.flash(), Some("note discarded"));
-    apply(&mut app, &[Action::NoteStart, Action::TextChar('o'), Action::TextChar('k'), Action::Confirm]);
+    apply(&mut app, &[Intent::NoteStart, Intent::TextChar('o'), Intent::TextChar('k'), Intent::Confirm]);
     assert_eq!(app.flash(), Some("no journal: the note is not saved"));
     let run = app.run_of(0).unwrap();
     assert_eq!(run.lines.back().map(|l| l.text.as_str()), Some("note: ok"), "the note shows in the step's output");
 
-    apply(&mut app, &[Action::MilestoneStart]);
+    apply(&mut app, &[Intent::MilestoneStart]);
     assert_eq!(app.scope(), Scope::Milestone);
-    assert_eq!(now(&app, ch('3')), Some(Action::Pick(2)));
-    assert_eq!(now(&app, key(KeyCode::Down)), Some(Action::Down));
-    apply(&mut app, &[Action::Down, Action::Down, Action::Down, Action::Down, Action::Up]);
+    assert_eq!(now(&app, ch('3')), Some(Intent::Pick(2)));
+    assert_eq!(now(&app, key(KeyCode::Down)), Some(Intent::Down));
+    apply(&mut app, &[Intent::Down, Intent::Down, Intent::Down, Intent::Down, Intent::Up]);
     assert_eq!(app.overlay(), &Overlay::Milestone { cursor: 2 });
-    apply(&mut app, &[Action::Back]);
+    apply(&mut app, &[Intent::Back]);
     assert_eq!(app.overlay(), &Overlay::None, "Esc sets nothing");
-    apply(&mut app, &[Action::MilestoneStart, Action::Pick(3)]);
+    apply(&mut app, &[Intent::MilestoneStart, Intent::Pick(3)]);
     assert_eq!(app.overlay(), &Overlay::None);
     assert!(app.flash().unwrap().starts_with("milestone verified set by hand"), "{:?}", app.flash());
 }
@@ -184,14 +171,74 @@ fn replay_keys_map_to_the_scrubber() {
         (ch('-'), Scrub::Slower),
     ];
     for (k, want) in cases {
-        assert_eq!(action_for(Scope::Main, k), Some(Action::Replay(want)), "{k:?}");
+        assert_eq!(action_for(Scope::Main, k), Some(Intent::Replay(want)), "{k:?}");
     }
     // Space: play in a replay, toggle otherwise.
     let replay = |w| w == runbook::tui::keymap::When::Replay;
-    assert_eq!(action_when(Scope::Main, ch(' '), replay), Some(Action::Replay(Scrub::Play)));
-    assert_eq!(action_when(Scope::Main, ch(' '), |_| false), Some(Action::Toggle));
-    assert_eq!(action_for(Scope::Main, ch(' ')), Some(Action::Toggle));
+    assert_eq!(action_when(Scope::Main, ch(' '), replay), Some(Intent::Replay(Scrub::Play)));
+    assert_eq!(action_when(Scope::Main, ch(' '), |_| false), Some(Intent::Toggle));
+    assert_eq!(action_for(Scope::Main, ch(' ')), Some(Intent::Toggle));
     let mut live = app_in(tempfile::tempdir().unwrap().path());
-    apply(&mut live, &[Action::Replay(Scrub::Next)]);
+    apply(&mut live, &[Intent::Replay(Scrub::Next)]);
     assert!(live.flash().unwrap().contains("only in a replay"), "{:?}", live.flash());
+}
+
+fn journaled(dir: &Path, path: &Path) -> App {
+    let spec = JournalSpec {
+        path: Some(path.display().to_string()),
+        yaml: ONE_STEP.as_bytes().to_vec(),
+        source: "test.yaml".into(),
+        bundled: false,
+    };
+    let mut app = app_in(dir);
+    let context = app.session().context().clone();
+    let (journal, _) = journaling::open(&spec, app.session(), &context, &BTreeMap::new()).unwrap();
+    app.set_journal(journal.unwrap());
+    app
+}
+
+fn finished_records(path: &Path) -> Vec<Meta> {
+    let loaded = journal::read(path).unwrap();
+    loaded
+        .records
+        .iter()
+        .filter_map(|r| r.meta().cloned())
+        .filter(|m| matches!(m, Meta::SessionFinished { .. }))
+        .collect()
+}
+
+#[test]
+fn a_signal_leaves_the_session_open_for_resume_and_a_quit_closes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let signalled = dir.path().join("signalled.jsonl");
+    let mut app = journaled(dir.path(), &signalled);
+    app.apply(Message::Terminate);
+    // A key that arrives after the signal does not turn it into a normal quit.
+    app.apply(Intent::Quit);
+    assert_eq!(app.exit(), Some(Exit::Signal));
+    assert_eq!(app.exit().map(Exit::code), Some(130));
+    assert_eq!(app.close_journal(Exit::Signal), None);
+    assert!(finished_records(&signalled).is_empty(), "no session_finished: `runbook resume` picks it up");
+
+    let quit = dir.path().join("quit.jsonl");
+    let mut app = journaled(dir.path(), &quit);
+    app.apply(Intent::Quit);
+    assert_eq!(app.exit(), Some(Exit::Quit));
+    assert_eq!(app.close_journal(Exit::Quit), None);
+    let finished = finished_records(&quit);
+    assert!(
+        matches!(&finished[..], [Meta::SessionFinished { reason, exit_code: Some(0) }] if reason == "quit"),
+        "{finished:?}"
+    );
+}
+
+#[test]
+fn a_drill_keeps_the_journal_it_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drill.jsonl");
+    let mut app = journaled(dir.path(), &path);
+    app.set_drill("go-map");
+    assert_eq!(app.journal_path(), Some(path.as_path()), "the journal survives becoming a drill");
+    assert!(app.take_journal().is_some());
+    assert!(app.take_journal().is_none(), "taken once");
 }

@@ -5,13 +5,16 @@
 // Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+mod tui_support;
+
+use crossterm::event::{Event, KeyCode};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::{Context, Session, StepStatus};
 use runbook::tui::output::MAX_LINES;
 use runbook::tui::{event_loop, App, Theme};
 use std::collections::BTreeMap;
+use tui_support::keys;
 
 fn app_from(yaml: &str, workdir: &std::path::Path) -> App {
     let runbook = runbook::engine::load("test.yaml", yaml.as_bytes()).unwrap();
@@ -25,11 +28,6 @@ fn one_step(command: &str) -> String {
         "id: t\ntitle: T\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: s\n        title: S\n        \
          mode: observe\n        run:\n          command: {command:?}\n"
     )
-}
-
-fn keys(codes: &[KeyCode]) -> impl futures::Stream<Item = std::io::Result<Event>> + Unpin {
-    let events: Vec<_> = codes.iter().map(|c| Ok(Event::Key(KeyEvent::new(*c, KeyModifiers::NONE)))).collect();
-    futures::stream::iter(events)
 }
 
 async fn run_until_idle(app: &mut App, input: impl futures::Stream<Item = std::io::Result<Event>> + Unpin) -> String {
@@ -94,10 +92,7 @@ async fn quitting_while_a_command_runs_asks_then_cancels_it() {
 async fn resizing_while_a_command_runs_does_not_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_from(&one_step("seq 1 2000"), dir.path());
-    let mut events = vec![
-        Ok(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))),
-        Ok(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))),
-    ];
+    let mut events = vec![tui_support::key_event(KeyCode::Enter), tui_support::key_event(KeyCode::Enter)];
     for (w, h) in [(20, 5), (40, 12), (200, 60), (1, 1), (80, 24)] {
         events.push(Ok(Event::Resize(w, h)));
     }

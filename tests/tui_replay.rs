@@ -6,21 +6,17 @@
 //! scrubber's keys (events, milestones, speed) on the `App`.
 
 mod common;
+mod tui_support;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::StepStatus;
-use runbook::tui::replay::{self, Scrub};
-use runbook::tui::{event_loop, view, Action, App, Theme};
+use runbook::tui::action::{Intent, Message, Scrub};
+use runbook::tui::replay;
+use runbook::tui::{event_loop, view, App, Theme};
 use std::path::{Path, PathBuf};
-
-type Keys = futures::stream::Iter<std::vec::IntoIter<std::io::Result<Event>>>;
-
-fn keys(codes: &[KeyCode]) -> Keys {
-    let events: Vec<_> = codes.iter().map(|c| Ok(Event::Key(KeyEvent::new(*c, KeyModifiers::NONE)))).collect();
-    futures::stream::iter(events)
-}
+use tui_support::{apply, keys, Keys};
 
 async fn run_until_idle(app: &mut App, input: Keys) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
@@ -160,21 +156,13 @@ fn fixed_journal(dir: &Path) -> PathBuf {
     path
 }
 
-fn apply(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        let mut next = Some(a.clone());
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
-}
-
 #[test]
 fn replay_screen_on_a_recorded_note() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = replay::open(&fixed_journal(dir.path()), Theme::colored()).unwrap();
-    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::Replay(Scrub::NextMilestone)]);
-    apply(&mut app, &[Action::Replay(Scrub::Next)]);
+    app.apply(Message::Resize { width: 80, height: 24 });
+    app.apply(Intent::Replay(Scrub::NextMilestone));
+    apply(&mut app, &[Intent::Replay(Scrub::Next)]);
     assert_eq!(app.replay().unwrap().position(), 10, "on the note");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| view::draw(&app, f)).unwrap();
@@ -188,35 +176,35 @@ fn the_scrubber_steps_through_events_milestones_and_speeds() {
     let position = |app: &App| app.replay().unwrap().position();
     assert_eq!(position(&app), 1, "opens on the session start");
     let hello = step_index(&app, "hello");
-    apply(&mut app, &[Action::Replay(Scrub::Next), Action::Replay(Scrub::Next)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Next), Intent::Replay(Scrub::Next)]);
     assert_eq!(position(&app), 3);
     assert_eq!(app.status(0), StepStatus::Passed);
-    apply(&mut app, &[Action::Replay(Scrub::Next), Action::Replay(Scrub::Next), Action::Replay(Scrub::Next)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Next), Intent::Replay(Scrub::Next), Intent::Replay(Scrub::Next)]);
     assert_eq!(position(&app), 7, "the two output lines are one stop");
     assert_eq!(app.status(hello), StepStatus::Running);
     assert_eq!(app.run_of(hello).unwrap().len(), 2);
-    apply(&mut app, &[Action::Replay(Scrub::NextMilestone)]);
+    apply(&mut app, &[Intent::Replay(Scrub::NextMilestone)]);
     assert_eq!(position(&app), 9, "on the hand-set milestone");
     assert_eq!(app.status(hello), StepStatus::Passed);
     assert!(app.flash().unwrap().contains("reproduced"), "{:?}", app.flash());
-    apply(&mut app, &[Action::Replay(Scrub::NextMilestone)]);
+    apply(&mut app, &[Intent::Replay(Scrub::NextMilestone)]);
     assert_eq!(position(&app), 11, "no milestone after it: the end");
-    apply(&mut app, &[Action::Replay(Scrub::Next)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Next)]);
     assert_eq!(app.flash(), Some("at the end of the recording"));
     // Backward rebuilds from the start.
-    apply(&mut app, &[Action::Replay(Scrub::PrevMilestone)]);
+    apply(&mut app, &[Intent::Replay(Scrub::PrevMilestone)]);
     assert_eq!(position(&app), 9);
-    apply(&mut app, &[Action::Replay(Scrub::Prev), Action::Replay(Scrub::Prev)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Prev), Intent::Replay(Scrub::Prev)]);
     assert_eq!(position(&app), 7);
     assert_eq!(app.status(hello), StepStatus::Running, "stepping back undoes the step's end");
     assert_eq!(app.run_of(hello).unwrap().len(), 2, "and keeps its output once");
-    apply(&mut app, &[Action::Replay(Scrub::PrevMilestone)]);
+    apply(&mut app, &[Intent::Replay(Scrub::PrevMilestone)]);
     assert_eq!(position(&app), 1, "no milestone before: the start");
     assert_eq!(app.status(hello), StepStatus::Pending);
     // Speed.
-    apply(&mut app, &[Action::Replay(Scrub::Slower)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Slower)]);
     assert_eq!(app.replay().unwrap().speed(), 1);
-    apply(&mut app, &[Action::Replay(Scrub::Faster), Action::Replay(Scrub::Faster)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Faster), Intent::Replay(Scrub::Faster)]);
     assert_eq!(app.replay().unwrap().speed(), 4);
 }
 
@@ -225,23 +213,24 @@ fn playing_follows_the_recorded_time_and_shortens_idle_stretches() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = replay::open(&fixed_journal(dir.path()), Theme::plain()).unwrap();
     let position = |app: &App| app.replay().unwrap().position();
-    apply(&mut app, &[Action::Replay(Scrub::Play), Action::Tick(0)]);
+    app.apply(Intent::Replay(Scrub::Play));
+    app.apply(Message::Tick(0));
     assert!(app.is_playing());
-    apply(&mut app, &[Action::Tick(900)]);
+    apply(&mut app, &[Message::Tick(900)]);
     assert_eq!(position(&app), 1, "the next record is at 1 s");
-    apply(&mut app, &[Action::Tick(1_000)]);
+    apply(&mut app, &[Message::Tick(1_000)]);
     assert_eq!(position(&app), 2);
     // 3 s to the next record: an idle stretch longer than 2 s plays in 2 s.
-    apply(&mut app, &[Action::Tick(2_900)]);
+    apply(&mut app, &[Message::Tick(2_900)]);
     assert_eq!(position(&app), 2);
-    apply(&mut app, &[Action::Tick(3_000)]);
+    apply(&mut app, &[Message::Tick(3_000)]);
     assert_eq!(position(&app), 3, "a 3 s gap plays in 2 s");
     // 56 s of reading play in 2 s; the command's records then follow at their own pace.
-    apply(&mut app, &[Action::Tick(5_000), Action::Tick(5_030)]);
+    apply(&mut app, &[Message::Tick(5_000), Message::Tick(5_030)]);
     assert_eq!(position(&app), 8);
-    apply(&mut app, &[Action::Replay(Scrub::Play)]);
+    apply(&mut app, &[Intent::Replay(Scrub::Play)]);
     assert!(!app.is_playing());
-    apply(&mut app, &[Action::Tick(60_000)]);
+    apply(&mut app, &[Message::Tick(60_000)]);
     assert_eq!(position(&app), 8, "paused");
 }
 
@@ -249,10 +238,10 @@ fn playing_follows_the_recorded_time_and_shortens_idle_stretches() {
 fn run_cancel_choose_and_notes_are_refused_in_a_replay() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = replay::open(&fixed_journal(dir.path()), Theme::plain()).unwrap();
-    for action in [Action::Run, Action::CancelCommand, Action::Pick(0), Action::Toggle, Action::NoteStart] {
+    for action in [Intent::Run, Intent::CancelCommand, Intent::Pick(0), Intent::Toggle, Intent::NoteStart] {
         apply(&mut app, std::slice::from_ref(&action));
         assert!(app.flash().unwrap().starts_with("read-only replay"), "{action:?}: {:?}", app.flash());
         assert!(app.take_jobs().is_empty(), "{action:?} queued work");
-        assert_eq!(app.overlay(), &runbook::tui::app::Overlay::None);
+        assert_eq!(app.overlay(), &runbook::tui::screen::Overlay::None);
     }
 }

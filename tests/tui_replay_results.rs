@@ -5,14 +5,15 @@
 //! runs or is written.
 
 mod common;
-mod tui_views_support;
+mod tui_support;
 
 use runbook::engine::Input;
 use runbook::probes::output::{execute_typed, from_recorded};
-use runbook::tui::replay::{self, Scrub};
-use runbook::tui::{Action, Theme};
+use runbook::tui::action::{Intent, Scrub};
+use runbook::tui::replay;
+use runbook::tui::Theme;
 use std::path::Path;
-use tui_views_support::apply;
+use tui_support::apply;
 
 /// A git repository with one committed Go file, made with git2 (no git binary needed).
 fn repo(dir: &Path) -> std::path::PathBuf {
@@ -50,7 +51,7 @@ fn a_replay_shows_the_recorded_triage_matches_and_blame() {
 
     let mut app = replay::open(&journal, Theme::plain()).unwrap();
     for _ in 0..4 {
-        apply(&mut app, &[Action::Replay(Scrub::NextMilestone)]);
+        apply(&mut app, &[Intent::Replay(Scrub::NextMilestone)]);
     }
     assert_eq!(app.replay().unwrap().position(), app.replay().unwrap().len(), "at the end");
     assert_eq!(std::fs::read(&journal).unwrap(), recorded, "the replay changed the journal");

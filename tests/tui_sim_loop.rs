@@ -5,28 +5,26 @@
 
 mod tui_sim_support;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use futures::StreamExt;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::sim::GoVersion;
+use runbook::tui::action::{Intent, Message};
 use runbook::tui::sim::SimSpec;
-use runbook::tui::{event_loop, Action, Theme};
+use runbook::tui::{event_loop, Theme};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tui_sim_support::app;
-use tui_sim_support::views::apply;
-
-fn key(c: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
-}
+use tui_sim_support::views::key_event as key;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seed_change_does_not_block_key_handling() {
     let mut app = app(Theme::plain());
     // The built-in reproduction: 100,000 iterations per goroutine, about a second per run in a debug build.
     let spec = SimSpec::builtin("repro", GoVersion::NEWEST, 2);
-    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::OpenSim(Box::new(spec))]);
+    app.apply(Message::Resize { width: 80, height: 24 });
+    app.apply(Intent::OpenSim(Box::new(spec)));
 
     let polls = Arc::new(Mutex::new(Vec::<Instant>::new()));
     let seen = polls.clone();

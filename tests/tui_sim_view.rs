@@ -7,11 +7,12 @@ mod tui_sim_support;
 
 use runbook::probes::output::SimSource;
 use runbook::sim::GoVersion;
-use runbook::tui::app::Job;
+use runbook::tui::action::{Intent, Message, SimKey};
+use runbook::tui::jobs::{Job, ViewJob};
 use runbook::tui::keymap::Scope;
-use runbook::tui::sim::{SimKey, SimSpec};
+use runbook::tui::sim::SimSpec;
 use runbook::tui::views::View;
-use runbook::tui::{Action, Theme};
+use runbook::tui::Theme;
 use tui_sim_support::views::{app_from, apply, runbook, screen, settle};
 use tui_sim_support::{isolate, sim_app, tiny_family, TINY_REPRO};
 
@@ -30,7 +31,7 @@ fn repro_at_the_crash_and_the_mutex_fix_with_the_same_seed() {
     insta::assert_snapshot!("repro_crash_80x24", screen(&mut app, 80, 24).backend());
     insta::assert_snapshot!("repro_crash_40x12", screen(&mut app, 40, 12).backend());
 
-    apply(&mut app, &[Action::Sim(SimKey::Fix)]);
+    apply(&mut app, &[Intent::Sim(SimKey::Fix)]);
     assert!(app.sim_view().unwrap().pending.is_some(), "the fix runs in the background");
     settle(&mut app);
     let run = app.sim_view().unwrap().run.clone().unwrap();
@@ -43,19 +44,19 @@ fn repro_at_the_crash_and_the_mutex_fix_with_the_same_seed() {
 fn crash_rate_chart_computing_then_filled_in() {
     let mut app = sim_app(tui_sim_support::tiny_spec(1), 80, 24);
     // `r` asks for every built-in: the chart shows them computing (the jobs are not run here).
-    apply(&mut app, &[Action::Sim(SimKey::Rates)]);
+    apply(&mut app, &[Intent::Sim(SimKey::Rates)]);
     let queued = app.take_jobs();
     assert_eq!(queued.len(), runbook::sim::builtins().len());
-    assert!(queued.iter().all(|j| matches!(j, Job::Rate(r) if r.runs == 50)));
+    assert!(queued.iter().all(|j| matches!(j, Job::View(ViewJob::Rate(r)) if r.runs == 50)));
     insta::assert_snapshot!("rates_computing_80x24", screen(&mut app, 80, 24).backend());
 
-    apply(&mut app, &[Action::Back, Action::Back]);
+    apply(&mut app, &[Intent::Back, Intent::Back]);
     let programs = vec![
         SimSource::Yaml { name: "tiny-repro".into(), text: TINY_REPRO.into() },
         tiny_family()[1].clone(),
         SimSource::Builtin("no-such-program".into()),
     ];
-    apply(&mut app, &[Action::OpenRates { programs, go: GoVersion::NEWEST, seed: 1, runs: 20 }]);
+    apply(&mut app, &[Intent::OpenRates { programs, go: GoVersion::NEWEST, seed: 1, runs: 20 }]);
     settle(&mut app);
     let Some(View::Rates(rates)) = app.view() else { panic!("the chart is open") };
     assert_eq!(rates.done(), 3);
@@ -74,14 +75,15 @@ fn a_simulate_step_lists_its_summary_and_enter_opens_the_simulator() {
         program.display().to_string()
     );
     let mut app = app_from(&runbook(&steps), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 100, height: 30 }, Action::Run]);
+    app.apply(Message::Resize { width: 100, height: 30 });
+    app.apply(Intent::Run);
     settle(&mut app);
     assert_eq!(app.scope(), Scope::Results, "the result takes the focus");
     let text = screen(&mut app, 100, 30).backend().to_string();
     assert!(text.contains("10 runs from seed 1"), "{text}");
     assert!(text.contains("crashes") && text.contains("simulator: seed 1"), "{text}");
 
-    apply(&mut app, &[Action::Open]);
+    apply(&mut app, &[Intent::Open]);
     settle(&mut app);
     let view = app.sim_view().expect("Enter opens the simulator");
     assert_eq!(view.spec.step, Some(0));
@@ -90,11 +92,13 @@ fn a_simulate_step_lists_its_summary_and_enter_opens_the_simulator() {
     assert_eq!(run.message.as_deref(), Some("concurrent map read and map write"));
 
     // `f` goes on to the built-in fixes of the reproduction; `g` has no gctrace log to show.
-    apply(&mut app, &[Action::Sim(SimKey::Gc)]);
+    apply(&mut app, &[Intent::Sim(SimKey::Gc)]);
     assert!(app.flash().unwrap().contains("gctrace"));
-    apply(&mut app, &[Action::Sim(SimKey::Fix)]);
+    apply(&mut app, &[Intent::Sim(SimKey::Fix)]);
     let jobs = app.take_jobs();
-    assert!(matches!(&jobs[..], [Job::Sim(r)] if r.source == SimSource::Builtin("fixed-mutex".into()) && r.seed == 1));
+    assert!(
+        matches!(&jobs[..], [Job::View(ViewJob::Sim(r))] if r.source == SimSource::Builtin("fixed-mutex".into()) && r.seed == 1)
+    );
 }
 
 #[test]
@@ -109,15 +113,16 @@ fn a_simulate_step_with_a_gctrace_log_charts_its_heap_and_pauses() {
         program.display().to_string()
     );
     let mut app = app_from(&runbook(&steps), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 100, height: 30 }, Action::Run]);
+    app.apply(Message::Resize { width: 100, height: 30 });
+    app.apply(Intent::Run);
     settle(&mut app);
     let text = screen(&mut app, 100, 30).backend().to_string();
     assert!(text.contains("GC: ") && text.contains("gctrace_two_runs.go1.27.log"), "{text}");
-    apply(&mut app, &[Action::Open]);
+    apply(&mut app, &[Intent::Open]);
     settle(&mut app);
     let run = app.sim_view().unwrap().run.clone().unwrap();
     assert!(!run.stw.is_empty(), "the log's cycles are stop-the-world windows of the run");
-    apply(&mut app, &[Action::Sim(SimKey::Gc)]);
+    apply(&mut app, &[Intent::Sim(SimKey::Gc)]);
     assert!(matches!(app.view(), Some(View::Gc { step: 0 })));
     let chart = screen(&mut app, 100, 30).backend().to_string();
     assert!(chart.contains("pause (STW ms)") && chart.contains("heap (MB)"), "{chart}");

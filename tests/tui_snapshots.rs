@@ -6,13 +6,16 @@
 // Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod tui_support;
+
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
 use runbook::engine::{Context, ProcessEnd, Session, Stream};
-use runbook::tui::action::OutputLine;
-use runbook::tui::{view, Action, App, Theme};
+use runbook::tui::action::{Intent, Message, OutputLine};
+use runbook::tui::{App, Theme};
 use std::collections::BTreeMap;
+use tui_support::{apply, screen};
 
 fn app() -> App {
     app_with(Theme::colored())
@@ -28,24 +31,8 @@ fn app_with(theme: Theme) -> App {
     App::new(session, "tests/fixtures/runbooks/tui.yaml", theme)
 }
 
-fn screen(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal
-}
-
-fn keys(app: &mut App, actions: &[Action]) {
-    for a in actions {
-        let mut next = Some(a.clone());
-        while let Some(a) = next {
-            next = app.update(a);
-        }
-    }
-}
-
-fn lines(step: &str, text: &[&str]) -> Action {
-    Action::Lines {
+fn lines(step: &str, text: &[&str]) -> Message {
+    Message::Lines {
         step: step.into(),
         lines: text.iter().map(|l| OutputLine { stream: Stream::Output, line: l.to_string(), raw: None }).collect(),
     }
@@ -60,35 +47,35 @@ fn main_screen_80x24() {
 #[test]
 fn help_overlay() {
     let mut app = app();
-    keys(&mut app, &[Action::ToggleHelp]);
+    apply(&mut app, &[Intent::ToggleHelp]);
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
 }
 
 #[test]
 fn confirmation_shows_command_cwd_env_and_mode() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run]);
+    apply(&mut app, &[Intent::Down, Intent::Run]);
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
 }
 
 #[test]
 fn running_step_with_spinner_elapsed_and_output() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run, Action::Confirm]);
+    apply(&mut app, &[Intent::Down, Intent::Run, Intent::Confirm]);
     assert_eq!(app.take_jobs().len(), 1, "confirming queues the command");
-    keys(&mut app, &[lines("hello", &["hello-from-runbook checkout"]), Action::Tick(2_300)]);
+    apply(&mut app, &[lines("hello", &["hello-from-runbook checkout"]), Message::Tick(2_300)]);
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
 }
 
 #[test]
 fn failed_step_shows_output_and_reason() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Down, Action::Run, Action::Confirm]);
-    keys(
+    apply(&mut app, &[Intent::Down, Intent::Down, Intent::Run, Intent::Confirm]);
+    apply(
         &mut app,
         &[
             lines("broken", &["about to fail"]),
-            Action::Exited { step: "broken".into(), end: ProcessEnd::Exited(3), duration_ms: 12 },
+            Message::Exited { step: "broken".into(), end: ProcessEnd::Exited(3), duration_ms: 12 },
         ],
     );
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
@@ -97,22 +84,23 @@ fn failed_step_shows_output_and_reason() {
 #[test]
 fn choose_step_lists_options() {
     let mut app = app();
-    keys(&mut app, &[Action::Bottom, Action::Up, Action::Up, Action::Run]);
+    apply(&mut app, &[Intent::Bottom, Intent::Up, Intent::Up, Intent::Run]);
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
 }
 
 #[test]
 fn narrow_40x12() {
     let mut app = app();
-    keys(&mut app, &[Action::Down]);
+    apply(&mut app, &[Intent::Down]);
     insta::assert_snapshot!(screen(&mut app, 40, 12).backend());
 }
 
 #[test]
 fn narrow_40x12_action_pane() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run, Action::Confirm, lines("hello", &["hello-from-runbook checkout"])]);
-    keys(&mut app, &[Action::NextPane, Action::NextPane]);
+    apply(&mut app, &[Intent::Down, Intent::Run, Intent::Confirm]);
+    app.apply(lines("hello", &["hello-from-runbook checkout"]));
+    apply(&mut app, &[Intent::NextPane, Intent::NextPane]);
     insta::assert_snapshot!(screen(&mut app, 40, 12).backend());
 }
 
@@ -125,7 +113,7 @@ fn too_small_says_what_it_needs() {
 #[test]
 fn every_size_down_to_one_cell_draws_without_panic() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run]);
+    apply(&mut app, &[Intent::Down, Intent::Run]);
     for width in (1..=100).step_by(7) {
         for height in (1..=40).step_by(3) {
             screen(&mut app, width, height);
@@ -137,17 +125,18 @@ fn every_size_down_to_one_cell_draws_without_panic() {
 fn styled_screens(theme: Theme) -> Vec<Terminal<TestBackend>> {
     let mut out = Vec::new();
     let mut failed = app_with(theme);
-    keys(&mut failed, &[Action::Down, Action::Down, Action::Run, Action::Confirm, lines("broken", &["x"])]);
-    keys(&mut failed, &[Action::Exited { step: "broken".into(), end: ProcessEnd::Exited(3), duration_ms: 1 }]);
+    apply(&mut failed, &[Intent::Down, Intent::Down, Intent::Run, Intent::Confirm]);
+    failed.apply(lines("broken", &["x"]));
+    apply(&mut failed, &[Message::Exited { step: "broken".into(), end: ProcessEnd::Exited(3), duration_ms: 1 }]);
     out.push(screen(&mut failed, 80, 24));
     let mut choose = app_with(theme);
-    keys(&mut choose, &[Action::Bottom, Action::Up, Action::Up, Action::Run]);
+    apply(&mut choose, &[Intent::Bottom, Intent::Up, Intent::Up, Intent::Run]);
     out.push(screen(&mut choose, 80, 24));
     let mut help = app_with(theme);
-    keys(&mut help, &[Action::ToggleHelp]);
+    apply(&mut help, &[Intent::ToggleHelp]);
     out.push(screen(&mut help, 80, 24));
     let mut confirm = app_with(theme);
-    keys(&mut confirm, &[Action::Down, Action::Run]);
+    apply(&mut confirm, &[Intent::Down, Intent::Run]);
     out.push(screen(&mut confirm, 80, 24));
     out
 }
@@ -176,14 +165,15 @@ fn colours_never_paint_a_background_so_light_and_dark_terminals_both_read() {
 #[test]
 fn confirmation_40x12() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run]);
+    apply(&mut app, &[Intent::Down, Intent::Run]);
     insta::assert_snapshot!(screen(&mut app, 40, 12).backend());
 }
 
 #[test]
 fn control_characters_in_output_cannot_reach_the_terminal() {
     let mut app = app();
-    keys(&mut app, &[Action::Down, Action::Run, Action::Confirm, lines("hello", &["bell\x07 and\rreturn\ttab"])]);
+    apply(&mut app, &[Intent::Down, Intent::Run, Intent::Confirm]);
+    app.apply(lines("hello", &["bell\x07 and\rreturn\ttab"]));
     let terminal = screen(&mut app, 80, 24);
     let text = terminal.backend().to_string();
     assert!(text.contains("bell^G and^Mreturn    tab"), "{text}");

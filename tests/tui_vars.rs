@@ -4,20 +4,21 @@
 //! the commands, are journaled as `var_set` (a secret one masked, its value nowhere in the journal), `v` changes a
 //! value later, and a replay of the journal restores them without running anything.
 
-mod tui_views_support;
+mod tui_support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::{Context, Input, Session};
 use runbook::journal::{self, replay};
-use runbook::tui::app::Overlay;
+use runbook::tui::action::{Intent, Message};
 use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::keymap::Scope;
-use runbook::tui::{event_loop, view, Action, App, Theme};
+use runbook::tui::screen::Overlay;
+use runbook::tui::{event_loop, view, App, Theme};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tui_views_support::apply;
+use tui_support::{apply, key_event as key};
 
 const WITH_VARS: &str = "id: v\ntitle: V\nvars:\n  - {name: service, description: the service that crashed}\n  \
                          - {name: token, secret: true}\n  - {name: region, default: eu-west-1}\n\
@@ -32,10 +33,6 @@ fn context(dir: &Path) -> Context {
 fn session(dir: &Path) -> Session {
     let runbook = runbook::engine::load("vars.yaml", WITH_VARS.as_bytes()).unwrap();
     Session::with_unset_vars(runbook, context(dir), BTreeMap::new()).unwrap()
-}
-
-fn key(code: KeyCode) -> Result<Event, std::io::Error> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn typed(text: &str) -> Vec<Result<Event, std::io::Error>> {
@@ -67,16 +64,15 @@ fn unset_vars_open_the_list_ready_to_type_and_v_reopens_it() {
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 0, edit: Some(String::new()) });
     assert_eq!(app.scope(), Scope::VarEdit);
     // Keys typed into the value are text, not commands (`q` must not quit, `j` must not move).
-    apply(&mut app, &[Action::TextChar('q'), Action::TextChar('j')]);
+    apply(&mut app, &[Intent::TextChar('q'), Intent::TextChar('j')]);
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 0, edit: Some("qj".into()) });
-    app.update(Action::Back);
+    app.apply(Intent::Back);
     assert_eq!(app.scope(), Scope::Vars, "Esc leaves the value unchanged and the list open");
-    app.update(Action::Back);
+    app.apply(Intent::Back);
     assert_eq!(*app.overlay(), Overlay::None);
-    let keymapped =
-        runbook::tui::keymap::action_for(Scope::Main, KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE));
-    assert_eq!(keymapped, Some(Action::VarsStart));
-    app.update(Action::VarsStart);
+    let keymapped = runbook::tui::keymap::action_for(Scope::Main, tui_support::ch('v'));
+    assert_eq!(keymapped, Some(Intent::VarsStart));
+    app.apply(Intent::VarsStart);
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 0, edit: None });
 }
 
@@ -86,8 +82,8 @@ fn the_vars_list_at_80x24() {
     let mut s = session(dir.path());
     s.apply(Input::SetVar { name: "token".into(), value: "hunter2".into() });
     let mut app = App::new(s, "vars.yaml", Theme::plain());
-    app.update(Action::Resize { width: 80, height: 24 });
-    app.update(Action::VarsStart);
+    app.apply(Message::Resize { width: 80, height: 24 });
+    app.apply(Intent::VarsStart);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| view::draw(&app, f)).unwrap();
     let screen = format!("{}", terminal.backend());
@@ -120,7 +116,7 @@ async fn typed_values_reach_the_command_and_the_journal_masks_the_secret() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let run = event_loop::run(&mut terminal, &mut app, futures::stream::iter(events), futures::stream::pending());
     tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
-    assert_eq!(app.close_journal(0), None);
+    assert_eq!(app.close_journal(runbook::tui::mode::Exit::Quit), None);
 
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains("hunter2"), "the secret reached the journal:\n{text}");
@@ -160,21 +156,21 @@ fn v_changes_a_value_and_later_commands_use_it() {
     let given = BTreeMap::from([("service".to_string(), "checkout".to_string()), ("token".into(), "tok-9f2c".into())]);
     let mut app = App::new(Session::new(runbook, context(dir.path()), given).unwrap(), "vars.yaml", Theme::plain());
     assert!(!app.ask_unset_vars(), "nothing to ask: every var has a value");
-    for a in [Action::VarsStart, Action::Down, Action::Down, Action::Confirm] {
-        app.update(a);
+    for a in [Intent::VarsStart, Intent::Down, Intent::Down, Intent::Confirm] {
+        app.apply(a);
     }
     assert_eq!(
         *app.overlay(),
         Overlay::Vars { cursor: 2, edit: Some("eu-west-1".into()) },
         "editing starts from the current value"
     );
-    let mut actions = vec![Action::TextClear];
-    actions.extend("us-east-2".chars().map(Action::TextChar));
-    actions.push(Action::Confirm);
+    let mut actions = vec![Intent::TextClear];
+    actions.extend("us-east-2".chars().map(Intent::TextChar));
+    actions.push(Intent::Confirm);
     apply(&mut app, &actions);
     assert_eq!(*app.overlay(), Overlay::Vars { cursor: 2, edit: None }, "the list stays open on the var");
-    app.update(Action::Back);
-    app.update(Action::Run);
+    app.apply(Intent::Back);
+    app.apply(Intent::Run);
     let Overlay::Confirm(confirm) = app.overlay() else { panic!("no confirmation: {:?}", app.overlay()) };
     assert_eq!(confirm.spec.as_ref().unwrap().command, "echo checkout **** us-east-2");
 }
@@ -191,11 +187,11 @@ fn m_in_the_source_view_marks_the_line_relative_to_the_working_directory() {
     let runbook = runbook::engine::load("m.yaml", MARKS.as_bytes()).unwrap();
     let session = Session::new(runbook, context(dir.path()), BTreeMap::new()).unwrap();
     let mut app = App::new(session, "m.yaml", Theme::plain());
-    app.update(Action::Resize { width: 80, height: 24 });
-    app.update(Action::OpenSource { file: file.clone(), line: 3 });
+    app.apply(Message::Resize { width: 80, height: 24 });
+    app.apply(Intent::OpenSource { file: file.clone(), line: 3 });
     let key = runbook::tui::keymap::action_for(Scope::Source, KeyEvent::new(KeyCode::Char('M'), KeyModifiers::SHIFT));
-    assert_eq!(key, Some(Action::MarkLine));
-    app.update(Action::MarkLine);
+    assert_eq!(key, Some(Intent::MarkLine));
+    app.apply(Intent::MarkLine);
     assert_eq!(app.session().var("mark_file"), Some("handlers.go"));
     assert_eq!(app.session().var("mark_line"), Some("3"));
     assert_eq!(app.flash(), Some("marked handlers.go:3"));
@@ -207,7 +203,7 @@ fn m_says_so_when_the_runbook_asks_for_no_mark() {
     let file = dir.path().join("x.go");
     std::fs::write(&file, "package x\n").unwrap();
     let mut app = App::new(session(dir.path()), "vars.yaml", Theme::plain());
-    app.update(Action::OpenSource { file, line: 1 });
-    app.update(Action::MarkLine);
+    app.apply(Intent::OpenSource { file, line: 1 });
+    app.apply(Intent::MarkLine);
     assert_eq!(app.flash(), Some("this runbook asks for no mark (it has no mark_file and mark_line vars)"));
 }

@@ -5,20 +5,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_views_support;
+mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use git2::{Repository, Signature, Time};
 use runbook::engine::Value;
 use runbook::locate::GrepMatch;
 use runbook::probes::output::ProbeOutput;
-use runbook::tui::app::Job;
+use runbook::tui::action::{Intent, Message};
+use runbook::tui::jobs::{HostJob, Job, ViewJob};
 use runbook::tui::keymap::{action_for, Scope};
 use runbook::tui::views::{BlameState, View};
-use runbook::tui::{Action, App, Theme};
+use runbook::tui::{App, Theme};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tui_views_support::{app_from, apply, runbook, screen, settle};
+use tui_support::{app_from, apply, runbook, screen, settle};
 
 const V1: &str = "package cache\n\nimport \"sync\"\n\n// Cache keeps prices by SKU.\ntype Cache struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\n\nfunc (c *Cache) Get(k string) int {\n\treturn c.m[k]\n}\n\nfunc (c *Cache) Put(k string, v int) {\n\tc.m[k] = v\n}\n";
 
@@ -52,8 +53,8 @@ fn text(app: &mut App, width: u16, height: u16, tmp: &Path) -> String {
 
 fn source_app(file: &Path, line: usize) -> App {
     let mut app = app_from(&runbook("      - id: r\n        title: R\n"), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 100, height: 24 }]);
-    apply(&mut app, &[Action::OpenSource { file: file.to_path_buf(), line }]);
+    apply(&mut app, &[Message::Resize { width: 100, height: 24 }]);
+    apply(&mut app, &[Intent::OpenSource { file: file.to_path_buf(), line }]);
     settle(&mut app);
     app
 }
@@ -72,11 +73,11 @@ fn source_view_with_blame_gutter() {
 fn b_shows_the_commit_of_the_cursor_line_in_full() {
     let (dir, file) = repo();
     let mut app = source_app(&file, 5);
-    apply(&mut app, &[Action::ShowCommit]);
+    apply(&mut app, &[Intent::ShowCommit]);
     settle(&mut app);
     assert!(matches!(app.view(), Some(View::Commit(c)) if c.details.as_ref().is_some_and(|d| d.is_ok())));
     insta::assert_snapshot!(text(&mut app, 100, 24, dir.path()));
-    apply(&mut app, &[Action::Back]);
+    apply(&mut app, &[Intent::Back]);
     assert!(matches!(app.view(), Some(View::Source(_))), "Esc goes back to the source");
 }
 
@@ -84,12 +85,15 @@ fn b_shows_the_commit_of_the_cursor_line_in_full() {
 fn e_asks_for_the_editor_and_y_for_the_clipboard_at_the_cursor_line() {
     let (_dir, file) = repo();
     let mut app = source_app(&file, 5);
-    apply(&mut app, &[Action::Down, Action::Down, Action::OpenEditor, Action::CopyLocation]);
+    apply(&mut app, &[Intent::Down, Intent::Down, Intent::OpenEditor, Intent::CopyLocation]);
     let handed = settle(&mut app);
     let location = format!("{}:7", file.display());
-    assert_eq!(handed, vec![Job::Editor { path: file.clone(), line: 7 }, Job::Copy { text: location }]);
-    apply(&mut app, &[Action::EditorClosed { path: file.clone(), result: Ok(()) }]);
-    assert!(app.take_jobs().contains(&Job::Blame { path: file }), "the file is blamed afresh after an edit");
+    assert_eq!(handed, vec![HostJob::Editor { path: file.clone(), line: 7 }, HostJob::Copy { text: location }]);
+    apply(&mut app, &[Message::EditorClosed { path: file.clone(), result: Ok(()) }]);
+    assert!(
+        app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file })),
+        "the file is blamed afresh after an edit"
+    );
 }
 
 #[test]
@@ -99,7 +103,8 @@ fn grep_view_groups_matches_by_file_with_counts() {
         "/srv",
         Theme::plain(),
     );
-    apply(&mut app, &[Action::Resize { width: 100, height: 30 }, Action::Run]);
+    app.apply(Message::Resize { width: 100, height: 30 });
+    app.apply(Intent::Run);
     assert!(matches!(&app.take_jobs()[..], [Job::Probe { .. }]));
     let m = |path: &str, line: u64, text: &str| GrepMatch {
         path: path.into(),
@@ -122,13 +127,13 @@ fn grep_view_groups_matches_by_file_with_counts() {
     apply(
         &mut app,
         &[
-            Action::ProbeResult { step: "sites".into(), output: Arc::new(ProbeOutput::Grep(matches)) },
-            Action::ProbeDone(done),
+            Message::ProbeResult { step: "sites".into(), output: Arc::new(ProbeOutput::Grep(matches)) },
+            Message::ProbeDone(done),
         ],
     );
     insta::assert_snapshot!(screen(&mut app, 100, 30).backend());
-    apply(&mut app, &[Action::Down, Action::Down, Action::Open]);
-    assert_eq!(app.take_jobs().first(), Some(&Job::LoadSource { path: "pkg/cache/cache.go".into() }));
+    apply(&mut app, &[Intent::Down, Intent::Down, Intent::Open]);
+    assert_eq!(app.take_jobs().first(), Some(&Job::View(ViewJob::LoadSource { path: "pkg/cache/cache.go".into() })));
     assert!(matches!(app.view(), Some(View::Source(v)) if v.target == 44), "the third match, in file order");
 }
 
@@ -140,38 +145,38 @@ fn blame_result_view_lists_commit_author_date_and_summary() {
         file.display().to_string()
     );
     let mut app = app_from(&runbook(&steps), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 100, height: 30 }, Action::Run]);
+    app.apply(Message::Resize { width: 100, height: 30 });
+    app.apply(Intent::Run);
     settle(&mut app);
     insta::assert_snapshot!(text(&mut app, 100, 30, dir.path()));
-    apply(&mut app, &[Action::Down, Action::Open]);
+    apply(&mut app, &[Intent::Down, Intent::Open]);
     assert!(matches!(app.view(), Some(View::Source(v)) if v.target == 12 && v.path == file));
 }
 
 #[test]
 fn keys_of_the_new_scopes_map_to_actions() {
-    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
-    let ch = |c: char| key(KeyCode::Char(c));
+    use tui_support::{ch, key};
     let cases = [
-        (Scope::Results, key(KeyCode::Enter), Action::Open),
-        (Scope::Results, ch('j'), Action::Down),
-        (Scope::Results, ch('k'), Action::Up),
-        (Scope::Results, ch('r'), Action::Run),
-        (Scope::Results, key(KeyCode::Esc), Action::Back),
-        (Scope::Results, ch('q'), Action::Quit),
-        (Scope::Source, ch('j'), Action::Down),
-        (Scope::Source, key(KeyCode::Up), Action::Up),
-        (Scope::Source, key(KeyCode::PageDown), Action::PageDown),
-        (Scope::Source, key(KeyCode::PageUp), Action::PageUp),
-        (Scope::Source, ch('g'), Action::Top),
-        (Scope::Source, KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT), Action::Bottom),
-        (Scope::Source, ch('b'), Action::ShowCommit),
-        (Scope::Source, ch('e'), Action::OpenEditor),
-        (Scope::Source, ch('y'), Action::CopyLocation),
-        (Scope::Source, key(KeyCode::Esc), Action::Back),
-        (Scope::Source, ch('q'), Action::Back),
-        (Scope::Source, ch('?'), Action::ToggleHelp),
-        (Scope::Detail, ch('j'), Action::Down),
-        (Scope::Detail, key(KeyCode::Esc), Action::Back),
+        (Scope::Results, key(KeyCode::Enter), Intent::Open),
+        (Scope::Results, ch('j'), Intent::Down),
+        (Scope::Results, ch('k'), Intent::Up),
+        (Scope::Results, ch('r'), Intent::Run),
+        (Scope::Results, key(KeyCode::Esc), Intent::Back),
+        (Scope::Results, ch('q'), Intent::Quit),
+        (Scope::Source, ch('j'), Intent::Down),
+        (Scope::Source, key(KeyCode::Up), Intent::Up),
+        (Scope::Source, key(KeyCode::PageDown), Intent::PageDown),
+        (Scope::Source, key(KeyCode::PageUp), Intent::PageUp),
+        (Scope::Source, ch('g'), Intent::Top),
+        (Scope::Source, KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT), Intent::Bottom),
+        (Scope::Source, ch('b'), Intent::ShowCommit),
+        (Scope::Source, ch('e'), Intent::OpenEditor),
+        (Scope::Source, ch('y'), Intent::CopyLocation),
+        (Scope::Source, key(KeyCode::Esc), Intent::Back),
+        (Scope::Source, ch('q'), Intent::Back),
+        (Scope::Source, ch('?'), Intent::ToggleHelp),
+        (Scope::Detail, ch('j'), Intent::Down),
+        (Scope::Detail, key(KeyCode::Esc), Intent::Back),
     ];
     for (scope, k, want) in cases {
         assert_eq!(action_for(scope, k), Some(want.clone()), "{scope:?} {k:?}");
@@ -183,9 +188,10 @@ fn keys_of_the_new_scopes_map_to_actions() {
 fn the_wheel_scrolls_the_source_view_and_drags_the_cursor_along() {
     let (_dir, file) = repo();
     let mut app = app_from(&runbook("      - id: r\n        title: R\n"), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 100, height: 12 }, Action::OpenSource { file, line: 1 }]);
+    app.apply(Message::Resize { width: 100, height: 12 });
+    app.apply(Intent::OpenSource { file, line: 1 });
     settle(&mut app);
-    apply(&mut app, &[Action::Wheel { column: 5, row: 5, down: true }]);
+    apply(&mut app, &[Intent::Wheel { column: 5, row: 5, down: true }]);
     let Some(View::Source(v)) = app.view() else { panic!("a source view") };
     assert_eq!((v.top, v.cursor), (3, 4));
 }
@@ -195,10 +201,10 @@ fn ctrl_c_in_a_view_quits_and_question_mark_shows_the_help() {
     let (_dir, file) = repo();
     let mut app = source_app(&file, 5);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(action_for(Scope::Source, ctrl_c), Some(Action::Quit));
-    apply(&mut app, &[Action::ToggleHelp]);
-    assert!(matches!(app.overlay(), runbook::tui::app::Overlay::Help { .. }));
-    apply(&mut app, &[Action::ToggleHelp, Action::Quit]);
+    assert_eq!(action_for(Scope::Source, ctrl_c), Some(Intent::Quit));
+    apply(&mut app, &[Intent::ToggleHelp]);
+    assert!(matches!(app.overlay(), runbook::tui::screen::Overlay::Help { .. }));
+    apply(&mut app, &[Intent::ToggleHelp, Intent::Quit]);
     assert!(app.should_quit());
 }
 
@@ -209,9 +215,9 @@ fn source_and_commit_views_draw_at_any_size_without_panicking() {
     let sizes = [(40, 12), (41, 13), (59, 15), (80, 24), (200, 60), (20, 5), (1, 1)];
     for (w, h) in sizes {
         screen(&mut app, w, h);
-        apply(&mut app, &[Action::Bottom, Action::PageUp, Action::Wheel { column: 0, row: 0, down: true }]);
+        apply(&mut app, &[Intent::Bottom, Intent::PageUp, Intent::Wheel { column: 0, row: 0, down: true }]);
     }
-    apply(&mut app, &[Action::ShowCommit]);
+    apply(&mut app, &[Intent::ShowCommit]);
     settle(&mut app);
     for (w, h) in sizes {
         screen(&mut app, w, h);

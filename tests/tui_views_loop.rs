@@ -4,27 +4,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_views_support;
+mod tui_support;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use futures::StreamExt;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use runbook::tui::action::{Intent, Message};
 use runbook::tui::host::{Events, Host};
 use runbook::tui::views::View;
-use runbook::tui::{event_loop, Action, App, Theme};
+use runbook::tui::{event_loop, App, Theme};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tui_views_support::{app_from, apply, runbook};
-
-fn key(c: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
-}
+use tui_support::{app_from, key_event as key, runbook};
 
 fn app_with_source(file: &Path, line: usize, theme: Theme) -> App {
     let mut app = app_from(&runbook("      - id: r\n        title: R\n"), "/srv", theme);
-    apply(&mut app, &[Action::Resize { width: 80, height: 24 }, Action::OpenSource { file: file.to_path_buf(), line }]);
+    app.apply(Message::Resize { width: 80, height: 24 });
+    app.apply(Intent::OpenSource { file: file.to_path_buf(), line });
     app
 }
 

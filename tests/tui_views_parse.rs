@@ -5,15 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_views_support;
+mod tui_support;
 
-use runbook::tui::app::Job;
+use runbook::tui::action::{Intent, Message};
+use runbook::tui::jobs::{Job, ViewJob};
 use runbook::tui::keymap::Scope;
 use runbook::tui::layout::Pane;
 use runbook::tui::results::Target;
 use runbook::tui::views::View;
-use runbook::tui::{Action, App, Theme};
-use tui_views_support::{app_from, apply, fixture, runbook, screen, settle};
+use runbook::tui::{App, Theme};
+use tui_support::{app_from, apply, fixture, runbook, screen, settle};
 
 fn parsed(log: &str) -> App {
     let steps = format!(
@@ -21,7 +22,8 @@ fn parsed(log: &str) -> App {
         fixture(log)
     );
     let mut app = app_from(&runbook(&steps), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 120, height: 40 }, Action::Run]);
+    app.apply(Message::Resize { width: 120, height: 40 });
+    app.apply(Intent::Run);
     settle(&mut app);
     app
 }
@@ -51,14 +53,17 @@ fn j_and_k_walk_the_items_and_enter_opens_the_frame() {
     let mut app = parsed("map_read_write_race.go1.27.log");
     let first = app.result_of(0).unwrap().target().cloned().unwrap();
     assert_eq!(first, Target::Source { file: "/tmp/runbook-go-corpus/map_read_write/main.go".into(), line: 18 });
-    apply(&mut app, &[Action::Down, Action::Down, Action::Up]);
+    apply(&mut app, &[Intent::Down, Intent::Down, Intent::Up]);
     let second = app.result_of(0).unwrap().target().cloned().unwrap();
     assert_ne!(second, first);
-    apply(&mut app, &[Action::Open]);
+    apply(&mut app, &[Intent::Open]);
     let Target::Source { file, line } = second else { panic!("a source target") };
     assert!(matches!(app.view(), Some(View::Source(v)) if v.path.to_str() == Some(file.as_str()) && v.target == line));
     assert_eq!(app.scope(), Scope::Source);
-    assert!(app.take_jobs().iter().any(|j| matches!(j, Job::LoadSource { .. })), "the file is read in a job");
+    assert!(
+        app.take_jobs().iter().any(|j| matches!(j, Job::View(ViewJob::LoadSource { .. }))),
+        "the file is read in a job"
+    );
 }
 
 #[test]
@@ -67,9 +72,10 @@ fn a_frame_whose_file_is_not_here_says_file_and_line() {
         "fatal error: concurrent map writes\\n\\ngoroutine 7 [running]:\\nmain.f()\\n\\t/nowhere/app/main.go:9 +0x1\\n";
     let steps = format!("      - id: triage\n        title: T\n        parse:\n          input: \"{log}\"\n");
     let mut app = app_from(&runbook(&steps), "/srv", Theme::plain());
-    apply(&mut app, &[Action::Resize { width: 120, height: 40 }, Action::Run]);
+    app.apply(Message::Resize { width: 120, height: 40 });
+    app.apply(Intent::Run);
     settle(&mut app);
-    apply(&mut app, &[Action::Open]);
+    apply(&mut app, &[Intent::Open]);
     assert!(matches!(app.view(), Some(View::Source(_))), "opened while the file is looked for");
     settle(&mut app);
     assert!(app.view().is_none(), "nothing to show: the view closes");
@@ -79,15 +85,15 @@ fn a_frame_whose_file_is_not_here_says_file_and_line() {
 #[test]
 fn gc_chart_of_a_real_gctrace_with_the_crash_marked() {
     let mut app = parsed("gc_then_crash.go1.27.log");
-    apply(&mut app, &[Action::Bottom]);
+    apply(&mut app, &[Intent::Bottom]);
     while app.result_of(0).unwrap().target() != Some(&Target::GcChart) {
-        apply(&mut app, &[Action::Up]);
+        apply(&mut app, &[Intent::Up]);
     }
-    apply(&mut app, &[Action::Open]);
+    apply(&mut app, &[Intent::Open]);
     assert!(matches!(app.view(), Some(View::Gc { step: 0 })));
     assert_eq!(app.scope(), Scope::Detail);
     insta::assert_snapshot!(screen(&mut app, 100, 30).backend());
-    apply(&mut app, &[Action::Back]);
+    apply(&mut app, &[Intent::Back]);
     assert!(app.view().is_none(), "Esc pops back to the triage");
 }
 
@@ -110,7 +116,7 @@ fn the_views_draw_at_any_size_without_panicking() {
         screen(&mut app, w, h);
     }
     let mut gc = parsed("gctrace_two_runs.go1.19.log");
-    apply(&mut gc, &[Action::Bottom, Action::Open]);
+    apply(&mut gc, &[Intent::Bottom, Intent::Open]);
     assert!(matches!(gc.view(), Some(View::Gc { .. })));
     for (w, h) in sizes {
         screen(&mut gc, w, h);

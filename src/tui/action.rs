@@ -1,18 +1,48 @@
-//! Every change to the UI's state is one `Action`, applied by `update`: keys (through the keymap), mouse, resize,
-//! the clock tick, and what background work reports. Keeping them in one enum makes the UI testable without a
-//! terminal (feed actions, read state) and leaves one place where state changes.
+//! Every change to the UI's state is one `Action`, applied by `App::apply`: what the user meant (an `Intent`:
+//! keys through the keymap, the mouse wheel, and what one intent leads to, such as opening a source line) or what
+//! the loop and background work report (a `Message`: the clock, a resize, a command's lines, a view job's
+//! answer). Keeping them in one enum makes the UI testable without a terminal (feed actions, read state) and
+//! leaves one place where state changes; keeping the two kinds apart in the types means no hand-kept list says
+//! which is which (only intents clear the status bar's news; only view answers settle a view job).
 
 use super::highlight::Checkpoint;
+use super::sim::{SimRun, SimSpec};
 use super::source::file::SourceFile;
 use crate::engine::{Input, ProcessEnd, Stream};
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
-use crate::probes::output::ProbeOutput;
+use crate::probes::output::{ProbeOutput, SimSource};
+use crate::sim::{GoVersion, Summary};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    Intent(Intent),
+    Message(Message),
+}
+
+impl From<Intent> for Action {
+    fn from(intent: Intent) -> Action {
+        Action::Intent(intent)
+    }
+}
+
+impl From<Message> for Action {
+    fn from(message: Message) -> Action {
+        Action::Message(message)
+    }
+}
+
+impl From<ViewAnswer> for Action {
+    fn from(answer: ViewAnswer) -> Action {
+        Action::Message(Message::View(answer))
+    }
+}
+
+/// What the user asked for: a key (the keymap's rows hold these), the mouse wheel, or what an intent leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
     Up,
     Down,
     PageUp,
@@ -49,27 +79,7 @@ pub enum Action {
         row: u16,
         down: bool,
     },
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    /// Milliseconds since the UI started; drives spinners and elapsed times.
-    Tick(u64),
-    /// A batch of output lines from a running command.
-    Lines {
-        step: String,
-        lines: Vec<OutputLine>,
-    },
-    Exited {
-        step: String,
-        end: ProcessEnd,
-        duration_ms: u64,
-    },
-    /// A probe (parse, grep, blame, simulate) finished; the engine input it produced.
-    ProbeDone(Input),
-    /// SIGTERM or SIGHUP: stop commands and leave.
-    Terminate,
-    /// Enter on a result item: open its source line or the GC chart.
+    /// Enter on a result item: open what it leads to (a source line, the GC chart, the simulator, crash rates).
     Open,
     /// `b` in the source view: the commit of the cursor line, in full.
     ShowCommit,
@@ -82,36 +92,6 @@ pub enum Action {
         file: PathBuf,
         line: usize,
     },
-    /// A probe's typed result, sent just before its `ProbeDone`.
-    ProbeResult {
-        step: String,
-        output: Arc<ProbeOutput>,
-    },
-    SourceLoaded {
-        path: PathBuf,
-        result: Result<Arc<SourceFile>, String>,
-    },
-    CheckpointsReady {
-        path: PathBuf,
-        checkpoints: Arc<Vec<Checkpoint>>,
-    },
-    BlameLoaded {
-        path: PathBuf,
-        result: Result<Arc<Vec<BlameLine>>, String>,
-    },
-    CommitLoaded {
-        commit: String,
-        result: Result<CommitDetails, String>,
-    },
-    /// The editor exited and the terminal is ours again.
-    EditorClosed {
-        path: PathBuf,
-        result: Result<(), String>,
-    },
-    /// A line of news for the status bar from outside `update` (the clipboard).
-    Notice(String),
-    /// A view job ended without its answer (it panicked); says why in the status bar.
-    ViewJobFailed(String),
     /// `n`: open the one-line note input for the selected step.
     NoteStart,
     /// A character typed into a one-line input (a note, a var's value).
@@ -131,54 +111,121 @@ pub enum Action {
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.
-    Replay(super::replay::Scrub),
+    Replay(Scrub),
     /// A simulator key (and `S`, which opens the simulator on the bundled reproduction).
-    Sim(super::sim::SimKey),
+    Sim(SimKey),
     /// Push a simulator view of this spec and run it.
-    OpenSim(Box<super::sim::SimSpec>),
+    OpenSim(Box<SimSpec>),
     /// Push the crash-rate chart of these programs (`runs` seeds each from `seed`).
     OpenRates {
-        programs: Vec<crate::probes::output::SimSource>,
-        go: crate::sim::GoVersion,
+        programs: Vec<SimSource>,
+        go: GoVersion,
         seed: u64,
         runs: u64,
     },
-    /// A simulator run finished (in the background).
+}
+
+/// What the loop and background work report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Milliseconds since the UI started; drives spinners and elapsed times.
+    Tick(u64),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// SIGTERM or SIGHUP: stop commands and leave.
+    Terminate,
+    /// A batch of output lines from a running command.
+    Lines {
+        step: String,
+        lines: Vec<OutputLine>,
+    },
+    Exited {
+        step: String,
+        end: ProcessEnd,
+        duration_ms: u64,
+    },
+    /// A probe's typed result, sent just before its `ProbeDone`.
+    ProbeResult {
+        step: String,
+        output: Arc<ProbeOutput>,
+    },
+    /// A probe (parse, grep, blame, simulate) finished; the engine input it produced.
+    ProbeDone(Input),
+    /// The editor exited and the terminal is ours again.
+    EditorClosed {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    /// A line of news for the status bar from outside `update` (the clipboard).
+    Notice(String),
+    /// A view job's answer (`jobs::perform`): every view job sends exactly one.
+    View(ViewAnswer),
+}
+
+/// How a view job (`jobs::ViewJob`) went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewAnswer {
+    SourceLoaded {
+        path: PathBuf,
+        result: Result<Arc<SourceFile>, String>,
+    },
+    CheckpointsReady {
+        path: PathBuf,
+        checkpoints: Arc<Vec<Checkpoint>>,
+    },
+    BlameLoaded {
+        path: PathBuf,
+        result: Result<Arc<Vec<BlameLine>>, String>,
+    },
+    CommitLoaded {
+        commit: String,
+        result: Result<CommitDetails, String>,
+    },
+    /// A simulator run finished.
     SimLoaded {
         generation: u64,
-        result: Result<Arc<super::sim::SimRun>, String>,
+        result: Result<Arc<SimRun>, String>,
     },
     /// One program's runs for the crash-rate chart finished.
     RateDone {
         generation: u64,
         index: usize,
-        result: Result<crate::sim::Summary, String>,
+        result: Result<Summary, String>,
     },
+    /// The job ended without its answer (it panicked); says why in the status bar.
+    Failed(String),
 }
 
-impl Action {
-    /// Reports from background work and the loop, as opposed to what the user did.
-    pub fn is_message(&self) -> bool {
-        matches!(
-            self,
-            Action::Tick(_)
-                | Action::Resize { .. }
-                | Action::Lines { .. }
-                | Action::Exited { .. }
-                | Action::ProbeDone(_)
-                | Action::Terminate
-                | Action::ProbeResult { .. }
-                | Action::SourceLoaded { .. }
-                | Action::CheckpointsReady { .. }
-                | Action::BlameLoaded { .. }
-                | Action::CommitLoaded { .. }
-                | Action::EditorClosed { .. }
-                | Action::Notice(_)
-                | Action::ViewJobFailed(_)
-                | Action::SimLoaded { .. }
-                | Action::RateDone { .. }
-        )
-    }
+/// A replay's time scrubber key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scrub {
+    Next,
+    Prev,
+    NextMilestone,
+    PrevMilestone,
+    /// Play or pause.
+    Play,
+    Faster,
+    Slower,
+}
+
+/// A simulator key (and `S` on the main screen, which opens the view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimKey {
+    Open,
+    Play,
+    Next,
+    Prev,
+    Start,
+    Crash,
+    NextSeed,
+    PrevSeed,
+    Fix,
+    Version,
+    Rates,
+    Gc,
 }
 
 #[derive(Debug, Clone, PartialEq)]

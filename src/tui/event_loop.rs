@@ -6,10 +6,10 @@
 //! send batches of lines over a bounded channel; the loop drains what has arrived, then draws at most once per
 //! frame, so a command printing 100k lines cannot starve keys or scrolling.
 
-use super::action::{Action, OutputLine};
-use super::app::{App, Job};
+use super::action::{Action, Intent, Message, OutputLine, ViewAnswer};
+use super::app::App;
 use super::host::{Headless, Host};
-use super::jobs;
+use super::jobs::{self, HostJob, Job};
 use super::keymap;
 use super::terminal;
 use super::view;
@@ -77,7 +77,7 @@ where
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let size = terminal.size().map_err(|e| LoopError::Terminal(e.to_string()))?;
-    dispatch(app, &mut workers, Action::Resize { width: size.width, height: size.height });
+    dispatch(app, &mut workers, Message::Resize { width: size.width, height: size.height }.into());
     let mut input_done = false;
     let mut signals_done = false;
     let mut dirty = true;
@@ -120,7 +120,7 @@ where
             },
             signal = signals.next(), if !signals_done => match signal {
                 Some(()) => {
-                    dispatch(app, &mut workers, Action::Terminate);
+                    dispatch(app, &mut workers, Message::Terminate.into());
                     dirty = true;
                 }
                 None => signals_done = true,
@@ -141,7 +141,7 @@ where
                 // only a running step or a replay playing (the tick may have played its last record) makes it
                 // worth a redraw.
                 let playing = app.is_playing();
-                dispatch(app, &mut workers, Action::Tick(started.elapsed().as_millis() as u64));
+                dispatch(app, &mut workers, Message::Tick(started.elapsed().as_millis() as u64).into());
                 dirty |= app.is_busy() || playing;
             },
         }
@@ -154,17 +154,17 @@ where
 
 fn to_action(app: &App, event: Event) -> Option<Action> {
     match event {
-        Event::Key(key) => keymap::action_when(app.scope(), key, |when| app.holds(when)),
+        Event::Key(key) => keymap::action_when(app.scope(), key, |when| app.holds(when)).map(Action::Intent),
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => Some(Action::Wheel { column: m.column, row: m.row, down: true }),
-            MouseEventKind::ScrollUp => Some(Action::Wheel { column: m.column, row: m.row, down: false }),
+            MouseEventKind::ScrollDown => Some(Intent::Wheel { column: m.column, row: m.row, down: true }.into()),
+            MouseEventKind::ScrollUp => Some(Intent::Wheel { column: m.column, row: m.row, down: false }.into()),
             _ => None,
         },
-        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Resize(width, height) => Some(Message::Resize { width, height }.into()),
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
-        Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Action::SearchPaste(text)),
+        Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Intent::SearchPaste(text).into()),
         Event::Paste(text) if matches!(app.scope(), keymap::Scope::Note | keymap::Scope::VarEdit) => {
-            Some(Action::TextPaste(text))
+            Some(Intent::TextPaste(text).into())
         }
         _ => None,
     }
@@ -196,10 +196,10 @@ fn hand_off<B: Backend, E, H: Host>(
     workers: &mut Workers,
     events: &mut TermInput<E>,
     host: &mut H,
-    job: Job,
+    job: HostJob,
 ) -> Result<(), LoopError> {
     match job {
-        Job::Editor { path, line } => {
+        HostJob::Editor { path, line } => {
             if host.owns_terminal() {
                 // Stop reading keys before the editor starts: the stream's reader thread would steal them.
                 events.original = None;
@@ -213,16 +213,15 @@ fn hand_off<B: Backend, E, H: Host>(
             // `Terminal::clear`: it asks the terminal for the cursor position, and a terminal that does not
             // answer (or answers late over ssh) would stall or fail the loop.
             terminal.swap_buffers();
-            dispatch(app, workers, Action::EditorClosed { path, result });
+            dispatch(app, workers, Message::EditorClosed { path, result }.into());
         }
-        Job::Copy { text } => {
+        HostJob::Copy { text } => {
             let notice = match host.copy(&text) {
                 Ok(()) => format!("copied {text}"),
                 Err(e) => format!("not copied: {e}"),
             };
-            dispatch(app, workers, Action::Notice(notice));
+            dispatch(app, workers, Message::Notice(notice).into());
         }
-        other => workers.start(other, None),
     }
     Ok(())
 }
@@ -230,25 +229,15 @@ fn hand_off<B: Backend, E, H: Host>(
 /// Applies an action and its follow-ups, then starts the jobs they queued.
 fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
     let finished = match &action {
-        Action::Exited { step, .. } | Action::ProbeDone(Input::ProbeDone { step, .. }) => Some(step.clone()),
+        Action::Message(Message::Exited { step, .. } | Message::ProbeDone(Input::ProbeDone { step, .. })) => {
+            Some(step.clone())
+        }
         _ => None,
     };
-    if matches!(
-        action,
-        Action::SourceLoaded { .. }
-            | Action::CheckpointsReady { .. }
-            | Action::BlameLoaded { .. }
-            | Action::CommitLoaded { .. }
-            | Action::ViewJobFailed(_)
-            | Action::SimLoaded { .. }
-            | Action::RateDone { .. }
-    ) {
+    if let Action::Message(Message::View(_)) = action {
         workers.view_jobs = workers.view_jobs.saturating_sub(1);
     }
-    let mut next = Some(action);
-    while let Some(action) = next {
-        next = app.update(action);
-    }
+    app.apply(action);
     if let Some(step) = finished {
         workers.cancels.remove(&step);
     }
@@ -266,29 +255,28 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
 struct Workers {
     tx: mpsc::Sender<Action>,
     cancels: BTreeMap<String, CancellationToken>,
-    /// View jobs (file, blame, commit, checkpoints) whose answer has not arrived yet.
+    /// View jobs (`ViewJob`: file, checkpoints, blame, commit, simulator runs) whose answer has not arrived yet.
     view_jobs: usize,
     /// Jobs that need the terminal; the loop runs them between two events.
-    handoffs: Vec<Job>,
+    handoffs: Vec<HostJob>,
 }
 
 impl Workers {
     fn start(&mut self, job: Job, spill: Option<std::path::PathBuf>) {
-        if jobs::is_view_job(&job) {
-            self.view_jobs += 1;
-            let tx = self.tx.clone();
-            tokio::spawn(async move {
-                // Every view job answers exactly once, even when it panicked: the loop counts the answers.
-                let action = match tokio::task::spawn_blocking(move || jobs::perform(job)).await {
-                    Ok(action) => action,
-                    Err(e) => Action::ViewJobFailed(e.to_string()),
-                };
-                let _ = tx.send(action).await;
-            });
-            return;
-        }
         match job {
-            Job::Editor { .. } | Job::Copy { .. } => self.handoffs.push(job),
+            Job::View(job) => {
+                self.view_jobs += 1;
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    // Every view job answers exactly once, even when it panicked: the loop counts the answers.
+                    let answer = match tokio::task::spawn_blocking(move || jobs::perform(job)).await {
+                        Ok(answer) => answer,
+                        Err(e) => ViewAnswer::Failed(e.to_string()),
+                    };
+                    let _ = tx.send(answer.into()).await;
+                });
+            }
+            Job::Host(job) => self.handoffs.push(job),
             Job::Spawn { step, spec } => {
                 let cancel = CancellationToken::new();
                 self.cancels.insert(step.clone(), cancel.clone());
@@ -306,7 +294,7 @@ impl Workers {
                         Ok((input, output)) => {
                             if let Some(output) = output {
                                 let step = id.clone();
-                                let _ = tx.send(Action::ProbeResult { step, output: Arc::new(output) }).await;
+                                let _ = tx.send(Message::ProbeResult { step, output: Arc::new(output) }.into()).await;
                             }
                             input
                         }
@@ -317,7 +305,7 @@ impl Workers {
                             reason: Some(format!("the action crashed: {e}")),
                         },
                     };
-                    let _ = tx.send(Action::ProbeDone(input)).await;
+                    let _ = tx.send(Message::ProbeDone(input).into()).await;
                 });
             }
             Job::Cancel { step } => {
@@ -326,13 +314,6 @@ impl Workers {
                 }
             }
             Job::CancelAll => self.cancels.values().for_each(CancellationToken::cancel),
-            // View jobs went to `jobs::perform` above.
-            Job::LoadSource { .. }
-            | Job::Checkpoints { .. }
-            | Job::Blame { .. }
-            | Job::Commit { .. }
-            | Job::Sim(_)
-            | Job::Rate(_) => {}
         }
     }
 }
@@ -356,12 +337,12 @@ async fn forward(step: String, mut rx: mpsc::Receiver<ShellMsg>, tx: mpsc::Sende
         }
         if !batch.is_empty() {
             let lines = std::mem::take(&mut batch);
-            if tx.send(Action::Lines { step: step.clone(), lines }).await.is_err() {
+            if tx.send(Message::Lines { step: step.clone(), lines }.into()).await.is_err() {
                 return;
             }
         }
         if let Some((end, duration_ms)) = exited {
-            let _ = tx.send(Action::Exited { step: step.clone(), end, duration_ms }).await;
+            let _ = tx.send(Message::Exited { step: step.clone(), end, duration_ms }.into()).await;
             return;
         }
     }

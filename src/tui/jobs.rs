@@ -1,59 +1,112 @@
-//! The blocking halves of the view jobs: read and index a file, checkpoint its highlighting, blame it, look up
-//! a commit, run the simulator. Each takes its job and returns the action that reports the outcome; the event loop runs them on
-//! blocking threads, tests call them directly.
+//! Work `update` queues for the event loop (`Job`), sorted by who carries it out: commands and probes run as
+//! tasks with a cancellation token, view jobs on blocking threads (`perform`, here), host jobs on the terminal
+//! itself between two events. The kinds are types, so the loop's dispatch is exhaustive and a new view job cannot
+//! be forgotten by the loop's bookkeeping.
+//!
+//! `perform` is the blocking half of every view job: read and index a file, checkpoint its highlighting, blame
+//! it, look up a commit, run the simulator. The event loop runs it on blocking threads, tests call it directly.
 
-use super::action::Action;
-use super::app::Job;
+use super::action::ViewAnswer;
 use super::highlight;
-use super::source::file;
+use super::sim::{RateRequest, SimRequest};
+use super::source::file::{self, SourceFile};
+use crate::engine::{CommandSpec, ProbeRequest};
 use crate::locate::blame::{blame, BlameOptions};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Whether the loop runs `job` through `perform` (the rest are commands, probes and terminal hand-overs).
-pub fn is_view_job(job: &Job) -> bool {
-    matches!(
-        job,
-        Job::LoadSource { .. }
-            | Job::Checkpoints { .. }
-            | Job::Blame { .. }
-            | Job::Commit { .. }
-            | Job::Sim(_)
-            | Job::Rate(_)
-    )
+/// Background work the event loop carries out for `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// Run a step's command (its lines and exit come back as messages).
+    Spawn {
+        step: String,
+        spec: CommandSpec,
+    },
+    /// Run a probe step (parse, grep, blame, simulate) on a blocking thread.
+    Probe {
+        step: String,
+        request: ProbeRequest,
+    },
+    Cancel {
+        step: String,
+    },
+    CancelAll,
+    /// Work for a view, answered by exactly one `ViewAnswer`.
+    View(ViewJob),
+    /// Work that needs the terminal itself.
+    Host(HostJob),
 }
 
-/// Carries out a view job and says how it went (exactly one action per job: the loop counts them). Blocking.
-pub fn perform(job: Job) -> Action {
+/// The view jobs: slow work behind a full-screen view, done off the UI thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewJob {
+    /// Read and index a file for the source view.
+    LoadSource { path: PathBuf },
+    /// Highlighter checkpoints for a whole file (too long to do on the UI thread).
+    Checkpoints { path: PathBuf, file: Arc<SourceFile> },
+    /// Blame a whole file once (working tree), for the source view's gutter.
+    Blame { path: PathBuf },
+    /// One commit in full (`b`).
+    Commit { path: PathBuf, commit: String },
+    /// One seeded simulator run with its timeline.
+    Sim(SimRequest),
+    /// One program's batch of seeded runs for the crash-rate chart.
+    Rate(RateRequest),
+}
+
+/// What the loop runs on the terminal between two events (`host::Host`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostJob {
+    /// Hand the terminal to `$EDITOR +line file` and take it back.
+    Editor { path: PathBuf, line: usize },
+    /// Put text on the clipboard (OSC 52).
+    Copy { text: String },
+}
+
+impl From<ViewJob> for Job {
+    fn from(job: ViewJob) -> Job {
+        Job::View(job)
+    }
+}
+
+impl From<HostJob> for Job {
+    fn from(job: HostJob) -> Job {
+        Job::Host(job)
+    }
+}
+
+/// Carries out a view job and says how it went (exactly one answer per job: the loop counts them). Blocking.
+pub fn perform(job: ViewJob) -> ViewAnswer {
     match job {
-        Job::LoadSource { path } => {
+        ViewJob::LoadSource { path } => {
             let result = file::load(&path).map(Arc::new);
-            Action::SourceLoaded { path, result }
+            ViewAnswer::SourceLoaded { path, result }
         }
-        Job::Checkpoints { path, file } => {
+        ViewJob::Checkpoints { path, file } => {
             let checkpoints = match highlight::syntax_for(&path) {
                 Some(syntax) => highlight::checkpoints(highlight::start(syntax), file.lines(0, file.len())),
                 None => Vec::new(),
             };
-            Action::CheckpointsReady { path, checkpoints: Arc::new(checkpoints) }
+            ViewAnswer::CheckpointsReady { path, checkpoints: Arc::new(checkpoints) }
         }
-        Job::Blame { path } => {
+        ViewJob::Blame { path } => {
             // The whole working-tree file, once: the gutter then costs nothing per scroll.
             let options = BlameOptions { file: path.clone(), lines: None, rev: None };
             let result = blame(&options).map(Arc::new).map_err(|e| e.to_string());
-            Action::BlameLoaded { path, result }
+            ViewAnswer::BlameLoaded { path, result }
         }
-        Job::Commit { path, commit } => {
+        ViewJob::Commit { path, commit } => {
             let result = crate::probes::commit::show(&path, &commit);
-            Action::CommitLoaded { commit, result }
+            ViewAnswer::CommitLoaded { commit, result }
         }
-        Job::Sim(request) => {
+        ViewJob::Sim(request) => {
             let result = super::sim::run::run_one(&request).map(Arc::new);
-            Action::SimLoaded { generation: request.generation, result }
+            ViewAnswer::SimLoaded { generation: request.generation, result }
         }
-        Job::Rate(request) => {
+        ViewJob::Rate(request) => {
             let result = super::sim::run::rate(&request);
-            Action::RateDone { generation: request.generation, index: request.index, result }
+            ViewAnswer::RateDone { generation: request.generation, index: request.index, result }
         }
-        other => Action::ViewJobFailed(format!("not a view job: {other:?}")),
     }
 }

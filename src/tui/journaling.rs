@@ -9,6 +9,7 @@
 //! engine moves on, as everywhere else, and are few.
 
 use super::app::App;
+use super::mode::Exit;
 use crate::engine::{Context, Event, Input, Session};
 use crate::journal::{self, sessions, Journal, Meta};
 use std::collections::BTreeMap;
@@ -70,16 +71,16 @@ pub(crate) fn secret_values(session: &Session) -> Vec<String> {
 impl App {
     /// Records this session from now on into `journal`.
     pub fn set_journal(&mut self, journal: Journal) {
-        self.journal = Some(journal);
+        self.mode.set_journal(journal);
     }
 
     pub fn journal_path(&self) -> Option<&std::path::Path> {
-        self.journal.as_ref().map(Journal::path)
+        self.mode.journal().map(Journal::path)
     }
 
     /// An engine event on its way to the screen.
     pub(crate) fn journal_event(&self, event: &Event) {
-        if let Some(journal) = &self.journal {
+        if let Some(journal) = self.mode.journal() {
             // A failing journal is remembered by the writer and reported at the end; the session goes on.
             let _ = journal.record(event);
         }
@@ -88,7 +89,7 @@ impl App {
     /// An engine input about to be applied: a probe's typed result is journaled first, so resume and replay can
     /// feed it back.
     pub(crate) fn journal_input(&self, input: &Input) {
-        let (Some(journal), Input::ProbeDone { step, result, passed, reason }) = (&self.journal, input) else {
+        let (Some(journal), Input::ProbeDone { step, result, passed, reason }) = (self.mode.journal(), input) else {
             return;
         };
         let _ = journal.meta(Meta::ProbeResult {
@@ -101,12 +102,12 @@ impl App {
 
     /// Where the complete output of a step's command goes (the journal keeps its head and tail).
     pub(crate) fn spill_path(&self, step: &str) -> Option<PathBuf> {
-        self.journal.as_ref().and_then(|j| j.spill_path(step))
+        self.mode.journal().and_then(|j| j.spill_path(step))
     }
 
     /// A journal-only entry (note, hand-set milestone); `false` when there is no journal to write it to.
     pub(crate) fn journal_meta(&self, meta: Meta) -> bool {
-        match &self.journal {
+        match self.mode.journal() {
             Some(journal) => journal.meta(meta).is_ok(),
             None => false,
         }
@@ -114,16 +115,21 @@ impl App {
 
     /// The session's journal, still open (a drill writes its checks and debrief into it after the screen closes).
     pub fn take_journal(&mut self) -> Option<Journal> {
-        self.journal.take()
+        self.mode.take_journal()
     }
 
-    /// Ends the session: `session_finished` with the exit code, except after a signal (130), which leaves the
-    /// session open for `runbook resume`. Closes the journal; returns a warning if writing it ever failed.
-    pub fn close_journal(&mut self, code: i32) -> Option<String> {
-        let journal = self.journal.take()?;
-        if code != 130 {
-            let reason = if code == 0 { "quit" } else { "error" };
-            let _ = journal.meta(journal::Meta::SessionFinished { reason: reason.into(), exit_code: Some(code) });
+    /// Ends the session: `session_finished` with the exit code, except after a signal, which leaves the session
+    /// open for `runbook resume`. Closes the journal; returns a warning if writing it ever failed.
+    pub fn close_journal(&mut self, exit: Exit) -> Option<String> {
+        let journal = self.mode.take_journal()?;
+        let reason = match exit {
+            Exit::Quit => Some("quit"),
+            Exit::Failed => Some("error"),
+            Exit::Signal => None,
+        };
+        if let Some(reason) = reason {
+            let exit_code = Some(exit.code());
+            let _ = journal.meta(journal::Meta::SessionFinished { reason: reason.into(), exit_code });
         }
         let warning = journal.broken().map(|e| format!("the journal {} is incomplete: {e}", journal.path().display()));
         drop(journal);

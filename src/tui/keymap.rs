@@ -2,9 +2,7 @@
 //! overlay, the status bar hints and the README's key table (a test keeps the README true). Adding a key means
 //! adding a row here; nothing else lists keys.
 
-use super::action::Action;
-use super::replay::Scrub;
-use super::sim::SimKey;
+use super::action::{Intent, Scrub, SimKey};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where keys are read: the main screen or one of the things drawn over it.
@@ -81,9 +79,9 @@ pub enum When {
 pub enum KeyPattern {
     Key(KeyCode),
     Ctrl(char),
-    /// '1'..='9': `Action::Pick(n - 1)`.
+    /// '1'..='9': `Intent::Pick(n - 1)`.
     Digit,
-    /// Any printable character: `Action::SearchChar`.
+    /// Any printable character: `Intent::SearchChar`.
     AnyChar,
 }
 
@@ -92,7 +90,7 @@ pub struct Binding {
     pub keys: &'static [KeyPattern],
     /// How the keys are written in the help and the status bar.
     pub label: &'static str,
-    pub action: Action,
+    pub action: Intent,
     /// A word or two for the status bar.
     pub short: &'static str,
     pub help: &'static str,
@@ -106,13 +104,13 @@ const fn c(ch: char) -> KeyPattern {
 }
 
 /// A replay's scrubber key.
-const fn r(key: Scrub) -> Action {
-    Action::Replay(key)
+const fn r(key: Scrub) -> Intent {
+    Intent::Replay(key)
 }
 
 /// A simulator key.
-const fn s(key: SimKey) -> Action {
-    Action::Sim(key)
+const fn s(key: SimKey) -> Intent {
+    Intent::Sim(key)
 }
 
 macro_rules! bind {
@@ -134,7 +132,7 @@ pub static BINDINGS: &[Binding] = &[
         Main,
         [Key(KeyCode::Up), c('k')],
         "↑/k",
-        Action::Up,
+        Intent::Up,
         "up",
         "previous step, or scroll the focused pane up",
         HelpOnly
@@ -143,7 +141,7 @@ pub static BINDINGS: &[Binding] = &[
         Main,
         [Key(KeyCode::Down), c('j')],
         "↓/j",
-        Action::Down,
+        Intent::Down,
         "down",
         "next step, or scroll the focused pane down",
         HelpOnly
@@ -152,37 +150,37 @@ pub static BINDINGS: &[Binding] = &[
         Main,
         [Key(KeyCode::Enter), c('r')],
         "Enter/r",
-        Action::Run,
+        Intent::Run,
         "run",
         "run the selected step (shows the command first)",
         CanRun
     ),
-    bind!(Main, [Digit], "1-9", Action::Pick(0), "choose", "pick option N, or toggle checklist item N", Choose),
-    bind!(Main, [c(' ')], "Space", Action::Toggle, "toggle", "toggle the highlighted checklist item", Checklist),
-    bind!(Main, [c('c')], "c", Action::CancelCommand, "cancel", "cancel the running command", Running),
-    bind!(Main, [Key(KeyCode::Tab)], "Tab", Action::NextPane, "pane", "next pane (steps, text, action)", Always),
-    bind!(Main, [Key(KeyCode::BackTab)], "S-Tab", Action::PrevPane, "pane", "previous pane", HelpOnly),
-    bind!(Main, [c('/')], "/", Action::SearchStart, "search", "search the output", HasOutput),
-    bind!(Main, [c('n')], "n", Action::SearchNext, "next", "next match", Searching),
-    bind!(Main, [c('N')], "N", Action::SearchPrev, "prev", "previous match", Searching),
-    bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
+    bind!(Main, [Digit], "1-9", Intent::Pick(0), "choose", "pick option N, or toggle checklist item N", Choose),
+    bind!(Main, [c(' ')], "Space", Intent::Toggle, "toggle", "toggle the highlighted checklist item", Checklist),
+    bind!(Main, [c('c')], "c", Intent::CancelCommand, "cancel", "cancel the running command", Running),
+    bind!(Main, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "pane", "next pane (steps, text, action)", Always),
+    bind!(Main, [Key(KeyCode::BackTab)], "S-Tab", Intent::PrevPane, "pane", "previous pane", HelpOnly),
+    bind!(Main, [c('/')], "/", Intent::SearchStart, "search", "search the output", HasOutput),
+    bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match", Searching),
+    bind!(Main, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", Searching),
+    bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
     bind!(
         Main,
         [Key(KeyCode::PageDown)],
         "PgDn",
-        Action::PageDown,
+        Intent::PageDown,
         "page",
         "scroll the focused pane a page down",
         HelpOnly
     ),
-    bind!(Main, [c('h')], "h", Action::ScrollLeft, "left", "scroll the output left (long lines)", HelpOnly),
-    bind!(Main, [c('l')], "l", Action::ScrollRight, "right", "scroll the output right (long lines)", HelpOnly),
-    bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "go to the top", HelpOnly),
+    bind!(Main, [c('h')], "h", Intent::ScrollLeft, "left", "scroll the output left (long lines)", HelpOnly),
+    bind!(Main, [c('l')], "l", Intent::ScrollRight, "right", "scroll the output right (long lines)", HelpOnly),
+    bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "go to the top", HelpOnly),
     bind!(
         Main,
         [c('G'), Key(KeyCode::End)],
         "G/End",
-        Action::Bottom,
+        Intent::Bottom,
         "end",
         "go to the end (output follows again)",
         HelpOnly
@@ -191,16 +189,16 @@ pub static BINDINGS: &[Binding] = &[
         Main,
         [Key(KeyCode::Esc)],
         "Esc",
-        Action::Back,
+        Intent::Back,
         "back",
         "back: clear the search, return to the step list",
         HelpOnly
     ),
-    bind!(Main, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
-    bind!(Main, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
-    bind!(Main, [c('n')], "n", Action::NoteStart, "note", "add a note to the selected step (journal)", CanNote),
-    bind!(Main, [c('m')], "m", Action::MilestoneStart, "milestone", "set a milestone by hand (journal)", CanNote),
-    bind!(Main, [c('v')], "v", Action::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
+    bind!(Main, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(Main, [c('q'), Ctrl('c')], "q", Intent::Quit, "quit", "quit (asks first while something runs)", Always),
+    bind!(Main, [c('n')], "n", Intent::NoteStart, "note", "add a note to the selected step (journal)", CanNote),
+    bind!(Main, [c('m')], "m", Intent::MilestoneStart, "milestone", "set a milestone by hand (journal)", CanNote),
+    bind!(Main, [c('v')], "v", Intent::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
     bind!(Main, [c(']')], "]", r(Scrub::NextMilestone), "milestone", "replay: next milestone (or the end)", Replay),
@@ -209,60 +207,60 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
     bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
     bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
-    bind!(Note, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "save", "save the note to the journal", Always),
-    bind!(Note, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "discard the note", Always),
-    bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Action::TextBackspace, "delete", "delete a char", HelpOnly),
-    bind!(Note, [Ctrl('u')], "C-u", Action::TextClear, "clear", "clear the note", HelpOnly),
-    bind!(Note, [KeyPattern::AnyChar], "text", Action::TextChar(' '), "type", "the note (one line)", HelpOnly),
-    bind!(Vars, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous var", HelpOnly),
-    bind!(Vars, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next var", HelpOnly),
-    bind!(Vars, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "edit", "type a new value for the var", Always),
-    bind!(Vars, [Key(KeyCode::Esc), c('q')], "Esc", Action::Back, "close", "close the vars", Always),
+    bind!(Note, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "save", "save the note to the journal", Always),
+    bind!(Note, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "discard the note", Always),
+    bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Intent::TextBackspace, "delete", "delete a char", HelpOnly),
+    bind!(Note, [Ctrl('u')], "C-u", Intent::TextClear, "clear", "clear the note", HelpOnly),
+    bind!(Note, [KeyPattern::AnyChar], "text", Intent::TextChar(' '), "type", "the note (one line)", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "previous var", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next var", HelpOnly),
+    bind!(Vars, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "edit", "type a new value for the var", Always),
+    bind!(Vars, [Key(KeyCode::Esc), c('q')], "Esc", Intent::Back, "close", "close the vars", Always),
     bind!(
         VarEdit,
         [Key(KeyCode::Enter)],
         "Enter",
-        Action::Confirm,
+        Intent::Confirm,
         "set",
         "set the var (later commands use it)",
         Always
     ),
-    bind!(VarEdit, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "keep the old value", Always),
-    bind!(VarEdit, [Key(KeyCode::Backspace)], "Backspace", Action::TextBackspace, "delete", "delete a char", HelpOnly),
-    bind!(VarEdit, [Ctrl('u')], "C-u", Action::TextClear, "clear", "clear the value", HelpOnly),
-    bind!(VarEdit, [KeyPattern::AnyChar], "text", Action::TextChar(' '), "type", "the value (one line)", HelpOnly),
-    bind!(Milestone, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous milestone", HelpOnly),
-    bind!(Milestone, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next milestone", HelpOnly),
-    bind!(Milestone, [Digit], "1-4", Action::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
-    bind!(Milestone, [Key(KeyCode::Enter)], "Enter", Action::Confirm, "set", "set the highlighted milestone", Always),
-    bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "set nothing", Always),
+    bind!(VarEdit, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "keep the old value", Always),
+    bind!(VarEdit, [Key(KeyCode::Backspace)], "Backspace", Intent::TextBackspace, "delete", "delete a char", HelpOnly),
+    bind!(VarEdit, [Ctrl('u')], "C-u", Intent::TextClear, "clear", "clear the value", HelpOnly),
+    bind!(VarEdit, [KeyPattern::AnyChar], "text", Intent::TextChar(' '), "type", "the value (one line)", HelpOnly),
+    bind!(Milestone, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "previous milestone", HelpOnly),
+    bind!(Milestone, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next milestone", HelpOnly),
+    bind!(Milestone, [Digit], "1-4", Intent::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
+    bind!(Milestone, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "set", "set the highlighted milestone", Always),
+    bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "set nothing", Always),
     bind!(
         Confirm,
         [Key(KeyCode::Enter), c('y')],
         "Enter",
-        Action::Confirm,
+        Intent::Confirm,
         "run it",
         "run the command as shown",
         Always
     ),
-    bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Action::Back, "cancel", "do not run it", Always),
+    bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
     bind!(
         QuitConfirm,
         [c('y'), Key(KeyCode::Enter)],
         "y/Enter",
-        Action::Confirm,
+        Intent::Confirm,
         "quit",
         "cancel what runs and quit",
         Always
     ),
-    bind!(QuitConfirm, [c('n'), Key(KeyCode::Esc)], "n/Esc", Action::Back, "stay", "stay", Always),
-    bind!(Search, [Key(KeyCode::Enter)], "Enter", Action::SearchSubmit, "find", "find the text", Always),
-    bind!(Search, [Key(KeyCode::Esc)], "Esc", Action::Back, "cancel", "stop searching", Always),
+    bind!(QuitConfirm, [c('n'), Key(KeyCode::Esc)], "n/Esc", Intent::Back, "stay", "stay", Always),
+    bind!(Search, [Key(KeyCode::Enter)], "Enter", Intent::SearchSubmit, "find", "find the text", Always),
+    bind!(Search, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "stop searching", Always),
     bind!(
         Search,
         [Key(KeyCode::Backspace)],
         "Backspace",
-        Action::SearchBackspace,
+        Intent::SearchBackspace,
         "delete",
         "delete a character",
         HelpOnly
@@ -271,54 +269,54 @@ pub static BINDINGS: &[Binding] = &[
         Search,
         [KeyPattern::AnyChar],
         "text",
-        Action::SearchChar(' '),
+        Intent::SearchChar(' '),
         "type",
         "what to find (case-insensitive)",
         HelpOnly
     ),
-    bind!(Help, [c('?'), Key(KeyCode::Esc), c('q')], "?/Esc", Action::ToggleHelp, "close", "close the help", Always),
-    bind!(Help, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
-    bind!(Help, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),
+    bind!(Help, [c('?'), Key(KeyCode::Esc), c('q')], "?/Esc", Intent::ToggleHelp, "close", "close the help", Always),
+    bind!(Help, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll up", HelpOnly),
+    bind!(Help, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll down", HelpOnly),
     bind!(
         Results,
         [Key(KeyCode::Up), c('k')],
         "↑/k",
-        Action::Up,
+        Intent::Up,
         "up",
         "previous item (frame, site, match, line)",
         HelpOnly
     ),
-    bind!(Results, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next item", HelpOnly),
+    bind!(Results, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next item", HelpOnly),
     bind!(
         Results,
         [Key(KeyCode::Enter)],
         "Enter",
-        Action::Open,
+        Intent::Open,
         "open",
         "open the item: its source line, or the GC chart",
         HasResult
     ),
-    bind!(Results, [c('r')], "r", Action::Run, "rerun", "run the step again", CanRun),
-    bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "a page up", HelpOnly),
-    bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Action::PageDown, "page", "a page down", HelpOnly),
-    bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "first item", HelpOnly),
-    bind!(Results, [c('G'), Key(KeyCode::End)], "G/End", Action::Bottom, "end", "last item", HelpOnly),
-    bind!(Results, [Key(KeyCode::Tab)], "Tab", Action::NextPane, "pane", "next pane", Always),
-    bind!(Results, [Key(KeyCode::BackTab)], "S-Tab", Action::PrevPane, "pane", "previous pane", HelpOnly),
-    bind!(Results, [Key(KeyCode::Esc)], "Esc", Action::Back, "back", "back to the step list", HelpOnly),
-    bind!(Results, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
-    bind!(Results, [c('q'), Ctrl('c')], "q", Action::Quit, "quit", "quit (asks first while something runs)", Always),
-    bind!(Source, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "previous line", HelpOnly),
-    bind!(Source, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "next line", HelpOnly),
-    bind!(Source, [Key(KeyCode::PageUp)], "PgUp", Action::PageUp, "page", "a page up", HelpOnly),
-    bind!(Source, [Key(KeyCode::PageDown)], "PgDn", Action::PageDown, "page", "a page down", HelpOnly),
-    bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Action::Top, "top", "first line", HelpOnly),
-    bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Action::Bottom, "end", "last line", HelpOnly),
+    bind!(Results, [c('r')], "r", Intent::Run, "rerun", "run the step again", CanRun),
+    bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first item", HelpOnly),
+    bind!(Results, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "last item", HelpOnly),
+    bind!(Results, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "pane", "next pane", Always),
+    bind!(Results, [Key(KeyCode::BackTab)], "S-Tab", Intent::PrevPane, "pane", "previous pane", HelpOnly),
+    bind!(Results, [Key(KeyCode::Esc)], "Esc", Intent::Back, "back", "back to the step list", HelpOnly),
+    bind!(Results, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(Results, [c('q'), Ctrl('c')], "q", Intent::Quit, "quit", "quit (asks first while something runs)", Always),
+    bind!(Source, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "previous line", HelpOnly),
+    bind!(Source, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next line", HelpOnly),
+    bind!(Source, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Source, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first line", HelpOnly),
+    bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "last line", HelpOnly),
     bind!(
         Source,
         [c('b')],
         "b",
-        Action::ShowCommit,
+        Intent::ShowCommit,
         "commit",
         "the commit that last changed the line, in full",
         Always
@@ -327,16 +325,16 @@ pub static BINDINGS: &[Binding] = &[
         Source,
         [c('M')],
         "M",
-        Action::MarkLine,
+        Intent::MarkLine,
         "mark",
         "mark this line as the culprit (vars mark_file, mark_line)",
         HelpOnly
     ),
-    bind!(Source, [c('e')], "e", Action::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
-    bind!(Source, [c('y')], "y", Action::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
-    bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the source view", Always),
-    bind!(Source, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
-    bind!(Source, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
+    bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
+    bind!(Source, [c('y')], "y", Intent::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
+    bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close the source view", Always),
+    bind!(Source, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(Source, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Sim, [c(' ')], "Space", s(SimKey::Play), "play", "play or pause the timeline", Always),
     bind!(Sim, [Key(KeyCode::Right), c('l')], "→/l", s(SimKey::Next), "step", "next event (micro-step)", Always),
     bind!(Sim, [Key(KeyCode::Left), c('h')], "←/h", s(SimKey::Prev), "back", "previous event", HelpOnly),
@@ -348,28 +346,28 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Sim, [c('v')], "v", s(SimKey::Version), "go", "Go 1.27 (Swiss map) ↔ 1.19 (classic hmap)", Always),
     bind!(Sim, [c('r')], "r", s(SimKey::Rates), "rates", "crash rate per built-in program (chart)", Always),
     bind!(Sim, [c('g')], "g", s(SimKey::Gc), "gc", "the simulate step's gctrace: heap and pauses (chart)", HelpOnly),
-    bind!(Sim, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close the simulator", Always),
-    bind!(Sim, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
-    bind!(Sim, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
-    bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Action::Up, "up", "scroll up", HelpOnly),
-    bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Action::Down, "down", "scroll down", HelpOnly),
-    bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Action::Back, "back", "close it", Always),
-    bind!(Detail, [c('?')], "?", Action::ToggleHelp, "help", "show all keys", Always),
-    bind!(Detail, [Ctrl('c')], "C-c", Action::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
+    bind!(Sim, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close the simulator", Always),
+    bind!(Sim, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(Sim, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll up", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll down", HelpOnly),
+    bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close it", Always),
+    bind!(Detail, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(Detail, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
 ];
 
 /// The mouse wheel is not a key, but users look for it in the same table.
 pub const WHEEL_HELP: (&str, &str) = ("wheel", "scroll the pane under the mouse");
 
 /// The action a key press means in `scope`, if any: the first binding of the key in the table.
-pub fn action_for(scope: Scope, key: KeyEvent) -> Option<Action> {
+pub fn action_for(scope: Scope, key: KeyEvent) -> Option<Intent> {
     action_when(scope, key, |_| true)
 }
 
 /// The action a key press means in `scope` when `holds` says which conditions hold now: a key bound twice in a
 /// scope (`n`: next match while searching, else a note; Space: play in a replay, else toggle) means the first
 /// binding whose condition holds, else the first.
-pub fn action_when(scope: Scope, key: KeyEvent, holds: impl Fn(When) -> bool) -> Option<Action> {
+pub fn action_when(scope: Scope, key: KeyEvent, holds: impl Fn(When) -> bool) -> Option<Intent> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -382,14 +380,14 @@ pub fn action_when(scope: Scope, key: KeyEvent, holds: impl Fn(When) -> bool) ->
     Some(found.find(|(w, _)| matches!(w, When::Always | When::HelpOnly) || holds(*w)).map_or(first, |(_, a)| a))
 }
 
-fn key_action(b: &Binding, key: KeyEvent) -> Option<Action> {
+fn key_action(b: &Binding, key: KeyEvent) -> Option<Intent> {
     b.keys.iter().find_map(|pattern| match (pattern, key.code) {
         (Digit, KeyCode::Char(ch @ '1'..='9')) if plain(key.modifiers) => {
-            Some(Action::Pick(ch as usize - '1' as usize))
+            Some(Intent::Pick(ch as usize - '1' as usize))
         }
         (KeyPattern::AnyChar, KeyCode::Char(ch)) if plain(key.modifiers) => Some(match b.action {
-            Action::TextChar(_) => Action::TextChar(ch),
-            _ => Action::SearchChar(ch),
+            Intent::TextChar(_) => Intent::TextChar(ch),
+            _ => Intent::SearchChar(ch),
         }),
         (Ctrl(want), KeyCode::Char(ch)) if key.modifiers.contains(KeyModifiers::CONTROL) && ch == *want => {
             Some(b.action.clone())

@@ -14,17 +14,25 @@ pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod mode;
 mod notes;
 pub mod output;
+pub mod recording;
 pub mod replay;
 pub mod results;
+pub mod screen;
 mod session;
 pub mod sim;
 pub mod source;
 pub mod terminal;
+pub mod text;
 pub mod theme;
 mod update;
 mod update_results;
+mod update_scroll;
+mod update_sim;
+mod update_steps;
+mod update_views;
 mod vars;
 pub mod view;
 pub mod views;
@@ -71,15 +79,15 @@ pub fn run(
     if let Some(pending) = evidence {
         if let Err(e) = journaling::load_evidence(&mut app, pending) {
             eprintln!("runbook: {e:#}");
-            app.close_journal(2);
+            app.close_journal(mode::Exit::Failed);
             return 2;
         }
     }
-    let code = run_app(&mut app);
-    if let Some(warning) = app.close_journal(code) {
+    let exit = run_app(&mut app);
+    if let Some(warning) = app.close_journal(exit) {
         eprintln!("runbook: warning: {warning}");
     }
-    code
+    exit.code()
 }
 
 /// `runbook drill NAME` on a terminal: the drill's runbook on screen, journaled into `journal` (mode `drill`),
@@ -95,8 +103,8 @@ pub fn drill(
     app.set_drill(scenario);
     app.set_journal(journal);
     app.flash = Some("drill started: the clock runs · ? help".into());
-    let code = run_app(&mut app);
-    (code, app.take_journal())
+    let exit = run_app(&mut app);
+    (exit.code(), app.take_journal())
 }
 
 /// `runbook replay JOURNAL`: the recorded session, read-only (see `replay`). Returns 0, or 2 when the journal
@@ -109,16 +117,16 @@ pub fn replay(path: &std::path::Path) -> i32 {
             return 2;
         }
     };
-    run_app(&mut app)
+    run_app(&mut app).code()
 }
 
-/// Runs `app` in the terminal until the user quits.
-fn run_app(app: &mut App) -> i32 {
+/// Runs `app` in the terminal until the user quits; says how it ended.
+fn run_app(app: &mut App) -> mode::Exit {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("runbook: cannot start the async runtime: {e}");
-            return 2;
+            return mode::Exit::Failed;
         }
     };
     let result = runtime.block_on(async {
@@ -132,10 +140,11 @@ fn run_app(app: &mut App) -> i32 {
     // Commands still running after the quit wait are killed with the runtime (kill_on_drop).
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
-        Ok(()) => app.exit_code(),
+        // The input ended without a quit (the terminal went away): as good as one.
+        Ok(()) => app.exit().unwrap_or(mode::Exit::Quit),
         Err(e) => {
             eprintln!("runbook: {e}");
-            2
+            mode::Exit::Failed
         }
     }
 }

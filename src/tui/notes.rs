@@ -3,8 +3,9 @@
 //! verified) and records the chosen one as `milestone_checked` set by hand. Both also show in the step's output,
 //! as they will in a replay.
 
-use super::action::Action;
-use super::app::{App, Overlay};
+use super::action::Intent;
+use super::app::App;
+use super::screen::Overlay;
 use crate::engine::Milestone;
 use crate::journal::Meta;
 
@@ -13,33 +14,33 @@ const MAX_NOTE_CHARS: usize = 500;
 
 impl App {
     pub(crate) fn open_note(&mut self) {
-        self.overlay = Overlay::Note { text: String::new() };
+        self.screen.overlay = Overlay::Note { text: String::new() };
     }
 
     pub(crate) fn open_milestones(&mut self) {
-        self.overlay = Overlay::Milestone { cursor: 0 };
+        self.screen.overlay = Overlay::Milestone { cursor: 0 };
     }
 
     /// A key while the note input is open.
-    pub(crate) fn note_key(&mut self, action: Action) {
-        let Overlay::Note { text } = &mut self.overlay else { return };
+    pub(crate) fn note_key(&mut self, action: Intent) {
+        let Overlay::Note { text } = &mut self.screen.overlay else { return };
         match action {
-            Action::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
-            Action::TextPaste(pasted) => {
+            Intent::TextChar(c) if text.chars().count() < MAX_NOTE_CHARS => text.push(c),
+            Intent::TextPaste(pasted) => {
                 let room = MAX_NOTE_CHARS.saturating_sub(text.chars().count());
                 text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
             }
-            Action::TextBackspace => {
+            Intent::TextBackspace => {
                 text.pop();
             }
-            Action::TextClear => text.clear(),
-            Action::Confirm => {
+            Intent::TextClear => text.clear(),
+            Intent::Confirm => {
                 let text = text.trim().to_string();
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.save_note(text);
             }
-            Action::Back => {
-                self.overlay = Overlay::None;
+            Intent::Back => {
+                self.screen.overlay = Overlay::None;
                 self.flash = Some("note discarded".into());
             }
             _ => {}
@@ -58,22 +59,22 @@ impl App {
     }
 
     /// A key while the milestone chooser is open.
-    pub(crate) fn milestone_key(&mut self, action: Action) {
-        let Overlay::Milestone { cursor } = &mut self.overlay else { return };
+    pub(crate) fn milestone_key(&mut self, action: Intent) {
+        let Overlay::Milestone { cursor } = &mut self.screen.overlay else { return };
         let last = Milestone::ALL.len() - 1;
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(last),
-            Action::Pick(n) if n <= last => {
-                self.overlay = Overlay::None;
+            Intent::Up => *cursor = cursor.saturating_sub(1),
+            Intent::Down => *cursor = (*cursor + 1).min(last),
+            Intent::Pick(n) if n <= last => {
+                self.screen.overlay = Overlay::None;
                 self.set_milestone(n);
             }
-            Action::Confirm => {
+            Intent::Confirm => {
                 let n = *cursor;
-                self.overlay = Overlay::None;
+                self.screen.overlay = Overlay::None;
                 self.set_milestone(n);
             }
-            Action::Back => self.overlay = Overlay::None,
+            Intent::Back => self.screen.overlay = Overlay::None,
             _ => {}
         }
     }

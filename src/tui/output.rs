@@ -1,11 +1,29 @@
 //! What the action pane shows for one step: its command, its output (bounded), notes from the engine (captures,
-//! milestones, the verdict) and search over it.
+//! milestones, the verdict) and search over it; and `StepOutputs`, every step's, with the typed probe results.
 //!
 //! Bounded because a command may print millions of lines: the pane keeps the last `MAX_LINES` and counts what it
 //! dropped; the engine keeps its own head and tail for captures, so nothing the runbook needs is lost here.
 
+use super::results::StepResult;
 use crate::engine::StepStatus;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// What the steps produced, by step index: output and verdict, typed probe results, and which are in flight.
+#[derive(Debug, Clone, Default)]
+pub struct StepOutputs {
+    pub runs: BTreeMap<usize, StepRun>,
+    /// Typed results of probe steps (parse, grep, blame, simulate) and the selection in each.
+    pub results: BTreeMap<usize, StepResult>,
+    /// Steps whose command or probe is in flight.
+    pub active: BTreeSet<String>,
+}
+
+impl StepOutputs {
+    /// A command or probe is in flight.
+    pub fn is_busy(&self) -> bool {
+        !self.active.is_empty()
+    }
+}
 
 /// Lines kept per step for the pane.
 pub const MAX_LINES: usize = 10_000;

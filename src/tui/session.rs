@@ -3,7 +3,8 @@
 //!
 //! Kept apart from `update` so that the one place where engine events meet UI state is small and easy to audit.
 
-use super::app::{App, Job};
+use super::app::App;
+use super::jobs::Job;
 use super::output::{Finished, LineKind, Started, StepRun};
 use crate::engine::{Action as StepAction, Effect, Event, Input, StepStatus};
 
@@ -16,7 +17,7 @@ impl App {
             match effect {
                 Effect::Emit(event) => self.record(event),
                 Effect::Spawn { step, spec } => {
-                    self.active.insert(step.clone());
+                    self.outputs.active.insert(step.clone());
                     self.jobs.push(Job::Spawn { step, spec });
                 }
                 Effect::NeedEvidence { step } => {
@@ -25,7 +26,7 @@ impl App {
                     }
                 }
                 Effect::Probe { step, request } => {
-                    self.active.insert(step.clone());
+                    self.outputs.active.insert(step.clone());
                     if let Some(run) = self.run_mut(&step) {
                         run.push(LineKind::Note, "running…".into());
                     }
@@ -37,7 +38,7 @@ impl App {
 
     fn run_mut(&mut self, step: &str) -> Option<&mut StepRun> {
         let index = self.session.runbook().step_index(step)?;
-        self.runs.get_mut(&index)
+        self.outputs.runs.get_mut(&index)
     }
 
     /// An engine event (live, or recorded in a replay): journaled, then shown.
@@ -46,11 +47,11 @@ impl App {
         match event {
             Event::StepStarted { step, .. } => {
                 if let Some(index) = self.session.runbook().step_index(&step) {
-                    self.runs.insert(index, StepRun::new(self.clock_ms));
-                    self.results.remove(&index);
-                    if index == self.selected {
-                        self.output_top = None;
-                        self.search = None;
+                    self.outputs.runs.insert(index, StepRun::new(self.clock_ms));
+                    self.outputs.results.remove(&index);
+                    if index == self.screen.selected {
+                        self.screen.output_top = None;
+                        self.screen.search = None;
                     }
                 }
             }
@@ -77,7 +78,7 @@ impl App {
                     Some(g) => format!("chose {option}: {label} → {g}"),
                     None => format!("chose {option}: {label}"),
                 };
-                self.runs.entry(self.index(&step)).or_insert_with(|| StepRun::new(self.clock_ms));
+                self.outputs.runs.entry(self.index(&step)).or_insert_with(|| StepRun::new(self.clock_ms));
                 if let Some(run) = self.run_mut(&step) {
                     run.push(LineKind::Note, note);
                 }
@@ -89,10 +90,10 @@ impl App {
                 self.flash = Some(format!("milestone reached: {milestone}"));
             }
             Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
-                self.active.remove(&step);
+                self.outputs.active.remove(&step);
                 let index = self.index(&step);
                 let clock = self.clock_ms;
-                let run = self.runs.entry(index).or_insert_with(|| StepRun::new(clock));
+                let run = self.outputs.runs.entry(index).or_insert_with(|| StepRun::new(clock));
                 let duration_ms = duration_ms.or(Some(clock.saturating_sub(run.started_ms)));
                 run.finished = Some(Finished { status, exit_code, duration_ms, reason });
                 self.follow_cursor(index, status);
@@ -111,13 +112,13 @@ impl App {
     /// choice's goto). After a command it stays, so its output and verdict remain in view until the user moves.
     fn follow_cursor(&mut self, index: usize, status: StepStatus) {
         let moves_on = matches!(self.step(index).map(|s| &s.action), Some(None) | Some(Some(StepAction::Choose(_))));
-        if index != self.selected || status != StepStatus::Passed || !moves_on {
+        if index != self.screen.selected || status != StepStatus::Passed || !moves_on {
             return;
         }
         if let Some(next) = self.session.cursor() {
             if next != index {
                 self.select(next);
-                self.focus = super::layout::Pane::Steps;
+                self.screen.focus = super::layout::Pane::Steps;
             }
         }
     }
@@ -127,14 +128,7 @@ impl App {
         if index >= self.step_count() {
             return;
         }
-        if index != self.selected {
-            self.text_scroll = 0;
-            self.output_top = None;
-            self.output_left = 0;
-            self.option_cursor = 0;
-            self.search = None;
-        }
-        self.selected = index;
+        self.screen.select(index);
         if let Some(id) = self.step(index).map(|s| s.id.clone()) {
             self.session.apply(Input::Select { step: id });
         }

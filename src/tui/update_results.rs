@@ -1,7 +1,7 @@
 //! `update` for probe results: storing a step's typed result when it arrives, and the keys of a result list
 //! (move through frames, sites, matches and blamed lines; Enter opens one).
 
-use super::action::Action;
+use super::action::Intent;
 use super::app::App;
 use super::layout::Pane;
 use super::results::StepResult;
@@ -14,10 +14,10 @@ impl App {
         let result = StepResult::new(output, &self.theme);
         // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once (not in a
         // replay, where the keys belong to the time scrubber).
-        if index == self.selected && result.has_targets() && self.replay.is_none() {
-            self.focus = Pane::Action;
+        if index == self.screen.selected && result.has_targets() && !self.mode.is_replay() {
+            self.screen.focus = Pane::Action;
         }
-        self.results.insert(index, result);
+        self.outputs.results.insert(index, result);
     }
 
     /// Rows of the result list in the action pane (its header takes one, the verdict one).
@@ -25,18 +25,18 @@ impl App {
         self.panes().inner_height(Pane::Action).saturating_sub(1).max(1)
     }
 
-    pub(crate) fn result_action(&mut self, action: Action) -> Option<Action> {
+    pub(crate) fn result_action(&mut self, action: Intent) -> Option<Intent> {
         let rows = self.result_rows();
-        let index = self.selected;
-        let Some(result) = self.results.get_mut(&index) else { return self.main_action(action) };
+        let index = self.screen.selected;
+        let Some(result) = self.outputs.results.get_mut(&index) else { return self.main_action(action) };
         match action {
-            Action::Up => result.move_by(-1, rows),
-            Action::Down => result.move_by(1, rows),
-            Action::PageUp => result.move_by(-(rows as i64 - 1).max(1), rows),
-            Action::PageDown => result.move_by((rows as i64 - 1).max(1), rows),
-            Action::Top => result.move_by(i64::MIN / 2, rows),
-            Action::Bottom => result.move_by(i64::MAX / 2, rows),
-            Action::Open => return self.open_selected(),
+            Intent::Up => result.move_by(-1, rows),
+            Intent::Down => result.move_by(1, rows),
+            Intent::PageUp => result.move_by(-(rows as i64 - 1).max(1), rows),
+            Intent::PageDown => result.move_by((rows as i64 - 1).max(1), rows),
+            Intent::Top => result.move_by(i64::MIN / 2, rows),
+            Intent::Bottom => result.move_by(i64::MAX / 2, rows),
+            Intent::Open => return self.open_selected(),
             other => return self.main_action(other),
         }
         None
@@ -45,7 +45,7 @@ impl App {
     /// Wheel over the action pane while it shows a result.
     pub(crate) fn scroll_result(&mut self, delta: i64) -> bool {
         let rows = self.result_rows();
-        match self.results.get_mut(&self.selected) {
+        match self.outputs.results.get_mut(&self.screen.selected) {
             Some(result) => {
                 result.scroll(delta, rows);
                 true

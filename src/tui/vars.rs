@@ -3,8 +3,9 @@
 //! whose vars lack a default opens with this list, on the first var without a value: on-call engineers open a
 //! colleague's runbook without knowing its flags. Secret values are typed and shown masked.
 
-use super::action::Action;
-use super::app::{App, Overlay};
+use super::action::Intent;
+use super::app::App;
+use super::screen::Overlay;
 use crate::engine::Input;
 
 /// The longest value kept (a path or a service name, not a pasted file).
@@ -16,7 +17,7 @@ impl App {
             self.flash = Some("this runbook declares no vars".into());
             return;
         }
-        self.overlay = Overlay::Vars { cursor: 0, edit: None };
+        self.screen.overlay = Overlay::Vars { cursor: 0, edit: None };
     }
 
     /// Opens the vars on the first one without a value, ready to type it. False when every var has one.
@@ -24,17 +25,17 @@ impl App {
         let unset = self.session.unset_vars();
         let Some(first) = unset.first() else { return false };
         let cursor = self.session.runbook().vars.iter().position(|v| &v.name == first).unwrap_or(0);
-        self.overlay = Overlay::Vars { cursor, edit: Some(String::new()) };
+        self.screen.overlay = Overlay::Vars { cursor, edit: Some(String::new()) };
         self.flash = Some(format!("this runbook needs a value for: {}", unset.join(", ")));
         true
     }
 
     /// A key while the vars are open.
-    pub(crate) fn vars_key(&mut self, action: Action) {
+    pub(crate) fn vars_key(&mut self, action: Intent) {
         let count = self.session.runbook().vars.len();
-        let read_only = self.replay.is_some();
+        let read_only = self.mode.is_replay();
         // Editing starts from the current value (a path is usually changed, not retyped); a secret starts empty.
-        let current = match &self.overlay {
+        let current = match &self.screen.overlay {
             Overlay::Vars { cursor, .. } => self
                 .session
                 .runbook()
@@ -43,29 +44,29 @@ impl App {
                 .and_then(|v| (!v.secret).then(|| self.session.var(&v.name)).flatten().map(str::to_string)),
             _ => None,
         };
-        let Overlay::Vars { cursor, edit } = &mut self.overlay else { return };
+        let Overlay::Vars { cursor, edit } = &mut self.screen.overlay else { return };
         match (edit.as_mut(), action) {
-            (None, Action::Up) => *cursor = cursor.saturating_sub(1),
-            (None, Action::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
-            (None, Action::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
-            (None, Action::Confirm) => *edit = Some(current.unwrap_or_default()),
-            (None, Action::Back) => self.overlay = Overlay::None,
-            (Some(text), Action::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
-            (Some(text), Action::TextPaste(pasted)) => {
+            (None, Intent::Up) => *cursor = cursor.saturating_sub(1),
+            (None, Intent::Down) => *cursor = (*cursor + 1).min(count.saturating_sub(1)),
+            (None, Intent::Confirm) if read_only => self.flash = Some("read-only replay: vars cannot be set".into()),
+            (None, Intent::Confirm) => *edit = Some(current.unwrap_or_default()),
+            (None, Intent::Back) => self.screen.overlay = Overlay::None,
+            (Some(text), Intent::TextChar(c)) if text.chars().count() < MAX_VALUE_CHARS => text.push(c),
+            (Some(text), Intent::TextPaste(pasted)) => {
                 let room = MAX_VALUE_CHARS.saturating_sub(text.chars().count());
                 text.extend(pasted.lines().next().unwrap_or("").chars().take(room));
             }
-            (Some(text), Action::TextBackspace) => {
+            (Some(text), Intent::TextBackspace) => {
                 text.pop();
             }
-            (Some(text), Action::TextClear) => text.clear(),
-            (Some(text), Action::Confirm) => {
+            (Some(text), Intent::TextClear) => text.clear(),
+            (Some(text), Intent::Confirm) => {
                 let value = text.trim().to_string();
                 let index = *cursor;
                 *edit = None;
                 self.set_var(index, value);
             }
-            (Some(_), Action::Back) => *edit = None,
+            (Some(_), Intent::Back) => *edit = None,
             _ => {}
         }
     }
@@ -93,7 +94,7 @@ impl App {
             self.flash = Some("this runbook asks for no mark (it has no mark_file and mark_line vars)".into());
             return;
         }
-        if self.replay.is_some() {
+        if self.mode.is_replay() {
             self.flash = Some("read-only replay: nothing is marked".into());
             return;
         }
@@ -106,7 +107,7 @@ impl App {
 
     /// The journal masks the current values of secret vars, including ones typed on screen.
     fn refresh_secrets(&self) {
-        if let Some(journal) = &self.journal {
+        if let Some(journal) = self.mode.journal() {
             journal.set_secrets(super::journaling::secret_values(&self.session));
         }
     }

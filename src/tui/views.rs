@@ -1,18 +1,16 @@
-//! The view stack: full-screen views pushed over the main screen (a source file, a commit, the GC chart, the
-//! simulator and its crash-rate chart), and how `update` drives them. Esc pops the top view; the main screen underneath keeps its state.
-//!
-//! Everything slow is a job: reading and indexing the file, checkpointing its highlighting, blaming it (once per
-//! file, cached for the session), looking up a commit, running the editor. The view shows "loading" meanwhile
-//! and keys keep working, so opening a 100k-line file never freezes the screen.
+//! The view stack's state: full-screen views pushed over the main screen (a source file, a commit, the GC chart,
+//! the simulator and its crash-rate chart), the blame cache they share, and where a view is drawn. How `update`
+//! drives them is in `update_views.rs`; this module knows nothing of `App`, so `App` can hold a `ViewStack`
+//! without the two modules depending on each other.
 
-use super::action::Action;
-use super::app::{App, Job};
-use super::results::Target;
+use super::sim::{RatesView, SimRun, SimView, PLAY_STEP};
 use super::source::SourceView;
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
+use crate::sim::Summary;
 use ratatui::layout::Rect;
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,9 +22,107 @@ pub enum View {
         step: usize,
     },
     /// The map-race simulator: lanes, crash, flags (`sim/`).
-    Sim(Box<super::sim::SimView>),
+    Sim(Box<SimView>),
     /// Crash rate per program.
-    Rates(Box<super::sim::RatesView>),
+    Rates(Box<RatesView>),
+}
+
+/// The views over the main screen, top last, and what they share.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViewStack {
+    /// Full-screen views over the main screen (source, commit, GC chart, simulator, crash rates); Esc pops the
+    /// top one.
+    pub views: Vec<View>,
+    /// Whole-file blames by path, computed once per file and kept for the session.
+    pub blames: HashMap<PathBuf, BlameState>,
+    /// Numbers simulator requests, so a late answer to an older one is dropped.
+    pub sim_generation: u64,
+}
+
+impl ViewStack {
+    /// The view on top, if any.
+    pub fn top(&self) -> Option<&View> {
+        self.views.last()
+    }
+
+    /// The simulator view on top, if any.
+    pub fn sim_view(&self) -> Option<&SimView> {
+        match self.views.last() {
+            Some(View::Sim(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A number for a new simulator request; answers to older ones are dropped.
+    pub fn next_generation(&mut self) -> u64 {
+        self.sim_generation += 1;
+        self.sim_generation
+    }
+
+    /// Every open source view of `path` (the same file may be open twice, from two results).
+    pub fn source_views<'a>(&'a mut self, path: &'a Path) -> impl Iterator<Item = &'a mut SourceView> {
+        self.views.iter_mut().filter_map(move |v| match v {
+            View::Source(s) if s.path == path => Some(s.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// A commit lookup arrived: every commit view still waiting for it shows it.
+    pub fn commit_loaded(&mut self, commit: &str, result: &Result<CommitDetails, String>) {
+        for view in &mut self.views {
+            if let View::Commit(c) = view {
+                if c.commit == commit && c.details.is_none() {
+                    c.details = Some(result.clone());
+                }
+            }
+        }
+    }
+
+    /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
+    pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
+        for view in &mut self.views {
+            let View::Sim(v) = view else { continue };
+            if v.pending != Some(generation) {
+                continue;
+            }
+            v.pending = None;
+            match &result {
+                Ok(run) => {
+                    v.cursor = run.last();
+                    v.run = Some(run.clone());
+                    v.error = None;
+                }
+                Err(e) => v.error = Some(e.clone()),
+            }
+        }
+    }
+
+    /// One program's batch for the crash-rate chart arrived.
+    pub(crate) fn rate_done(&mut self, generation: u64, index: usize, result: Result<Summary, String>) {
+        for view in &mut self.views {
+            if let View::Rates(r) = view {
+                if r.generation == generation {
+                    if let Some(slot) = r.results.get_mut(index) {
+                        *slot = Some(result.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The simulator on top is playing: the loop keeps ticking and drawing.
+    pub fn sim_playing(&self) -> bool {
+        matches!(self.views.last(), Some(View::Sim(v)) if v.playing)
+    }
+
+    /// A tick while playing moves the cursor on.
+    pub(crate) fn sim_tick(&mut self) {
+        if let Some(View::Sim(v)) = self.views.last_mut() {
+            if v.playing {
+                v.move_by(PLAY_STEP as i64);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,194 +145,4 @@ pub fn view_areas(area: Rect) -> (Rect, Rect) {
     let body = Rect { height: area.height.saturating_sub(1), ..area };
     let status = Rect { y: area.y + body.height, height: area.height.min(1), ..area };
     (body, status)
-}
-
-impl App {
-    /// Lines of source inside the view's border.
-    pub(crate) fn view_rows(&self) -> usize {
-        (view_areas(self.size).0.height as usize).saturating_sub(2).max(1)
-    }
-
-    /// Enter in a result list.
-    pub(crate) fn open_selected(&mut self) -> Option<Action> {
-        let index = self.selected;
-        match self.results.get(&index)?.target()?.clone() {
-            Target::Source { file, line } => Some(Action::OpenSource { file: PathBuf::from(file), line }),
-            Target::GcChart => {
-                self.views.push(View::Gc { step: index });
-                None
-            }
-            Target::Simulator => {
-                self.open_sim_of_step(index);
-                None
-            }
-            Target::SimRates => {
-                let go = match self.results.get(&index).map(|r| r.output.as_ref()) {
-                    Some(crate::probes::output::ProbeOutput::Simulate(out)) => out.go,
-                    _ => crate::sim::GoVersion::NEWEST,
-                };
-                self.open_builtin_rates(go);
-                None
-            }
-        }
-    }
-
-    pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
-        self.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
-        self.jobs.push(Job::LoadSource { path: path.clone() });
-        if !self.blames.contains_key(&path) {
-            self.blames.insert(path.clone(), BlameState::Loading);
-            self.jobs.push(Job::Blame { path });
-        }
-    }
-
-    /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
-    pub(crate) fn view_key(&mut self, action: &Action) -> bool {
-        let rows = self.view_rows();
-        if matches!(self.views.last(), Some(View::Sim(_))) && matches!(action, Action::Sim(_)) {
-            return self.sim_key(action);
-        }
-        let Some(view) = self.views.last_mut() else { return false };
-        match (view, action) {
-            (_, Action::Back) => {
-                self.views.pop();
-            }
-            (View::Source(v), Action::Up) => v.move_cursor(-1, rows),
-            (View::Source(v), Action::Down) => v.move_cursor(1, rows),
-            (View::Source(v), Action::PageUp) => v.move_cursor(-(rows as i64 - 1).max(1), rows),
-            (View::Source(v), Action::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
-            (View::Source(v), Action::Top) => v.move_cursor(i64::MIN / 2, rows),
-            (View::Source(v), Action::Bottom) => v.to_end(rows),
-            (View::Source(v), Action::ShowCommit) => {
-                let (path, cursor) = (v.path.clone(), v.cursor);
-                self.show_commit(path, cursor);
-            }
-            (View::Source(v), Action::OpenEditor) => {
-                let job = Job::Editor { path: v.path.clone(), line: v.cursor };
-                self.jobs.push(job);
-            }
-            (View::Source(v), Action::MarkLine) => {
-                let (path, line) = (v.path.clone(), v.cursor);
-                self.mark_line(&path, line);
-            }
-            (View::Source(v), Action::CopyLocation) => {
-                let text = format!("{}:{}", v.path.display(), v.cursor);
-                self.jobs.push(Job::Copy { text });
-            }
-            (View::Commit(c), Action::Up) => c.scroll = c.scroll.saturating_sub(1),
-            (View::Commit(c), Action::Down) => c.scroll = c.scroll.saturating_add(1),
-            (_, _) => return false,
-        }
-        true
-    }
-
-    pub(crate) fn view_wheel(&mut self, down: bool) {
-        let rows = self.view_rows();
-        match self.views.last_mut() {
-            Some(View::Source(v)) => v.scroll(if down { 3 } else { -3 }, rows),
-            Some(View::Commit(c)) => {
-                c.scroll = if down { c.scroll.saturating_add(3) } else { c.scroll.saturating_sub(3) }
-            }
-            _ => {}
-        }
-    }
-
-    fn show_commit(&mut self, path: PathBuf, line: usize) {
-        let blamed = match self.blames.get(&path) {
-            Some(BlameState::Ready(lines)) => lines.get(line.wrapping_sub(1)).filter(|l| l.line == line).cloned(),
-            Some(BlameState::Loading) => {
-                self.flash = Some("blame is still running".into());
-                return;
-            }
-            Some(BlameState::Failed(reason)) => {
-                self.flash = Some(format!("no blame: {reason}"));
-                return;
-            }
-            None => None,
-        };
-        match blamed {
-            Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
-            Some(l) => {
-                self.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
-                self.jobs.push(Job::Commit { path, commit: l.commit });
-            }
-            None => self.flash = Some(format!("no blame for line {line}")),
-        }
-    }
-
-    /// Applies what the view jobs report; any other action is handed back.
-    pub(crate) fn view_message(&mut self, action: Action) -> Option<Action> {
-        let rows = self.view_rows();
-        match action {
-            Action::OpenSource { file, line } => self.open_source(file, line),
-            Action::SourceLoaded { path, result } => {
-                let mut failed = None;
-                let mut wants_checkpoints = None;
-                for view in self.source_views(&path) {
-                    match &result {
-                        Ok(file) => {
-                            view.loaded(file.clone(), rows);
-                            if view.wants_background_checkpoints() {
-                                wants_checkpoints = Some(file.clone());
-                            }
-                        }
-                        Err(e) => failed = Some(format!("{}:{} ({e})", path.display(), view.target)),
-                    }
-                }
-                if let Some(file) = wants_checkpoints {
-                    self.jobs.push(Job::Checkpoints { path: path.clone(), file });
-                }
-                if let Some(message) = failed {
-                    // A frame from another machine or the toolchain: the location is all there is to show.
-                    self.views.retain(|v| !matches!(v, View::Source(s) if s.path == path && s.file.is_none()));
-                    self.flash = Some(message);
-                }
-            }
-            Action::CheckpointsReady { path, checkpoints } => {
-                for view in self.source_views(&path) {
-                    view.add_checkpoints(&checkpoints, rows);
-                }
-            }
-            Action::BlameLoaded { path, result } => {
-                let state = match result {
-                    Ok(lines) => BlameState::Ready(lines),
-                    Err(e) => BlameState::Failed(e),
-                };
-                self.blames.insert(path, state);
-            }
-            Action::CommitLoaded { commit, result } => {
-                for view in &mut self.views {
-                    if let View::Commit(c) = view {
-                        if c.commit == commit && c.details.is_none() {
-                            c.details = Some(result.clone());
-                        }
-                    }
-                }
-            }
-            Action::EditorClosed { path, result } => {
-                if let Err(e) = result {
-                    self.flash = Some(format!("editor: {e}"));
-                }
-                // The file may have changed: read it again and blame it afresh.
-                self.jobs.push(Job::LoadSource { path: path.clone() });
-                self.blames.insert(path.clone(), BlameState::Loading);
-                self.jobs.push(Job::Blame { path });
-            }
-            Action::OpenSim(spec) => self.open_sim(*spec),
-            Action::OpenRates { programs, go, seed, runs } => self.open_rates(programs, go, seed, runs),
-            Action::SimLoaded { generation, result } => self.sim_loaded(generation, result),
-            Action::RateDone { generation, index, result } => self.rate_done(generation, index, result),
-            Action::Notice(text) => self.flash = Some(text),
-            Action::ViewJobFailed(why) => self.flash = Some(format!("a background job failed: {why}")),
-            other => return Some(other),
-        }
-        None
-    }
-
-    fn source_views<'a>(&'a mut self, path: &'a std::path::Path) -> impl Iterator<Item = &'a mut SourceView> {
-        self.views.iter_mut().filter_map(move |v| match v {
-            View::Source(s) if s.path == path => Some(s.as_mut()),
-            _ => None,
-        })
-    }
 }

@@ -7,11 +7,12 @@
 
 use runbook::probes::output::SimSource;
 use runbook::sim::GoVersion;
+use runbook::tui::action::{Intent, Message};
 use runbook::tui::sim::SimSpec;
-use runbook::tui::{Action, App, Theme};
+use runbook::tui::{App, Theme};
 use std::sync::Once;
 
-#[path = "../tui_views_support/mod.rs"]
+#[path = "../tui_support/mod.rs"]
 pub mod views;
 
 /// HOME and the XDG dirs point into a temp dir for the whole test process.
@@ -123,7 +124,8 @@ pub fn app(theme: Theme) -> App {
 /// An app with the simulator open on `spec`, its first run done.
 pub fn sim_app(spec: SimSpec, width: u16, height: u16) -> App {
     let mut app = app(Theme::plain());
-    views::apply(&mut app, &[Action::Resize { width, height }, Action::OpenSim(Box::new(spec))]);
+    app.apply(Message::Resize { width, height });
+    app.apply(Intent::OpenSim(Box::new(spec)));
     views::settle(&mut app);
     app
 }

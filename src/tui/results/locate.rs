@@ -45,7 +45,7 @@ pub fn blame_rows(file: &str, lines: &[BlameLine], theme: &Theme) -> Vec<ResultR
         let line = Line::from(vec![
             Span::styled(format!("{:>5} ", l.line), theme.muted()),
             Span::styled(format!("{:<8} ", l.short_commit), theme.code()),
-            Span::raw(format!("{:<16} {when} ", crate::tui::view::truncate(&l.author, 16))),
+            Span::raw(format!("{:<16} {when} ", crate::tui::text::truncate(&l.author, 16))),
             Span::styled(l.summary.clone(), theme.muted()),
         ]);
         rows.push(ResultRow::to(line, Target::Source { file: file.to_string(), line: l.line }));

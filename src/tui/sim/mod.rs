@@ -1,12 +1,11 @@
 //! The simulator view's state (issue 6, "In the TUI"): which program runs (and the fixes `f` cycles through),
 //! on which Go and seed, the run on screen (a window of its timeline), the cursor and playback; and the crash
-//! rate chart's state. Runs happen in background jobs (`run.rs`); `keys.rs` is how `update` drives both.
+//! rate chart's state. Runs happen in background jobs (`run.rs`); `update_sim.rs` is how `update` drives both.
 //!
 //! A built-in loop runs 100,000 iterations (about a million micro-steps), so a run keeps only the start of its
 //! timeline and the window before the end (the crash, when there is one): `HEAD` and `TAIL` events. The view
 //! says so.
 
-mod keys;
 pub mod run;
 
 use crate::probes::output::{SimOutput, SimSource};
@@ -24,23 +23,6 @@ pub const RATE_SEEDS: u64 = 50;
 
 /// `f` cycles through these: the reproduction and its fixes.
 pub const FIX_CYCLE: [&str; 5] = ["repro", "fixed-mutex", "fixed-rwmutex", "fixed-syncmap", "fixed-sharded"];
-
-/// A simulator key (and `S` on the main screen, which opens the view).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SimKey {
-    Open,
-    Play,
-    Next,
-    Prev,
-    Start,
-    Crash,
-    NextSeed,
-    PrevSeed,
-    Fix,
-    Version,
-    Rates,
-    Gc,
-}
 
 /// What to simulate: the programs `f` cycles through and the one on screen, the Go version, the seed, the GC
 /// cycles, and the simulate step it came from (for its GC chart).

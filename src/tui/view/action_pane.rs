@@ -5,7 +5,8 @@
 use super::super::app::App;
 use super::super::layout::Pane;
 use super::super::output::{short_duration, LineKind, StepRun};
-use super::steps::{mark, truncate};
+use super::super::text::truncate;
+use super::steps::mark;
 use crate::engine::{Action as StepAction, StepStatus};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -26,7 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             let chosen = run.and_then(|r| r.lines.iter().rev().find(|l| l.kind == LineKind::Note));
             let mut lines = vec![Line::styled(choose.question.clone(), app.theme.bold())];
             for (i, option) in choose.options.iter().enumerate() {
-                let highlight = app.focus() == Pane::Action && i == app.option_cursor;
+                let highlight = app.focus() == Pane::Action && i == app.screen.option_cursor;
                 let pointer = if highlight { "▸" } else { " " };
                 let mut line = Line::from(vec![
                     Span::styled(format!("{pointer}{}. ", i + 1), app.theme.key()),
@@ -53,7 +54,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             let mut lines = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let checked = boxes.and_then(|b| b.get(i).copied()).unwrap_or(false);
-                let highlight = app.focus() == Pane::Action && i == app.option_cursor;
+                let highlight = app.focus() == Pane::Action && i == app.screen.option_cursor;
                 let pointer = if highlight { "▸" } else { " " };
                 let mut line = Line::from(vec![
                     Span::styled(format!("{pointer}{}. ", i + 1), app.theme.key()),
@@ -121,7 +122,7 @@ fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
 
 fn output_window(app: &App, run: &StepRun, height: usize, width: usize) -> Vec<Line<'static>> {
     let len = run.len();
-    let top = app.output_top.unwrap_or(len.saturating_sub(height)).min(len.saturating_sub(height.min(len)));
+    let top = app.screen.output_top.unwrap_or(len.saturating_sub(height)).min(len.saturating_sub(height.min(len)));
     let query = app.search().map(|s| s.query.to_lowercase()).filter(|q| !q.is_empty());
     let current = app.search().and_then(|s| s.current);
     let mut lines = Vec::with_capacity(height);
@@ -129,7 +130,7 @@ fn output_window(app: &App, run: &StepRun, height: usize, width: usize) -> Vec<L
         lines.push(Line::styled(format!("… {} earlier lines not kept here", run.dropped), app.theme.muted()));
     }
     for (i, line) in run.lines.iter().enumerate().skip(top).take(height.saturating_sub(lines.len())) {
-        let text = truncate(&sideways(&printable(&line.text), app.output_left), width);
+        let text = truncate(&sideways(&printable(&line.text), app.screen.output_left), width);
         let style = if line.kind == LineKind::Note { app.theme.muted() } else { Style::new() };
         lines.push(highlight_matches(app, text, style, query.as_deref(), current == Some(i)));
     }

@@ -4,6 +4,7 @@
 mod action_pane;
 mod commit;
 pub mod gc;
+mod hints;
 mod note;
 mod overlay;
 mod results;
@@ -17,10 +18,9 @@ mod steps;
 mod text;
 mod vars;
 
-pub use steps::truncate;
-
-use super::app::{App, Overlay};
+use super::app::App;
 use super::layout::{self, Pane, MIN_HEIGHT, MIN_WIDTH};
+use super::screen::Overlay;
 use super::views::View;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -86,7 +86,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect) {
 fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
     let theme = &app.theme;
     let done = app.session().statuses().iter().filter(|s| s.is_done()).count();
-    let right = match &app.drill {
+    let right = match app.mode.drill() {
         // The drill's clock: the debrief compares these times with the handbook's targets.
         Some(scenario) => {
             let secs = app.clock_ms / 1000;
@@ -118,10 +118,10 @@ fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
     let title = &app.session().runbook().title;
     let name = format!(" ({})", app.name);
     let room = left_width.saturating_sub(used);
-    spans.push(Span::styled(steps::truncate(title, room), theme.bold()));
+    spans.push(Span::styled(super::text::truncate(title, room), theme.bold()));
     let room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
     if !narrow && room >= 12 {
-        spans.push(Span::styled(steps::truncate(&name, room), theme.muted()));
+        spans.push(Span::styled(super::text::truncate(&name, room), theme.muted()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), Rect { width: left_width as u16, ..area });
     let right_area = Rect { x: area.x + left_width as u16, width: area.width - left_width as u16, ..area };
@@ -132,4 +132,32 @@ fn title_bar(app: &App, frame: &mut Frame<'_>, area: Rect, narrow: bool) {
 fn pane_block<'a>(app: &App, pane: Pane, title: impl Into<Line<'a>>) -> Block<'a> {
     let focused = app.focus() == pane;
     Block::bordered().border_style(app.theme.border(focused)).title(title)
+}
+
+/// A box of at most `width` x `height` in the middle of `area`, leaving a margin of a column and a row on small
+/// screens. The half cell left over on an odd difference goes right and down: not `Rect::centered`, whose
+/// `Flex::Center` rounds the other way and would move every dialog by a cell on such screens.
+pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2)).max(1);
+    let h = height.min(area.height.saturating_sub(2)).max(1);
+    Rect {
+        x: area.x + area.width.saturating_sub(w) / 2,
+        y: area.y + area.height.saturating_sub(h) / 2,
+        width: w.min(area.width),
+        height: h.min(area.height),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::popup;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn popups_are_centred_with_a_margin_and_the_odd_cell_after_them() {
+        let screen = Rect::new(0, 0, 80, 24);
+        assert_eq!(popup(screen, 72, 30), Rect::new(4, 1, 72, 22), "cut to leave a margin");
+        assert_eq!(popup(Rect::new(0, 0, 81, 25), 40, 8), Rect::new(20, 8, 40, 8), "odd: the spare cell after");
+        assert_eq!(popup(Rect::new(5, 3, 1, 1), 36, 6), Rect::new(5, 3, 1, 1), "never outside the area");
+    }
 }

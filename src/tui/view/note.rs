@@ -2,6 +2,7 @@
 //! drawn over the main screen.
 
 use super::super::app::App;
+use super::popup;
 use crate::engine::Milestone;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,25 +10,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-/// A box of `width` x `height` centred in `area`, shrunk to fit.
-pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width.saturating_sub(2)).max(1);
-    let h = height.min(area.height.saturating_sub(2)).max(1);
-    Rect {
-        x: area.x + area.width.saturating_sub(w) / 2,
-        y: area.y + area.height.saturating_sub(h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
 fn step_title(app: &App) -> String {
     app.selected_step().map(|s| s.title.clone()).unwrap_or_default()
 }
 
 pub fn note(app: &App, frame: &mut Frame<'_>, area: Rect, text: &str) {
     let theme = &app.theme;
-    let rect = centered(area, 72, 3);
+    let rect = popup(area, 72, 3);
     let inner_width = rect.width.saturating_sub(2) as usize;
     // Show the end of a long note: that is where the typing happens.
     let room = inner_width.saturating_sub(1);
@@ -38,7 +27,7 @@ pub fn note(app: &App, frame: &mut Frame<'_>, area: Rect, text: &str) {
         shown = chars.as_str();
     }
     let line = Line::from(vec![Span::raw(shown.to_string()), Span::styled("█", theme.key())]);
-    let title = format!(" Note on {} ", super::steps::truncate(&step_title(app), inner_width.saturating_sub(12)));
+    let title = format!(" Note on {} ", super::super::text::truncate(&step_title(app), inner_width.saturating_sub(12)));
     let keys = Line::from(vec![
         Span::styled(" Enter", theme.key()),
         Span::raw(" saves · "),
@@ -61,7 +50,7 @@ pub fn milestones(app: &App, frame: &mut Frame<'_>, area: Rect, cursor: usize) {
         }
         lines.push(line);
     }
-    let rect = centered(area, 40, lines.len() as u16 + 2);
+    let rect = popup(area, 40, lines.len() as u16 + 2);
     let keys = Line::from(vec![
         Span::styled(" Enter", theme.key()),
         Span::raw(" sets · "),

@@ -1,24 +1,14 @@
 //! What is drawn over the main screen: the help (generated from the keymap), the confirmation before a command
 //! runs (the exact command, its working directory, environment additions and mode), and the quit question.
 
-use super::super::app::{App, Confirm};
+use super::super::app::App;
 use super::super::keymap::{self, Scope, WHEEL_HELP};
+use super::super::screen::Confirm;
+use super::popup;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-
-/// A box of at most `width` x `height`, centred, leaving a margin on small screens.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width.saturating_sub(2)).max(1);
-    let h = height.min(area.height.saturating_sub(2)).max(1);
-    Rect {
-        x: area.x + area.width.saturating_sub(w) / 2,
-        y: area.y + area.height.saturating_sub(h) / 2,
-        width: w.min(area.width),
-        height: h.min(area.height),
-    }
-}
 
 pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16) {
     let theme = &app.theme;
@@ -36,7 +26,7 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16) {
             lines.push(Line::from(vec![Span::styled(format!("  {keys:<10}"), theme.key()), Span::raw(help)]));
         }
     }
-    let rect = centered(area, 72, lines.len() as u16 + 2);
+    let rect = popup(area, 72, lines.len() as u16 + 2);
     let block = Block::bordered().title(" Keys · ?/Esc closes ").border_style(theme.border(true));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
@@ -78,7 +68,7 @@ pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) 
             lines.push(Line::raw("Running it marks the step failed with this reason."));
         }
     }
-    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let rect = popup(area, 76, lines.len() as u16 + 2);
     // The keys sit in the border so they stay visible when a long command fills a small screen.
     let keys = Line::from(vec![
         Span::styled(" Enter", theme.key()),
@@ -108,7 +98,7 @@ pub fn quit(app: &App, frame: &mut Frame<'_>, area: Rect) {
             Span::raw(" stay"),
         ]),
     ];
-    let rect = centered(area, 36, 6);
+    let rect = popup(area, 36, 6);
     let block = Block::bordered().title(" Quit? ").border_style(theme.border(true));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);

@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::keymap::{self, When};
-use super::super::replay::Replay;
+use super::super::recording::Replay;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -50,6 +50,6 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, replay: &Replay) {
     let holds = |b: &&keymap::Binding| b.when != When::HelpOnly && app.holds(b.when);
     let first = keymap::bindings(scope).filter(holds).filter(|b| b.when == When::Replay);
     let rest = keymap::bindings(scope).filter(holds).filter(|b| b.when != When::Replay);
-    super::status::push_key_hints(app, &mut spans, used, first.chain(rest), area.width);
+    super::hints::push_key_hints(app, &mut spans, used, first.chain(rest), area.width);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

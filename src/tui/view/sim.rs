@@ -5,9 +5,9 @@
 
 use super::super::app::App;
 use super::super::sim::{RaceLine, SimRun, SimView, HEAD, TAIL};
+use super::super::text::truncate;
 use super::super::theme::Theme;
 use super::sim_lanes::{axis, lane_spans, Scale};
-use super::truncate;
 use crate::sim::maps::MapHeader;
 use crate::sim::{MapLayout, MicroStep};
 use ratatui::layout::Rect;

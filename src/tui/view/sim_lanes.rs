@@ -3,8 +3,8 @@
 //! letter when short), GC stop-the-world windows as `░` bands, the crash as `✘`, and the time axis under them.
 
 use super::super::sim::{SimEvent, SimRun, HEAD};
+use super::super::text::truncate;
 use super::super::theme::Theme;
-use super::truncate;
 use crate::sim::MicroStep;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -5,8 +5,8 @@
 use super::super::app::App;
 use super::super::results::{date, offset_minutes};
 use super::super::source::SourceView;
+use super::super::text::truncate;
 use super::super::views::BlameState;
-use super::truncate;
 use crate::locate::BlameLine;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -27,26 +27,6 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
         used += flash.width() + 2;
     }
     let bindings = keymap::bindings(app.scope()).filter(|b| b.when != When::HelpOnly && app.holds(b.when));
-    push_key_hints(app, &mut spans, used, bindings, area.width);
+    super::hints::push_key_hints(app, &mut spans, used, bindings, area.width);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// Appends ` key what` hints after `used` columns for as many bindings as fit in `width`, in the given order.
-pub fn push_key_hints<'k>(
-    app: &App,
-    spans: &mut Vec<Span<'static>>,
-    mut used: usize,
-    bindings: impl Iterator<Item = &'k keymap::Binding>,
-    width: u16,
-) {
-    for b in bindings {
-        let piece = format!(" {} {}", b.label, b.short);
-        if used + piece.width() > usize::from(width) {
-            break;
-        }
-        used += piece.width();
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(b.label, app.theme.key()));
-        spans.push(Span::raw(format!(" {}", b.short)));
-    }
 }

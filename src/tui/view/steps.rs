@@ -3,6 +3,7 @@
 use super::super::app::App;
 use super::super::layout::Pane;
 use super::super::output::short_duration;
+use super::super::text::truncate;
 use crate::engine::{Action as StepAction, StepStatus};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -86,25 +87,4 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let top = selected_row.saturating_sub(height.saturating_sub(1)).min(lines.len().saturating_sub(height));
     let top = if selected_row < top { selected_row } else { top };
     frame.render_widget(Paragraph::new(lines).scroll((top as u16, 0)), inner);
-}
-
-/// Cuts text to `width` columns, ending with `…` when it was cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }

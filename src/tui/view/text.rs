@@ -24,6 +24,6 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if let Some(body) = app.texts.get(index) {
         text.lines.extend(body.lines.iter().cloned());
     }
-    let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((app.text_scroll, 0));
+    let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((app.screen.text_scroll, 0));
     frame.render_widget(paragraph, area);
 }

@@ -2,7 +2,7 @@
 //! being typed.
 
 use super::super::app::App;
-use super::note::centered;
+use super::popup;
 use crate::engine::MASK;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -32,7 +32,7 @@ pub fn vars(app: &App, frame: &mut Frame<'_>, area: Rect, cursor: usize, edit: O
             lines.push(Line::styled(format!("    {}", var.description), theme.muted()));
         }
     }
-    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let rect = popup(area, 76, lines.len() as u16 + 2);
     let hint = if edit.is_some() { " sets · " } else { " edits · " };
     let keys = Line::from(vec![
         Span::styled(" Enter", theme.key()),

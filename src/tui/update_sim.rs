@@ -3,18 +3,18 @@
 //! keeps showing the previous run (titled "running…") until the answer arrives; an answer to an older request
 //! is dropped, so pressing `s` five times never shows a stale run last.
 
-use super::{RatesView, SimKey, SimRun, SimSpec, SimView, FIX_CYCLE, PLAY_STEP, RATE_SEEDS};
+use super::sim::{RateRequest, RatesView, SimSpec, SimView, FIX_CYCLE, RATE_SEEDS};
 use crate::probes::output::{ProbeOutput, SimSource};
-use crate::sim::{GoVersion, Summary};
-use crate::tui::action::Action;
-use crate::tui::app::{App, Job};
+use crate::sim::GoVersion;
+use crate::tui::action::{Intent, SimKey};
+use crate::tui::app::App;
+use crate::tui::jobs::ViewJob;
 use crate::tui::views::View;
-use std::sync::Arc;
 
 impl App {
     /// Pushes the simulator view and starts its first run.
     pub(crate) fn open_sim(&mut self, spec: SimSpec) {
-        self.views.push(View::Sim(Box::new(SimView::new(spec))));
+        self.stack.views.push(View::Sim(Box::new(SimView::new(spec))));
         self.sim_rerun();
     }
 
@@ -25,7 +25,7 @@ impl App {
 
     /// Enter on a simulate step's "open the simulator" row.
     pub(crate) fn open_sim_of_step(&mut self, step: usize) {
-        let spec = match self.results.get(&step).map(|r| r.output.as_ref()) {
+        let spec = match self.outputs.results.get(&step).map(|r| r.output.as_ref()) {
             Some(ProbeOutput::Simulate(out)) => SimSpec::from_step(out, step),
             _ => return,
         };
@@ -34,14 +34,13 @@ impl App {
 
     /// Pushes the crash-rate chart of `programs` and queues one batch job per program.
     pub(crate) fn open_rates(&mut self, programs: Vec<SimSource>, go: GoVersion, seed: u64, runs: u64) {
-        self.sim_generation += 1;
-        let generation = self.sim_generation;
+        let generation = self.stack.next_generation();
         for (index, source) in programs.iter().enumerate() {
-            let request = super::RateRequest { generation, index, source: source.clone(), go, seed, runs };
-            self.jobs.push(Job::Rate(request));
+            let request = RateRequest { generation, index, source: source.clone(), go, seed, runs };
+            self.jobs.push(ViewJob::Rate(request).into());
         }
         let results = vec![None; programs.len()];
-        self.views.push(View::Rates(Box::new(RatesView { generation, go, seed, runs, programs, results })));
+        self.stack.views.push(View::Rates(Box::new(RatesView { generation, go, seed, runs, programs, results })));
     }
 
     /// Every built-in program, for the crash-rate chart.
@@ -52,23 +51,22 @@ impl App {
 
     /// Queues a run of what the top simulator view's spec says now.
     fn sim_rerun(&mut self) {
-        self.sim_generation += 1;
-        let generation = self.sim_generation;
-        let Some(View::Sim(view)) = self.views.last_mut() else { return };
+        let generation = self.stack.next_generation();
+        let Some(View::Sim(view)) = self.stack.views.last_mut() else { return };
         view.playing = false;
         match view.spec.request(generation) {
             Some(request) => {
                 view.pending = Some(generation);
-                self.jobs.push(Job::Sim(request));
+                self.jobs.push(ViewJob::Sim(request).into());
             }
             None => view.error = Some("no program to run".into()),
         }
     }
 
     /// A key while the simulator view is on top. Returns false for keys it does not take (help, quit).
-    pub(crate) fn sim_key(&mut self, action: &Action) -> bool {
-        let Action::Sim(key) = action else { return false };
-        let Some(View::Sim(view)) = self.views.last_mut() else { return false };
+    pub(crate) fn sim_key(&mut self, action: &Intent) -> bool {
+        let Intent::Sim(key) = action else { return false };
+        let Some(View::Sim(view)) = self.stack.views.last_mut() else { return false };
         match key {
             SimKey::Open => {}
             SimKey::Play => {
@@ -117,11 +115,11 @@ impl App {
             }
             SimKey::Gc => {
                 let step = view.spec.step.filter(|s| {
-                    matches!(self.results.get(s).map(|r| r.output.as_ref()),
+                    matches!(self.outputs.results.get(s).map(|r| r.output.as_ref()),
                         Some(ProbeOutput::Simulate(out)) if !out.gc_cycles.is_empty())
                 });
                 match step {
-                    Some(step) => self.views.push(View::Gc { step }),
+                    Some(step) => self.stack.views.push(View::Gc { step }),
                     None => self.flash = Some("no gctrace log: give the simulate step `gctrace: FILE`".into()),
                 }
             }
@@ -129,57 +127,8 @@ impl App {
         true
     }
 
-    /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
-    pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
-        for view in &mut self.views {
-            let View::Sim(v) = view else { continue };
-            if v.pending != Some(generation) {
-                continue;
-            }
-            v.pending = None;
-            match &result {
-                Ok(run) => {
-                    v.cursor = run.last();
-                    v.run = Some(run.clone());
-                    v.error = None;
-                }
-                Err(e) => v.error = Some(e.clone()),
-            }
-        }
-    }
-
-    /// One program's batch for the crash-rate chart arrived.
-    pub(crate) fn rate_done(&mut self, generation: u64, index: usize, result: Result<Summary, String>) {
-        for view in &mut self.views {
-            if let View::Rates(r) = view {
-                if r.generation == generation {
-                    if let Some(slot) = r.results.get_mut(index) {
-                        *slot = Some(result.clone());
-                    }
-                }
-            }
-        }
-    }
-
-    /// The simulator on top is playing: the loop keeps ticking and drawing.
-    pub(crate) fn sim_playing(&self) -> bool {
-        matches!(self.views.last(), Some(View::Sim(v)) if v.playing)
-    }
-
-    /// A tick while playing moves the cursor on.
-    pub(crate) fn sim_tick(&mut self) {
-        if let Some(View::Sim(v)) = self.views.last_mut() {
-            if v.playing {
-                v.move_by(PLAY_STEP as i64);
-            }
-        }
-    }
-
     /// The simulator view on top, if any.
     pub fn sim_view(&self) -> Option<&SimView> {
-        match self.views.last() {
-            Some(View::Sim(v)) => Some(v),
-            _ => None,
-        }
+        self.stack.sim_view()
     }
 }

@@ -1,16 +1,42 @@
-//! Helpers shared by the `tui_views_*` tests: an app from inline YAML, running a probe step's job the way the
-//! event loop does (typed result first, then the engine input), running view jobs to completion, and drawing.
+//! Helpers shared by the TUI tests: key events (as the keymap reads them, and as the event loop's input
+//! stream carries them), an app from inline YAML, applying actions through `App::apply`, running a probe step's
+//! job the way the event loop does (typed result first, then the engine input), running view jobs to
+//! completion, and drawing.
 
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::engine::{Context, Session};
-use runbook::tui::app::Job;
-use runbook::tui::{jobs, view, Action, App, Theme};
+use runbook::tui::action::{Action, Message};
+use runbook::tui::jobs::{self, HostJob, Job};
+use runbook::tui::{view, App, Theme};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// A key press without modifiers.
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A character key without modifiers.
+pub fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+/// A key press as the event loop's input stream carries it.
+pub fn key_event(code: KeyCode) -> std::io::Result<Event> {
+    Ok(Event::Key(key(code)))
+}
+
+/// The event loop's input: these key presses, then the end of the input.
+pub type Keys = futures::stream::Iter<std::vec::IntoIter<std::io::Result<Event>>>;
+
+pub fn keys(codes: &[KeyCode]) -> Keys {
+    futures::stream::iter(codes.iter().map(|c| key_event(*c)).collect::<Vec<_>>())
+}
 
 pub fn app_from(yaml: &str, workdir: &str, theme: Theme) -> App {
     let runbook = runbook::engine::load("views.yaml", yaml.as_bytes()).unwrap();
@@ -23,18 +49,16 @@ pub fn runbook(steps: &str) -> String {
     format!("id: v\ntitle: Views\nphases:\n  - id: p\n    title: P\n    steps:\n{steps}")
 }
 
-pub fn apply(app: &mut App, actions: &[Action]) {
+/// Applies each action with its follow-ups, as the event loop does.
+pub fn apply<A: Clone + Into<Action>>(app: &mut App, actions: &[A]) {
     for a in actions {
-        let mut next = Some(a.clone());
-        while let Some(a) = next {
-            next = app.update(a);
-        }
+        app.apply(a.clone());
     }
 }
 
 /// Carries out the queued jobs as the event loop would, synchronously, until none are left. Returns the jobs
 /// that need a terminal (editor, clipboard), which a test checks instead of running.
-pub fn settle(app: &mut App) -> Vec<Job> {
+pub fn settle(app: &mut App) -> Vec<HostJob> {
     let mut handed = Vec::new();
     for _ in 0..20 {
         let queued = app.take_jobs();
@@ -46,12 +70,13 @@ pub fn settle(app: &mut App) -> Vec<Job> {
                 Job::Probe { step, request } => {
                     let (input, output) = runbook::probes::output::execute_typed(&step, &request);
                     if let Some(output) = output {
-                        apply(app, &[Action::ProbeResult { step, output: Arc::new(output) }]);
+                        app.apply(Message::ProbeResult { step, output: Arc::new(output) });
                     }
-                    apply(app, &[Action::ProbeDone(input)]);
+                    app.apply(Message::ProbeDone(input));
                 }
-                job if jobs::is_view_job(&job) => apply(app, &[jobs::perform(job)]),
-                other => handed.push(other),
+                Job::View(job) => app.apply(jobs::perform(job)),
+                Job::Host(job) => handed.push(job),
+                Job::Spawn { .. } | Job::Cancel { .. } | Job::CancelAll => {}
             }
         }
     }
@@ -59,7 +84,7 @@ pub fn settle(app: &mut App) -> Vec<Job> {
 }
 
 pub fn screen(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    app.update(Action::Resize { width, height });
+    app.apply(Message::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view::draw(app, f)).unwrap();
     terminal

@@ -1,0 +1,92 @@
+//! The main screen's own state, apart from what the steps produced: which step is selected, which pane has
+//! the focus, what is drawn over the screen (help, a confirmation, an input), scroll positions and the search.
+//! Everything here is reset or kept by `App::select` as the selection moves.
+
+use super::layout::Pane;
+use crate::engine::CommandSpec;
+
+/// Selection, focus, overlay, scroll positions and search of the main screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MainScreen {
+    pub selected: usize,
+    pub focus: Pane,
+    pub overlay: Overlay,
+    pub text_scroll: u16,
+    /// Top line of the output; `None` follows the tail.
+    pub output_top: Option<usize>,
+    /// Columns of the output scrolled off to the left (`h`/`l`): long lines are clipped, not wrapped, so that
+    /// line numbers, search and the tail stay one row per line.
+    pub output_left: usize,
+    /// Highlighted option of a choose step or item of a checklist.
+    pub option_cursor: usize,
+    pub search: Option<Search>,
+}
+
+impl MainScreen {
+    pub fn new(selected: usize) -> MainScreen {
+        MainScreen {
+            selected,
+            focus: Pane::Steps,
+            overlay: Overlay::None,
+            text_scroll: 0,
+            output_top: None,
+            output_left: 0,
+            option_cursor: 0,
+            search: None,
+        }
+    }
+
+    /// Selects step `index`; another step starts at the top of its text and the tail of its output, with no
+    /// search and the first option highlighted.
+    pub fn select(&mut self, index: usize) {
+        if index != self.selected {
+            self.text_scroll = 0;
+            self.output_top = None;
+            self.output_left = 0;
+            self.option_cursor = 0;
+            self.search = None;
+        }
+        self.selected = index;
+    }
+}
+
+/// The confirmation shown before a command runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub step: usize,
+    /// The rendered command (secrets masked), or why it cannot be rendered.
+    pub spec: Result<CommandSpec, String>,
+    pub mode: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    Help {
+        scroll: u16,
+    },
+    Confirm(Confirm),
+    QuitConfirm,
+    /// The one-line note input (`n`).
+    Note {
+        text: String,
+    },
+    /// The milestone chooser (`m`), with the highlighted milestone.
+    Milestone {
+        cursor: usize,
+    },
+    /// The runbook's vars (`v`): the highlighted one, and its new value while it is being typed.
+    Vars {
+        cursor: usize,
+        edit: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    /// The query is being typed in the status bar.
+    pub editing: bool,
+    /// The line of the current match in the selected step's output.
+    pub current: Option<usize>,
+}

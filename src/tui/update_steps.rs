@@ -1,0 +1,101 @@
+//! Acting on the selected step: Enter asks before a command runs (the confirmation shows it, secrets masked),
+//! starts a probe when its inputs are ready, picks an option or toggles a checklist item; `c` cancels what runs.
+//! Each goes to the engine as an input (`feed`), so the journal, resume and replay see the same.
+
+use super::app::App;
+use super::jobs::Job;
+use super::layout::Pane;
+use super::screen::{Confirm, Overlay};
+use crate::engine::{Action as StepAction, Input, StepStatus};
+
+impl App {
+    pub(crate) fn run_selected(&mut self) {
+        let index = self.screen.selected;
+        let Some(step) = self.selected_step().cloned() else { return };
+        if self.outputs.active.contains(&step.id) {
+            self.flash = Some("already running: c cancels it".into());
+            return;
+        }
+        match &step.action {
+            Some(StepAction::Run(_)) => {
+                if self.is_busy() {
+                    self.flash = Some("another step is running: wait, or cancel it with c".into());
+                    return;
+                }
+                let spec = self.session.preview_command(index).and_then(|s| s.ok_or_else(|| "no command".into()));
+                let spec = spec.map(|mut s| {
+                    s.command = self.session.mask(&s.command);
+                    s.env.values_mut().for_each(|v| *v = self.session.mask(v));
+                    s
+                });
+                let mode = step.mode.as_str().to_string();
+                self.screen.overlay = Overlay::Confirm(Confirm { step: index, spec, mode });
+            }
+            Some(StepAction::Choose(_)) if self.screen.focus == Pane::Action => self.pick(self.screen.option_cursor),
+            Some(StepAction::Checklist(_)) if self.screen.focus == Pane::Action => {
+                self.toggle_item(self.screen.option_cursor)
+            }
+            Some(StepAction::Choose(_)) | Some(StepAction::Checklist(_)) => {
+                self.ensure_started(index);
+                self.screen.focus = Pane::Action;
+            }
+            // A probe reads what earlier steps captured: pressed too early (the step that captures its input is
+            // still running, a var has no value yet) it waits, instead of recording a failure in the journal.
+            _ => match self.session.preview_probe(index) {
+                Err(reason) => self.flash = Some(format!("not ready: {reason}")),
+                Ok(_) => self.start(index),
+            },
+        }
+    }
+
+    pub(crate) fn start(&mut self, index: usize) {
+        if let Some(id) = self.step(index).map(|s| s.id.clone()) {
+            self.feed(Input::Start { step: id });
+        }
+    }
+
+    pub(crate) fn ensure_started(&mut self, index: usize) {
+        if self.status(index) != StepStatus::Running {
+            self.start(index);
+        }
+    }
+
+    pub(crate) fn pick(&mut self, n: usize) {
+        let index = self.screen.selected;
+        let Some(step) = self.selected_step().cloned() else { return };
+        match &step.action {
+            Some(StepAction::Choose(c)) if n < c.options.len() => {
+                self.ensure_started(index);
+                self.feed(Input::Choose { step: step.id.clone(), option: (n + 1).to_string() });
+            }
+            Some(StepAction::Checklist(_)) => self.toggle_item(n),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn toggle_item(&mut self, item: usize) {
+        let index = self.screen.selected;
+        let Some(step) = self.selected_step().cloned() else { return };
+        let Some(StepAction::Checklist(items)) = &step.action else { return };
+        if item >= items.len() {
+            return;
+        }
+        self.ensure_started(index);
+        self.screen.option_cursor = item;
+        let checked = self.session.checklist(index).and_then(|c| c.get(item).copied()).unwrap_or(false);
+        self.feed(Input::Check { step: step.id.clone(), item, checked: !checked });
+    }
+
+    pub(crate) fn cancel_selected(&mut self) {
+        let id = self.selected_step().map(|s| s.id.clone()).unwrap_or_default();
+        if self.outputs.active.contains(&id) {
+            self.jobs.push(Job::Cancel { step: id });
+            self.flash = Some("cancelling…".into());
+        } else if let Some(running) = self.outputs.active.iter().next().cloned() {
+            self.jobs.push(Job::Cancel { step: running });
+            self.flash = Some("cancelling…".into());
+        } else {
+            self.flash = Some("nothing is running".into());
+        }
+    }
+}

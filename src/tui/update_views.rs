@@ -1,0 +1,184 @@
+//! How `update` drives the view stack (`views.rs`): opening a source view, the keys of the view on top, and
+//! what the view jobs answer. Esc pops the top view; the main screen underneath keeps its state.
+//!
+//! Everything slow is a job: reading and indexing the file, checkpointing its highlighting, blaming it (once per
+//! file, cached for the session), looking up a commit, running the editor. The view shows "loading" meanwhile
+//! and keys keep working, so opening a 100k-line file never freezes the screen.
+
+use super::action::{Intent, ViewAnswer};
+use super::app::App;
+use super::jobs::{HostJob, ViewJob};
+use super::results::Target;
+use super::source::SourceView;
+use super::views::{view_areas, BlameState, CommitView, View};
+use std::path::PathBuf;
+
+impl App {
+    /// Lines of source inside the view's border.
+    pub(crate) fn view_rows(&self) -> usize {
+        (view_areas(self.size).0.height as usize).saturating_sub(2).max(1)
+    }
+
+    /// Enter in a result list.
+    pub(crate) fn open_selected(&mut self) -> Option<Intent> {
+        let index = self.screen.selected;
+        match self.outputs.results.get(&index)?.target()?.clone() {
+            Target::Source { file, line } => Some(Intent::OpenSource { file: PathBuf::from(file), line }),
+            Target::GcChart => {
+                self.stack.views.push(View::Gc { step: index });
+                None
+            }
+            Target::Simulator => {
+                self.open_sim_of_step(index);
+                None
+            }
+            Target::SimRates => {
+                let go = match self.outputs.results.get(&index).map(|r| r.output.as_ref()) {
+                    Some(crate::probes::output::ProbeOutput::Simulate(out)) => out.go,
+                    _ => crate::sim::GoVersion::NEWEST,
+                };
+                self.open_builtin_rates(go);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
+        self.stack.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
+        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
+        if !self.stack.blames.contains_key(&path) {
+            self.stack.blames.insert(path.clone(), BlameState::Loading);
+            self.jobs.push(ViewJob::Blame { path }.into());
+        }
+    }
+
+    /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
+    pub(crate) fn view_key(&mut self, action: &Intent) -> bool {
+        let rows = self.view_rows();
+        if matches!(self.stack.views.last(), Some(View::Sim(_))) && matches!(action, Intent::Sim(_)) {
+            return self.sim_key(action);
+        }
+        let Some(view) = self.stack.views.last_mut() else { return false };
+        match (view, action) {
+            (_, Intent::Back) => {
+                self.stack.views.pop();
+            }
+            (View::Source(v), Intent::Up) => v.move_cursor(-1, rows),
+            (View::Source(v), Intent::Down) => v.move_cursor(1, rows),
+            (View::Source(v), Intent::PageUp) => v.move_cursor(-(rows as i64 - 1).max(1), rows),
+            (View::Source(v), Intent::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
+            (View::Source(v), Intent::Top) => v.move_cursor(i64::MIN / 2, rows),
+            (View::Source(v), Intent::Bottom) => v.to_end(rows),
+            (View::Source(v), Intent::ShowCommit) => {
+                let (path, cursor) = (v.path.clone(), v.cursor);
+                self.show_commit(path, cursor);
+            }
+            (View::Source(v), Intent::OpenEditor) => {
+                let job = HostJob::Editor { path: v.path.clone(), line: v.cursor };
+                self.jobs.push(job.into());
+            }
+            (View::Source(v), Intent::MarkLine) => {
+                let (path, line) = (v.path.clone(), v.cursor);
+                self.mark_line(&path, line);
+            }
+            (View::Source(v), Intent::CopyLocation) => {
+                let text = format!("{}:{}", v.path.display(), v.cursor);
+                self.jobs.push(HostJob::Copy { text }.into());
+            }
+            (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
+            (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
+            (_, _) => return false,
+        }
+        true
+    }
+
+    pub(crate) fn view_wheel(&mut self, down: bool) {
+        let rows = self.view_rows();
+        match self.stack.views.last_mut() {
+            Some(View::Source(v)) => v.scroll(if down { 3 } else { -3 }, rows),
+            Some(View::Commit(c)) => {
+                c.scroll = if down { c.scroll.saturating_add(3) } else { c.scroll.saturating_sub(3) }
+            }
+            _ => {}
+        }
+    }
+
+    fn show_commit(&mut self, path: PathBuf, line: usize) {
+        let blamed = match self.stack.blames.get(&path) {
+            Some(BlameState::Ready(lines)) => lines.get(line.wrapping_sub(1)).filter(|l| l.line == line).cloned(),
+            Some(BlameState::Loading) => {
+                self.flash = Some("blame is still running".into());
+                return;
+            }
+            Some(BlameState::Failed(reason)) => {
+                self.flash = Some(format!("no blame: {reason}"));
+                return;
+            }
+            None => None,
+        };
+        match blamed {
+            Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
+            Some(l) => {
+                self.stack.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
+                self.jobs.push(ViewJob::Commit { path, commit: l.commit }.into());
+            }
+            None => self.flash = Some(format!("no blame for line {line}")),
+        }
+    }
+
+    /// Applies what a view job reports.
+    pub(crate) fn view_answer(&mut self, answer: ViewAnswer) {
+        let rows = self.view_rows();
+        match answer {
+            ViewAnswer::SourceLoaded { path, result } => {
+                let mut failed = None;
+                let mut wants_checkpoints = None;
+                for view in self.stack.source_views(&path) {
+                    match &result {
+                        Ok(file) => {
+                            view.loaded(file.clone(), rows);
+                            if view.wants_background_checkpoints() {
+                                wants_checkpoints = Some(file.clone());
+                            }
+                        }
+                        Err(e) => failed = Some(format!("{}:{} ({e})", path.display(), view.target)),
+                    }
+                }
+                if let Some(file) = wants_checkpoints {
+                    self.jobs.push(ViewJob::Checkpoints { path: path.clone(), file }.into());
+                }
+                if let Some(message) = failed {
+                    // A frame from another machine or the toolchain: the location is all there is to show.
+                    self.stack.views.retain(|v| !matches!(v, View::Source(s) if s.path == path && s.file.is_none()));
+                    self.flash = Some(message);
+                }
+            }
+            ViewAnswer::CheckpointsReady { path, checkpoints } => {
+                for view in self.stack.source_views(&path) {
+                    view.add_checkpoints(&checkpoints, rows);
+                }
+            }
+            ViewAnswer::BlameLoaded { path, result } => {
+                let state = match result {
+                    Ok(lines) => BlameState::Ready(lines),
+                    Err(e) => BlameState::Failed(e),
+                };
+                self.stack.blames.insert(path, state);
+            }
+            ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
+            ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
+            ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
+            ViewAnswer::Failed(why) => self.flash = Some(format!("a background job failed: {why}")),
+        }
+    }
+
+    /// The editor exited: the file may have changed, so read it again and blame it afresh.
+    pub(crate) fn editor_closed(&mut self, path: PathBuf, result: Result<(), String>) {
+        if let Err(e) = result {
+            self.flash = Some(format!("editor: {e}"));
+        }
+        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
+        self.stack.blames.insert(path.clone(), BlameState::Loading);
+        self.jobs.push(ViewJob::Blame { path }.into());
+    }
+}
