@@ -1,4 +1,5 @@
-//! Locate tools: find where a symptom lives in the source (`grep`) and who last touched it (`blame`).
+//! Locate tools: find where a symptom lives in the source (`grep`), who last touched it (`blame`), and which file
+//! of the repository a build machine's path in the evidence is (`pathmap`).
 //!
 //! These are the library halves of the `grep` and `blame` step actions and CLI commands (issue 5). They know
 //! nothing about the CLI or the TUI: results are pushed into sinks (grep) or returned as plain serializable
@@ -11,6 +12,7 @@ mod blame_engine;
 pub mod grep;
 mod grep_sink;
 mod line_range;
+pub mod pathmap;
 mod text;
 mod worktree_map;
 
@@ -18,4 +20,5 @@ pub use blame::{blame, BlameError, BlameLine, BlameOptions};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};
+pub use pathmap::{MappedPath, Mapping, MappingKind, PathMapper, Rewrite, RewriteError};
 pub use text::path_bytes;
