@@ -44,6 +44,11 @@ pub fn state_dir() -> PathBuf {
     xdg("XDG_STATE_HOME", ".local/state").join("runbook")
 }
 
+/// Where the user's own runbooks live: `$XDG_CONFIG_HOME/runbook/runbooks` (default `~/.config/runbook/runbooks`).
+pub fn user_runbooks_dir() -> PathBuf {
+    xdg("XDG_CONFIG_HOME", ".config").join("runbook").join("runbooks")
+}
+
 pub fn cache_dir() -> PathBuf {
     xdg("XDG_CACHE_HOME", ".cache").join("runbook")
 }

@@ -1,13 +1,23 @@
-//! `runbook list`: the bundled runbooks.
+//! `runbook list [--runbooks DIR]...`: the bundled runbooks and the user's own (see `catalog.rs`), with where each
+//! comes from.
 
-use crate::bundled;
-use crate::engine;
+use super::catalog;
+use std::path::PathBuf;
 
-pub fn run() -> i32 {
-    for b in bundled::runbooks() {
-        match engine::load(&b.file, b.yaml) {
-            Ok(rb) => println!("{:<24} {} ({} steps)", rb.id, rb.title, rb.step_count()),
-            Err(e) => println!("{:<24} <invalid: {e}>", b.id),
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ListArgs {
+    /// Also list the runbooks in this directory (`*.yaml`, `*.yml`); repeatable. Always searched:
+    /// $XDG_CONFIG_HOME/runbook/runbooks (default ~/.config/runbook/runbooks).
+    #[arg(long = "runbooks", value_name = "DIR")]
+    pub runbooks: Vec<PathBuf>,
+}
+
+pub fn run(args: &ListArgs) -> i32 {
+    for entry in catalog::entries(&args.runbooks) {
+        let source = entry.origin.describe();
+        match &entry.runbook {
+            Ok(rb) => println!("{:<24} {} ({} steps)  [{source}]", rb.id, rb.title, rb.step_count()),
+            Err(e) => println!("{:<24} <invalid: {e}>  [{source}]", entry.id),
         }
     }
     0

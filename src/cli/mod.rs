@@ -2,11 +2,13 @@
 //! 2 usage, input or environment error). Libraries below never see clap; this layer composes them.
 
 pub mod blame;
+pub mod catalog;
 pub mod check;
 pub mod drill;
 pub mod gc;
 pub mod grep;
 pub mod list;
+pub mod log_input;
 pub mod parse;
 pub mod print;
 pub mod report;
@@ -15,6 +17,10 @@ pub mod run;
 pub mod schema;
 pub mod sim;
 pub mod source;
+pub mod triage;
+mod triage_clues;
+pub mod triage_facts;
+mod triage_text;
 pub mod trust;
 
 use clap::{Parser, Subcommand};
@@ -40,8 +46,8 @@ pub enum Command {
         #[arg(long = "var", value_name = "K=V")]
         vars: Vec<String>,
     },
-    /// List the bundled runbooks
-    List,
+    /// List the runbooks: bundled, and the user's own ($XDG_CONFIG_HOME/runbook/runbooks, --runbooks DIR)
+    List(list::ListArgs),
     /// Validate runbook files without running anything
     Check {
         #[arg(required = true)]
@@ -62,6 +68,8 @@ pub enum Command {
         /// The session journal
         journal: String,
     },
+    /// Which runbook fits this evidence (the runbooks' match:), and what failed: message, map operation, frames
+    Triage(triage::TriageArgs),
     /// Read Go output (race reports, crash dumps, gctrace) from logs: a triage summary, or one JSON document
     Parse(parse::ParseArgs),
     /// The GC cycles of a GODEBUG=gctrace=1 log: table, summary, chart
@@ -106,11 +114,12 @@ pub fn main() -> i32 {
     match cli.command {
         None => open(None, None, &[]),
         Some(Command::Open { runbook, journal, vars }) => open(runbook.as_deref(), journal, &vars),
-        Some(Command::List) => list::run(),
+        Some(Command::List(args)) => list::run(&args),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
         Some(Command::Trust { file }) => trust::run(&file),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Triage(args)) => triage::main(&args),
         Some(Command::Parse(args)) => parse::run(&args),
         Some(Command::Grep(args)) => grep::run(&args),
         Some(Command::Sim(args)) => sim::run(&args),
