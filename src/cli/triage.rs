@@ -73,6 +73,9 @@ pub struct Outcome {
     pub runbook: Option<String>,
     pub candidates: Vec<Candidate>,
     pub triage: Triage,
+    /// User runbooks that could not be tried because they do not load: the loader's message for each.
+    #[serde(skip)]
+    pub invalid: Vec<String>,
 }
 
 impl Outcome {
@@ -95,8 +98,15 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     let texts: Vec<_> = inputs.iter().map(|(_, bytes)| lossy(bytes)).collect();
     let lines: Vec<_> = texts.iter().map(|text| logical_lines(text)).collect();
     let mut candidates = Vec::new();
+    let mut invalid = Vec::new();
     for entry in catalog::entries(&options.runbook_dirs) {
-        let Ok(rb) = &entry.runbook else { continue };
+        let rb = match &entry.runbook {
+            Ok(rb) => rb,
+            Err(e) => {
+                invalid.push(e.clone());
+                continue;
+            }
+        };
         if crate::drill::SCENARIOS.iter().any(|s| s.runbook_id == rb.id) {
             continue;
         }
@@ -124,7 +134,7 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     }
     candidates.sort_by_key(|c| (c.origin == Origin::Bundled, c.id.clone()));
     let triage = triage(&report, inputs, mapper.as_ref());
-    Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage })
+    Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage, invalid })
 }
 
 /// The repository to map into: `--repo`, else the current directory when it looks like one.
@@ -141,6 +151,9 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
     let inputs = read_logs(&args.logs)?;
     let options = TriageOptions { repo: repo_of(args), runbook_dirs: args.runbooks.clone(), rewrites };
     let outcome = pick(&inputs, &options)?;
+    for message in &outcome.invalid {
+        eprintln!("runbook triage: skipped a runbook that does not load:\n{message}");
+    }
     let text = if args.json {
         let mut json = serde_json::to_string_pretty(&outcome).context("cannot serialise the triage")?;
         json.push('\n');
