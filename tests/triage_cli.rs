@@ -280,3 +280,21 @@ fn a_user_runbook_that_does_not_load_is_reported_not_silently_dropped() {
     assert!(stderr(&out).contains("skipped a runbook that does not load"), "{}", stderr(&out));
     assert!(stderr(&out).contains("broken.yaml:3:9"), "{}", stderr(&out));
 }
+
+#[test]
+fn empty_and_binary_input_are_triaged_as_nothing_found_without_a_panic() {
+    let home = tempfile::tempdir().unwrap();
+    let empty = home.path().join("empty.log");
+    std::fs::write(&empty, b"").unwrap();
+    let binary = home.path().join("core.bin");
+    std::fs::write(&binary, (0..=255u8).cycle().take(70_000).collect::<Vec<u8>>()).unwrap();
+    for file in [&empty, &binary] {
+        let out = triage(home.path(), &["--json", path(file)]);
+        assert_eq!(out.status.code(), Some(1), "{}: {}", file.display(), stderr(&out));
+        let v = json(&out);
+        assert_eq!(v["runbook"], Value::Null);
+        assert_eq!(v["triage"]["failure"], Value::Null);
+        let text = triage(home.path(), &[path(file)]);
+        assert!(String::from_utf8_lossy(&text.stdout).starts_with("no Go crash or race report in the logs"));
+    }
+}
