@@ -234,6 +234,10 @@ fn a_user_runbook_that_matches_is_picked_before_the_bundled_one_and_listed() {
     assert_eq!(ids, ["inventory-stock-race", "go-map-concurrency"]);
     assert_eq!(v["candidates"][0]["source"], path(&dir.join("inventory.yaml")));
     assert_eq!(v["candidates"][0]["evidence"][0]["line"], 7);
+    let text = triage(home.path(), &["--runbooks", path(&dir), path(&log)]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    let open = format!("runbook open {} --log {}", path(&dir.join("inventory.yaml")), path(&log));
+    assert!(stdout.contains(&open), "a user runbook is opened by its path: {stdout}");
 
     // The same runbook in $XDG_CONFIG_HOME/runbook/runbooks is found without --runbooks, and listed with its source.
     let config = home.path().join("config/runbook/runbooks");

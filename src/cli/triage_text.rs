@@ -1,7 +1,8 @@
 //! The text `runbook triage` prints: what failed first (the part an engineer reads under pressure), then which
 //! runbook fits and the lines that made it fit, then the command that opens it with the evidence.
 
-use super::triage::{shell_word, Outcome};
+use super::catalog::Origin;
+use super::triage::{shell_word, Candidate, Outcome};
 use super::triage_facts::ServiceFrame;
 use std::fmt::Write;
 
@@ -80,7 +81,7 @@ pub fn render(outcome: &Outcome, logs: &[String]) -> String {
                 let _ =
                     writeln!(out, "also matches: {}  [{}] ({} lines)", other.id, other.source, other.evidence_total);
             }
-            let _ = writeln!(out, "\nopen it with the evidence:\n  {}", open_command(&pick.id, logs));
+            let _ = writeln!(out, "\nopen it with the evidence:\n  {}", open_command(pick, logs));
         }
     }
     out
@@ -91,9 +92,14 @@ fn frame_text(frame: &ServiceFrame) -> String {
     format!("{file}:{}  {}", frame.line, frame.func)
 }
 
-/// `runbook open ID --log FILE...`; standard input cannot be read twice, so it is saved first.
-fn open_command(id: &str, logs: &[String]) -> String {
-    let mut command = format!("runbook open {id}");
+/// `runbook open ID --log FILE...` (a user runbook by its path: `open` looks ids up among the bundled ones);
+/// standard input cannot be read twice, so it is saved first.
+fn open_command(pick: &Candidate, logs: &[String]) -> String {
+    let runbook = match &pick.origin {
+        Origin::Bundled => pick.id.clone(),
+        Origin::File(path) => shell_word(&path.display().to_string()),
+    };
+    let mut command = format!("runbook open {runbook}");
     for log in logs {
         let log = if log == "-" { "crash.log" } else { log.as_str() };
         let _ = write!(command, " --log {}", shell_word(log));
