@@ -45,6 +45,11 @@ pub fn state_dir() -> PathBuf {
     base_dir(|xdg| xdg.state_dir(), ".local/state").join("runbook")
 }
 
+/// Where the user's own runbooks live: `$XDG_CONFIG_HOME/runbook/runbooks` (default `~/.config/runbook/runbooks`).
+pub fn user_runbooks_dir() -> PathBuf {
+    base_dir(|xdg| Some(xdg.config_dir()), ".config").join("runbook").join("runbooks")
+}
+
 /// `$XDG_CACHE_HOME/runbook`, else `~/.cache/runbook` (the assets written out).
 pub fn cache_dir() -> PathBuf {
     base_dir(|xdg| Some(xdg.cache_dir()), ".cache").join("runbook")

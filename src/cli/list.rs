@@ -1,16 +1,26 @@
-//! `runbook list`: the bundled runbooks.
+//! `runbook list [--runbooks DIR]...`: the bundled runbooks and the user's own (see `catalog.rs`), with where each
+//! comes from.
 
+use super::catalog;
 use super::Code;
-use crate::bundled;
-use crate::engine;
 use std::io::Write;
+use std::path::PathBuf;
 
-pub fn run() -> anyhow::Result<Code> {
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ListArgs {
+    /// Also list the runbooks in this directory (`*.yaml`, `*.yml`); repeatable. Always searched:
+    /// $XDG_CONFIG_HOME/runbook/runbooks (default ~/.config/runbook/runbooks).
+    #[arg(long = "runbooks", value_name = "DIR")]
+    pub runbooks: Vec<PathBuf>,
+}
+
+pub fn run(args: &ListArgs) -> anyhow::Result<Code> {
     let mut out = std::io::stdout().lock();
-    for b in bundled::runbooks() {
-        match engine::load(&b.file, b.yaml) {
-            Ok(rb) => writeln!(out, "{:<24} {} ({} steps)", rb.id, rb.title, rb.step_count())?,
-            Err(e) => writeln!(out, "{:<24} <invalid: {e}>", b.id)?,
+    for entry in catalog::entries(&args.runbooks) {
+        let source = entry.origin.describe();
+        match &entry.runbook {
+            Ok(rb) => writeln!(out, "{:<24} {} ({} steps)  [{source}]", rb.id, rb.title, rb.step_count())?,
+            Err(e) => writeln!(out, "{:<24} <invalid: {e}>  [{source}]", entry.id)?,
         }
     }
     out.flush()?;

@@ -2,6 +2,7 @@
 //! 2 usage, input or environment error). Libraries below never see clap; this layer composes them.
 
 pub mod blame;
+pub mod catalog;
 pub mod check;
 pub mod drill;
 pub mod evidence;
@@ -9,6 +10,7 @@ pub mod exit;
 pub mod gc;
 pub mod grep;
 pub mod list;
+pub mod log_input;
 pub mod parse;
 pub mod print;
 pub mod report;
@@ -17,6 +19,10 @@ pub mod run;
 pub mod schema;
 pub mod sim;
 pub mod source;
+pub mod triage;
+mod triage_clues;
+pub mod triage_facts;
+mod triage_text;
 pub mod trust;
 
 use anyhow::{bail, Context as _};
@@ -46,8 +52,8 @@ pub enum Command {
         #[command(flatten)]
         evidence: evidence::EvidenceArgs,
     },
-    /// List the bundled runbooks
-    List,
+    /// List the runbooks: bundled, and the user's own ($XDG_CONFIG_HOME/runbook/runbooks, --runbooks DIR)
+    List(list::ListArgs),
     /// Validate runbook files without running anything
     Check {
         #[arg(required = true)]
@@ -68,6 +74,8 @@ pub enum Command {
         /// The session journal
         journal: String,
     },
+    /// Which runbook fits this evidence (the runbooks' match:), and what failed: message, map operation, frames
+    Triage(triage::TriageArgs),
     /// Read Go output (race reports, crash dumps, gctrace) from logs: a triage summary, or one JSON document
     Parse(parse::ParseArgs),
     /// The GC cycles of a GODEBUG=gctrace=1 log: table, summary, chart
@@ -121,11 +129,12 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
     match command {
         None => open(None, None, &[], &evidence::EvidenceArgs::default()),
         Some(Command::Open { runbook, journal, vars, evidence }) => open(runbook.as_deref(), journal, &vars, &evidence),
-        Some(Command::List) => list::run(),
+        Some(Command::List(args)) => list::run(&args),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
         Some(Command::Trust { file }) => trust::run(&file),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Triage(args)) => triage::run(&args).map(Code::from_status),
         Some(Command::Parse(args)) => parse::run(&args),
         Some(Command::Grep(args)) => grep::run(&args),
         Some(Command::Sim(args)) => sim::run(&args),

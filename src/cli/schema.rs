@@ -70,6 +70,7 @@ pub fn schema() -> Value {
         "type": "object", "additionalProperties": false, "required": ["id", "title", "phases"],
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}, "title": s, "summary": s,
+            "match": strings,
             "vars": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["name"],
                 "properties": {"name": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$"}, "default": s,
                                "description": s, "secret": {"type": "boolean"}}}},

@@ -20,7 +20,7 @@ const MAX_BYTES: usize = 4 << 20;
 pub const BUILTINS: [&str; 7] =
     ["assets_dir", "runbook_dir", "workdir", "evidence", "evidence_file", "evidence_files", "evidence_text"];
 
-const TOP_KEYS: [&str; 5] = ["id", "title", "summary", "vars", "phases"];
+const TOP_KEYS: [&str; 6] = ["id", "title", "summary", "match", "vars", "phases"];
 const VAR_KEYS: [&str; 4] = ["name", "default", "description", "secret"];
 const PHASE_KEYS: [&str; 3] = ["id", "title", "steps"];
 const STEP_BASE_KEYS: [&str; 7] = ["id", "title", "text", "mode", "milestone", "next", "capture"];
@@ -117,6 +117,7 @@ impl Loader<'_> {
         }
         let title = self.reader.string(&f, "title", true);
         let summary = self.reader.string(&f, "summary", false).unwrap_or_default();
+        let match_patterns = self.match_patterns(&f);
         let vars = self.vars(&f);
         let mut phases = Vec::new();
         let mut phase_ids = HashSet::new();
@@ -133,7 +134,7 @@ impl Loader<'_> {
                 phases.push(phase);
             }
         }
-        Some(Runbook { id: id?, title: title?, summary, vars, phases })
+        Some(Runbook { id: id?, title: title?, summary, match_patterns, vars, phases })
     }
 
     fn vars(&mut self, f: &Fields<'_>) -> Vec<Var> {

@@ -14,6 +14,8 @@ pub struct Runbook {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// The `match:` regexes tried against evidence by triage (`match_rules.rs`); empty: never picked by triage.
+    pub match_patterns: Vec<String>,
     pub vars: Vec<Var>,
     pub phases: Vec<Phase>,
 }

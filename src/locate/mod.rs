@@ -1,4 +1,5 @@
-//! Locate tools: find where a symptom lives in the source (`grep`) and who last touched it (`blame`).
+//! Locate tools: find where a symptom lives in the source (`grep`), who last touched it (`blame`), and which file
+//! of the repository a build machine's path in the evidence is (`pathmap`).
 //!
 //! These are the library halves of the `grep` and `blame` step actions and CLI commands (issue 5). They know
 //! nothing about the CLI or the TUI: results are pushed into sinks (grep) or returned as plain serializable
@@ -17,6 +18,7 @@ mod grep_sink;
 mod line_range;
 mod range_spec;
 mod similarity;
+pub mod pathmap;
 mod text;
 
 pub use blame::{blame, blame_ranges, BlameError, BlameLine, BlameOptions};
@@ -24,4 +26,5 @@ pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcom
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};
 pub use range_spec::{RangeSpec, RangeSpecError};
+pub use pathmap::{MappedPath, Mapping, MappingKind, PathMapper, Rewrite, RewriteError};
 pub use text::path_bytes;

@@ -1,0 +1,186 @@
+//! `runbook triage LOG... [--json]`: which runbook fits this evidence, and why.
+//!
+//! Reads the logs (`-` = standard input, gzip read transparently), says what failed (`triage_facts.rs`), and tries
+//! every runbook's `match:` (bundled and the user's, `catalog.rs`) on the log's lines as Go printed them. Exit 0
+//! when a runbook matched, 1 when none did (the triage is printed all the same), 2 when an input cannot be read.
+//! `pick` is the library half: the TUI's "open with evidence" path calls it too.
+
+use super::catalog::{self, Origin};
+use super::log_input::read_logs;
+use super::triage_facts::{triage, Triage};
+use crate::engine::match_rules::{EvidenceLine, Matcher};
+use crate::golang::parse_logs;
+use crate::golang::prefix::{logical_lines, lossy};
+use crate::locate::{PathMapper, Rewrite};
+use anyhow::Context;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Matched lines kept per candidate (the count of all is `evidence_total`).
+const EVIDENCE_LINES: usize = 20;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TriageArgs {
+    /// Logs to read, in order; `-` reads standard input; gzipped logs are read as they are.
+    #[arg(required = true, value_name = "LOG")]
+    pub logs: Vec<String>,
+    /// Print one JSON object: runbook, candidates, triage.
+    #[arg(long)]
+    pub json: bool,
+    /// The service's repository, to map the log's paths to its files (default: the current directory when it
+    /// has a go.mod or .git).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Also try the runbooks in this directory (repeatable; $XDG_CONFIG_HOME/runbook/runbooks is always tried).
+    #[arg(long = "runbooks", value_name = "DIR")]
+    pub runbooks: Vec<PathBuf>,
+    /// Correct the path mapping: the build's prefix FROM is the repository's TO (repeatable).
+    #[arg(long = "map", value_name = "FROM=TO")]
+    pub map: Vec<String>,
+}
+
+/// What `pick` needs besides the logs.
+#[derive(Debug, Clone, Default)]
+pub struct TriageOptions {
+    /// The repository to map paths into; `None`: no mapping.
+    pub repo: Option<PathBuf>,
+    pub runbook_dirs: Vec<PathBuf>,
+    pub rewrites: Vec<Rewrite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchedLine {
+    pub input: String,
+    pub line: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    pub title: String,
+    /// `bundled`, or the runbook file's path.
+    pub source: String,
+    pub evidence: Vec<MatchedLine>,
+    pub evidence_total: usize,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The pick's id: the first candidate (user runbooks before bundled ones, then by id).
+    pub runbook: Option<String>,
+    pub candidates: Vec<Candidate>,
+    pub triage: Triage,
+    /// User runbooks that could not be tried because they do not load: the loader's message for each.
+    #[serde(skip)]
+    pub invalid: Vec<String>,
+}
+
+impl Outcome {
+    pub fn pick(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+}
+
+/// Triage of the logs and the runbooks whose `match:` fits them. Drill runbooks never match.
+pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Result<Outcome> {
+    let mapper = match &options.repo {
+        Some(repo) => {
+            let root = std::fs::canonicalize(repo)
+                .with_context(|| format!("cannot open the repository {}", repo.display()))?;
+            Some(PathMapper::for_repo(&root).with_rewrites(options.rewrites.clone()))
+        }
+        None => None,
+    };
+    let report = parse_logs(inputs);
+    let texts: Vec<_> = inputs.iter().map(|(_, bytes)| lossy(bytes)).collect();
+    let lines: Vec<_> = texts.iter().map(|text| logical_lines(text)).collect();
+    let mut candidates = Vec::new();
+    let mut invalid = Vec::new();
+    for entry in catalog::entries(&options.runbook_dirs) {
+        let rb = match &entry.runbook {
+            Ok(rb) => rb,
+            Err(e) => {
+                invalid.push(e.clone());
+                continue;
+            }
+        };
+        if crate::drill::SCENARIOS.iter().any(|s| s.runbook_id == rb.id) {
+            continue;
+        }
+        let Some(matcher) = Matcher::new(&rb.match_patterns).ok().flatten() else { continue };
+        let evidence = lines.iter().enumerate().flat_map(|(input, lines)| {
+            lines.iter().map(move |l| EvidenceLine { input, line: l.number, text: l.as_str() })
+        });
+        let outcome = matcher.matching_lines(evidence, EVIDENCE_LINES);
+        if outcome.total == 0 {
+            continue;
+        }
+        let name = |input: usize| inputs.get(input).map(|(n, _)| n.clone()).unwrap_or_default();
+        candidates.push(Candidate {
+            id: rb.id.clone(),
+            title: rb.title.clone(),
+            source: entry.origin.describe(),
+            evidence: outcome
+                .lines
+                .into_iter()
+                .map(|l| MatchedLine { input: name(l.input), line: l.line, text: l.text })
+                .collect(),
+            evidence_total: outcome.total,
+            origin: entry.origin.clone(),
+        });
+    }
+    candidates.sort_by_key(|c| (c.origin == Origin::Bundled, c.id.clone()));
+    let triage = triage(&report, inputs, mapper.as_ref());
+    Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage, invalid })
+}
+
+/// The repository to map into: `--repo`, else the current directory when it looks like one.
+fn repo_of(args: &TriageArgs) -> Option<PathBuf> {
+    if args.repo.is_some() {
+        return args.repo.clone();
+    }
+    let cwd = std::env::current_dir().ok()?;
+    (cwd.join("go.mod").is_file() || cwd.join(".git").exists()).then_some(cwd)
+}
+
+pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
+    let rewrites = args.map.iter().map(|m| m.parse::<Rewrite>()).collect::<Result<Vec<_>, _>>()?;
+    let inputs = read_logs(&args.logs)?;
+    let options = TriageOptions { repo: repo_of(args), runbook_dirs: args.runbooks.clone(), rewrites };
+    let outcome = pick(&inputs, &options)?;
+    for message in &outcome.invalid {
+        eprintln!("runbook triage: skipped a runbook that does not load:\n{message}");
+    }
+    let text = if args.json {
+        let mut json = serde_json::to_string_pretty(&outcome).context("cannot serialise the triage")?;
+        json.push('\n');
+        json
+    } else {
+        super::triage_text::render(&outcome, &args.logs)
+    };
+    write_stdout(&text)?;
+    Ok(if outcome.runbook.is_some() { 0 } else { 1 })
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error worth a message.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write to standard output"),
+        _ => Ok(()),
+    }
+}
+
+/// `run` with errors printed: exit 2.
+/// A path as the user can paste it back into a command.
+pub(crate) fn shell_word(path: &str) -> String {
+    if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:@,".contains(c)) {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', r"'\''"))
+    }
+}

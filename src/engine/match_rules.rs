@@ -1,0 +1,132 @@
+//! A runbook's top-level `match:`: regexes tried against the evidence (a crash log, a race report) to tell whether
+//! the runbook is about this incident. Triage asks every runbook and offers the ones whose patterns fit.
+//!
+//! Patterns are tried line by line, against the lines as Go printed them: the caller strips what log shippers add
+//! (kubectl timestamps, CRI tags), so one pattern fits a plain log and a shipped one alike. A runbook matches
+//! when any of its patterns matches any line; the lines that matched are its evidence, shown to the user as the
+//! reason for the pick. A runbook with no `match:` never matches (drills, and runbooks written for other work).
+
+use super::fields::Fields;
+use super::load::Loader;
+use regex::{RegexSet, RegexSetBuilder};
+use serde::Serialize;
+
+/// One line of evidence: which input (index into the inputs given), its 1-based line number, its text.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceLine<'a> {
+    pub input: usize,
+    pub line: usize,
+    pub text: &'a str,
+}
+
+/// A line that matched, with the indexes of the patterns (in `match:` order) that matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedLine {
+    pub input: usize,
+    pub line: usize,
+    pub text: String,
+    pub patterns: Vec<usize>,
+}
+
+/// The lines a runbook's patterns matched: the first `limit` of them, and how many there were in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MatchOutcome {
+    pub lines: Vec<MatchedLine>,
+    pub total: usize,
+}
+
+/// A runbook's compiled `match:` patterns.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    set: RegexSet,
+}
+
+impl Matcher {
+    /// Compiles the patterns (already validated when the runbook loaded); `None` when there are none.
+    pub fn new(patterns: &[String]) -> Result<Option<Matcher>, regex::Error> {
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let set = RegexSetBuilder::new(patterns).size_limit(1 << 22).build()?;
+        Ok(Some(Matcher { set }))
+    }
+
+    /// Every line any pattern matches; the first `limit` are kept with their text.
+    pub fn matching_lines<'a>(&self, lines: impl IntoIterator<Item = EvidenceLine<'a>>, limit: usize) -> MatchOutcome {
+        let mut outcome = MatchOutcome::default();
+        for line in lines {
+            let hits = self.set.matches(line.text);
+            if !hits.matched_any() {
+                continue;
+            }
+            outcome.total += 1;
+            if outcome.lines.len() < limit {
+                outcome.lines.push(MatchedLine {
+                    input: line.input,
+                    line: line.line,
+                    text: line.text.to_string(),
+                    patterns: hits.iter().collect(),
+                });
+            }
+        }
+        outcome
+    }
+}
+
+impl Loader<'_> {
+    /// The `match:` list (a single string is a list of one); every pattern is compiled so `check` reports a bad
+    /// one at its own line and column.
+    pub(super) fn match_patterns(&mut self, f: &Fields<'_>) -> Vec<String> {
+        let mut patterns = Vec::new();
+        for (pattern, node, path) in self.reader.strings(f, "match") {
+            if pattern.is_empty() {
+                self.reader.error(node, &path, "an empty `match:` pattern would match every line of any log");
+                continue;
+            }
+            if self.check_regex(&pattern, node, &path).is_some() {
+                patterns.push(pattern);
+            }
+        }
+        patterns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<EvidenceLine<'_>> {
+        text.lines().enumerate().map(|(i, text)| EvidenceLine { input: 0, line: i + 1, text }).collect()
+    }
+
+    #[test]
+    fn no_patterns_is_no_matcher() {
+        assert!(matches!(Matcher::new(&[]), Ok(None)));
+    }
+
+    #[test]
+    fn matched_lines_carry_their_number_and_the_patterns_that_fit() {
+        let patterns = vec!["fatal error: concurrent map".to_string(), "map writes$".to_string()];
+        let matcher = Matcher::new(&patterns).ok().flatten().expect("two valid patterns");
+        let log = "starting\nfatal error: concurrent map writes\n\ngoroutine 4 [running]:\n";
+        let outcome = matcher.matching_lines(lines(log), 10);
+        assert_eq!(outcome.total, 1);
+        assert_eq!(
+            outcome.lines,
+            vec![MatchedLine {
+                input: 0,
+                line: 2,
+                text: "fatal error: concurrent map writes".into(),
+                patterns: vec![0, 1]
+            }]
+        );
+    }
+
+    #[test]
+    fn the_limit_keeps_the_first_lines_and_counts_them_all() {
+        let matcher = Matcher::new(&["x".to_string()]).ok().flatten().expect("valid");
+        let outcome = matcher.matching_lines(lines("x1\ny\nx2\nx3\n"), 2);
+        assert_eq!(outcome.total, 3);
+        assert_eq!(outcome.lines.iter().map(|l| l.line).collect::<Vec<_>>(), [1, 3]);
+    }
+}
