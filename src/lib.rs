@@ -3,6 +3,7 @@
 //! Layers (a layer uses only those below it): `cli` → `tui` → `journal` → `probes` → `engine`; `golang` and `sim`
 //! are pure leaves; `bundled` holds the embedded runbooks and assets. See `docs/architecture.md`.
 
+pub mod bounded_read;
 pub mod bundled;
 pub mod cli;
 pub mod drill;

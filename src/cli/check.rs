@@ -5,10 +5,10 @@ use crate::engine;
 pub fn run(files: &[String]) -> i32 {
     let mut code = 0;
     for file in files {
-        let bytes = match std::fs::read(file) {
+        let bytes = match super::source::read_runbook(std::path::Path::new(file)) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{file}: {e}");
+                eprintln!("{e}");
                 code = 2;
                 continue;
             }

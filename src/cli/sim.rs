@@ -42,7 +42,8 @@ fn load_program(spec: &str) -> Result<Program, String> {
         let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
         return Err(format!("no built-in program or file named `{spec}` (built-ins: {})", names.join(", ")));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{spec}: {e}"))?;
+    let limit = sim::program::MAX_PROGRAM_BYTES as u64;
+    let text = crate::bounded_read::read_regular_text(path, limit, "a sim program")?;
     Program::from_yaml(&text).map_err(|e| format!("{spec}: {e}"))
 }
 
@@ -81,7 +82,8 @@ fn execute(args: &SimArgs, out: &mut impl Write) -> Result<(), String> {
     let program = load_program(&args.program)?;
     let gc = match &args.gctrace {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let limit = crate::bounded_read::MAX_GCTRACE_BYTES;
+            let text = crate::bounded_read::read_regular_text(path, limit, "a gctrace log")?;
             let cycles = sim::gc::pauses_from_gctrace(&text);
             if cycles.is_empty() {
                 return Err(format!("{}: no gctrace lines (`gc N @…s …: A+B+C ms clock`)", path.display()));

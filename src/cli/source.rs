@@ -17,7 +17,7 @@ pub struct Source {
 pub fn find(file_or_id: &str) -> Result<Source, String> {
     let path = Path::new(file_or_id);
     if path.exists() || file_or_id.contains('/') || file_or_id.ends_with(".yaml") || file_or_id.ends_with(".yml") {
-        let bytes = std::fs::read(path).map_err(|e| format!("{file_or_id}: {e}"))?;
+        let bytes = read_runbook(path)?;
         let dir = std::fs::canonicalize(path)
             .ok()
             .and_then(|p| p.parent().map(|d| d.display().to_string()))
@@ -31,6 +31,12 @@ pub fn find(file_or_id: &str) -> Result<Source, String> {
             Err(format!("{file_or_id}: no such file, and no bundled runbook has that id (bundled: {})", ids.join(", ")))
         }
     }
+}
+
+/// A runbook file's bytes: a regular file within the loader's size limit (`/dev/zero` or a FIFO is refused at
+/// once, see `bounded_read`).
+pub fn read_runbook(path: &Path) -> Result<Vec<u8>, String> {
+    crate::bounded_read::read_regular(path, engine::load::MAX_BYTES as u64, "a runbook").map_err(|e| e.to_string())
 }
 
 pub fn load(source: &Source) -> Result<Runbook, String> {

@@ -22,10 +22,10 @@ pub fn is_trusted(bytes: &[u8]) -> bool {
 
 /// Records the file's hash; the runbook must load cleanly first.
 pub fn run(file: &str) -> i32 {
-    let bytes = match std::fs::read(file) {
+    let bytes = match super::source::read_runbook(std::path::Path::new(file)) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("runbook: {file}: {e}");
+            eprintln!("runbook: {e}");
             return 2;
         }
     };

@@ -131,14 +131,18 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
     let source = match sim::builtin(&action.program) {
         Some(_) => SimSource::Builtin(action.program.clone()),
         None => {
-            let text = std::fs::read_to_string(&action.program).map_err(|e| {
+            let path = std::path::Path::new(&action.program);
+            let limit = sim::program::MAX_PROGRAM_BYTES as u64;
+            if !path.exists() {
                 let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
-                format!(
-                    "program `{}`: not a built-in ({}) and not a readable file: {e}",
+                return Err(format!(
+                    "program `{}`: not a built-in ({}) and no such file",
                     action.program,
                     names.join(", ")
-                )
-            })?;
+                ));
+            }
+            // A FIFO or a device is refused by name rather than read forever.
+            let text = crate::bounded_read::read_regular_text(path, limit, "a sim program")?;
             SimSource::Yaml { name: action.program.clone(), text }
         }
     };
@@ -149,7 +153,8 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
     };
     let (gc, gc_cycles) = match &action.gctrace {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let limit = crate::bounded_read::MAX_GCTRACE_BYTES;
+            let text = crate::bounded_read::read_regular_text(std::path::Path::new(path), limit, "a gctrace log")?;
             let trace = crate::golang::gctrace::parse(&text);
             let first = trace.cycles.first().map(|c| c.process);
             let cycles = trace.cycles.into_iter().filter(|c| Some(c.process) == first).collect();

@@ -6,6 +6,9 @@ use super::maps::{KeyType, MapOp};
 
 mod yaml;
 
+/// Largest program file accepted: the built-in ones are a few KiB.
+pub const MAX_PROGRAM_BYTES: usize = 1 << 20;
+
 /// Deepest loop nesting a program may use.
 pub const MAX_LOOP_DEPTH: usize = 4;
 
