@@ -195,6 +195,9 @@ pub(crate) fn headless(
     };
     let mut printer = Printer { json, out: std::io::stdout().lock(), journal };
     let code = runtime.block_on(drive(session, policy, &mut printer));
+    // A cancelled probe left running on a blocking thread must not hold the process (dropping the runtime would
+    // wait for it).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     (code, printer.journal)
 }
 
@@ -308,8 +311,9 @@ fn text_line(event: &Event) -> Option<String> {
             }
             s
         }
-        Event::RunFinished { passed, failed, skipped } => {
-            format!("done: {passed} passed, {failed} failed, {skipped} skipped")
+        Event::RunFinished { passed, failed, skipped, not_run } => {
+            let not_run = if *not_run > 0 { format!(", {not_run} not run") } else { String::new() };
+            format!("done: {passed} passed, {failed} failed, {skipped} skipped{not_run}")
         }
         Event::VarSet { name, value } => format!("  = var {name}: {value}"),
     })
@@ -326,7 +330,7 @@ fn mark(status: StepStatus) -> &'static str {
 
 async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Printer<W>) -> i32 {
     let cancel = CancellationToken::new();
-    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let watcher = tokio::spawn(super::signals::cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
     let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
     while let Some(index) = session.cursor() {
@@ -355,7 +359,10 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                     let (tx, mut rx) = mpsc::channel(1024);
                     let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));
                     tokio::spawn(shell::run(spec, spill, tx, cancel.clone()));
+                    // `Exited` is the step's last message: the step ends there, even if a process that left the
+                    // group (a daemon) still holds the pipe.
                     while let Some(msg) = rx.recv().await {
+                        let last = matches!(msg, ShellMsg::Exited { .. });
                         let input = match msg {
                             ShellMsg::Line { stream, line, raw } => {
                                 Input::Output { step: step.clone(), stream, line, raw }
@@ -370,18 +377,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                                 other => queue.push_back(other),
                             }
                         }
+                        if last {
+                            break;
+                        }
                     }
                 }
                 Effect::Probe { step, request } => {
-                    let id = step.clone();
-                    let input = tokio::task::spawn_blocking(move || crate::probes::execute::execute(&step, &request))
-                        .await
-                        .unwrap_or_else(|e| Input::ProbeDone {
-                            step: id,
-                            result: crate::engine::Value::Null,
-                            passed: false,
-                            reason: Some(format!("the action crashed: {e}")),
-                        });
+                    let input = run_probe(step, request, &cancel).await;
                     if let (Some(journal), Input::ProbeDone { step, result, passed, reason }) =
                         (&printer.journal, &input)
                     {
@@ -399,22 +401,38 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     }
     watcher.abort();
     let (passed, failed, skipped) = session.counts();
-    printer.event(&Event::RunFinished { passed, failed, skipped });
+    let not_run = session.statuses().len().saturating_sub(passed + failed + skipped);
+    printer.event(&Event::RunFinished { passed, failed, skipped, not_run });
     if cancel.is_cancelled() {
         return 130;
     }
     i32::from(failed > 0)
 }
 
-/// SIGINT or SIGTERM cancels the running step (its process group gets SIGINT, then SIGKILL).
-async fn cancel_on_signal(cancel: CancellationToken) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-        return;
+/// Runs a probe on a blocking thread with the run's cancellation token. Once the token is cancelled the probe is
+/// not waited for (a simulation stops by itself within a few thousand micro-steps; a parse under way finishes in
+/// the background) and the step ends as cancelled.
+async fn run_probe(step: String, request: crate::engine::ProbeRequest, cancel: &CancellationToken) -> Input {
+    let started = std::time::Instant::now();
+    let id = step.clone();
+    let token = cancel.clone();
+    let job = tokio::task::spawn_blocking(move || crate::probes::execute::execute_with(&step, &request, &token));
+    let cancelled = |id: String| Input::Exited {
+        step: id,
+        end: crate::engine::ProcessEnd::Cancelled,
+        duration_ms: started.elapsed().as_millis() as u64,
     };
     tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
+        done = job => match done {
+            Ok(Input::ProbeDone { passed: false, .. }) if cancel.is_cancelled() => cancelled(id),
+            Ok(input) => input,
+            Err(e) => Input::ProbeDone {
+                step: id,
+                result: crate::engine::Value::Null,
+                passed: false,
+                reason: Some(format!("the action crashed: {e}")),
+            },
+        },
+        _ = cancel.cancelled() => cancelled(id),
     }
-    cancel.cancel();
 }

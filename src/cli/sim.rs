@@ -95,6 +95,9 @@ fn execute(args: &SimArgs, out: &mut impl Write) -> Result<(), String> {
     let opts = SimOptions { go, seed: args.seed, gc, ..SimOptions::default() };
     if args.exhaustive {
         let r = sim::explore(&program, &opts);
+        if let Some(why) = &r.stopped {
+            return Err(why.clone());
+        }
         if args.json {
             for o in &r.outcomes {
                 line(out, json!({"type": "outcome", "outcome": o}));
@@ -119,6 +122,11 @@ fn execute(args: &SimArgs, out: &mut impl Write) -> Result<(), String> {
     }
     if args.runs == 1 {
         let o = sim::run(&program, &opts);
+        match o.terminal {
+            sim::Terminal::Stopped(budget) => return Err(sim::budget::explain(budget, &opts)),
+            sim::Terminal::StepLimit => return Err(sim::budget::explain_steps(&opts)),
+            _ => {}
+        }
         if args.json {
             for e in &o.timeline {
                 line(out, json!({"type": "event", "event": e}));
@@ -163,6 +171,9 @@ fn execute(args: &SimArgs, out: &mut impl Write) -> Result<(), String> {
         return Ok(());
     }
     let s = sim::run_many(&program, &opts, args.runs);
+    if let Some(why) = &s.stopped {
+        return Err(format!("{why} (after {} runs)", s.runs));
+    }
     if args.json {
         line(
             out,
