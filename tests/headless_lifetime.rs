@@ -76,16 +76,15 @@ impl Run {
     /// Waits for the process to end (guarded) and returns its exit code with every event it printed.
     fn finish(mut self) -> (Option<i32>, Vec<Value>) {
         let (tx, rx) = mpsc::channel();
+        let pid = self.child.id().to_string();
         let mut child = self.child;
-        let waiter = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             let _ = tx.send(child.wait().map(|s| s.code()));
-            child
         });
         let code = match rx.recv_timeout(GUARD) {
             Ok(code) => code.unwrap(),
             Err(_) => {
-                let mut child = waiter.join().unwrap();
-                let _ = child.kill();
+                kill_pid(&pid);
                 panic!("the run did not end within {GUARD:?}: {:#?}", self.seen);
             }
         };
