@@ -129,3 +129,43 @@ fn a_journal_line_nested_100000_deep_is_skipped_with_a_warning_and_the_rest_stil
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("line 3: unreadable line skipped (recursion limit exceeded"), "{stderr}");
 }
+
+#[test]
+fn resume_of_a_crafted_journal_with_three_unfinished_steps_runs_all_three() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("three.yaml");
+    let steps: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| format!("  - {{id: {s}, title: {s}, run: {{command: 'echo {s}'}}}}\n"))
+        .collect();
+    std::fs::write(&file, format!("id: three\ntitle: Three\nphases:\n- id: p\n  title: P\n  steps:\n{steps}")).unwrap();
+    let journal = home.path().join("j.jsonl");
+    let mut cmd = common::runbook(home.path());
+    cmd.current_dir(home.path()).args(["run", file.to_str().unwrap(), "--headless", "--yes", "--journal"]);
+    cmd.arg(&journal);
+    assert_eq!(output_within(cmd, Duration::from_secs(60)).status.code(), Some(0));
+    // Keep the session start, then three steps that started and never finished.
+    let start = std::fs::read_to_string(&journal).unwrap().lines().next().unwrap().to_string();
+    let started: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| {
+            format!(r#"{{"type":"step_started","step":"{s}","title":"{s}","action":"run","ts":"t","offset_ms":1}}"#)
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&journal, format!("{start}\n{started}")).unwrap();
+    let mut cmd = common::runbook(home.path());
+    cmd.current_dir(home.path()).args(["resume", journal.to_str().unwrap(), "--headless", "--yes", "--json"]);
+    let out = output_within(cmd, Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("steps `a`, `b`, `c` were interrupted; the run continues from `a`"), "{stderr}");
+    let events = common::json_lines(&out);
+    let rerun: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "step_finished" && e["status"] == "passed")
+        .map(|e| e["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(rerun, ["a", "b", "c"], "{events:#?}");
+    assert_eq!(events.last().unwrap(), &serde_json::json!({"type":"run_finished","passed":3,"failed":0,"skipped":0}));
+}

@@ -81,8 +81,17 @@ fn prepare(args: &ResumeArgs) -> Result<(Session, Policy, Journal), (i32, String
     for d in &replayed.divergences {
         eprintln!("runbook: warning: replay: {d}");
     }
-    for step in &replayed.interrupted {
-        eprintln!("runbook: step `{step}` was interrupted; it runs again");
+    match replayed.interrupted.as_slice() {
+        [] => {}
+        [step] => eprintln!("runbook: step `{step}` was interrupted; it runs again"),
+        steps => {
+            let names: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
+            eprintln!(
+                "runbook: steps {} were interrupted; the run continues from {}, the first of them",
+                names.join(", "),
+                names[0]
+            );
+        }
     }
     let journal = Journal::append(&path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .map_err(|e| (2, format!("cannot append to {}: {e}", path.display())))?;
