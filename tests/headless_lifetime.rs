@@ -252,3 +252,37 @@ fn a_goroutine_that_starts_itself_fails_its_step_with_the_budget_and_the_journal
     let journaled = journal_events(&journal);
     assert_eq!(journaled.last().unwrap()["type"], "session_finished");
 }
+
+#[test]
+fn after_sigkill_every_output_line_already_printed_is_in_the_journal() {
+    let home = tempfile::tempdir().unwrap();
+    let file = write_runbook(
+        home.path(),
+        "  - {id: stream, title: S, run: {command: 'i=0; while [ $i -lt 300000 ]; do echo line$i; i=$((i+1)); done'}}\n",
+    );
+    let journal = home.path().join("j.jsonl");
+    let mut run = Run::start(home.path(), &file, &journal);
+    for _ in 0..3000 {
+        run.wait_for("output", |e| e["type"] == "output");
+    }
+    run.signal("KILL");
+    let (_, events) = run.finish();
+    let printed: Vec<&str> =
+        events.iter().filter(|e| e["type"] == "output").map(|e| e["line"].as_str().unwrap()).collect();
+    let journaled: std::collections::HashSet<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["type"] == "output")
+        .map(|e| e["line"].as_str().unwrap().to_string())
+        .collect();
+    let missing: Vec<&&str> = printed.iter().filter(|l| !journaled.contains(**l)).collect();
+    assert!(printed.len() >= 3000);
+    assert!(
+        missing.is_empty(),
+        "{} of {} printed lines are not in the journal, first {:?}",
+        missing.len(),
+        printed.len(),
+        missing.first()
+    );
+}

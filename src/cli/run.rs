@@ -193,7 +193,7 @@ pub(crate) fn headless(
             return (2, journal);
         }
     };
-    let mut printer = Printer { json, out: std::io::stdout().lock(), journal };
+    let mut printer = Printer::new(json, std::io::stdout().lock(), journal);
     let code = runtime.block_on(drive(session, policy, &mut printer));
     // A cancelled probe left running on a blocking thread must not hold the process (dropping the runtime would
     // wait for it).
@@ -255,30 +255,67 @@ impl Policy {
     }
 }
 
+/// Output lines held back at most before they are made durable and printed.
+const HOLD_BYTES: usize = 1 << 20;
+
 struct Printer<W: Write> {
     json: bool,
     out: W,
     journal: Option<Journal>,
+    /// Output lines printed only once the journal (or the step's side file) has them on disk: the engineer never
+    /// sees a line that a crash right after would lose. Released when the step's output pauses, at the next
+    /// event, or past `HOLD_BYTES`.
+    held: Vec<u8>,
+    held_step: Option<String>,
 }
 
 impl<W: Write> Printer<W> {
-    /// Journals the event (on disk before the run moves on, output aside), then prints it.
+    fn new(json: bool, out: W, journal: Option<Journal>) -> Self {
+        Printer { json, out, journal, held: Vec::new(), held_step: None }
+    }
+
+    /// Syncs the held output lines to disk, then prints them.
+    fn release(&mut self) {
+        let Some(step) = self.held_step.take() else { return };
+        if let Some(journal) = &self.journal {
+            let _ = journal.sync_output(&step);
+        }
+        let _ = self.out.write_all(&self.held);
+        let _ = self.out.flush();
+        self.held.clear();
+    }
+
+    /// Journals the event (on disk before the run moves on; output lines are held until they are), then prints.
     fn event(&mut self, event: &Event) {
         if let Some(journal) = &self.journal {
             let _ = journal.record(event);
         }
-        let line = if self.json {
-            serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}"))
-        } else {
-            match text_line(event) {
-                Some(l) => l,
-                None => return,
+        if let (Event::Output { step, .. }, Some(_)) = (event, &self.journal) {
+            if let Some(line) = self.format(event) {
+                self.held.extend_from_slice(line.as_bytes());
+                self.held.push(b'\n');
+                self.held_step = Some(step.clone());
             }
-        };
+            if self.held.len() >= HOLD_BYTES {
+                self.release();
+            }
+            return;
+        }
+        // Any other event is synced by `record`, and with it the output before it.
+        self.release();
+        let Some(line) = self.format(event) else { return };
         // A closed stdout (piped into `head`) must not abort the run mid-step; the events are lost either way.
         let _ = writeln!(self.out, "{line}");
         if !matches!(event, Event::Output { .. }) {
             let _ = self.out.flush();
+        }
+    }
+
+    fn format(&self, event: &Event) -> Option<String> {
+        if self.json {
+            Some(serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}")))
+        } else {
+            text_line(event)
         }
     }
 }
@@ -361,7 +398,19 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                     tokio::spawn(shell::run(spec, spill, tx, cancel.clone()));
                     // `Exited` is the step's last message: the step ends there, even if a process that left the
                     // group (a daemon) still holds the pipe.
-                    while let Some(msg) = rx.recv().await {
+                    loop {
+                        let msg = match rx.try_recv() {
+                            Ok(msg) => msg,
+                            Err(mpsc::error::TryRecvError::Disconnected) => break,
+                            Err(mpsc::error::TryRecvError::Empty) => {
+                                // The output pauses: make what arrived durable and show it.
+                                printer.release();
+                                match rx.recv().await {
+                                    Some(msg) => msg,
+                                    None => break,
+                                }
+                            }
+                        };
                         let last = matches!(msg, ShellMsg::Exited { .. });
                         let input = match msg {
                             ShellMsg::Line { stream, line, raw } => {
