@@ -169,3 +169,16 @@ fn resume_of_a_crafted_journal_with_three_unfinished_steps_runs_all_three() {
     assert_eq!(rerun, ["a", "b", "c"], "{events:#?}");
     assert_eq!(events.last().unwrap(), &serde_json::json!({"type":"run_finished","passed":3,"failed":0,"skipped":0}));
 }
+
+#[test]
+fn a_sim_program_aliasing_a_900_kb_scalar_5000_times_is_refused_by_its_bytes() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("alias.yaml");
+    let aliases = vec!["*a"; 5000].join(", ");
+    let text =
+        format!("name: &a {}\nwaitgroups: [{aliases}]\ngoroutines: [{{name: main, ops: []}}]\n", "y".repeat(900_000));
+    std::fs::write(&file, text).unwrap();
+    let (code, stderr) = run(home.path(), &["sim", "--program", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("aliases copy more than 1024 KiB of text"), "{stderr}");
+}

@@ -5,6 +5,7 @@
 use super::maps::{KeyType, MapOp};
 
 mod yaml;
+mod yaml_guard;
 
 /// Largest program file accepted: the built-in ones are a few KiB.
 pub const MAX_PROGRAM_BYTES: usize = 1 << 20;

@@ -319,8 +319,9 @@ impl Program {
         if text.len() > super::MAX_PROGRAM_BYTES {
             return Err(invalid(format!("larger than {} bytes", super::MAX_PROGRAM_BYTES)));
         }
-        // serde_yaml bounds nesting itself (a recursion limit of 128, reported as an error) and refuses alias
-        // expansions that grow the document too far; a loop body deeper than MAX_LOOP_DEPTH is refused below.
+        // serde_yaml bounds nesting (a recursion limit of 128) and the events aliases replay, but not the bytes
+        // they copy: `yaml_guard` checks those first. A loop body deeper than MAX_LOOP_DEPTH is refused below.
+        super::yaml_guard::check(text)?;
         let spec: ProgramSpec = serde_yaml::from_str(text).map_err(|e| SimError::Yaml(e.to_string()))?;
         if spec.goroutines.is_empty() {
             return Err(invalid("a program needs at least the main goroutine".into()));
