@@ -171,6 +171,42 @@ proptest! {
     }
 
     #[test]
+    fn sim_program_loader_never_panics(pieces in prop::collection::vec(
+        prop_oneof![
+            Just("name: p\n"), Just("maps: {m: {}}\n"), Just("waitgroups: [wg]\n"), Just("goroutines:\n"),
+            Just("- name: main\n  ops:\n"), Just("  - {op: go, goroutine: main, line: 1}\n"),
+            Just("  - {op: loop, times: 4294967295, body: [{op: write, map: m, key: 'i%0', line: 2}]}\n"),
+            Just("  - {op: wg_add, wg: wg, n: -9223372036854775808, line: 3}\n"), Just("x: &a yyyyyyyyyyyyyyyy\n"),
+            Just("y: [*a, *a, *a, *a]\n"), Just("- - - - -\n"), Just("[[[[[[\n"), Just("'\n"),
+        ],
+        0..16,
+    ), depth in 0usize..5_000) {
+        let mut text = pieces.concat();
+        text.push_str(&"- ".repeat(depth));
+        if let Ok(program) = runbook::sim::Program::from_yaml(&text) {
+            let opts = runbook::sim::SimOptions { max_steps: 20_000, ..runbook::sim::SimOptions::default() };
+            let _ = runbook::sim::run(&program, &opts);
+        }
+    }
+
+    #[test]
+    fn journal_reader_never_panics(lines in prop::collection::vec(
+        prop_oneof![
+            Just(r#"{"type":"session_start","format":1}"#.to_string()),
+            Just(r#"{"type":"step_started","step":"a","title":"A","ts":"t","offset_ms":1}"#.to_string()),
+            Just(r#"{"type":"step_finished","step":"a","status":"passed","ts":"t","offset_ms":2}"#.to_string()),
+            Just(r#"{"type":"output","step":"a","stream":"output","line":"x","ts":"t","offset_ms":3}"#.to_string()),
+            (0usize..3000).prop_map(|n| format!(r#"{{"type":"capture","step":"a","name":"c","value":{}{}}}"#, "[".repeat(n), "]".repeat(n))),
+            any::<String>(),
+        ],
+        0..30,
+    )) {
+        let text = lines.join("\n");
+        let loaded = runbook::journal::reader::parse(text.as_bytes());
+        prop_assert!(loaded.keep_len as usize <= text.len());
+    }
+
+    #[test]
     fn runbook_loader_work_is_linear(items in prop::collection::vec(
         prop_oneof![
             Just("  - {id: s%, title: S, run: {command: \"echo {{a}}\"}}\n"),
