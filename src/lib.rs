@@ -4,6 +4,7 @@
 //! `engine`; `golang` (pure parsers) and `sim` (pure simulator, using golang's gctrace types) are leaves; `bundled`
 //! holds the embedded runbooks, assets and XDG directories, `timefmt` calendar dates. See `docs/architecture.md`.
 
+pub mod bounded_read;
 pub mod bundled;
 pub mod cli;
 pub mod drill;

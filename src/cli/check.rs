@@ -9,10 +9,10 @@ pub fn run(files: &[String]) -> anyhow::Result<Code> {
     let mut out = std::io::stdout().lock();
     let mut code = Code::Success;
     for file in files {
-        let bytes = match std::fs::read(file) {
+        let bytes = match super::source::read_runbook(std::path::Path::new(file)) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{file}: {e}");
+                eprintln!("{e}");
                 code = Code::ProblemsReported;
                 continue;
             }

@@ -17,6 +17,7 @@ pub mod report;
 pub mod resume;
 pub mod run;
 pub mod schema;
+pub mod signals;
 pub mod sim;
 pub mod source;
 pub mod triage;

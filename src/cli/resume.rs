@@ -72,8 +72,17 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     for d in &replayed.divergences {
         eprintln!("runbook: warning: replay: {d}");
     }
-    for step in &replayed.interrupted {
-        eprintln!("runbook: step `{step}` was interrupted; it runs again");
+    match replayed.interrupted.as_slice() {
+        [] => {}
+        [step] => eprintln!("runbook: step `{step}` was interrupted; it runs again"),
+        steps => {
+            let names: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
+            eprintln!(
+                "runbook: steps {} were interrupted; the run continues from {}, the first of them",
+                names.join(", "),
+                names[0]
+            );
+        }
     }
     let journal = Journal::append(&path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .with_context(|| format!("cannot append to {}", path.display()))?;

@@ -199,9 +199,12 @@ pub(crate) fn headless(
             return Err(e).context("cannot start the async runtime");
         }
     };
-    let mut printer = Printer { json, out: io::stdout().lock(), journal, failed: None };
+    let mut printer = Printer::new(json, io::stdout().lock(), journal);
     let code = runtime.block_on(drive(session, policy, &mut printer));
-    Ok(RunEnd { code, journal: printer.journal, stdout: printer.failed })
+    // A cancelled probe left running on a blocking thread must not hold the process (dropping the runtime would
+    // wait for it).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(RunEnd { code, journal: printer.journal, stdout: None })
 }
 
 /// Closes the session with `session_finished`, except after an interrupt (130): that session stays open, so
@@ -261,43 +264,68 @@ impl Policy {
     }
 }
 
+/// Output lines held back at most before they are made durable and printed.
+const HOLD_BYTES: usize = 1 << 20;
+
 struct Printer<W: Write> {
     json: bool,
     out: W,
     journal: Option<Journal>,
-    /// Set by the first failed write to `out`; nothing more is printed after it.
-    failed: Option<io::Error>,
+    /// Output lines printed only once the journal (or the step's side file) has them on disk: the engineer never
+    /// sees a line that a crash right after would lose. Released when the step's output pauses, at the next
+    /// event, or past `HOLD_BYTES`.
+    held: Vec<u8>,
+    held_step: Option<String>,
 }
 
 impl<W: Write> Printer<W> {
-    /// Journals the event (on disk before the run moves on, output aside), then prints it.
+    fn new(json: bool, out: W, journal: Option<Journal>) -> Self {
+        Printer { json, out, journal, held: Vec::new(), held_step: None }
+    }
+
+    /// Syncs the held output lines to disk, then prints them.
+    fn release(&mut self) {
+        let Some(step) = self.held_step.take() else { return };
+        if let Some(journal) = &self.journal {
+            let _ = journal.sync_output(&step);
+        }
+        let _ = self.out.write_all(&self.held);
+        let _ = self.out.flush();
+        self.held.clear();
+    }
+
+    /// Journals the event (on disk before the run moves on; output lines are held until they are), then prints.
     fn event(&mut self, event: &Event) {
         if let Some(journal) = &self.journal {
             let _ = journal.record(event);
         }
-        let line = if self.json {
-            serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}"))
-        } else {
-            match text_line(event) {
-                Some(l) => l,
-                None => return,
+        if let (Event::Output { step, .. }, Some(_)) = (event, &self.journal) {
+            if let Some(line) = self.format(event) {
+                self.held.extend_from_slice(line.as_bytes());
+                self.held.push(b'\n');
+                self.held_step = Some(step.clone());
             }
-        };
-        // A closed stdout (piped into `head`) must not abort the run mid-step: the printer goes quiet, the run
-        // and its journal go on, and the error is the command's once the run is over.
-        if self.failed.is_none() {
-            if let Err(e) = self.print(&line, !matches!(event, Event::Output { .. })) {
-                self.failed = Some(e);
+            if self.held.len() >= HOLD_BYTES {
+                self.release();
             }
+            return;
+        }
+        // Any other event is synced by `record`, and with it the output before it.
+        self.release();
+        let Some(line) = self.format(event) else { return };
+        // A closed stdout (piped into `head`) must not abort the run mid-step; the events are lost either way.
+        let _ = writeln!(self.out, "{line}");
+        if !matches!(event, Event::Output { .. }) {
+            let _ = self.out.flush();
         }
     }
 
-    fn print(&mut self, line: &str, flush: bool) -> io::Result<()> {
-        writeln!(self.out, "{line}")?;
-        if flush {
-            self.out.flush()?;
+    fn format(&self, event: &Event) -> Option<String> {
+        if self.json {
+            Some(serde_json::to_string(event).unwrap_or_else(|e| format!("{{\"type\":\"error\",\"message\":\"{e}\"}}")))
+        } else {
+            text_line(event)
         }
-        Ok(())
     }
 }
 
@@ -329,8 +357,9 @@ fn text_line(event: &Event) -> Option<String> {
             }
             s
         }
-        Event::RunFinished { passed, failed, skipped } => {
-            format!("done: {passed} passed, {failed} failed, {skipped} skipped")
+        Event::RunFinished { passed, failed, skipped, not_run } => {
+            let not_run = if *not_run > 0 { format!(", {not_run} not run") } else { String::new() };
+            format!("done: {passed} passed, {failed} failed, {skipped} skipped{not_run}")
         }
         Event::VarSet { name, value } => format!("  = var {name}: {value}"),
         Event::Evidence { files, triage } => crate::evidence::triage::headline(files, triage),
@@ -348,7 +377,7 @@ fn mark(status: StepStatus) -> &'static str {
 
 async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Printer<W>) -> Code {
     let cancel = CancellationToken::new();
-    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let watcher = tokio::spawn(super::signals::cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
     let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
     if let Some(input) = policy.evidence.clone() {
@@ -390,7 +419,22 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                     let (tx, mut rx) = mpsc::channel(1024);
                     let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));
                     tokio::spawn(shell::run(spec, spill, tx, cancel.clone()));
-                    while let Some(msg) = rx.recv().await {
+                    // `Exited` is the step's last message: the step ends there, even if a process that left the
+                    // group (a daemon) still holds the pipe.
+                    loop {
+                        let msg = match rx.try_recv() {
+                            Ok(msg) => msg,
+                            Err(mpsc::error::TryRecvError::Disconnected) => break,
+                            Err(mpsc::error::TryRecvError::Empty) => {
+                                // The output pauses: make what arrived durable and show it.
+                                printer.release();
+                                match rx.recv().await {
+                                    Some(msg) => msg,
+                                    None => break,
+                                }
+                            }
+                        };
+                        let last = matches!(msg, ShellMsg::Exited { .. });
                         let input = match msg {
                             ShellMsg::Line { stream, line, raw } => {
                                 Input::Output { step: step.clone(), stream, line, raw }
@@ -405,18 +449,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                                 other => queue.push_back(other),
                             }
                         }
+                        if last {
+                            break;
+                        }
                     }
                 }
                 Effect::Probe { step, request } => {
-                    let id = step.clone();
-                    let input = tokio::task::spawn_blocking(move || crate::probes::execute::execute(&step, &request))
-                        .await
-                        .unwrap_or_else(|e| Input::ProbeDone {
-                            step: id,
-                            result: crate::engine::Value::Null,
-                            passed: false,
-                            reason: Some(format!("the action crashed: {e}")),
-                        });
+                    let input = run_probe(step, request, &cancel).await;
                     if let (Some(journal), Input::ProbeDone { step, result, passed, reason }) =
                         (&printer.journal, &input)
                     {
@@ -434,7 +473,8 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     }
     watcher.abort();
     let (passed, failed, skipped) = session.counts();
-    printer.event(&Event::RunFinished { passed, failed, skipped });
+    let not_run = session.statuses().len().saturating_sub(passed + failed + skipped);
+    printer.event(&Event::RunFinished { passed, failed, skipped, not_run });
     if cancel.is_cancelled() {
         return Code::Interrupted;
     }
@@ -445,15 +485,30 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     }
 }
 
-/// SIGINT or SIGTERM cancels the running step (its process group gets SIGINT, then SIGKILL).
-async fn cancel_on_signal(cancel: CancellationToken) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-        return;
+/// Runs a probe on a blocking thread with the run's cancellation token. Once the token is cancelled the probe is
+/// not waited for (a simulation stops by itself within a few thousand micro-steps; a parse under way finishes in
+/// the background) and the step ends as cancelled.
+async fn run_probe(step: String, request: crate::engine::ProbeRequest, cancel: &CancellationToken) -> Input {
+    let started = std::time::Instant::now();
+    let id = step.clone();
+    let token = cancel.clone();
+    let job = tokio::task::spawn_blocking(move || crate::probes::execute::execute_with(&step, &request, &token));
+    let cancelled = |id: String| Input::Exited {
+        step: id,
+        end: crate::engine::ProcessEnd::Cancelled,
+        duration_ms: started.elapsed().as_millis() as u64,
     };
     tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
+        done = job => match done {
+            Ok(Input::ProbeDone { passed: false, .. }) if cancel.is_cancelled() => cancelled(id),
+            Ok(input) => input,
+            Err(e) => Input::ProbeDone {
+                step: id,
+                result: crate::engine::Value::Null,
+                passed: false,
+                reason: Some(format!("the action crashed: {e}")),
+            },
+        },
+        _ = cancel.cancelled() => cancelled(id),
     }
-    cancel.cancel();
 }

@@ -18,7 +18,7 @@ pub struct Source {
 pub fn find(file_or_id: &str) -> anyhow::Result<Source> {
     let path = Path::new(file_or_id);
     if path.exists() || file_or_id.contains('/') || file_or_id.ends_with(".yaml") || file_or_id.ends_with(".yml") {
-        let bytes = std::fs::read(path).with_context(|| file_or_id.to_string())?;
+        let bytes = read_runbook(path).map_err(anyhow::Error::msg)?;
         let dir = std::fs::canonicalize(path)
             .ok()
             .and_then(|p| p.parent().map(|d| d.display().to_string()))
@@ -44,6 +44,12 @@ pub fn assets_dir() -> anyhow::Result<String> {
     let dir = bundled::assets_dir()
         .with_context(|| format!("cannot write the bundled assets to {}", bundled::cache_dir().display()))?;
     Ok(dir.display().to_string())
+}
+
+/// A runbook file's bytes: a regular file within the loader's size limit (`/dev/zero` or a FIFO is refused at
+/// once, see `bounded_read`).
+pub fn read_runbook(path: &Path) -> Result<Vec<u8>, String> {
+    crate::bounded_read::read_regular(path, engine::load::MAX_BYTES as u64, "a runbook").map_err(|e| e.to_string())
 }
 
 pub fn workdir() -> String {

@@ -25,7 +25,7 @@ pub fn is_trusted(bytes: &[u8]) -> bool {
 
 /// Records the file's hash; the runbook must load cleanly first.
 pub fn run(file: &str) -> anyhow::Result<Code> {
-    let bytes = std::fs::read(file).with_context(|| file.to_string())?;
+    let bytes = super::source::read_runbook(std::path::Path::new(file)).map_err(anyhow::Error::msg)?;
     if let Err(e) = crate::engine::load(file, &bytes) {
         // The located diagnostics first, as `runbook check` prints them; then why nothing was trusted.
         eprintln!("{e}");

@@ -102,6 +102,10 @@ pub enum Event {
         passed: usize,
         failed: usize,
         skipped: usize,
+        /// Steps never reached (the run was interrupted): with the others, every step is accounted for. Absent
+        /// when zero, so a completed run's event is unchanged.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        not_run: usize,
     },
     /// A var was given a value during the session (the value of a `secret: true` var is `****`).
     VarSet {
@@ -156,4 +160,8 @@ mod tests {
             assert_eq!(Milestone::parse(name), Some(m));
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -13,7 +13,7 @@ use super::yaml::{self, Node, Pos};
 use std::collections::{HashMap, HashSet};
 
 /// Largest runbook accepted; real ones are a few dozen KiB.
-const MAX_BYTES: usize = 4 << 20;
+pub const MAX_BYTES: usize = 4 << 20;
 
 /// Names every runbook can use without defining them. The `evidence*` ones have a value once the session holds
 /// the incident's evidence (`--log`, or an `evidence` step).

@@ -318,7 +318,14 @@ impl Session {
     fn exited(&mut self, id: &str, end: ProcessEnd, duration_ms: u64) -> Vec<Effect> {
         let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
         let running = self.running.remove(&index).unwrap_or_default();
-        let Some(Action::Run(run)) = self.runbook.step(index).and_then(|s| s.action.clone()) else {
+        let action = self.runbook.step(index).and_then(|s| s.action.clone());
+        let Some(Action::Run(run)) = action else {
+            // A probe step (parse, grep, blame, simulate) stopped before its result: cancelled, not failed.
+            let probe_running = action.is_some() && self.statuses.get(index) == Some(&StepStatus::Running);
+            if probe_running && end == ProcessEnd::Cancelled {
+                let end = StepEnd { duration_ms: Some(duration_ms), ..StepEnd::new(StepStatus::Cancelled) };
+                return self.finish(index, end.because("cancelled".to_string()));
+            }
             return Vec::new();
         };
         let (status, exit_code, reason) = match end {

@@ -95,6 +95,7 @@ pub enum Input {
         line: String,
         raw: Option<Vec<u8>>,
     },
+    /// A step's process ended; with `ProcessEnd::Cancelled` it also ends a running probe step as cancelled.
     Exited {
         step: String,
         end: ProcessEnd,

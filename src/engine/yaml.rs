@@ -3,15 +3,23 @@
 //! serde_yaml reports positions for syntax and type errors only, but `runbook check` must point at duplicate ids,
 //! undefined references and bad gotos too. So runbooks are read through yaml-rust2's event parser into this small
 //! tree of nodes with byte positions, and the loader walks it, collecting every problem it meets.
-//! Aliases are expanded against a budget and nesting is bounded, so no input can exhaust memory or the stack.
+//! Aliases are expanded against a budget and nesting is bounded, so no input can exhaust memory or the stack:
+//! - the parser is pulled one event at a time (yaml-rust2's `Parser::load` recurses once per nesting level, and
+//!   25,000 nested `- ` overflowed the stack before any depth check could run), and the depth is checked as each
+//!   collection opens;
+//! - the alias budget counts bytes as well as nodes: one alias to a 1 MB scalar is one node but a megabyte copied.
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Most nodes an input may expand to through aliases: far beyond any real runbook, far below a "billion laughs".
 const NODE_BUDGET: usize = 10_000;
+/// Most bytes aliases may copy (scalar text, plus `NODE_BYTES` per node): as much again as the largest runbook.
+pub const ALIAS_BYTE_BUDGET: usize = 4 << 20;
+/// What one node costs in the byte budget besides its text (its place in the tree).
+const NODE_BYTES: usize = 64;
 /// Deepest nesting accepted; real runbooks need about eight levels.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// Where a node starts: 1-based line and byte column, plus the byte offset into the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,17 +97,6 @@ impl Positions {
     }
 }
 
-#[derive(Default)]
-struct Collector {
-    events: Vec<(Event, Marker)>,
-}
-
-impl MarkedEventReceiver for Collector {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        self.events.push((ev, mark));
-    }
-}
-
 enum Frame {
     Seq(Vec<Node>, Pos, usize),
     /// Entries, a pending key, the start position and the anchor id.
@@ -109,21 +106,34 @@ enum Frame {
 /// Parses one YAML document into a positioned tree. `Ok(None)` is an empty document.
 pub fn parse(src: &str) -> Result<Option<Node>, SyntaxError> {
     let positions = Positions::new(src);
-    let mut collector = Collector::default();
     let mut parser = Parser::new_from_str(src);
-    if let Err(e) = parser.load(&mut collector, true) {
-        return Err(SyntaxError { pos: positions.at(e.marker()), message: e.info().to_string() });
-    }
-    build(collector.events, &positions)
+    let events = std::iter::from_fn(move || match parser.next_token() {
+        Ok((Event::StreamEnd, _)) => None,
+        other => Some(other),
+    });
+    build(events, &positions)
 }
 
-fn build(events: Vec<(Event, Marker)>, positions: &Positions) -> Result<Option<Node>, SyntaxError> {
+/// The size of an anchored node, computed once when it is defined: what each alias to it costs.
+#[derive(Clone, Copy)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
+fn build(
+    events: impl Iterator<Item = Result<(Event, Marker), yaml_rust2::ScanError>>,
+    positions: &Positions,
+) -> Result<Option<Node>, SyntaxError> {
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
+    let mut anchors: std::collections::HashMap<usize, (Node, Weight)> = std::collections::HashMap::new();
     let mut budget = 0usize;
+    let mut alias_bytes = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    for (event, mark) in events {
+    for next in events {
+        let (event, mark) =
+            next.map_err(|e| SyntaxError { pos: positions.at(e.marker()), message: e.info().to_string() })?;
         let pos = positions.at(&mark);
         let done: Node = match event {
             Event::DocumentStart => {
@@ -140,7 +150,7 @@ fn build(events: Vec<(Event, Marker)>, positions: &Positions) -> Result<Option<N
                 let quoted = !matches!(style, TScalarStyle::Plain);
                 let node = Node { kind: NodeKind::Scalar(value, quoted), pos };
                 if anchor > 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), weigh(&node)));
                 }
                 node
             }
@@ -162,7 +172,7 @@ fn build(events: Vec<(Event, Marker)>, positions: &Positions) -> Result<Option<N
                 Some(Frame::Seq(items, start, anchor)) => {
                     let node = Node { kind: NodeKind::Seq(items), pos: start };
                     if anchor > 0 {
-                        anchors.insert(anchor, node.clone());
+                        anchors.insert(anchor, (node.clone(), weigh(&node)));
                     }
                     node
                 }
@@ -172,21 +182,31 @@ fn build(events: Vec<(Event, Marker)>, positions: &Positions) -> Result<Option<N
                 Some(Frame::Map(entries, _, start, anchor)) => {
                     let node = Node { kind: NodeKind::Map(entries), pos: start };
                     if anchor > 0 {
-                        anchors.insert(anchor, node.clone());
+                        anchors.insert(anchor, (node.clone(), weigh(&node)));
                     }
                     node
                 }
                 _ => return Err(SyntaxError { pos, message: "unbalanced mapping".into() }),
             },
             Event::Alias(id) => {
-                let Some(target) = anchors.get(&id) else {
+                let Some((target, weight)) = anchors.get(&id) else {
                     return Err(SyntaxError { pos, message: "alias to an unknown anchor".into() });
                 };
-                budget += count_nodes(target, NODE_BUDGET);
+                budget += weight.nodes;
+                alias_bytes += weight.bytes;
                 if budget > NODE_BUDGET {
                     return Err(SyntaxError {
                         pos,
                         message: format!("aliases expand to more than {NODE_BUDGET} nodes (an alias bomb?)"),
+                    });
+                }
+                if alias_bytes > ALIAS_BYTE_BUDGET {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!(
+                            "aliases copy more than {} MiB of text (an alias bomb?)",
+                            ALIAS_BYTE_BUDGET >> 20
+                        ),
                     });
                 }
                 let mut node = target.clone();
@@ -211,22 +231,21 @@ fn build(events: Vec<(Event, Marker)>, positions: &Positions) -> Result<Option<N
     Ok(root)
 }
 
-/// Counts nodes up to `limit` (so counting an alias bomb stays cheap).
-fn count_nodes(node: &Node, limit: usize) -> usize {
-    let mut count = 0;
+/// Nodes and bytes in a tree. Linear in the tree, which the budgets keep small: its own nodes come from the
+/// input (at most `NODE_BUDGET * 10` of them) and whatever aliases it holds fit in the alias budgets.
+fn weigh(node: &Node) -> Weight {
+    let mut weight = Weight { nodes: 0, bytes: 0 };
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
-        count += 1;
-        if count > limit {
-            break;
-        }
+        weight.nodes += 1;
+        weight.bytes += NODE_BYTES;
         match &n.kind {
-            NodeKind::Scalar(..) => {}
+            NodeKind::Scalar(text, _) => weight.bytes += text.len(),
             NodeKind::Seq(items) => todo.extend(items.iter()),
             NodeKind::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
         }
     }
-    count
+    weight
 }
 
 #[cfg(test)]
@@ -252,6 +271,24 @@ mod tests {
         }
         let err = parse(&src).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_to_a_large_scalar_are_refused_by_bytes_not_nodes() {
+        let big = "y".repeat(1 << 20);
+        let ok = format!("a: &a {big}\nb: [*a, *a, *a]\n");
+        assert!(parse(&ok).is_ok(), "three copies fit in the budget");
+        let bomb = format!("a: &a {big}\nb: [{}]\n", vec!["*a"; 5000].join(", "));
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.message.contains("MiB of text"), "{}", err.message);
+        assert_eq!(err.pos.line, 2, "the alias that crossed the budget is named");
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_before_the_parser_recurses() {
+        let src = "- ".repeat(25_000) + "x\n";
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("nesting deeper than 64"), "{}", err.message);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Reads a journal back, recovering from a crash: a torn last line (the machine died mid-write) is skipped with a
 //! warning, never an error, and the reader says where the intact part ends so a resumed session can cut the torn
-//! bytes away before it appends.
+//! bytes away before it appends. Lines are read one at a time with a per-line limit, never the whole file at
+//! once: a long incident's journal must still resume and replay, and a garbage line costs at most the limit.
 
 use super::record::{Entry, Meta, Record, SessionStart, FORMAT_VERSION};
+use crate::bounded_read::{Line, Lines};
 use std::path::Path;
 
 #[derive(Debug, Clone)]
@@ -20,48 +22,73 @@ pub struct Loaded {
 pub enum ReadError {
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    /// Not a regular file (a FIFO, a device), or it could not be opened.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{path}: not a runbook journal (its first line is not a session_start)")]
     NotAJournal { path: String },
     #[error("{path}: journal format {found} is newer than this runbook understands ({FORMAT_VERSION})")]
     TooNew { path: String, found: u32 },
 }
 
+/// Longest journal line read: far above what the writer produces (output lines are cut at 64 KiB, captures keep
+/// 1 MiB per stream), so a journal that grew over a long incident still reads whole, while a garbage line (a
+/// journal pointed at `/dev/zero` by mistake, a corrupted file) costs at most this much memory.
+pub const MAX_LINE: usize = 64 << 20;
+
 pub fn read(path: &Path) -> Result<Loaded, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { path: path.display().to_string(), source })?;
-    let loaded = parse(&bytes);
+    let shown = || path.display().to_string();
+    let file = crate::bounded_read::open_regular(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    let loaded = parse_from(file, MAX_LINE).map_err(|source| ReadError::Io { path: shown(), source })?;
     match loaded.records.first().and_then(Record::meta) {
         Some(Meta::SessionStart(start)) if start.format > FORMAT_VERSION => {
-            Err(ReadError::TooNew { path: path.display().to_string(), found: start.format })
+            Err(ReadError::TooNew { path: shown(), found: start.format })
         }
         Some(Meta::SessionStart(_)) => Ok(loaded),
-        _ => Err(ReadError::NotAJournal { path: path.display().to_string() }),
+        _ => Err(ReadError::NotAJournal { path: shown() }),
     }
 }
 
 /// Parses journal bytes; never fails: bad lines become warnings.
 pub fn parse(bytes: &[u8]) -> Loaded {
+    match parse_from(bytes, MAX_LINE) {
+        Ok(loaded) => loaded,
+        // Reading a slice cannot fail.
+        Err(_) => Loaded { records: Vec::new(), warnings: Vec::new(), keep_len: 0, needs_newline: false },
+    }
+}
+
+/// Parses a journal line by line, holding at most `max_line` bytes of any one line.
+pub fn parse_from(input: impl std::io::Read, max_line: usize) -> std::io::Result<Loaded> {
     let mut loaded = Loaded { records: Vec::new(), warnings: Vec::new(), keep_len: 0, needs_newline: false };
-    let mut start = 0usize;
+    let mut lines = Lines::new(input, max_line);
     let mut number = 0usize;
-    while start < bytes.len() {
+    while let Some(line) = lines.next_line()? {
         number += 1;
-        let (end, terminated) = match bytes[start..].iter().position(|b| *b == b'\n') {
-            Some(pos) => (start + pos, true),
-            None => (bytes.len(), false),
+        let (bytes, terminated, next) = match line {
+            Line::Text { bytes, terminated, end } => (bytes, terminated, end),
+            Line::TooLong { terminated: true, end } => {
+                // Not the last line: keep it in the file, as an unreadable line.
+                loaded.keep_len = end;
+                loaded.warnings.push(format!("line {number}: longer than {max_line} bytes, skipped"));
+                continue;
+            }
+            Line::TooLong { terminated: false, .. } => {
+                loaded.warnings.push(format!("line {number}: torn last line skipped (longer than {max_line} bytes)"));
+                continue;
+            }
         };
-        let text = String::from_utf8_lossy(&bytes[start..end]);
-        let next = if terminated { end + 1 } else { end };
+        let text = String::from_utf8_lossy(&bytes);
         if text.trim().is_empty() {
             if terminated {
-                loaded.keep_len = next as u64;
+                loaded.keep_len = next;
             }
-            start = next;
             continue;
         }
         match Record::parse(&text) {
             Ok(record) => {
                 loaded.records.push(record);
-                loaded.keep_len = next as u64;
+                loaded.keep_len = next;
                 loaded.needs_newline = !terminated;
             }
             Err(e) if !terminated => {
@@ -69,13 +96,12 @@ pub fn parse(bytes: &[u8]) -> Loaded {
             }
             Err(e) => {
                 // Not the last line: keep it in the file (the writer never produces this; a person may have).
-                loaded.keep_len = next as u64;
+                loaded.keep_len = next;
                 loaded.warnings.push(format!("line {number}: unreadable line skipped ({e})"));
             }
         }
-        start = next;
     }
-    loaded
+    Ok(loaded)
 }
 
 impl Loaded {
@@ -110,6 +136,18 @@ mod tests {
         assert_eq!(loaded.keep_len as usize, START.len() + 1);
         assert!(loaded.warnings[0].contains("torn last line"), "{:?}", loaded.warnings);
         assert!(!loaded.needs_newline);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_without_losing_the_lines_after_it() {
+        let long = format!("{{\"type\":\"note\",\"text\":\"{}\",\"ts\":\"t\",\"offset_ms\":2}}", "x".repeat(500));
+        let text = format!("{START}\n{long}\n{START}\n");
+        let loaded = parse_from(text.as_bytes(), 200).unwrap();
+        assert_eq!(loaded.records.len(), 2, "{:?}", loaded.warnings);
+        assert_eq!(loaded.warnings, ["line 2: longer than 200 bytes, skipped"]);
+        assert_eq!(loaded.keep_len as usize, text.len());
+        let whole = parse_from(text.as_bytes(), MAX_LINE).unwrap();
+        assert_eq!(whole.records.len(), 3, "the same journal under the real limit reads whole");
     }
 
     #[test]

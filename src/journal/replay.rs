@@ -86,6 +86,16 @@ pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
             check_status(session, step, *status, &mut replayed);
         }
     }
+    // Several steps left unfinished (a crafted journal, or a TUI session that ran steps side by side): the cursor
+    // goes back to the first of them in the runbook, so a resumed run starts there instead of on the last one
+    // started, which would leave the others running forever and never rerun.
+    if open.len() > 1 {
+        let first = open.iter().filter_map(|s| session.runbook().step_index(s)).min();
+        if let Some(step) = first.and_then(|i| session.runbook().step(i)).map(|s| s.id.clone()) {
+            session.apply(Input::Select { step });
+        }
+    }
+    open.sort_by_key(|s| session.runbook().step_index(s));
     replayed.interrupted = open;
     replayed
 }
@@ -128,6 +138,8 @@ fn finish_inputs(
             // A checklist passes when its last box is ticked: tick them all.
             return (0..items.len()).map(|item| Input::Check { step: step.clone(), item, checked: true }).collect();
         }
+        // A probe stopped before its result ended as cancelled, which only `Exited` says.
+        _ if status == StepStatus::Cancelled => Input::Exited { step, end: ProcessEnd::Cancelled, duration_ms },
         _ => Input::ProbeDone {
             step,
             result: result.unwrap_or(Value::Null),
@@ -261,6 +273,44 @@ phases:
         assert_eq!(restored.cursor(), original.cursor());
         assert_eq!(restored.milestones(), original.milestones());
         assert_eq!(restored.status(3), StepStatus::Pending, "the goto jumped over `never`");
+    }
+
+    #[test]
+    fn three_unfinished_steps_all_stay_interrupted_with_the_cursor_on_the_first() {
+        let s = |x: &str| x.to_string();
+        // A crafted journal: three starts, no finish (live, the engine would have finished `read` on its own).
+        let records: Vec<Record> = ["pick", "run", "last"]
+            .iter()
+            .map(|step| Record {
+                ts: String::new(),
+                offset_ms: 0,
+                entry: Entry::Event(Event::StepStarted { step: s(step), title: s("T"), action: None }),
+            })
+            .collect();
+        let mut restored = session();
+        let replayed = restore(&mut restored, &records);
+        assert_eq!(replayed.interrupted, vec![s("run"), s("pick"), s("last")], "in runbook order");
+        assert_eq!(restored.cursor(), Some(1), "the first interrupted step, `run`, runs first");
+    }
+
+    #[test]
+    fn a_cancelled_probe_replays_as_cancelled() {
+        const PROBE: &str = "id: t\ntitle: T\nphases:\n- id: p\n  title: P\n  steps:\n  - {id: sim, title: S, simulate: {program: handbook}}\n";
+        let runbook = crate::engine::load("t.yaml", PROBE.as_bytes()).unwrap();
+        let context = Context { workdir: "/w".into(), assets_dir: "/a".into(), runbook_dir: "/w".into() };
+        let mut live_session = Session::new(runbook.clone(), context.clone(), BTreeMap::new()).unwrap();
+        let records = live(
+            &mut live_session,
+            vec![
+                Input::Start { step: "sim".into() },
+                Input::Exited { step: "sim".into(), end: ProcessEnd::Cancelled, duration_ms: 5 },
+            ],
+        );
+        assert_eq!(live_session.status(0), StepStatus::Cancelled);
+        let mut restored = Session::new(runbook, context, BTreeMap::new()).unwrap();
+        let replayed = restore(&mut restored, &records);
+        assert_eq!(replayed.divergences, Vec::<String>::new());
+        assert_eq!(restored.status(0), StepStatus::Cancelled);
     }
 
     #[test]

@@ -69,8 +69,9 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
             }
             s
         }
-        Event::RunFinished { passed, failed, skipped } => {
-            format!("run finished: {passed} passed, {failed} failed, {skipped} skipped")
+        Event::RunFinished { passed, failed, skipped, not_run } => {
+            let not_run = if *not_run > 0 { format!(", {not_run} not run") } else { String::new() };
+            format!("run finished: {passed} passed, {failed} failed, {skipped} skipped{not_run}")
         }
         Event::VarSet { name, value } => format!("var `{name}` set to `{}`", one_line(value)),
         Event::Evidence { files, triage } => {

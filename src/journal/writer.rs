@@ -131,6 +131,22 @@ impl Journal {
         Some(path)
     }
 
+    /// Makes every output line recorded so far for `step` durable: the batched journal lines are written and
+    /// synced, and the step's side file (which holds the lines past the first 512 KiB, kept in memory for the
+    /// journal until the step ends) is synced too. A headless run calls it before printing output, so the
+    /// engineer never sees a line a crash could then lose.
+    pub fn sync_output(&self, step: &str) -> io::Result<()> {
+        let mut inner = self.lock();
+        let result = inner.flush_pending();
+        inner.note_error(result)?;
+        let spill = inner.steps.get(step).filter(|o| !o.tail.is_empty()).and_then(|o| o.spill.clone());
+        drop(inner);
+        match spill {
+            Some(path) => File::open(path)?.sync_data(),
+            None => Ok(()),
+        }
+    }
+
     /// Records an engine event: output is batched, everything else is on disk when this returns.
     pub fn record(&self, event: &Event) -> io::Result<()> {
         let mut inner = self.lock();

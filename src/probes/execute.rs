@@ -5,16 +5,32 @@
 use crate::engine::{Input, ParseKind, ProbeRequest, Value};
 use crate::golang;
 use crate::locate;
+use tokio_util::sync::CancellationToken;
 
 type ProbeResult = Result<(Value, bool, Option<String>), String>;
 
 /// Executes a probe request for `step`.
 pub fn execute(step: &str, request: &ProbeRequest) -> Input {
+    execute_with(step, request, &CancellationToken::new())
+}
+
+/// `execute` that stops early once `cancel` is cancelled: a simulation checks it between runs and every few
+/// thousand micro-steps and ends with the reason "cancelled". (Parse, grep and blame are bounded by their input
+/// and check it only before they start; a caller that cannot wait stops waiting for them, see `cli/run.rs`.)
+pub fn execute_with(step: &str, request: &ProbeRequest, cancel: &CancellationToken) -> Input {
+    if cancel.is_cancelled() {
+        return Input::ProbeDone {
+            step: step.to_string(),
+            result: Value::Null,
+            passed: false,
+            reason: Some("cancelled".into()),
+        };
+    }
     let result = match request {
         ProbeRequest::Parse { text, file, kind } => parse(text.as_deref(), file.as_deref(), *kind),
         ProbeRequest::Grep(g) => grep(g),
         ProbeRequest::Blame { file, lines, rev } => blame(file, *lines, rev.as_deref()),
-        ProbeRequest::Simulate(a) => simulate(a),
+        ProbeRequest::Simulate(a) => simulate(a, cancel),
     };
     match result {
         Ok((value, passed, reason)) => Input::ProbeDone { step: step.to_string(), result: value, passed, reason },
@@ -103,6 +119,6 @@ pub fn blame_typed(
 }
 
 /// Runs a simulator program (built-in name or YAML file) many times, or explores every schedule.
-pub fn simulate(action: &crate::engine::SimulateAction) -> ProbeResult {
-    super::output::simulate_typed(action).map(|(value, passed, reason, _)| (value, passed, reason))
+pub fn simulate(action: &crate::engine::SimulateAction, cancel: &CancellationToken) -> ProbeResult {
+    super::output::simulate_typed(action, cancel).map(|(value, passed, reason, _)| (value, passed, reason))
 }

@@ -13,6 +13,7 @@ use crate::engine::{Input, ProbeRequest, Value};
 use crate::golang::ParseReport;
 use crate::locate::{BlameLine, GrepMatch};
 use crate::sim::{self, GcPause, GoVersion, Summary};
+use tokio_util::sync::CancellationToken;
 
 /// What a parse, grep or blame step found, as typed values.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +86,16 @@ pub fn from_recorded(request: &ProbeRequest, result: &Value) -> Option<ProbeOutp
 
 /// Runs a probe like `execute::execute` and also returns its typed result (none when it failed or has no view).
 pub fn execute_typed(step: &str, request: &ProbeRequest) -> (Input, Option<ProbeOutput>) {
+    execute_typed_with(step, request, &CancellationToken::new())
+}
+
+/// `execute_typed` that stops early once `cancel` is cancelled (like `execute::execute_with`): the TUI's `c`
+/// cancels a running probe through it.
+pub fn execute_typed_with(
+    step: &str,
+    request: &ProbeRequest,
+    cancel: &CancellationToken,
+) -> (Input, Option<ProbeOutput>) {
     let done = |result: Value, passed: bool, reason: Option<String>| Input::ProbeDone {
         step: step.to_string(),
         result,
@@ -114,7 +125,7 @@ pub fn execute_typed(step: &str, request: &ProbeRequest) -> (Input, Option<Probe
             }
             Err(reason) => (failed(reason), None),
         },
-        ProbeRequest::Simulate(action) => match simulate_typed(action) {
+        ProbeRequest::Simulate(action) => match simulate_typed(action, cancel) {
             Ok((value, passed, reason, output)) => {
                 (done(value, passed, reason), Some(ProbeOutput::Simulate(Box::new(output))))
             }
@@ -127,18 +138,25 @@ pub(crate) type Simulated = (Value, bool, Option<String>, SimOutput);
 
 /// Runs a simulator program (built-in name or YAML file) many times, or explores every schedule, keeping the
 /// typed result for the TUI beside the `Value` the engine gets (`execute::simulate` is this without it).
-pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<Simulated, String> {
+pub(crate) fn simulate_typed(
+    action: &crate::engine::SimulateAction,
+    cancel: &CancellationToken,
+) -> Result<Simulated, String> {
     let source = match sim::builtin(&action.program) {
         Some(_) => SimSource::Builtin(action.program.clone()),
         None => {
-            let text = std::fs::read_to_string(&action.program).map_err(|e| {
+            let path = std::path::Path::new(&action.program);
+            let limit = sim::program::MAX_PROGRAM_BYTES as u64;
+            if !path.exists() {
                 let names: Vec<String> = sim::builtins().into_iter().map(|(n, _)| n).collect();
-                format!(
-                    "program `{}`: not a built-in ({}) and not a readable file: {e}",
+                return Err(format!(
+                    "program `{}`: not a built-in ({}) and no such file",
                     action.program,
                     names.join(", ")
-                )
-            })?;
+                ));
+            }
+            // A FIFO or a device is refused by name rather than read forever.
+            let text = crate::bounded_read::read_regular_text(path, limit, "a sim program")?;
             SimSource::Yaml { name: action.program.clone(), text }
         }
     };
@@ -149,7 +167,8 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
     };
     let (gc, gc_cycles) = match &action.gctrace {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let limit = crate::bounded_read::MAX_GCTRACE_BYTES;
+            let text = crate::bounded_read::read_regular_text(std::path::Path::new(path), limit, "a gctrace log")?;
             let trace = crate::golang::gctrace::parse(&text);
             let first = trace.cycles.first().map(|c| c.process);
             let cycles = trace.cycles.into_iter().filter(|c| Some(c.process) == first).collect();
@@ -159,7 +178,9 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
     };
     let seed = action.seed.unwrap_or(1);
     let runs = action.runs.unwrap_or(100).max(1);
-    let opts = sim::SimOptions { go, seed, gc: gc.clone(), ..sim::SimOptions::default() };
+    let token = cancel.clone();
+    let stop = sim::Stop::new(move || token.is_cancelled());
+    let opts = sim::SimOptions { go, seed, gc: gc.clone(), stop, ..sim::SimOptions::default() };
     let output = |summary: Summary| SimOutput {
         source: source.clone(),
         go,
@@ -173,6 +194,9 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
     };
     if action.exhaustive {
         let result = sim::explore(&program, &opts);
+        if let Some(why) = &result.stopped {
+            return Err(why.clone());
+        }
         let reason = (!result.complete).then(|| {
             format!("exploration stopped after {} states: the program is too large to enumerate", result.states)
         });
@@ -180,6 +204,9 @@ pub(crate) fn simulate_typed(action: &crate::engine::SimulateAction) -> Result<S
         return Ok((value, result.complete, reason, output(result.summary)));
     }
     let summary = sim::run_many(&program, &opts, runs);
+    if let Some(why) = &summary.stopped {
+        return Err(format!("{why} (after {} runs)", summary.runs));
+    }
     Ok((Value::from_serialize(&summary), true, None, output(summary)))
 }
 

@@ -8,12 +8,18 @@
 //! - Reader threads and a bounded channel: a command that floods blocks on its own pipe instead of filling memory;
 //!   lines longer than 64 KiB are cut into pieces for the same reason. The full output goes to a spill file.
 //! - Timeout: SIGINT to the group, then SIGKILL after the grace period.
+//! - When a step ends: its leader has exited and its output has drained, for at most `DRAIN_AFTER_EXIT` (none
+//!   when cancelled). Then the whole group gets SIGKILL, so no background child outlives its step, even one that
+//!   closed its output. A process that left the group (`setsid daemon &`) is out of reach: the readers stop
+//!   listening to the pipe it still holds (they poll, so a read never blocks past the end of the step), the step
+//!   ends and its later output is dropped. Without that, the run waited for the daemon, deaf to SIGINT.
 
 use crate::engine::{CommandSpec, ProcessEnd, Stream};
 use rustix::process::{Pid, Signal};
 use std::io::{Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -22,7 +28,11 @@ use tokio_util::sync::CancellationToken;
 /// Longest line passed on in one piece.
 const MAX_LINE: usize = 64 * 1024;
 /// How long to wait for output after the leader exited before the rest of its group is killed.
-const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
+pub const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
+/// After the group is killed, how long the readers get to read what is left in the pipe before they stop.
+const DRAIN_AFTER_KILL: Duration = Duration::from_millis(200);
+/// How often a reader waiting for output checks whether the step has ended.
+const POLL_SLICE_MS: i32 = 50;
 
 #[derive(Debug)]
 pub enum ShellMsg {
@@ -59,6 +69,7 @@ async fn run_inner(
         None => None,
     };
     let mut readers = Vec::new();
+    let stop_reading = Arc::new(AtomicBool::new(false));
     let mut child = {
         let mut command = tokio::process::Command::new("/bin/sh");
         command.arg("-c").arg(&spec.command).current_dir(&spec.cwd).envs(&spec.env);
@@ -67,13 +78,13 @@ async fn run_inner(
             let (out_r, out_w) = std::io::pipe().map_err(|e| e.to_string())?;
             let (err_r, err_w) = std::io::pipe().map_err(|e| e.to_string())?;
             command.stdout(out_w).stderr(err_w);
-            readers.push(spawn_reader(out_r, Stream::Stdout, tx.clone(), spill.clone()));
-            readers.push(spawn_reader(err_r, Stream::Stderr, tx.clone(), spill.clone()));
+            readers.push(spawn_reader(out_r, Stream::Stdout, tx.clone(), spill.clone(), stop_reading.clone()));
+            readers.push(spawn_reader(err_r, Stream::Stderr, tx.clone(), spill.clone(), stop_reading.clone()));
         } else {
             let (r, w) = std::io::pipe().map_err(|e| e.to_string())?;
             let w2 = w.try_clone().map_err(|e| e.to_string())?;
             command.stdout(w).stderr(w2);
-            readers.push(spawn_reader(r, Stream::Output, tx.clone(), spill.clone()));
+            readers.push(spawn_reader(r, Stream::Output, tx.clone(), spill.clone(), stop_reading.clone()));
         }
         // `command` (holding our copies of the pipes' write ends) is dropped at the end of this block, so the
         // readers see end-of-file when the child's group closes them.
@@ -91,12 +102,20 @@ async fn run_inner(
             Ok(ProcessEnd::Cancelled)
         }
     }?;
-    // Wait for the output to drain; a grandchild that keeps the pipe open gets killed with its group.
-    let drained = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
-    if drained.is_err() {
-        signal_group(pgid, Signal::KILL);
-        let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, wait_readers(&mut readers)).await;
+    // The leader is gone: let the output drain for a bounded time (not at all once cancelled), then the step is
+    // over and so is its group; the readers read what is left in the pipe, then stop even if a process outside
+    // the group still holds it open.
+    if !matches!(end, ProcessEnd::Cancelled) {
+        tokio::select! {
+            _ = wait_readers(&mut readers) => {}
+            _ = tokio::time::sleep(DRAIN_AFTER_EXIT) => {}
+            _ = cancel.cancelled() => {}
+        }
     }
+    signal_group(pgid, Signal::KILL);
+    let _ = tokio::time::timeout(DRAIN_AFTER_KILL, wait_readers(&mut readers)).await;
+    stop_reading.store(true, Ordering::Release);
+    wait_readers(&mut readers).await;
     if let Some(spill) = spill {
         if let Ok(mut f) = spill.lock() {
             let _ = f.flush();
@@ -132,11 +151,22 @@ fn signal_group(pgid: Option<i32>, signal: Signal) {
     }
 }
 
+/// Waits for every reader to finish; cancel-safe (a reader already finished is not waited for again).
 async fn wait_readers(readers: &mut Vec<tokio::sync::oneshot::Receiver<()>>) {
-    for r in readers.iter_mut() {
+    while let Some(r) = readers.last_mut() {
         let _ = r.await;
+        readers.pop();
     }
-    readers.clear();
+}
+
+/// Whether the pipe has data (or end-of-file) within `timeout_ms`.
+#[allow(unsafe_code)]
+fn readable(fd: std::os::fd::RawFd, timeout_ms: i32) -> bool {
+    let mut poll = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    // SAFETY: `poll` points at one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&mut poll, 1, timeout_ms) };
+    // An error other than EINTR (a closed fd) is reported as readable: the read then ends the loop.
+    ready > 0 || (ready < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted)
 }
 
 fn spawn_reader(
@@ -144,12 +174,21 @@ fn spawn_reader(
     stream: Stream,
     tx: mpsc::Sender<ShellMsg>,
     spill: Option<Arc<Mutex<std::fs::File>>>,
+    stop: Arc<AtomicBool>,
 ) -> tokio::sync::oneshot::Receiver<()> {
+    use std::os::fd::AsRawFd;
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let mut buf = vec![0u8; 64 * 1024];
         let mut pending: Vec<u8> = Vec::new();
+        let fd = pipe.as_raw_fd();
         loop {
+            if stop.load(Ordering::Acquire) {
+                break;
+            }
+            if !readable(fd, POLL_SLICE_MS) {
+                continue;
+            }
             let n = match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,

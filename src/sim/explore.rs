@@ -101,6 +101,10 @@ pub struct ExhaustiveResult {
     pub go_version: String,
     /// False when the state limit or depth limit was hit: the counts are then missing.
     pub complete: bool,
+    /// Why the exploration stopped short other than the state and depth limits (a budget, or cancelled), in
+    /// words; not serialised (the JSON shape is fixed), callers report it.
+    #[serde(skip)]
+    pub stopped: Option<String>,
     pub states: usize,
     pub interleavings: u128,
     /// True if a count overflowed u128 and was clamped.
@@ -116,6 +120,13 @@ struct Explorer<'a> {
     limit: usize,
     exceeded: bool,
     saturated: bool,
+    /// Estimated bytes of the memoised states, against `max_bytes`.
+    bytes: usize,
+    max_bytes: usize,
+    max_goroutines: usize,
+    stop: super::Stop,
+    /// Set when memory or goroutines ran out, or the caller stopped the exploration.
+    stopped: Option<super::Budget>,
 }
 
 impl Explorer<'_> {
@@ -134,6 +145,7 @@ impl Explorer<'_> {
                 let mut next = m.clone();
                 next.step(self.p, g);
                 next.woken.clear();
+                next.enforce_goroutine_budget(self.max_goroutines);
                 (g, next)
             })
             .collect()
@@ -146,6 +158,17 @@ impl Explorer<'_> {
         }
         let m = &key.machine;
         if self.memo.len() >= self.limit || depth > MAX_DEPTH {
+            self.exceeded = true;
+            return None;
+        }
+        if let Some((Terminal::Stopped(budget), _)) = m.terminal {
+            self.stopped = Some(budget);
+        } else if self.bytes > self.max_bytes {
+            self.stopped = Some(super::Budget::Memory);
+        } else if (self.memo.len() as u64).is_multiple_of(super::budget::CHECK_EVERY) && self.stop.requested() {
+            self.stopped = Some(super::Budget::Cancelled);
+        }
+        if self.stopped.is_some() {
             self.exceeded = true;
             return None;
         }
@@ -172,6 +195,7 @@ impl Explorer<'_> {
             acc
         };
         let rc = Rc::new(counts);
+        self.bytes += key.machine.approx_bytes() + rc.len() * 24 + 64;
         self.memo.insert(key, rc.clone());
         Some(rc)
     }
@@ -212,6 +236,11 @@ pub fn explore(program: &Program, opts: &SimOptions) -> ExhaustiveResult {
         limit: opts.state_limit,
         exceeded: false,
         saturated: false,
+        bytes: 0,
+        max_bytes: opts.max_bytes,
+        max_goroutines: opts.max_goroutines,
+        stop: opts.stop.clone(),
+        stopped: None,
     };
     let counts = ex.count(start.clone(), 0);
     let mut summary = Summary::default();
@@ -235,6 +264,7 @@ pub fn explore(program: &Program, opts: &SimOptions) -> ExhaustiveResult {
         program: program.name.clone(),
         go_version: opts.go.label(),
         complete: !ex.exceeded,
+        stopped: ex.stopped.map(|b| super::budget::explain(b, opts)),
         states: ex.memo.len(),
         interleavings: summary.runs,
         saturated: ex.saturated,

@@ -177,6 +177,22 @@ impl Machine {
         (gr.status == GStatus::Blocked).then(|| p.goroutines[gr.template as usize].code[gr.pc as usize])
     }
 
+    /// Estimated bytes held by this state (goroutines, race detector, map keys): the memory budget's measure.
+    pub fn approx_bytes(&self) -> usize {
+        let keys: usize = self.maps.iter().map(|m| m.keys.len()).sum();
+        std::mem::size_of::<Machine>()
+            + self.goroutines.len() * std::mem::size_of::<Goroutine>()
+            + self.race.approx_bytes()
+            + keys * 40
+    }
+
+    /// Ends the run when it started more goroutines than `max` (checked after each step by both drivers).
+    pub fn enforce_goroutine_budget(&mut self, max: usize) {
+        if self.terminal.is_none() && self.goroutines.len() > max {
+            self.terminal = Some((Terminal::Stopped(super::Budget::Goroutines), 0));
+        }
+    }
+
     /// Declares the deadlock if nothing can run and main has not returned.
     pub fn check_deadlock(&mut self) -> bool {
         if self.terminal.is_none() && !self.goroutines.iter().any(|g| g.status == GStatus::Runnable) {

@@ -2,6 +2,7 @@
 //! and of the race detector, driven by small goroutine programs. Pure: no clock, no threads, no I/O, so a seed
 //! reproduces a run forever and the TUI can step through it. The CLI (`cli/sim.rs`) reads files and prints.
 
+pub mod budget;
 mod builtins;
 pub mod explore;
 pub mod gc;
@@ -14,6 +15,7 @@ pub mod rng;
 pub mod sched;
 pub mod summary;
 
+pub use budget::{Budget, Stop};
 pub use builtins::{builtin, builtins};
 pub use explore::{explore, ExhaustiveResult};
 pub use gc::{GcPause, GcPhase};
@@ -45,8 +47,16 @@ pub struct SimOptions {
     pub record_timeline: bool,
     /// Safety net for a single run.
     pub max_steps: u64,
+    /// Micro-steps of a whole batch of seeded runs (`run_many`): it stops, and says so, when they are used up.
+    pub max_batch_steps: u64,
+    /// Goroutines one run may start (see `budget`).
+    pub max_goroutines: usize,
+    /// Estimated bytes one run (machine and timeline) or one exploration may hold.
+    pub max_bytes: usize,
     /// Exhaustive mode gives up (and says so) past this many distinct states.
     pub state_limit: usize,
+    /// The caller's request to stop (checked between runs and every few thousand micro-steps).
+    pub stop: Stop,
 }
 
 impl Default for SimOptions {
@@ -58,7 +68,11 @@ impl Default for SimOptions {
             gc: Vec::new(),
             record_timeline: true,
             max_steps: 50_000_000,
+            max_batch_steps: 500_000_000,
+            max_goroutines: 4_096,
+            max_bytes: 256 << 20,
             state_limit: 2_000_000,
+            stop: Stop::default(),
         }
     }
 }

@@ -5,6 +5,10 @@
 use super::maps::{KeyType, MapOp};
 
 mod yaml;
+mod yaml_guard;
+
+/// Largest program file accepted: the built-in ones are a few KiB.
+pub const MAX_PROGRAM_BYTES: usize = 1 << 20;
 
 /// Deepest loop nesting a program may use.
 pub const MAX_LOOP_DEPTH: usize = 4;

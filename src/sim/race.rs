@@ -95,6 +95,17 @@ impl RaceDetector {
         }
     }
 
+    /// Bytes held by clocks and shadows (an upper bound for value slots: each slot's lists are counted as long as
+    /// the goroutine count), for the simulator's memory budget. Linear in goroutines and sync objects.
+    pub fn approx_bytes(&self) -> usize {
+        let clocks: usize = self.goroutines.iter().chain(&self.objects).map(|c| 24 + c.0.len() * 4).sum();
+        let shadow = |s: &MapShadow| 48 + (s.last_read.len() + s.last_write.len()) * 16;
+        let shadows: usize = self.shadows.iter().map(shadow).sum();
+        // A slot: its map entry (~100 bytes with the tree's overhead) and two lists, each an allocation.
+        let slots = self.slots.len() * (160 + 2 * 16 * self.goroutines.len());
+        clocks + shadows + slots + self.reports.len() * std::mem::size_of::<RaceReport>()
+    }
+
     fn tick(&mut self, g: usize) {
         let vc = &mut self.goroutines[g];
         let next = vc.get(g) + 1;

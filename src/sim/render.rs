@@ -193,7 +193,7 @@ fn crash_text(p: &Program, m: &Machine, t: Terminal, g: usize, line: u32, opts: 
                 }
             }
         }
-        Terminal::Exit | Terminal::StepLimit => return None,
+        Terminal::Exit | Terminal::StepLimit | Terminal::Stopped(_) => return None,
     }
     Some(out.trim_end_matches('\n').to_string() + "\n")
 }

@@ -3,6 +3,7 @@
 //! with jittered per-micro-step costs and GC stop-the-world windows. The P model matters: it is why the
 //! handbook's program usually exits cleanly (main, readied into `runnext`, exits before the extra Done runs).
 
+use super::budget::{Budget, CHECK_EVERY};
 use super::gc::{GcTimeline, MARK_ASSIST_FACTOR};
 use super::machine::{GStatus, Machine, MicroStep, StepInfo, Terminal};
 use super::maps::MapLayout;
@@ -203,9 +204,22 @@ pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
     let mut steps: u64 = 0;
     let mut last_step = 0.0;
     let mut now: f64 = 0.0;
+    let mut machine_bytes = s.m.approx_bytes();
+    let event_bytes = std::mem::size_of::<Event>();
     while s.m.terminal.is_none() {
         if steps >= opts.max_steps {
             s.m.terminal = Some((Terminal::StepLimit, 0));
+            break;
+        }
+        if steps.is_multiple_of(CHECK_EVERY) && steps > 0 {
+            if opts.stop.requested() {
+                s.m.terminal = Some((Terminal::Stopped(Budget::Cancelled), 0));
+                break;
+            }
+            machine_bytes = s.m.approx_bytes();
+        }
+        if machine_bytes + timeline.len() * event_bytes > opts.max_bytes {
+            s.m.terminal = Some((Terminal::Stopped(Budget::Memory), 0));
             break;
         }
         // The busy P with the earliest clock acts next; ties are broken by the seed.
@@ -304,6 +318,7 @@ pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
         s.procs[pi].t = t;
         if let Some(child) = info.spawned {
             s.ready(pi, child, t);
+            s.m.enforce_goroutine_budget(opts.max_goroutines);
         }
         for i in 0..s.m.woken.len() {
             let w = s.m.woken[i];

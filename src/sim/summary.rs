@@ -1,6 +1,7 @@
 //! Many seeded runs folded into the numbers a drill or postmortem quotes: crash rate, race-detector report
 //! rate, mean time to crash. The serialised shape is the one issue 6 fixes for `--json` and runbook captures.
 
+use super::budget::{explain, explain_steps, Budget};
 use super::machine::Terminal;
 use super::program::Program;
 use super::rng::SimRng;
@@ -25,6 +26,10 @@ pub struct Summary {
     /// Sum of crash times, for the mean (not serialised: the issue fixes the summary's keys).
     #[serde(skip)]
     pub crash_time_sum_ns: f64,
+    /// Why the batch stopped before its last run (a budget, or cancelled), in words; the counts cover the runs
+    /// before. Not serialised: callers turn it into an error.
+    #[serde(skip)]
+    pub stopped: Option<String>,
 }
 
 impl Summary {
@@ -45,7 +50,7 @@ impl Summary {
                 *e = e.saturating_add(n);
             }
             Terminal::Deadlock => self.deadlocks = self.deadlocks.saturating_add(n),
-            Terminal::Exit | Terminal::StepLimit => {}
+            Terminal::Exit | Terminal::StepLimit | Terminal::Stopped(_) => {}
         }
     }
 
@@ -81,13 +86,37 @@ fn ratio(a: u128, b: u128) -> f64 {
 }
 
 /// `runs` seeded runs; run `i` uses a seed derived from `opts.seed` and `i`, so any one can be replayed.
+///
+/// The batch stops early, saying why in `Summary::stopped`, when a run hits a budget (`sim::budget`), when the
+/// batch's micro-steps pass `max_batch_steps`, or when `opts.stop` is requested.
 pub fn run_many(program: &Program, opts: &SimOptions, runs: u64) -> Summary {
     let mut batch = opts.clone();
     batch.record_timeline = false;
     let mut s = Summary::default();
+    let mut steps: u64 = 0;
     for i in 0..runs {
+        if opts.stop.requested() {
+            s.stopped = Some(explain(Budget::Cancelled, opts));
+            break;
+        }
+        if steps >= opts.max_batch_steps {
+            s.stopped = Some(format!("the batch used up its budget of {} micro-steps", opts.max_batch_steps));
+            break;
+        }
         let raw = run_raw(program, &batch, run_seed(opts.seed, i));
+        steps = steps.saturating_add(raw.micro_steps);
         let (terminal, _) = raw.machine.terminal.unwrap_or((Terminal::StepLimit, 0));
+        match terminal {
+            Terminal::Stopped(budget) => {
+                s.stopped = Some(explain(budget, opts));
+                break;
+            }
+            Terminal::StepLimit => {
+                s.stopped = Some(explain_steps(opts));
+                break;
+            }
+            _ => {}
+        }
         if matches!(terminal, Terminal::Fatal(_)) {
             s.crash_time_sum_ns += raw.last_step_ns;
         }

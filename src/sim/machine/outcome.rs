@@ -17,6 +17,8 @@ pub enum Terminal {
     Deadlock,
     /// The run hit `SimOptions::max_steps` (a safety net; built-in programs never do).
     StepLimit,
+    /// The run exceeded another budget or was cancelled (`sim::budget`): not an outcome of the program.
+    Stopped(crate::sim::Budget),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -51,7 +53,7 @@ impl Terminal {
                 Some("sync: WaitGroup misuse: Add called concurrently with Wait")
             }
             Terminal::Deadlock => Some("all goroutines are asleep - deadlock!"),
-            Terminal::StepLimit => None,
+            Terminal::StepLimit | Terminal::Stopped(_) => None,
         }
     }
 }

@@ -316,6 +316,12 @@ fn compile_ops(
 impl Program {
     /// Loads and validates a program; errors name the goroutine and the unknown name or bad value.
     pub fn from_yaml(text: &str) -> Result<Program, SimError> {
+        if text.len() > super::MAX_PROGRAM_BYTES {
+            return Err(invalid(format!("larger than {} bytes", super::MAX_PROGRAM_BYTES)));
+        }
+        // serde_yaml bounds nesting (a recursion limit of 128) and the events aliases replay, but not the bytes
+        // they copy: `yaml_guard` checks those first. A loop body deeper than MAX_LOOP_DEPTH is refused below.
+        super::yaml_guard::check(text)?;
         let spec: ProgramSpec = serde_yaml::from_str(text).map_err(|e| SimError::Yaml(e.to_string()))?;
         if spec.goroutines.is_empty() {
             return Err(invalid("a program needs at least the main goroutine".into()));
