@@ -66,11 +66,16 @@ fn open_move_run_read_output_quit_and_restore_the_terminal() {
 
 #[test]
 fn the_bundled_runbook_opens_and_its_first_step_runs() {
-    // No argument: the embedded go-map-concurrency runbook. Its first step only asks Go for its version; with Go
-    // absent it fails, which the screen must show just as plainly as a pass.
+    // No argument: the embedded go-map-concurrency runbook. Its first step wants the incident's evidence: without
+    // --log it is skipped with a reason that says how to bring it. The next step only asks Go for its version;
+    // with Go absent it fails, which the screen must show just as plainly as a pass.
     let (mut pty, _home) = open(&[]);
     pty.wait_for("Steps");
     pty.wait_for("1/");
+    pty.send("\r");
+    pty.wait_for("--log");
+    pty.send("j");
+    pty.wait_for("2/");
     pty.send("\r");
     pty.wait_for("Run this?");
     pty.send("\r");

@@ -46,6 +46,8 @@ pub fn schema() -> Value {
         {"type": "object", "additionalProperties": false, "required": ["items"],
          "properties": {"items": {"type": "array", "minItems": 1, "items": {"type": "string"}}}}
     ]});
+    let evidence = json!({"type": "object", "additionalProperties": false, "properties": {
+        "repo": s, "examples": {"type": "array", "items": {"type": "string"}}}});
     let capture = json!({"type": "object", "additionalProperties": false, "required": ["name"], "properties": {
         "name": {"type": "string", "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$"},
         "from": {"enum": ["output", "stdout", "stderr", "result"]},
@@ -58,10 +60,10 @@ pub fn schema() -> Value {
             "milestone": {"enum": ["reproduced", "located", "fixed", "verified"]},
             "next": {"type": "string"},
             "run": run, "parse": parse, "grep": grep, "blame": blame, "simulate": simulate,
-            "choose": choose, "checklist": checklist,
+            "choose": choose, "checklist": checklist, "evidence": evidence,
             "capture": {"type": "array", "items": capture}
         },
-        "not": {"anyOf": pairs_of(&["run", "parse", "grep", "blame", "simulate", "choose", "checklist"])}
+        "not": {"anyOf": pairs_of(&["run", "parse", "grep", "blame", "simulate", "choose", "checklist", "evidence"])}
     });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

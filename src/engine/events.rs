@@ -134,6 +134,10 @@ impl Event {
     }
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,8 +164,4 @@ mod tests {
             assert_eq!(Milestone::parse(name), Some(m));
         }
     }
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }

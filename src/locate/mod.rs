@@ -16,15 +16,15 @@ mod commit_info;
 pub mod grep;
 mod grep_sink;
 mod line_range;
+pub mod pathmap;
 mod range_spec;
 mod similarity;
-pub mod pathmap;
 mod text;
 
 pub use blame::{blame, blame_ranges, BlameError, BlameLine, BlameOptions};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};
-pub use range_spec::{RangeSpec, RangeSpecError};
 pub use pathmap::{MappedPath, Mapping, MappingKind, PathMapper, Rewrite, RewriteError};
+pub use range_spec::{RangeSpec, RangeSpecError};
 pub use text::path_bytes;

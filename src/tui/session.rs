@@ -21,9 +21,11 @@ impl App {
                     self.jobs.push(Job::Spawn { step, spec });
                 }
                 Effect::NeedEvidence { step } => {
-                    if let Some(run) = self.run_mut(&step) {
-                        run.push(LineKind::Note, "waiting for the incident's evidence (start with --log FILE)".into());
-                    }
+                    // The screen cannot take a pasted log yet: say how to bring it, and let the engineer go on.
+                    let reason = "no evidence in this session: reopen with --log FILE (`kubectl logs POD --previous \
+                                  | runbook --log -`)"
+                        .to_string();
+                    self.feed(Input::Skip { step, reason });
                 }
                 Effect::Probe { step, request } => {
                     self.outputs.active.insert(step.clone());
