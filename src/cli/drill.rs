@@ -85,7 +85,8 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
     let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let (code, journal, stdout) = if args.headless {
         // The scenario directory is disposable: every step may run, `change` steps included.
-        let policy = Policy { yes: true, trusted: true, answers, phases: Vec::new(), evidence: None };
+        let policy =
+            Policy { yes: true, trusted: true, answers, phases: Vec::new(), evidence: None, repo_states: Vec::new() };
         let end = run::headless(session, &policy, args.json, Some(journal))?;
         (end.code, end.journal, end.stdout)
     } else {

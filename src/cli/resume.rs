@@ -92,5 +92,6 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
         pid: Some(std::process::id()),
     });
     let phases = args.flags.phases(session.runbook())?;
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None }, journal))
+    let repo_states = journal::fix::repo_states(&loaded.records).map(|s| s.snapshot.clone()).collect();
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states }, journal))
 }

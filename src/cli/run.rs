@@ -117,7 +117,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
             }
         }
     }
-    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence };
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence, repo_states: Vec::new() };
     headless(session, &policy, args.flags.json, journal)?.close()
 }
 
@@ -238,6 +238,8 @@ pub struct Policy {
     pub phases: Vec<String>,
     /// The incident's evidence (`--log`), fed to the session before its first step.
     pub evidence: Option<Input>,
+    /// Repository states the journal already holds (resume): the base stays the session's first HEAD.
+    pub repo_states: Vec<crate::engine::RepoSnapshot>,
 }
 
 impl Policy {
@@ -276,11 +278,20 @@ struct Printer<W: Write> {
     /// event, or past `HOLD_BYTES`.
     held: Vec<u8>,
     held_step: Option<String>,
+    /// The repositories steps ran in: their state is journaled when a step changed them (`repo_state`).
+    repos: crate::locate::repo_state::Tracker,
 }
 
 impl<W: Write> Printer<W> {
     fn new(json: bool, out: W, journal: Option<Journal>) -> Self {
-        Printer { json, out, journal, held: Vec::new(), held_step: None }
+        Printer { json, out, journal, held: Vec::new(), held_step: None, repos: Default::default() }
+    }
+
+    /// Journals a repository state (journal only: headless output is unchanged).
+    fn repo_state(&self, observed: Option<crate::locate::repo_state::Observed>) {
+        if let (Some(journal), Some((step, reason, snapshot))) = (&self.journal, observed) {
+            let _ = journal.meta(journal::Meta::RepoState(Box::new(journal::RepoState { step, reason, snapshot })));
+        }
     }
 
     /// Syncs the held output lines to disk, then prints them.
@@ -298,6 +309,8 @@ impl<W: Write> Printer<W> {
     fn event(&mut self, event: &Event) {
         if let Some(journal) = &self.journal {
             let _ = journal.record(event);
+            let observed = self.repos.after_event(event);
+            self.repo_state(observed);
         }
         if let (Event::Output { step, .. }, Some(_)) = (event, &self.journal) {
             if let Some(line) = self.format(event) {
@@ -380,6 +393,13 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
     let watcher = tokio::spawn(super::signals::cancel_on_signal(cancel.clone()));
     let mut visits = 0usize;
     let budget = session.runbook().step_count() * MAX_VISITS_PER_STEP;
+    if printer.journal.is_some() {
+        for state in &policy.repo_states {
+            printer.repos.seed(state);
+        }
+        let observed = printer.repos.at_start(std::path::Path::new(&session.evidence_repo()));
+        printer.repo_state(observed);
+    }
     if let Some(input) = policy.evidence.clone() {
         for effect in session.apply(input) {
             if let Effect::Emit(event) = effect {

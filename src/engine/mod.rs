@@ -22,6 +22,8 @@ pub mod machine;
 pub mod output;
 pub mod protocol;
 pub mod render;
+pub mod repo_state;
 
 pub use events::{Event, StepStatus, Stream};
 pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};
+pub use repo_state::{RepoFile, RepoSnapshot, RepoStateReason};

@@ -4,6 +4,10 @@
 //! Runbooks name their captures freely, so this looks for conventional names first (`message`, `location`,
 //! `map_op`, `blamed_commit`, `blame_summary`, `blame_author`; see docs/journal.md), then for typed results
 //! (a parse report's `file`/`line`, a blame result's `commit`/`summary`), then for what Go printed.
+//!
+//! When the session has the incident's evidence, the evidence comes first (`incident.rs`): the failure, its
+//! operation and its site are the production crash's, and the located lines are the blames in its repository;
+//! captures of a practice run on a bundled program never replace them.
 
 use super::record::{Record, SessionStart};
 use crate::engine::{Event, Value};
@@ -21,6 +25,21 @@ pub struct RootCause {
     pub map_op: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<BlamedCommit>,
+    /// The incident's failure message as the evidence printed it (`concurrent map writes`); `None` without
+    /// evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The map operation (`read`, `write`, `iterate`, `clone`) from the evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The crash's first frame in the service's code, from the evidence, mapped to the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<super::incident::Site>,
+    /// The lines the session blamed, with their commits.
+    pub located: Vec<super::incident::Located>,
+    /// When the crash happened, from the evidence's timestamps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crash_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -67,7 +86,34 @@ pub fn root_cause(records: &[Record], start: Option<&SessionStart>, with_authors
         .or_else(|| fatal_message.as_deref().and_then(op_from_fatal))
         .or_else(|| op_from_race(&lines));
     let commit = blamed(&captures, &named, with_authors);
-    RootCause { fatal_message, race_detected, location, map_op, commit }
+    let found = RootCause { fatal_message, race_detected, location, map_op, commit, ..RootCause::default() };
+    with_evidence(found, records, with_authors)
+}
+
+/// The evidence's failure and site, and the lines blamed in its repository, over what captures suggested.
+fn with_evidence(mut rc: RootCause, records: &[Record], with_authors: bool) -> RootCause {
+    use super::incident;
+    rc.located = incident::located(records);
+    let Some(evidence) = incident::evidence(records) else { return rc };
+    rc.fatal_message = Some(incident::full_message(&evidence));
+    rc.map_op = incident::operation_words(&evidence).or(rc.map_op);
+    if let Some(site) = &evidence.site {
+        rc.location = Some(format!("{}:{}", site.file, site.line));
+    }
+    if let Some(first) = rc.located.first() {
+        let author = rc.commit.as_ref().filter(|c| c.commit == first.commit).and_then(|c| c.author.clone());
+        rc.commit = Some(BlamedCommit {
+            commit: first.commit.clone(),
+            summary: Some(first.summary.clone()).filter(|s| !s.is_empty()),
+            author: author.filter(|_| with_authors),
+        });
+    }
+    rc.race_detected |= evidence.kind == "race";
+    rc.message = Some(evidence.message);
+    rc.operation = evidence.operation;
+    rc.site = evidence.site;
+    rc.crash_time = evidence.crash_time;
+    rc
 }
 
 /// Whether a capture names people (authors, emails): hidden unless `--with-authors`.

@@ -89,10 +89,19 @@ fn root_cause(doc: &mut Doc, pm: &Postmortem) {
     let or_unknown =
         |v: &Option<String>| v.as_deref().map(|s| format!("`{}`", one_line(s))).unwrap_or("not found".into());
     doc.line(&format!("- Failure: {}", or_unknown(&rc.fatal_message)));
+    if let Some(at) = &rc.crash_time {
+        doc.line(&format!("- Crashed at: {at} (from the evidence's timestamps)"));
+    }
     if rc.race_detected {
         doc.line("- The race detector reported a data race (`WARNING: DATA RACE`).");
     }
-    doc.line(&format!("- Where: {}", or_unknown(&rc.location)));
+    match &rc.site {
+        Some(site) if !site.function.is_empty() => doc.line(&format!(
+            "- Where: `{}:{}` in `{}` (the crash's first service frame)",
+            site.file, site.line, site.function
+        )),
+        _ => doc.line(&format!("- Where: {}", or_unknown(&rc.location))),
+    }
     doc.line(&format!("- Map operation: {}", rc.map_op.as_deref().unwrap_or("not found")));
     match &rc.commit {
         Some(c) => {
@@ -102,6 +111,21 @@ fn root_cause(doc: &mut Doc, pm: &Postmortem) {
         }
         None => doc.line("- Introduced by: not found (no blame was recorded)"),
     }
+    if rc.located.len() > 1
+        || rc.located.first().is_some_and(|l| rc.commit.as_ref().is_none_or(|c| c.commit != l.commit))
+    {
+        doc.line("- Lines located:");
+        for l in &rc.located {
+            doc.line(&format!(
+                "  - `{}:{}`: commit `{}` \"{}\" (step `{}`)",
+                l.file,
+                l.line,
+                short(&l.commit),
+                one_line(&l.summary),
+                l.step
+            ));
+        }
+    }
     doc.line("");
 }
 
@@ -109,9 +133,16 @@ fn root_cause(doc: &mut Doc, pm: &Postmortem) {
 fn fix_and_verification(doc: &mut Doc, pm: &Postmortem) {
     doc.line("## Fix and verification");
     doc.line("");
-    match &pm.fix {
-        Some(f) => doc.line(&format!("- Fix chosen: **{}** (option `{}` at step `{}`)", f.label, f.option, f.step)),
+    match pm.fix.as_ref().and_then(|f| Some((f.label.as_ref()?, f.option.as_ref()?, f.step.as_ref()?))) {
+        Some((label, option, step)) => {
+            doc.line(&format!("- Fix chosen: **{label}** (option `{option}` at step `{step}`)"))
+        }
         None => doc.line("- Fix chosen: none recorded"),
+    }
+    if let Some(by) = pm.fix.as_ref().and_then(|f| f.verified_by.as_ref()) {
+        let command = by.command.as_deref().map(|c| format!(": `{}`", one_line(c))).unwrap_or_default();
+        let exit = by.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default();
+        doc.line(&format!("- Verified by step `{}`{command}{exit}", by.step));
     }
     for v in &pm.verification {
         doc.line(&format!("- {}", one_line(v)));
@@ -124,6 +155,32 @@ fn fix_and_verification(doc: &mut Doc, pm: &Postmortem) {
         for dec in &pm.decisions {
             doc.line(&format!("  - `{}`: {} (`{}`)", dec.step, dec.label, dec.option));
         }
+    }
+    fix_diff(doc, pm);
+}
+
+/// The diff in the service's repository from the session's start to the verified work tree.
+fn fix_diff(doc: &mut Doc, pm: &Postmortem) {
+    let Some(fix) = &pm.fix else { return };
+    let Some(diff) = fix.diff.as_deref() else { return };
+    doc.line("");
+    let base = fix.base.as_deref().map(short).unwrap_or("the first commit");
+    let repo = fix.repo.as_deref().unwrap_or("the repository");
+    if diff.trim().is_empty() {
+        doc.line(&format!("The work tree of `{repo}` did not differ from `{base}` when the fix was verified."));
+        return;
+    }
+    doc.line(&format!("### The change (`git diff {base}` in `{repo}`, when the fix was verified)"));
+    doc.line("");
+    let fence = if diff.contains("```") { "~~~~" } else { "```" };
+    doc.line(&format!("{fence}diff"));
+    for line in diff.lines() {
+        doc.line(line);
+    }
+    doc.line(fence);
+    if fix.diff_truncated {
+        doc.line("");
+        doc.line("(cut at 1 MiB: the journal keeps the first MiB of the diff)");
     }
 }
 

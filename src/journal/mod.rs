@@ -6,6 +6,8 @@
 //! recovery (`reader.rs`) are the only I/O here; the clock is read by the writer, never by the engine.
 
 pub mod findings;
+pub mod fix;
+pub mod incident;
 pub mod markdown;
 pub mod postmortem;
 pub mod reader;
@@ -16,5 +18,5 @@ pub mod timeline;
 pub mod writer;
 
 pub use reader::{read, Loaded, ReadError};
-pub use record::{Entry, Meta, Record, SessionStart, FORMAT_VERSION};
+pub use record::{Entry, Meta, Record, RepoState, SessionStart, FORMAT_VERSION};
 pub use writer::Journal;

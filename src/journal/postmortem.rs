@@ -39,8 +39,9 @@ pub struct Postmortem {
     pub timeline: Vec<TimelineRow>,
     pub root_cause: RootCause,
     pub decisions: Vec<Decision>,
+    /// The fix: the option chosen, the diff in the service's repository, and the step that verified it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Decision>,
+    pub fix: Option<super::fix::Fix>,
     pub verification: Vec<String>,
     pub commands: Vec<CommandRun>,
     pub notes: Vec<NoteAt>,
@@ -175,13 +176,14 @@ pub fn build(loaded: &Loaded, options: Options) -> Postmortem {
             _ => pm.counts.failed += 1,
         }
     }
-    pm.fix = pm
+    let decision = pm
         .decisions
         .iter()
         .rev()
         .find(|d| d.step.contains("fix") && !matches!(d.option.as_str(), "applied" | "back"))
         .or(pm.decisions.last())
-        .cloned();
+        .map(|d| (d.step.clone(), d.option.clone(), d.label.clone()));
+    pm.fix = super::fix::build(records, decision);
     pm.verification = verification(records, &pm.milestones);
     pm.follow_ups = follow_ups(&pm, records, &last_status);
     pm.summary = summary(&pm);

@@ -80,6 +80,19 @@ pub enum Meta {
         at_ms: Option<u64>,
     },
     Debrief(Box<Debrief>),
+    /// The service repository's state (HEAD, dirty files, the diff from the session's base): at its first use,
+    /// after a step that ran in it and changed it, and when a view showed one of its files.
+    RepoState(Box<RepoState>),
+}
+
+/// A `repo_state` entry: the snapshot with why and after which step it was taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepoState {
+    #[serde(default)]
+    pub step: Option<String>,
+    pub reason: crate::engine::RepoStateReason,
+    #[serde(flatten)]
+    pub snapshot: crate::engine::RepoSnapshot,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,6 +252,7 @@ fn is_meta(kind: &str) -> bool {
             | "probe_result"
             | "milestone_checked"
             | "debrief"
+            | "repo_state"
     )
 }
 
@@ -254,6 +268,7 @@ fn is_event(kind: &str) -> bool {
             | "step_finished"
             | "run_finished"
             | "var_set"
+            | "evidence"
     )
 }
 
@@ -307,6 +322,22 @@ mod tests {
             assert!(line.contains("\"offset_ms\":"), "{line}");
             assert_eq!(Record::parse(&line).unwrap(), r);
         }
+    }
+
+    /// The incident's evidence and the repository's state read back as what they are, not as unknown lines (resume
+    /// and replay feed the evidence back; the report's fix diff comes from the repository's state).
+    #[test]
+    fn evidence_and_repo_state_lines_read_back() {
+        let evidence = r#"{"type":"evidence","files":[{"source":"crash.log","path":"e/01-crash.log","sha256":"ab","bytes":3,"lines":1}],"triage":{"kind":"fatal error"},"ts":"t","offset_ms":2}"#;
+        let r = Record::parse(evidence).unwrap();
+        assert!(matches!(r.event(), Some(Event::Evidence { files, .. }) if files.len() == 1), "{r:?}");
+        assert_eq!(r.to_line(), evidence);
+        let state = r#"{"type":"repo_state","step":"fix_check","reason":"step","repo":"/src/svc","head":"aa","base":"bb","files":[{"path":"a.go","sha256":"cc","content":"package a\n","truncated":false}],"diff":"+x\n","diff_truncated":false,"ts":"t","offset_ms":3}"#;
+        let r = Record::parse(state).unwrap();
+        let Some(Meta::RepoState(s)) = r.meta() else { panic!("{r:?}") };
+        assert_eq!(s.step.as_deref(), Some("fix_check"));
+        assert_eq!(s.snapshot.files[0].content.as_deref(), Some("package a\n"));
+        assert_eq!(Record::parse(&r.to_line()).unwrap(), r);
     }
 
     #[test]

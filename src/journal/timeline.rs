@@ -94,5 +94,26 @@ fn describe_meta(meta: &Meta) -> Option<String> {
             format!("**{milestone} {verdict}** by {by}: {}", one_line(detail))
         }
         Meta::Debrief(d) => format!("debrief: {}", one_line(&d.summary)),
+        Meta::RepoState(state) => repo_state_row(state)?,
     })
+}
+
+/// The repository at session start, and each later state that changed files (a view's state is not an event).
+fn repo_state_row(state: &super::record::RepoState) -> Option<String> {
+    use crate::engine::RepoStateReason;
+    let snapshot = &state.snapshot;
+    let head = snapshot.head.as_deref().map_or("no commit".to_string(), |h| h.chars().take(8).collect());
+    match state.reason {
+        RepoStateReason::SessionStart => {
+            Some(format!("repository `{}` at {head}, {} changed file(s)", snapshot.repo, snapshot.files.len()))
+        }
+        RepoStateReason::Step => {
+            let step = state.step.as_deref().unwrap_or("?");
+            let names: Vec<&str> = snapshot.files.iter().take(3).map(|f| f.path.as_str()).collect();
+            let more = snapshot.files.len().saturating_sub(names.len());
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            Some(format!("`{step}`: repository at {head}, changed: {}{more}", names.join(", ")))
+        }
+        RepoStateReason::View => None,
+    }
 }

@@ -18,6 +18,7 @@ mod grep_sink;
 mod line_range;
 pub mod pathmap;
 mod range_spec;
+pub mod repo_state;
 mod similarity;
 mod text;
 

@@ -39,6 +39,8 @@ pub struct App {
     pub(crate) mode: Mode,
     /// Set once the screen is to close.
     pub(crate) exit: Option<Exit>,
+    /// The repositories steps ran in, for the journal's `repo_state` entries (`journaling.rs`).
+    pub(crate) repos: std::cell::RefCell<crate::locate::repo_state::Tracker>,
 }
 
 impl App {
@@ -59,6 +61,7 @@ impl App {
             stack: ViewStack::default(),
             mode: Mode::Live { journal: None },
             exit: None,
+            repos: Default::default(),
         }
     }
 

@@ -72,6 +72,26 @@ impl App {
     /// Records this session from now on into `journal`.
     pub fn set_journal(&mut self, journal: Journal) {
         self.mode.set_journal(journal);
+        let repo = self.session.evidence_repo();
+        let observed = self.repos.borrow_mut().at_start(std::path::Path::new(&repo));
+        self.journal_repo_state(observed);
+    }
+
+    /// Records the repository's state when a source or blame view shows a file of `dir`'s repository and the
+    /// repository changed since its last recorded state (replay then shows the file as it was).
+    pub(crate) fn journal_repo_view(&self, dir: &std::path::Path) {
+        if self.mode.journal().is_none() {
+            return;
+        }
+        let observed = self.repos.borrow_mut().observe(dir);
+        let observed = observed.map(|(_, snapshot)| (None, crate::engine::RepoStateReason::View, snapshot));
+        self.journal_repo_state(observed);
+    }
+
+    fn journal_repo_state(&self, observed: Option<crate::locate::repo_state::Observed>) {
+        if let (Some(journal), Some((step, reason, snapshot))) = (self.mode.journal(), observed) {
+            let _ = journal.meta(Meta::RepoState(Box::new(journal::RepoState { step, reason, snapshot })));
+        }
     }
 
     pub fn journal_path(&self) -> Option<&std::path::Path> {
@@ -83,6 +103,10 @@ impl App {
         if let Some(journal) = self.mode.journal() {
             // A failing journal is remembered by the writer and reported at the end; the session goes on.
             let _ = journal.record(event);
+            // On the UI thread: libgit2's status of a service checkout takes milliseconds, once per step that
+            // ran in it.
+            let observed = self.repos.borrow_mut().after_event(event);
+            self.journal_repo_state(observed);
         }
     }
 

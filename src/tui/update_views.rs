@@ -44,6 +44,9 @@ impl App {
     }
 
     pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
+        if let Some(dir) = path.parent() {
+            self.journal_repo_view(dir);
+        }
         self.stack.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
         self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
         if !self.stack.blames.contains_key(&path) {

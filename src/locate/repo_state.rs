@@ -1,0 +1,287 @@
+//! Captures the service repository's state for the journal's `repo_state` entry: HEAD, the files that differ from
+//! it (content bounded), and the diff from the session's base commit to the work tree, untracked files included.
+//! This is what the report's fix diff and replay's "the file as it was then" are built from, so neither needs the
+//! repository later. Read-only: it never writes to the repository (not even the index).
+
+use crate::engine::{RepoFile, RepoSnapshot};
+use git2::{DiffFormat, DiffOptions, Oid, Repository, Status, StatusOptions};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A dirty file's content is kept up to this size.
+pub const CONTENT_LIMIT: u64 = 256 * 1024;
+/// All dirty files' contents together are kept up to this size; later files keep only their hash.
+pub const CONTENTS_TOTAL_LIMIT: u64 = 4 * 1024 * 1024;
+/// The diff is kept up to this size (`diff_truncated` says when it was cut).
+pub const DIFF_LIMIT: usize = 1024 * 1024;
+/// Dirty files listed at most (a build that wrote thousands of untracked files is not the fix).
+pub const FILES_LIMIT: usize = 500;
+
+/// The work tree's root that contains `dir`, when `dir` is inside a non-bare git repository.
+pub fn root_of(dir: &Path) -> Option<PathBuf> {
+    let repo = Repository::discover(dir).ok()?;
+    let root = repo.workdir()?.to_path_buf();
+    Some(std::fs::canonicalize(&root).unwrap_or(root))
+}
+
+/// The state of the repository whose work tree is `root`; `base` is the HEAD recorded at session start (`None`:
+/// this capture is the start, and its HEAD becomes the base).
+pub fn capture(root: &Path, base: Option<&str>) -> Result<RepoSnapshot, git2::Error> {
+    let repo = Repository::open(root)?;
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id().to_string());
+    let base = base.map(str::to_string).or_else(|| head.clone());
+    let files = dirty_files(&repo, root)?;
+    let (diff, diff_truncated) = diff_from(&repo, base.as_deref())?;
+    Ok(RepoSnapshot { repo: root.to_string_lossy().into_owned(), head, base, files, diff: Some(diff), diff_truncated })
+}
+
+fn dirty_files(repo: &Repository, root: &Path) -> Result<Vec<RepoFile>, git2::Error> {
+    let mut options = StatusOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    let statuses = repo.statuses(Some(&mut options))?;
+    let mut files = Vec::new();
+    let mut kept = 0u64;
+    for entry in statuses.iter() {
+        if files.len() >= FILES_LIMIT {
+            break;
+        }
+        let status = entry.status();
+        if status == Status::CURRENT || status.contains(Status::IGNORED) {
+            continue;
+        }
+        let Ok(path) = entry.path() else { continue };
+        let (sha256, content, truncated) = read_bounded(&root.join(path), CONTENTS_TOTAL_LIMIT.saturating_sub(kept));
+        kept += content.as_ref().map_or(0, |c| c.len() as u64);
+        files.push(RepoFile { path: path.to_string(), sha256, content, truncated });
+    }
+    Ok(files)
+}
+
+/// The file's hash, and its text when it is UTF-8 and fits both bounds. A missing file (deleted) hashes empty.
+fn read_bounded(path: &Path, room: u64) -> (String, Option<String>, bool) {
+    let Ok(mut file) = std::fs::File::open(path) else { return (String::new(), None, false) };
+    let mut hasher = Sha256::new();
+    let mut kept = Vec::new();
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                let chunk = buf.get(..n).unwrap_or_default();
+                hasher.update(chunk);
+                if total < CONTENT_LIMIT {
+                    kept.extend_from_slice(chunk);
+                }
+                total += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return (String::new(), None, false),
+        }
+    }
+    let sha = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let too_big = total > CONTENT_LIMIT || total > room;
+    let content = if too_big { None } else { String::from_utf8(kept).ok() };
+    (sha, content, too_big)
+}
+
+/// `git diff BASE` of the work tree (through the index, as `git diff` does), untracked files included; cut at
+/// `DIFF_LIMIT`.
+fn diff_from(repo: &Repository, base: Option<&str>) -> Result<(String, bool), git2::Error> {
+    let tree = match base {
+        Some(id) => Some(repo.find_commit(Oid::from_str(id)?)?.tree()?),
+        None => None,
+    };
+    let mut options = DiffOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true).show_untracked_content(true);
+    let diff = repo.diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))?;
+    let mut text = String::new();
+    let mut truncated = false;
+    let printed = diff.print(DiffFormat::Patch, |_, _, line| {
+        let content = String::from_utf8_lossy(line.content());
+        if text.len() + content.len() + 1 > DIFF_LIMIT {
+            truncated = true;
+            return false;
+        }
+        if matches!(line.origin(), '+' | '-' | ' ') {
+            text.push(line.origin());
+        }
+        text.push_str(&content);
+        true
+    });
+    match printed {
+        Err(_) if truncated => Ok((text, true)),
+        Err(e) => Err(e),
+        Ok(()) => Ok((text, false)),
+    }
+}
+
+/// Which repositories a session has seen, with their base and last recorded state, so a host records a
+/// `repo_state` only when something changed. Resume seeds it from the journal (`seed`), so the base stays the
+/// HEAD of the session's real start.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    /// Work-tree root → (base, fingerprint of the last recorded state).
+    known: std::collections::BTreeMap<PathBuf, (Option<String>, String)>,
+    /// The working directory of each step's last command (from its `command` event).
+    cwds: std::collections::BTreeMap<String, String>,
+}
+
+/// What a host journals as a `repo_state` entry: after which step, why, and the state.
+pub type Observed = (Option<String>, crate::engine::RepoStateReason, RepoSnapshot);
+
+impl Tracker {
+    /// A state the journal already holds (resume, reopen).
+    pub fn seed(&mut self, snapshot: &RepoSnapshot) {
+        let entry = (snapshot.base.clone(), snapshot.fingerprint());
+        self.known.entry(PathBuf::from(&snapshot.repo)).and_modify(|e| e.1 = entry.1.clone()).or_insert(entry);
+    }
+
+    /// The state to record at the session's start: the repository the evidence maps into (`dir`).
+    pub fn at_start(&mut self, dir: &Path) -> Option<Observed> {
+        let (_, snapshot) = self.observe(dir)?;
+        Some((None, crate::engine::RepoStateReason::SessionStart, snapshot))
+    }
+
+    /// Follows the session's events: a step's `command` names its working directory; when the step finishes, the
+    /// state of the repository it ran in is returned if it is new to the session or changed (a fix written, a
+    /// commit made).
+    pub fn after_event(&mut self, event: &crate::engine::Event) -> Option<Observed> {
+        use crate::engine::{Event, RepoStateReason};
+        match event {
+            Event::Command { step, cwd, .. } => {
+                self.cwds.insert(step.clone(), cwd.clone());
+                None
+            }
+            Event::StepFinished { step, .. } => {
+                let cwd = self.cwds.remove(step)?;
+                let (first, snapshot) = self.observe(Path::new(&cwd))?;
+                let reason = if first { RepoStateReason::SessionStart } else { RepoStateReason::Step };
+                Some((Some(step.clone()), reason, snapshot))
+            }
+            _ => None,
+        }
+    }
+
+    /// The state of the repository containing `dir` when it is new to the session (the base is its HEAD now),
+    /// or when it changed since it was last recorded; `None` otherwise, or outside a repository. The flag says
+    /// whether this is the repository's first state (the session's start for it).
+    pub fn observe(&mut self, dir: &Path) -> Option<(bool, RepoSnapshot)> {
+        let root = root_of(dir)?;
+        let known = self.known.get(&root).cloned();
+        let snapshot = capture(&root, known.as_ref().and_then(|k| k.0.as_deref())).ok()?;
+        let fingerprint = snapshot.fingerprint();
+        if known.as_ref().is_some_and(|k| k.1 == fingerprint) {
+            return None;
+        }
+        let base = known.as_ref().map_or_else(|| snapshot.base.clone(), |k| k.0.clone());
+        self.known.insert(root, (base, fingerprint));
+        Some((known.is_none(), snapshot))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn the_diff_from_the_base_is_what_git_diff_prints() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        std::fs::write(root.join("a.go"), "package a\n\nvar m = map[string]int{}\n").unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "one"]);
+        let root = std::fs::canonicalize(root).unwrap();
+        let start = capture(&root, None).unwrap();
+        assert!(start.files.is_empty());
+        assert_eq!(start.base, start.head);
+        assert_eq!(start.diff.as_deref(), Some(""));
+
+        std::fs::write(
+            root.join("a.go"),
+            "package a\n\nimport \"sync\"\n\nvar m = map[string]int{}\nvar mu sync.Mutex\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("a_test.go"), "package a\n").unwrap();
+        let later = capture(&root, start.base.as_deref()).unwrap();
+        let paths: Vec<_> = later.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a.go", "a_test.go"]);
+        assert_eq!(later.files[1].content.as_deref(), Some("package a\n"));
+        assert_ne!(start.fingerprint(), later.fingerprint());
+        let diff = later.diff.unwrap();
+        let git_diff = Command::new("git")
+            .args(["diff", start.base.as_deref().unwrap(), "--", "a.go"])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let git_text = String::from_utf8(git_diff.stdout).unwrap();
+        // Every added and removed line git prints is in ours, in the same order.
+        let changes = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| {
+                    (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let ours = changes(&diff);
+        for line in changes(&git_text) {
+            assert!(ours.contains(&line), "{line:?} missing from\n{diff}");
+        }
+        assert!(diff.contains("+package a"), "the untracked test file is in the diff:\n{diff}");
+
+        // A commit moves HEAD; the base stays the session's.
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "fix"]);
+        let committed = capture(&root, start.base.as_deref()).unwrap();
+        assert_ne!(committed.head, committed.base);
+        assert!(committed.files.is_empty());
+        assert!(committed.diff.unwrap().contains("+var mu sync.Mutex"));
+    }
+
+    #[test]
+    fn the_tracker_records_a_repository_once_then_only_its_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        git(&root, &["init", "-q"]);
+        std::fs::create_dir(root.join("pkg")).unwrap();
+        std::fs::write(root.join("pkg/a.go"), "package pkg\n").unwrap();
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "one"]);
+        let mut tracker = Tracker::default();
+        let (first, start) = tracker.observe(&root.join("pkg")).unwrap();
+        assert!(first);
+        assert_eq!(start.repo, root.to_string_lossy());
+        assert!(tracker.observe(&root).is_none(), "nothing changed");
+        std::fs::write(root.join("pkg/a.go"), "package pkg\n\nvar x int\n").unwrap();
+        let (first, changed) = tracker.observe(&root).unwrap();
+        assert!(!first);
+        assert_eq!(changed.base, start.head);
+        assert!(tracker.observe(&root).is_none());
+
+        let mut resumed = Tracker::default();
+        resumed.seed(&start);
+        resumed.seed(&changed);
+        assert!(resumed.observe(&root).is_none(), "the journal's last state is the current one");
+    }
+
+    #[test]
+    fn outside_a_repository_there_is_no_root() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(root_of(dir.path()), None);
+    }
+}
