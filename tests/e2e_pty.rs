@@ -67,13 +67,25 @@ fn open_move_run_read_output_quit_and_restore_the_terminal() {
 #[test]
 fn the_bundled_runbook_opens_and_its_first_step_runs() {
     // No argument: the embedded go-map-concurrency runbook. Its first step wants the incident's evidence: without
-    // --log it is skipped with a reason that says how to bring it. The next step only asks Go for its version;
-    // with Go absent it fails, which the screen must show just as plainly as a pass.
+    // --log it asks for it, and the crash log is pasted (bracketed paste: one event, never keys, so the `q` and
+    // Enter inside it neither quit nor confirm). The next step only asks Go for its version; with Go absent it
+    // fails, which the screen must show just as plainly as a pass.
     let (mut pty, _home) = open(&[]);
     pty.wait_for("Steps");
     pty.wait_for("1/");
     pty.send("\r");
-    pty.wait_for("--log");
+    pty.wait_for("Paste the crash log");
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/incident/logs/crash-kubectl.go1.27.log"
+    ))
+    .unwrap();
+    let lines = log.lines().count();
+    pty.send(&format!("\x1b[200~{log}\x1b[201~"));
+    pty.wait_for(&format!("{lines} lines pasted"));
+    pty.send("\r");
+    pty.wait_for("evidence in: paste");
+    pty.wait_for("captured incident");
     pty.send("j");
     pty.wait_for("2/");
     pty.send("\r");

@@ -164,6 +164,10 @@ fn the_report_is_the_incidents_root_cause_and_the_services_own_fix() {
     assert_eq!(rc["commit"]["commit"], RACY_COMMIT);
     assert!(!rc.to_string().contains("assets"), "nothing of the bundled program: {rc:#}");
     assert!(rc["crash_time"].as_str().is_some_and(|t| t.starts_with("20")), "{rc:#}");
+    // The incident's timeline starts at the crash, from the evidence's timestamps.
+    let first = &pm["timeline"][0];
+    assert!(first["event"].as_str().unwrap().contains("the crash"), "{first}");
+    assert_eq!(first["ts"], rc["crash_time"]);
 
     let fix = &pm["fix"];
     assert_eq!(fix["option"], "mutex");

@@ -21,10 +21,8 @@ impl EvidenceArgs {
     pub fn read(&self) -> anyhow::Result<Option<Pending>> {
         let redactor = Redactor::new(&self.redact)?;
         if self.logs.is_empty() {
-            if !self.redact.is_empty() {
-                anyhow::bail!("--redact needs evidence to mask: give the crash log with --log FILE");
-            }
-            return Ok(None);
+            // On screen, `--redact` alone masks the evidence pasted or fetched later: no sources yet.
+            return Ok((!self.redact.is_empty()).then_some(Pending { sources: Vec::new(), redactor }));
         }
         if self.logs.iter().filter(|l| l.as_str() == "-").count() > 1 {
             anyhow::bail!("--log - (standard input) can be given once");

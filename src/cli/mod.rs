@@ -155,10 +155,37 @@ fn open(
     evidence: &evidence::EvidenceArgs,
 ) -> anyhow::Result<Code> {
     let vars = run::split_pairs(vars, "--var")?;
-    let id = runbook.unwrap_or(crate::bundled::DEFAULT_RUNBOOK);
-    let source = source::find(id)?;
-    let rb = source::load(&source)?;
     use std::io::{IsTerminal, Write};
+    // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
+    // then reads its keys from the terminal device.
+    let pending = if std::io::stdout().is_terminal() { evidence.read()? } else { None };
+    let source = match (runbook, &pending) {
+        (Some(id), _) => source::find(id)?,
+        // `--log` without a runbook: the one triage picks for this evidence.
+        (None, Some(pending)) if !pending.sources.is_empty() => match triage::pick_for_open(pending, vars.get("repo"))?
+        {
+            triage::Opened::Runbook(source) => source,
+            triage::Opened::NoMatch(text) => {
+                let mut out = std::io::stdout().lock();
+                write!(out, "{text}")?;
+                out.flush()?;
+                return Ok(Code::Failure);
+            }
+        },
+        (None, _) => source::find(crate::bundled::DEFAULT_RUNBOOK)?,
+    };
+    open_source(&source, journal, vars, pending.as_ref())
+}
+
+/// Opens `source` on the screen with the evidence already read (`open`, and `triage` when one runbook fits).
+pub(crate) fn open_source(
+    source: &source::Source,
+    journal: Option<String>,
+    vars: std::collections::BTreeMap<String, String>,
+    pending: Option<&crate::evidence::Pending>,
+) -> anyhow::Result<Code> {
+    use std::io::{IsTerminal, Write};
+    let rb = source::load(source)?;
     if !std::io::stdout().is_terminal() {
         // Piped or redirected: the plain-text rendering, not a screen of escape codes.
         let mut out = std::io::stdout().lock();
@@ -166,9 +193,6 @@ fn open(
         out.flush()?;
         return Ok(Code::Success);
     }
-    // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
-    // then reads its keys from the terminal device.
-    let pending = evidence.read()?;
     let assets_dir = source::assets_dir()?;
     let context = crate::engine::Context { workdir: source::workdir(), assets_dir, runbook_dir: source.dir.clone() };
     let spec = crate::tui::journaling::JournalSpec {
@@ -177,7 +201,7 @@ fn open(
         source: source.name.clone(),
         bundled: source.bundled,
     };
-    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending.as_ref())))
+    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending)))
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).

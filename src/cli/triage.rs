@@ -137,10 +137,48 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage, invalid })
 }
 
+/// What `runbook --log …` without a runbook opens: the runbook triage picks, or nothing (the triage as text).
+pub enum Opened {
+    Runbook(super::source::Source),
+    NoMatch(String),
+}
+
+/// The runbook for the evidence of `runbook --log …`: user runbooks first, then bundled (`pick`); `repo` is the
+/// `--var repo=…` given, if any (the paths of the text are mapped into it).
+pub fn pick_for_open(pending: &crate::evidence::Pending, repo: Option<&String>) -> anyhow::Result<Opened> {
+    let inputs: Vec<(String, Vec<u8>)> =
+        pending.sources.iter().map(|s| (s.name.clone(), pending.redactor.apply(&s.bytes).0)).collect();
+    let repo = repo.map(PathBuf::from).or_else(|| repo_of_cwd(None)).filter(|r| r.is_dir());
+    let options = TriageOptions { repo, ..TriageOptions::default() };
+    let outcome = pick(&inputs, &options)?;
+    let names: Vec<String> = inputs.iter().map(|(n, _)| n.clone()).collect();
+    match outcome.pick() {
+        Some(candidate) => {
+            let id = match &candidate.origin {
+                Origin::Bundled => candidate.id.clone(),
+                Origin::File(path) => path.display().to_string(),
+            };
+            Ok(Opened::Runbook(super::source::find(&id)?))
+        }
+        None => {
+            let mut text = super::triage_text::render(&outcome, &names);
+            text.push_str(
+                "\nNo runbook matches this evidence. Open one with it: `runbook open ID --log …` (`runbook list` \
+                 shows them).\n",
+            );
+            Ok(Opened::NoMatch(text))
+        }
+    }
+}
+
 /// The repository to map into: `--repo`, else the current directory when it looks like one.
 fn repo_of(args: &TriageArgs) -> Option<PathBuf> {
-    if args.repo.is_some() {
-        return args.repo.clone();
+    repo_of_cwd(args.repo.clone())
+}
+
+fn repo_of_cwd(given: Option<PathBuf>) -> Option<PathBuf> {
+    if given.is_some() {
+        return given;
     }
     let cwd = std::env::current_dir().ok()?;
     (cwd.join("go.mod").is_file() || cwd.join(".git").exists()).then_some(cwd)
@@ -153,6 +191,24 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
     let outcome = pick(&inputs, &options)?;
     for message in &outcome.invalid {
         eprintln!("runbook triage: skipped a runbook that does not load:\n{message}");
+    }
+    // On a terminal, one fitting runbook opens with the evidence loaded; several are listed to choose from.
+    use std::io::IsTerminal;
+    if let ([candidate], false, true) = (outcome.candidates.as_slice(), args.json, std::io::stdout().is_terminal()) {
+        let id = match &candidate.origin {
+            Origin::Bundled => candidate.id.clone(),
+            Origin::File(path) => path.display().to_string(),
+        };
+        let sources =
+            inputs.into_iter().map(|(name, bytes)| crate::evidence::Source { name, bytes }).collect::<Vec<_>>();
+        let pending = crate::evidence::Pending { sources, redactor: crate::evidence::Redactor::new(&[])? };
+        let source = super::source::find(&id)?;
+        let mut vars = std::collections::BTreeMap::new();
+        let declares_repo = super::source::load(&source)?.vars.iter().any(|v| v.name == "repo");
+        if let (Some(repo), true) = (&options.repo, declares_repo) {
+            vars.insert("repo".to_string(), repo.display().to_string());
+        }
+        return super::open_source(&source, None, vars, Some(&pending)).map(|code| code.as_i32());
     }
     let text = if args.json {
         let mut json = serde_json::to_string_pretty(&outcome).context("cannot serialise the triage")?;

@@ -10,7 +10,8 @@ use crate::engine::Event;
 /// Every event but output; of the output, the first line of each notable kind per step.
 pub fn rows(records: &[Record], with_authors: bool) -> Vec<TimelineRow> {
     let mut seen: Vec<(String, &str)> = Vec::new();
-    records
+    let mut rows = crash_row(records);
+    let recorded = records
         .iter()
         .filter(|r| match r.event() {
             Some(Event::Output { step, line, .. }) => match NOTABLE.iter().find(|n| line.contains(*n)) {
@@ -22,8 +23,23 @@ pub fn rows(records: &[Record], with_authors: bool) -> Vec<TimelineRow> {
             },
             _ => true,
         })
-        .filter_map(|r| row(r, with_authors))
-        .collect()
+        .filter_map(|r| row(r, with_authors));
+    rows.extend(recorded);
+    rows
+}
+
+/// The crash itself, first, when the evidence's lines carry its time: the incident starts there, before the
+/// session did. Its offset is 0 (the session's clock had not started).
+fn crash_row(records: &[Record]) -> Vec<TimelineRow> {
+    let Some(evidence) = super::incident::evidence(records) else { return Vec::new() };
+    let Some(at) = evidence.crash_time.clone() else { return Vec::new() };
+    let site = evidence.site.as_ref().map(|s| format!(" at `{}:{}`", s.file, s.line)).unwrap_or_default();
+    let message = super::incident::full_message(&evidence);
+    vec![TimelineRow {
+        ts: at,
+        offset_ms: 0,
+        event: format!("**the crash** (from the evidence): `{}`{site}", one_line(&message)),
+    }]
 }
 
 /// Output worth a line in the timeline.
@@ -76,7 +92,9 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
         Event::VarSet { name, value } => format!("var `{name}` set to `{}`", one_line(value)),
         Event::Evidence { files, triage } => {
             let text = |k: &str| triage.lookup_key(k).map(|v| v.to_text()).unwrap_or_default();
-            format!("evidence in: {} log(s); {} `{}`", files.len(), text("kind"), one_line(&text("message")))
+            let crashed = triage.lookup_key("crash_time").filter(|v| !v.is_null()).map(|t| t.to_text());
+            let crashed = crashed.map(|t| format!(" (crashed at {t})")).unwrap_or_default();
+            format!("evidence in: {} log(s); {} `{}`{crashed}", files.len(), text("kind"), one_line(&text("message")))
         }
     })
 }

@@ -2,5 +2,6 @@
 
 pub mod commit;
 pub mod execute;
+pub mod fetch;
 pub mod output;
 pub mod shell;

@@ -183,6 +183,11 @@ pub enum ViewAnswer {
         commit: String,
         result: Result<CommitDetails, String>,
     },
+    /// The evidence dialog's fetch command ended.
+    EvidenceFetched {
+        command: String,
+        result: Result<crate::probes::fetch::Fetched, String>,
+    },
     /// A simulator run finished.
     SimLoaded {
         generation: u64,

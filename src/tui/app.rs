@@ -41,6 +41,8 @@ pub struct App {
     pub(crate) exit: Option<Exit>,
     /// The repositories steps ran in, for the journal's `repo_state` entries (`journaling.rs`).
     pub(crate) repos: std::cell::RefCell<crate::locate::repo_state::Tracker>,
+    /// `--redact`: evidence given on screen (pasted, by path, fetched) is masked as `--log` is.
+    pub(crate) redactor: crate::evidence::Redactor,
 }
 
 impl App {
@@ -62,6 +64,7 @@ impl App {
             mode: Mode::Live { journal: None },
             exit: None,
             repos: Default::default(),
+            redactor: Default::default(),
         }
     }
 
@@ -157,6 +160,7 @@ impl App {
             Overlay::Milestone { .. } => Scope::Milestone,
             Overlay::Vars { edit: None, .. } => Scope::Vars,
             Overlay::Vars { edit: Some(_), .. } => Scope::VarEdit,
+            Overlay::Evidence(_) => Scope::Evidence,
             Overlay::None if self.screen.search.as_ref().is_some_and(|s| s.editing) => Scope::Search,
             Overlay::None => match self.stack.views.last() {
                 Some(View::Source(_)) => Scope::Source,

@@ -163,7 +163,9 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
         Event::Resize(width, height) => Some(Message::Resize { width, height }.into()),
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
         Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Intent::SearchPaste(text).into()),
-        Event::Paste(text) if matches!(app.scope(), keymap::Scope::Note | keymap::Scope::VarEdit) => {
+        Event::Paste(text)
+            if matches!(app.scope(), keymap::Scope::Note | keymap::Scope::VarEdit | keymap::Scope::Evidence) =>
+        {
             Some(Intent::TextPaste(text).into())
         }
         _ => None,

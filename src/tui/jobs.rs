@@ -53,6 +53,8 @@ pub enum ViewJob {
     Sim(SimRequest),
     /// One program's batch of seeded runs for the crash-rate chart.
     Rate(RateRequest),
+    /// The command that fetches the incident's evidence, confirmed in the evidence dialog.
+    FetchEvidence { command: String, cwd: String },
 }
 
 /// What the loop runs on the terminal between two events (`host::Host`).
@@ -107,6 +109,15 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
         ViewJob::Rate(request) => {
             let result = super::sim::run::rate(&request);
             ViewAnswer::RateDone { generation: request.generation, index: request.index, result }
+        }
+        ViewJob::FetchEvidence { command, cwd } => {
+            let result = crate::probes::fetch::fetch(
+                &command,
+                &cwd,
+                crate::probes::fetch::LIMIT,
+                crate::probes::fetch::TIME_LIMIT,
+            );
+            ViewAnswer::EvidenceFetched { command, result }
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum Scope {
     Vars,
     /// Typing a var's new value.
     VarEdit,
+    /// Giving the incident's evidence (an `evidence` step without `--log`).
+    Evidence,
 }
 
 impl Scope {
@@ -47,6 +49,7 @@ impl Scope {
             Scope::Milestone => "Choosing a milestone",
             Scope::Vars => "The runbook's vars",
             Scope::VarEdit => "Typing a var's value",
+            Scope::Evidence => "Giving the evidence",
         }
     }
 }
@@ -229,6 +232,36 @@ pub static BINDINGS: &[Binding] = &[
     bind!(VarEdit, [Key(KeyCode::Backspace)], "Backspace", Intent::TextBackspace, "delete", "delete a char", HelpOnly),
     bind!(VarEdit, [Ctrl('u')], "C-u", Intent::TextClear, "clear", "clear the value", HelpOnly),
     bind!(VarEdit, [KeyPattern::AnyChar], "text", Intent::TextChar(' '), "type", "the value (one line)", HelpOnly),
+    bind!(
+        Evidence,
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Intent::Confirm,
+        "load",
+        "load the pasted log or the path; a command: show it, then run it",
+        Always
+    ),
+    bind!(Evidence, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "way", "paste, path or command", Always),
+    bind!(
+        Evidence,
+        [Key(KeyCode::Esc)],
+        "Esc",
+        Intent::Back,
+        "skip",
+        "go on without evidence (the step is skipped)",
+        Always
+    ),
+    bind!(
+        Evidence,
+        [Key(KeyCode::Backspace)],
+        "Backspace",
+        Intent::TextBackspace,
+        "delete",
+        "delete a char (paste: drop it)",
+        HelpOnly
+    ),
+    bind!(Evidence, [Ctrl('u')], "C-u", Intent::TextClear, "clear", "clear the path, command or paste", HelpOnly),
+    bind!(Evidence, [KeyPattern::AnyChar], "text", Intent::TextChar(' '), "type", "the path or the command", HelpOnly),
     bind!(Milestone, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "previous milestone", HelpOnly),
     bind!(Milestone, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next milestone", HelpOnly),
     bind!(Milestone, [Digit], "1-4", Intent::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
@@ -410,7 +443,7 @@ fn no_ctrl(mods: KeyModifiers) -> bool {
 }
 
 /// Every scope, in the order the help and the README list them.
-pub const SCOPES: [Scope; 13] = [
+pub const SCOPES: [Scope; 14] = [
     Scope::Main,
     Scope::Results,
     Scope::Source,
@@ -423,6 +456,7 @@ pub const SCOPES: [Scope; 13] = [
     Scope::Milestone,
     Scope::Vars,
     Scope::VarEdit,
+    Scope::Evidence,
     Scope::Help,
 ];
 

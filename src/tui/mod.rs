@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod event_loop;
+pub mod evidence_dialog;
 pub mod highlight;
 pub mod host;
 pub mod jobs;
@@ -77,6 +78,9 @@ pub fn run(
         }
     }
     if let Some(pending) = evidence {
+        app.redactor = pending.redactor.clone();
+    }
+    if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
         if let Err(e) = journaling::load_evidence(&mut app, pending) {
             eprintln!("runbook: {e:#}");
             app.close_journal(mode::Exit::Failed);

@@ -80,6 +80,8 @@ pub enum Overlay {
         cursor: usize,
         edit: Option<String>,
     },
+    /// The incident's evidence asked for by an `evidence` step: pasted, by path, or fetched by a command.
+    Evidence(Box<super::evidence_dialog::EvidenceDialog>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

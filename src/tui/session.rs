@@ -20,13 +20,8 @@ impl App {
                     self.outputs.active.insert(step.clone());
                     self.jobs.push(Job::Spawn { step, spec });
                 }
-                Effect::NeedEvidence { step } => {
-                    // The screen cannot take a pasted log yet: say how to bring it, and let the engineer go on.
-                    let reason = "no evidence in this session: reopen with --log FILE (`kubectl logs POD --previous \
-                                  | runbook --log -`)"
-                        .to_string();
-                    self.feed(Input::Skip { step, reason });
-                }
+                // Ask for it: a paste, a path, or the command that fetches it (`evidence_dialog.rs`).
+                Effect::NeedEvidence { step } => self.open_evidence_dialog(step),
                 Effect::Probe { step, request } => {
                     self.outputs.active.insert(step.clone());
                     if let Some(run) = self.run_mut(&step) {

@@ -110,6 +110,7 @@ impl App {
             (Overlay::Note { .. }, action) => self.note_key(action),
             (Overlay::Milestone { .. }, action) => self.milestone_key(action),
             (Overlay::Vars { .. }, action) => self.vars_key(action),
+            (Overlay::Evidence(_), action) => self.evidence_key(action),
             (Overlay::None, action) if !self.stack.views.is_empty() => {
                 if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
                     return self.main_action(action);

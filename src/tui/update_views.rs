@@ -171,6 +171,7 @@ impl App {
             ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
             ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
             ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
+            ViewAnswer::EvidenceFetched { command, result } => self.evidence_fetched(command, result),
             ViewAnswer::Failed(why) => self.flash = Some(format!("a background job failed: {why}")),
         }
     }

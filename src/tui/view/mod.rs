@@ -3,6 +3,7 @@
 
 mod action_pane;
 mod commit;
+mod evidence;
 pub mod gc;
 mod hints;
 mod note;
@@ -70,6 +71,7 @@ fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Overlay::Note { text } => note::note(app, frame, area, text),
         Overlay::Milestone { cursor } => note::milestones(app, frame, area, *cursor),
         Overlay::Vars { cursor, edit } => vars::vars(app, frame, area, *cursor, edit.as_deref()),
+        Overlay::Evidence(dialog) => evidence::draw(app, frame, area, dialog),
     }
 }
 
