@@ -22,6 +22,7 @@ pub mod machine;
 pub mod output;
 pub mod protocol;
 pub mod render;
+pub mod staleness;
 
 pub use events::{Event, StepStatus, Stream};
 pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};
