@@ -358,6 +358,7 @@ fn text_line(event: &Event) -> Option<String> {
         }
         Event::Choice { option, label, .. } => format!("  → chose {option}: {label}"),
         Event::Milestone { milestone, .. } => format!("  ★ milestone: {milestone}"),
+        Event::Stale { step, reason, .. } => format!("  ⟲ {step} is stale: {reason}"),
         Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
             let mut s = format!("{} {step}: {}", mark(*status), status.as_str());
             // A reason that starts with the exit code already says it.

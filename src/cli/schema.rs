@@ -58,7 +58,7 @@ pub fn schema() -> Value {
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}, "title": s, "text": s,
             "mode": {"enum": ["observe", "change"]},
             "milestone": {"enum": ["reproduced", "located", "fixed", "verified"]},
-            "next": {"type": "string"},
+            "next": {"type": "string"}, "on_unexpected": s,
             "run": run, "parse": parse, "grep": grep, "blame": blame, "simulate": simulate,
             "choose": choose, "checklist": checklist, "evidence": evidence,
             "capture": {"type": "array", "items": capture}

@@ -107,6 +107,16 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "is_zero")]
         not_run: usize,
     },
+    /// A rerun changed a capture this step's result was computed from: the result stays, marked stale, until the
+    /// step is rerun (`staleness.rs`).
+    Stale {
+        step: String,
+        /// The capture that changed (or is outdated: its producer's rerun failed).
+        capture: String,
+        /// The step whose rerun changed it.
+        by: String,
+        reason: String,
+    },
     /// A var was given a value during the session (the value of a `secret: true` var is `****`).
     VarSet {
         name: String,
@@ -128,7 +138,8 @@ impl Event {
             | Event::Capture { step, .. }
             | Event::Choice { step, .. }
             | Event::Milestone { step, .. }
-            | Event::StepFinished { step, .. } => Some(step),
+            | Event::StepFinished { step, .. }
+            | Event::Stale { step, .. } => Some(step),
             Event::RunFinished { .. } | Event::VarSet { .. } | Event::Evidence { .. } => None,
         }
     }

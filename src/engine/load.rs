@@ -23,7 +23,7 @@ pub const BUILTINS: [&str; 7] =
 const TOP_KEYS: [&str; 6] = ["id", "title", "summary", "match", "vars", "phases"];
 const VAR_KEYS: [&str; 4] = ["name", "default", "description", "secret"];
 const PHASE_KEYS: [&str; 3] = ["id", "title", "steps"];
-const STEP_BASE_KEYS: [&str; 7] = ["id", "title", "text", "mode", "milestone", "next", "capture"];
+const STEP_BASE_KEYS: [&str; 8] = ["id", "title", "text", "mode", "milestone", "next", "capture", "on_unexpected"];
 const CAPTURE_KEYS: [&str; 4] = ["name", "from", "regex", "group"];
 
 /// Loads and validates a runbook from raw bytes; `file` is only used in messages.
@@ -234,6 +234,7 @@ impl Loader<'_> {
             found
         });
         let next = self.reader.string(&f, "next", false);
+        let on_unexpected = self.reader.string(&f, "on_unexpected", false).map(|m| m.trim_end().to_string());
         if let (Some(target), Some(next_node)) = (&next, f.get("next")) {
             self.gotos.push((target.clone(), next_node.clone(), f.child("next")));
         }
@@ -254,6 +255,7 @@ impl Loader<'_> {
             next,
             action,
             captures,
+            on_unexpected,
             path: path.to_string(),
             pos: f.pos,
         })

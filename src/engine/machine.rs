@@ -34,6 +34,10 @@ pub struct Session {
     cursor: Option<usize>,
     running: BTreeMap<usize, Running>,
     pub(super) evidence: Option<Evidence>,
+    /// Steps whose result was computed from a capture that a rerun changed (`staleness.rs`).
+    pub(super) stale: BTreeMap<usize, super::staleness::Staleness>,
+    /// Captures whose producer's latest run failed, with why: a step reading one refuses to start.
+    pub(super) outdated: BTreeMap<String, String>,
 }
 
 /// The incident's evidence as the session holds it (the `evidence*` built-ins).
@@ -87,6 +91,8 @@ impl Session {
             cursor: (count > 0).then_some(0),
             running: BTreeMap::new(),
             evidence: None,
+            stale: BTreeMap::new(),
+            outdated: BTreeMap::new(),
         })
     }
 
@@ -250,11 +256,16 @@ impl Session {
         let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
         self.cursor = Some(index);
         self.statuses[index] = StepStatus::Running;
+        self.stale.remove(&index);
         let mut effects = vec![Effect::Emit(Event::StepStarted {
             step: step.id.clone(),
             title: step.title.clone(),
             action: step.action.as_ref().map(|a| a.kind().to_string()),
         })];
+        if let Some(reason) = self.outdated_input(&step) {
+            effects.extend(self.finish(index, StepEnd::new(StepStatus::Failed).because(reason)));
+            return effects;
+        }
         let request = match &step.action {
             None => {
                 effects.extend(self.finish(index, StepEnd::new(StepStatus::Passed)));
@@ -336,11 +347,15 @@ impl Session {
                 let code = 128 + sig;
                 let verdict = check_expect(&run.expect, code, &running.output.text());
                 let status = if verdict.is_ok() { StepStatus::Passed } else { StepStatus::Failed };
-                (status, Some(code), verdict.err().map(|e| format!("killed by signal {sig}; {e}")))
+                (
+                    status,
+                    Some(code),
+                    verdict.err().map(|e| self.unexpected(index, format!("killed by signal {sig}; {e}"))),
+                )
             }
             ProcessEnd::Exited(code) => match check_expect(&run.expect, code, &running.output.text()) {
                 Ok(()) => (StepStatus::Passed, Some(code), None),
-                Err(e) => (StepStatus::Failed, Some(code), Some(e)),
+                Err(e) => (StepStatus::Failed, Some(code), Some(self.unexpected(index, e))),
             },
         };
         let result = Value::from(serde_json::json!({
@@ -355,7 +370,24 @@ impl Session {
     fn probe_done(&mut self, id: &str, result: Value, passed: bool, reason: Option<String>) -> Vec<Effect> {
         let Some(index) = self.runbook.step_index(id) else { return Vec::new() };
         let status = if passed { StepStatus::Passed } else { StepStatus::Failed };
+        let reason = if passed { reason } else { reason.map(|r| self.unexpected(index, r)) };
         self.finish(index, StepEnd { reason, result, ..StepEnd::new(status) })
+    }
+
+    /// A failed expectation's reason, followed by the author's `on_unexpected` words when the step has them.
+    fn unexpected(&self, index: usize, reason: String) -> String {
+        match self.runbook.step(index).and_then(|s| s.on_unexpected.as_deref()) {
+            Some(message) => {
+                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                // A replay feeds the recorded reason back: it already carries the words.
+                if reason.ends_with(&message) {
+                    reason
+                } else {
+                    format!("{reason}: {message}")
+                }
+            }
+            None => reason,
+        }
     }
 
     fn choose(&mut self, id: &str, answer: &str) -> Vec<Effect> {
@@ -412,6 +444,11 @@ impl Session {
     fn finish_with_output(&mut self, index: usize, end: StepEnd, output: &Running) -> Vec<Effect> {
         let StepEnd { mut status, exit_code, duration_ms, mut reason, result } = end;
         let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
+        let before: BTreeMap<String, Value> = step
+            .captures
+            .iter()
+            .filter_map(|c| self.captures.get(&c.name).map(|v| (c.name.clone(), v.clone())))
+            .collect();
         let mut effects = Vec::new();
         if status == StepStatus::Passed {
             match self.take_captures(&step, &result, output) {
@@ -441,7 +478,9 @@ impl Session {
         }
         self.statuses[index] = status;
         let step_next = step.next.clone();
+        let stale = self.mark_stale(index, status, reason.as_deref(), before);
         effects.push(Effect::Emit(Event::StepFinished { step: step.id, status, exit_code, duration_ms, reason }));
+        effects.extend(stale);
         if self.cursor == Some(index) {
             let jump =
                 if status == StepStatus::Passed { step_next.and_then(|n| self.runbook.step_index(&n)) } else { None };

@@ -23,6 +23,7 @@ pub mod output;
 pub mod protocol;
 pub mod render;
 pub mod repo_state;
+pub mod staleness;
 
 pub use events::{Event, StepStatus, Stream};
 pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};

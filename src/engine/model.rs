@@ -46,6 +46,10 @@ pub struct Step {
     pub next: Option<String>,
     pub action: Option<Action>,
     pub captures: Vec<Capture>,
+    /// `on_unexpected:` the author's words for when the action ran but its expectation failed (an exit code or
+    /// output other than `expect:` wants, a probe that found nothing): added to the failure's reason, so the
+    /// engineer reads what it means for the incident, not only `exit code 0, expected 1`.
+    pub on_unexpected: Option<String>,
     /// `phases[P].steps[S]`, for messages.
     pub path: String,
     pub pos: Pos,

@@ -71,9 +71,12 @@ pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
                     finish_inputs(session, step, *status, *exit_code, duration_ms.unwrap_or(0), reason, result)
                 }
             }
-            Event::Command { .. } | Event::Capture { .. } | Event::Milestone { .. } | Event::RunFinished { .. } => {
-                Vec::new()
-            }
+            // The engine recomputes staleness from the step ends, as it did live.
+            Event::Command { .. }
+            | Event::Capture { .. }
+            | Event::Milestone { .. }
+            | Event::RunFinished { .. }
+            | Event::Stale { .. } => Vec::new(),
         };
         if inputs.is_empty() {
             continue;

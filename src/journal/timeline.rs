@@ -90,6 +90,7 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
             format!("run finished: {passed} passed, {failed} failed, {skipped} skipped{not_run}")
         }
         Event::VarSet { name, value } => format!("var `{name}` set to `{}`", one_line(value)),
+        Event::Stale { step, reason, .. } => format!("`{step}` is stale: {reason}; its result is superseded"),
         Event::Evidence { files, triage } => {
             let text = |k: &str| triage.lookup_key(k).map(|v| v.to_text()).unwrap_or_default();
             let crashed = triage.lookup_key("crash_time").filter(|v| !v.is_null()).map(|t| t.to_text());

@@ -204,9 +204,13 @@ pub(crate) fn step_of(record: &Record) -> Option<&str> {
 /// A record restore reads but turns into no engine input (`probe_result` only sets up the next step end).
 pub(crate) fn feeds_nothing(record: &Record) -> bool {
     match record.event() {
-        Some(Event::Command { .. } | Event::Capture { .. } | Event::Milestone { .. } | Event::RunFinished { .. }) => {
-            true
-        }
+        Some(
+            Event::Command { .. }
+            | Event::Capture { .. }
+            | Event::Milestone { .. }
+            | Event::RunFinished { .. }
+            | Event::Stale { .. },
+        ) => true,
         Some(_) => false,
         None => true,
     }

@@ -96,6 +96,12 @@ impl App {
                 self.follow_cursor(index, status);
             }
             Event::RunFinished { .. } => {}
+            Event::Stale { step, reason, .. } => {
+                if let Some(run) = self.run_mut(&step) {
+                    run.push(LineKind::Note, format!("stale: {reason}; rerun this step (r)"));
+                }
+                self.flash = Some(format!("{step} is stale: {reason}"));
+            }
             Event::VarSet { name, value } => self.flash = Some(format!("var {name} = {value}")),
             Event::Evidence { files, .. } => self.flash = Some(format!("evidence in: {} log(s)", files.len())),
         }

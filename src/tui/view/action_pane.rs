@@ -188,7 +188,13 @@ fn verdict(app: &App, index: usize, run: &StepRun, width: usize) -> Option<Vec<L
         text.push_str(&format!(" · {reason}"));
     }
     let text = format!("{mark} {}", printable(&text));
-    Some(wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, style)).collect())
+    let mut lines: Vec<Line<'static>> = wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, style)).collect();
+    if let Some(stale) = app.session().staleness(index) {
+        let rerun = if app.is_replay() { "" } else { "; r reruns it" };
+        let text = format!("⟲ stale: {}{rerun}", printable(&stale.reason));
+        lines.extend(wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, app.theme.warning())));
+    }
+    Some(lines)
 }
 
 /// Greedy word wrap to `width` columns; a word longer than a line is cut where the line ends.

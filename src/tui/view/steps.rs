@@ -65,6 +65,13 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
                     }
                     _ => String::new(),
                 };
+                // A stale result keeps its status mark (it is what was seen) and says it no longer holds.
+                let time = match app.session().staleness(index) {
+                    Some(_) => format!("{time} ⟲ stale"),
+                    None => time,
+                };
+                let time_style =
+                    if app.session().staleness(index).is_some() { theme.warning() } else { theme.running() };
                 let room = width.saturating_sub(3 + time.width());
                 let text = format!("{:<room$}", truncate(title, room));
                 let pointer = if index == app.selected() { "▸" } else { " " };
@@ -73,7 +80,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
                     Span::styled(mark, mark_style),
                     Span::raw(" "),
                     Span::raw(text),
-                    Span::styled(time, theme.running()),
+                    Span::styled(time, time_style),
                 ]);
                 if index == app.selected() {
                     selected_row = lines.len();
