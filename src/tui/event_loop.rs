@@ -13,8 +13,8 @@ use super::jobs::{self, HostJob, Job};
 use super::keymap;
 use super::terminal;
 use super::view;
-use crate::engine::{Input, Value};
-use crate::probes::output::execute_typed;
+use crate::engine::{Input, ProbeRequest, ProcessEnd, Value};
+use crate::probes::output::execute_typed_with;
 use crate::probes::shell::{self, ShellMsg};
 use crossterm::event::{Event, MouseEventKind};
 use futures::{Stream, StreamExt};
@@ -287,28 +287,9 @@ impl Workers {
                 tokio::spawn(forward(step, shell_rx, self.tx.clone()));
             }
             Job::Probe { step, request } => {
-                self.cancels.insert(step.clone(), CancellationToken::new());
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let id = step.clone();
-                    let done = tokio::task::spawn_blocking(move || execute_typed(&step, &request)).await;
-                    let input = match done {
-                        Ok((input, output)) => {
-                            if let Some(output) = output {
-                                let step = id.clone();
-                                let _ = tx.send(Message::ProbeResult { step, output: Arc::new(output) }.into()).await;
-                            }
-                            input
-                        }
-                        Err(e) => Input::ProbeDone {
-                            step: id,
-                            result: Value::Null,
-                            passed: false,
-                            reason: Some(format!("the action crashed: {e}")),
-                        },
-                    };
-                    let _ = tx.send(Message::ProbeDone(input).into()).await;
-                });
+                let cancel = CancellationToken::new();
+                self.cancels.insert(step.clone(), cancel.clone());
+                tokio::spawn(probe(step, request, cancel, self.tx.clone()));
             }
             Job::Cancel { step } => {
                 if let Some(token) = self.cancels.get(&step) {
@@ -318,6 +299,41 @@ impl Workers {
             Job::CancelAll => self.cancels.values().for_each(CancellationToken::cancel),
         }
     }
+}
+
+/// Runs a probe step on a blocking thread with its cancellation token. `c` cancels it: a simulation stops by
+/// itself within a few thousand micro-steps; a parse, grep or blame under way is not waited for (it finishes in
+/// the background and its answer is dropped), so the step ends as cancelled at once either way.
+async fn probe(step: String, request: ProbeRequest, cancel: CancellationToken, tx: mpsc::Sender<Action>) {
+    let started = Instant::now();
+    let id = step.clone();
+    let token = cancel.clone();
+    let job = tokio::task::spawn_blocking(move || execute_typed_with(&step, &request, &token));
+    let cancelled = |step: String| Message::Exited {
+        step,
+        end: ProcessEnd::Cancelled,
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+    let message = tokio::select! {
+        done = job => match done {
+            Ok(_) if cancel.is_cancelled() => cancelled(id),
+            Ok((input, output)) => {
+                if let Some(output) = output {
+                    let step = id.clone();
+                    let _ = tx.send(Message::ProbeResult { step, output: Arc::new(output) }.into()).await;
+                }
+                Message::ProbeDone(input)
+            }
+            Err(e) => Message::ProbeDone(Input::ProbeDone {
+                step: id,
+                result: Value::Null,
+                passed: false,
+                reason: Some(format!("the action crashed: {e}")),
+            }),
+        },
+        _ = cancel.cancelled() => cancelled(id),
+    };
+    let _ = tx.send(message.into()).await;
 }
 
 /// Batches a command's lines into actions; the bounded channels push back on a flooding command instead of
