@@ -47,7 +47,7 @@ fn e_runs_the_editor_on_a_given_back_terminal_and_the_view_returns() {
     let mut pty = open(&runbook, dir.path(), &editor);
     pty.wait_for("Find map sites");
     pty.send("\r");
-    pty.wait_for("1 match in 1 files");
+    pty.wait_for("1 match in 1 file");
     pty.send("\r");
     pty.wait_for("src/cache.go:3");
     pty.send("e");
@@ -70,7 +70,7 @@ fn e_runs_the_editor_on_a_given_back_terminal_and_the_view_returns() {
     pty.send("j");
     pty.wait_for("src/cache.go:3");
     pty.send("q");
-    pty.wait_for("1 match in 1 files");
+    pty.wait_for("1 match in 1 file");
     pty.send("q");
     pty.wait_exit();
 }

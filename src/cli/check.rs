@@ -18,7 +18,11 @@ pub fn run(files: &[String]) -> anyhow::Result<Code> {
             }
         };
         match engine::load(file, &bytes) {
-            Ok(rb) => writeln!(out, "{file}: ok ({} phases, {} steps)", rb.phases.len(), rb.step_count())?,
+            Ok(rb) => {
+                let (phases, steps) = (rb.phases.len(), rb.step_count());
+                let s = |n: usize| if n == 1 { "" } else { "s" };
+                writeln!(out, "{file}: ok ({phases} phase{}, {steps} step{})", s(phases), s(steps))?
+            }
             Err(e) => {
                 eprintln!("{e}");
                 let n = e.diagnostics.len();

@@ -16,14 +16,13 @@ use super::theme::Theme;
 use super::views::{BlameState, View, ViewStack};
 use crate::engine::{Action as StepAction, Session, Step, StepStatus};
 use ratatui::layout::Rect;
-use ratatui::text::Text;
 
 pub struct App {
     pub(crate) session: Session,
     pub(crate) name: String,
     pub(crate) theme: Theme,
     /// Rendered Markdown of each step (flat index), and of the summary.
-    pub(crate) texts: Vec<Text<'static>>,
+    pub(crate) texts: Vec<markdown::Doc>,
     pub(crate) size: Rect,
     pub(crate) clock_ms: u64,
     /// One line of news for the status bar (cleared by the next key).
@@ -47,7 +46,7 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, name: &str, theme: Theme) -> App {
-        let texts = session.runbook().steps().map(|s| markdown::render(&s.text, &theme)).collect();
+        let texts = session.runbook().steps().map(|s| markdown::parse(&s.text, &theme)).collect();
         let selected = session.cursor().unwrap_or(0);
         App {
             session,

@@ -1,18 +1,62 @@
 //! Step text (Markdown) to styled terminal lines: headings, paragraphs, lists, tables, quotes, inline code and
 //! fenced code blocks (Go highlighted, see `highlight.rs`).
 //!
-//! Rendered once per step when the UI starts, not per frame: `draw` must stay cheap while output streams in.
-//! Wrapping is left to the pane (`Paragraph` with `Wrap`), so the lines do not depend on the terminal's width;
-//! tables are laid out here because their columns need aligning.
+//! Parsed once per step when the UI starts, not per frame: `draw` must stay cheap while output streams in.
+//! Prose wrapping is left to the pane (`Paragraph` with `Wrap`); tables and code lines are kept as blocks that
+//! `md_layout.rs` lays out for the pane's width (`Doc::lines`), because their columns and indentation must hold.
 
 use super::highlight;
+use super::md_layout::{self, Table, TableStyle};
 use super::theme::Theme;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span, Text};
-use unicode_width::UnicodeWidthStr;
+use ratatui::text::{Line, Span};
 
-pub fn render(markdown: &str, theme: &Theme) -> Text<'static> {
+/// A step's text, parsed: lines that the pane wraps itself, code lines and tables laid out for its width.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    blocks: Vec<Block>,
+    table_style: Option<TableStyle>,
+}
+
+#[derive(Debug, Clone)]
+enum Block {
+    Line(Line<'static>),
+    Code(Line<'static>),
+    Table(Table),
+}
+
+impl Block {
+    fn is_blank(&self) -> bool {
+        matches!(self, Block::Line(l) if l.spans.is_empty())
+    }
+}
+
+impl From<Line<'static>> for Block {
+    fn from(line: Line<'static>) -> Block {
+        Block::Line(line)
+    }
+}
+
+impl Doc {
+    /// The lines to show in a pane `width` cells wide.
+    pub fn lines(&self, width: usize) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        for block in &self.blocks {
+            match block {
+                Block::Line(line) => lines.push(line.clone()),
+                Block::Code(line) => lines.extend(md_layout::code_lines(line, width)),
+                Block::Table(table) => {
+                    let style = self.table_style.unwrap_or(TableStyle { header: Style::new(), rule: Style::new() });
+                    lines.extend(md_layout::table_lines(table, width, style));
+                }
+            }
+        }
+        lines
+    }
+}
+
+pub fn parse(markdown: &str, theme: &Theme) -> Doc {
     let mut r = Renderer {
         theme,
         lines: Vec::new(),
@@ -30,21 +74,15 @@ pub fn render(markdown: &str, theme: &Theme) -> Text<'static> {
         r.event(event);
     }
     r.flush();
-    while r.lines.last().is_some_and(|l| l.spans.is_empty()) {
+    while r.lines.last().is_some_and(Block::is_blank) {
         r.lines.pop();
     }
-    Text::from(r.lines)
-}
-
-#[derive(Default)]
-struct Table {
-    rows: Vec<Vec<Vec<Span<'static>>>>,
-    header_rows: usize,
+    Doc { blocks: r.lines, table_style: Some(TableStyle { header: theme.bold(), rule: theme.muted() }) }
 }
 
 struct Renderer<'t> {
     theme: &'t Theme,
-    lines: Vec<Line<'static>>,
+    lines: Vec<Block>,
     current: Vec<Span<'static>>,
     styles: Vec<Style>,
     /// One entry per open list: the next number for ordered lists.
@@ -89,14 +127,14 @@ impl<'t> Renderer<'t> {
 
     fn flush(&mut self) {
         if !self.current.is_empty() {
-            self.lines.push(Line::from(std::mem::take(&mut self.current)));
+            self.lines.push(Line::from(std::mem::take(&mut self.current)).into());
         }
     }
 
     fn blank(&mut self) {
         self.flush();
-        if self.lists.is_empty() && self.lines.last().is_some_and(|l| !l.spans.is_empty()) {
-            self.lines.push(Line::default());
+        if self.lists.is_empty() && self.lines.last().is_some_and(|l| !l.is_blank()) {
+            self.lines.push(Line::default().into());
         }
     }
 
@@ -119,7 +157,7 @@ impl<'t> Renderer<'t> {
             Event::HardBreak => self.flush(),
             Event::Rule => {
                 self.blank();
-                self.lines.push(Line::styled("─".repeat(20), self.theme.muted()));
+                self.lines.push(Line::styled("─".repeat(20), self.theme.muted()).into());
                 self.blank();
             }
             Event::TaskListMarker(done) => {
@@ -219,12 +257,12 @@ impl<'t> Renderer<'t> {
             TagEnd::Heading(_) => {
                 self.styles.pop();
                 self.flush();
-                self.lines.push(Line::default());
+                self.lines.push(Line::default().into());
             }
             TagEnd::Paragraph => {
                 self.flush();
                 if self.lists.is_empty() && self.quote_depth == 0 {
-                    self.lines.push(Line::default());
+                    self.lines.push(Line::default().into());
                 }
             }
             TagEnd::BlockQuote(_) => {
@@ -236,14 +274,14 @@ impl<'t> Renderer<'t> {
                     self.code_block(&lang, &code);
                 }
                 if self.lists.is_empty() {
-                    self.lines.push(Line::default());
+                    self.lines.push(Line::default().into());
                 }
             }
             TagEnd::List(_) => {
                 self.flush();
                 self.lists.pop();
                 if self.lists.is_empty() {
-                    self.lines.push(Line::default());
+                    self.lines.push(Line::default().into());
                 }
             }
             TagEnd::Item => {
@@ -266,7 +304,7 @@ impl<'t> Renderer<'t> {
                 if let Some(table) = self.table.take() {
                     self.table_lines(table);
                 }
-                self.lines.push(Line::default());
+                self.lines.push(Line::default().into());
             }
             _ => {}
         }
@@ -279,41 +317,24 @@ impl<'t> Renderer<'t> {
         for line in lines {
             let mut spans = vec![Span::raw(indent.clone())];
             spans.extend(line.spans);
-            self.lines.push(Line::from(spans));
+            self.lines.push(Block::Code(Line::from(spans)));
         }
     }
 
     fn table_lines(&mut self, table: Table) {
-        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let width = |cell: &Vec<Span<'static>>| cell.iter().map(|s| s.content.width()).sum::<usize>();
-        let widths: Vec<usize> =
-            (0..columns).map(|c| table.rows.iter().filter_map(|r| r.get(c)).map(width).max().unwrap_or(0)).collect();
-        for (r, row) in table.rows.iter().enumerate() {
-            let mut spans = Vec::new();
-            for (c, w) in widths.iter().enumerate() {
-                if c > 0 {
-                    spans.push(Span::styled(" │ ", self.theme.muted()));
-                }
-                let cell = row.get(c).cloned().unwrap_or_default();
-                let pad = w - width(&cell);
-                for span in cell {
-                    let span = if r < table.header_rows { span.patch_style(self.theme.bold()) } else { span };
-                    spans.push(span);
-                }
-                spans.push(Span::raw(" ".repeat(pad)));
-            }
-            self.lines.push(Line::from(spans));
-            if r + 1 == table.header_rows {
-                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                self.lines.push(Line::styled(rule.join("─┼─"), self.theme.muted()));
-            }
-        }
+        self.lines.push(Block::Table(table));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::text::Text;
+
+    /// The text laid out for a pane of unbounded width (one line per table row, code lines whole).
+    fn render(markdown: &str, theme: &Theme) -> Text<'static> {
+        Text::from(parse(markdown, theme).lines(usize::MAX / 4))
+    }
 
     fn plain(text: &Text<'_>) -> Vec<String> {
         text.lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>()).collect()
@@ -336,7 +357,7 @@ mod tests {
                 "",
                 "a   │ bb",
                 "────┼───",
-                "ccc │ d ",
+                "ccc │ d",
                 "",
                 "  ls -l",
             ]

@@ -65,7 +65,7 @@ impl App {
     pub(crate) fn text_max_scroll(&self) -> u16 {
         let width = self.panes().inner_width(Pane::Text).max(1);
         let Some(text) = self.texts.get(self.screen.selected) else { return 0 };
-        let rows: usize = text.lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>() + 2;
+        let rows: usize = text.lines(width).iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>() + 2;
         rows.saturating_sub(self.panes().inner_height(Pane::Text)) as u16
     }
 

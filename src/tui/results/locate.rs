@@ -20,7 +20,8 @@ pub fn grep_rows(matches: &[GrepMatch], theme: &Theme) -> Vec<ResultRow> {
     let mut rows = Vec::new();
     let total = matches.len();
     let noun = if total == 1 { "match" } else { "matches" };
-    rows.push(ResultRow::text(Line::styled(format!("{total} {noun} in {} files", files.len()), theme.muted())));
+    let in_files = if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) };
+    rows.push(ResultRow::text(Line::styled(format!("{total} {noun} in {in_files}"), theme.muted())));
     for (path, mut list) in files {
         list.sort_by_key(|m| m.line);
         rows.push(ResultRow::text(Line::from(vec![
@@ -39,7 +40,10 @@ pub fn grep_rows(matches: &[GrepMatch], theme: &Theme) -> Vec<ResultRow> {
 }
 
 pub fn blame_rows(file: &str, lines: &[BlameLine], theme: &Theme) -> Vec<ResultRow> {
-    let mut rows = vec![ResultRow::text(Line::styled(format!("{file} ({} lines)", lines.len()), theme.heading()))];
+    let mut rows = vec![ResultRow::text(Line::styled(
+        format!("{file} ({} line{})", lines.len(), if lines.len() == 1 { "" } else { "s" }),
+        theme.heading(),
+    ))];
     for l in lines {
         let when = date(l.time, offset_minutes(&l.tz));
         let line = Line::from(vec![

@@ -5,6 +5,7 @@
 mod locate;
 mod parse;
 mod sim;
+mod symbol;
 
 use super::theme::Theme;
 use crate::probes::output::ProbeOutput;

@@ -3,6 +3,7 @@
 //! gc summary and what could not be read. Frames and sites lead to the source; user frames read normally and
 //! the toolchain's are dimmed, since the engineer's code is what they came for.
 
+use super::symbol::{own_prefix, short_symbol};
 use super::{ResultRow, Target};
 use crate::golang::frames::{detect_goroots, UserFrameRule};
 use crate::golang::{gcview, CrashKind, Frame, ParseReport};
@@ -15,7 +16,11 @@ const MAX_FRAMES: usize = 12;
 pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
     let crash_frames = report.crashes.iter().flat_map(|c| c.goroutines.iter()).flat_map(|g| g.frames.iter());
     let race_frames = report.races.iter().flat_map(|r| r.accesses.iter()).flat_map(|a| a.frames.iter());
-    let rule = UserFrameRule::new(detect_goroots(crash_frames.chain(race_frames).map(|f| f.file.as_str())));
+    let rule =
+        UserFrameRule::new(detect_goroots(crash_frames.clone().chain(race_frames.clone()).map(|f| f.file.as_str())));
+    let own = crash_frames.chain(race_frames).filter(|f| rule.is_user(f) && !f.file.contains("/pkg/mod/"));
+    let own = own_prefix(own.map(|f| f.func.as_str()));
+    let own = own.as_deref();
     let mut rows = Vec::new();
     // How the log was shipped, when it was not what Go printed (issue 13): `read as journald-short`.
     for (i, format) in report.formats.iter().enumerate().filter(|(_, f)| f.as_str() != "plain") {
@@ -55,7 +60,7 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
             let line = Line::from(vec![
                 Span::raw(format!("  {}:{}  ", short_path(&site.file), site.line)),
                 Span::styled(format!("{:<10} ", kinds.join("+")), theme.warning()),
-                Span::styled(site.func.clone(), theme.muted()),
+                Span::styled(short_symbol(&site.func, own).to_string(), theme.muted()),
             ]);
             rows.push(ResultRow::to(line, source(&site.file, site.line)));
         }
@@ -77,7 +82,7 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
             let more = if bucket.ids.len() > 6 { " …" } else { "" };
             let text = format!("  {} × [{}]  goroutine {}{more}", bucket.count, bucket.state, ids.join(", "));
             rows.push(ResultRow::text(Line::styled(text, theme.bold())));
-            frames(&mut rows, &bucket.frames, &rule, theme);
+            frames(&mut rows, &bucket.frames, &rule, own, theme);
         }
     }
     for (i, race) in report.races.iter().enumerate() {
@@ -94,7 +99,7 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
             };
             let text = format!("  {role}{} at {} by {who}", access.kind.as_str(), access.addr);
             rows.push(ResultRow::text(Line::styled(text, theme.bold())));
-            frames(&mut rows, &access.frames, &rule, theme);
+            frames(&mut rows, &access.frames, &rule, own, theme);
         }
     }
     if !report.gc.cycles.is_empty() {
@@ -132,12 +137,12 @@ fn source(file: &str, line: u32) -> Target {
     Target::Source { file: file.to_string(), line: line as usize }
 }
 
-fn frames(rows: &mut Vec<ResultRow>, frames: &[Frame], rule: &UserFrameRule, theme: &Theme) {
+fn frames(rows: &mut Vec<ResultRow>, frames: &[Frame], rule: &UserFrameRule, own: Option<&str>, theme: &Theme) {
     for frame in frames.iter().take(MAX_FRAMES) {
         let style = if rule.is_user(frame) { ratatui::style::Style::new() } else { theme.muted() };
         let line = Line::from(vec![
             Span::styled(format!("    {}:{}  ", short_path(&frame.file), frame.line), style),
-            Span::styled(frame.func.clone(), theme.muted()),
+            Span::styled(short_symbol(&frame.func, own).to_string(), theme.muted()),
         ]);
         rows.push(ResultRow::to(line, source(&frame.file, frame.line)));
     }

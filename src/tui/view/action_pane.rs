@@ -184,7 +184,8 @@ fn verdict(app: &App, index: usize, run: &StepRun, width: usize) -> Option<Vec<L
     if let Some(ms) = f.duration_ms.filter(|_| run.command.is_some()) {
         text.push_str(&format!(" · {}", short_duration(ms)));
     }
-    if let Some(reason) = &f.reason {
+    // A reason that only repeats the status (`cancelled · 2s · cancelled`) says nothing.
+    if let Some(reason) = f.reason.as_deref().filter(|r| r.replace('_', " ") != f.status.as_str().replace('_', " ")) {
         text.push_str(&format!(" · {reason}"));
     }
     let text = format!("{mark} {}", printable(&text));

@@ -22,7 +22,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     let mut text = Text::from(vec![Line::from(meta), Line::default()]);
     if let Some(body) = app.texts.get(index) {
-        text.lines.extend(body.lines.iter().cloned());
+        text.lines.extend(body.lines(usize::from(area.width.saturating_sub(2)).max(1)));
     }
     let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((app.screen.text_scroll, 0));
     frame.render_widget(paragraph, area);
