@@ -159,3 +159,34 @@ fn the_drill_screen_runs_the_clock_and_debriefs_after_quit() {
     assert!(types.iter().any(|t| t == "debrief"), "{types:?}");
     assert_eq!(types.last().map(String::as_str), Some("session_finished"), "{types:?}");
 }
+
+#[test]
+fn the_evidence_is_fetched_by_a_command_shown_whole_and_confirmed_first() {
+    // The third way in: a command that prints the log. It is shown whole, with where it runs and its mode, and
+    // runs only on a second Enter; a command that fails is not taken as the evidence.
+    let (mut pty, home) = open(&[]);
+    let marker = home.path().join("ran-too-early");
+    pty.wait_for("Steps");
+    pty.send("\r");
+    pty.wait_for("Paste the crash log");
+    pty.send("\t\t");
+    pty.wait_for("for example:");
+    pty.send(&format!("touch {} && false", marker.display()));
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    assert!(!marker.exists(), "the first Enter only shows the command");
+    pty.send("\r");
+    pty.wait_for("printed nothing (exit 1)");
+    assert!(marker.exists());
+    pty.send("\x15"); // C-u
+    let log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/incident/logs/crash-kubectl.go1.27.log");
+    pty.send(&format!("cat {log}"));
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.send("\r");
+    pty.wait_for("evidence in: $ cat");
+    pty.wait_for("captured incident");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+}

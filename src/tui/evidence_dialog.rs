@@ -221,6 +221,13 @@ impl App {
                 let code = fetched.exit_code.map_or("no exit code".into(), |c| format!("exit {c}"));
                 dialog.problem = Some(format!("the command printed nothing ({code})"));
             }
+            // A command that failed printed its error, not the log (`kubectl: not found`, `Error from server`).
+            Ok(fetched) if fetched.stopped.is_none() && fetched.exit_code != Some(0) => {
+                let text = String::from_utf8_lossy(&fetched.bytes);
+                let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+                let code = fetched.exit_code.map_or("killed".into(), |c| format!("exit {c}"));
+                dialog.problem = Some(format!("the command failed ({code}): {last}"));
+            }
             Ok(fetched) => {
                 let code = fetched.exit_code.map_or(String::new(), |c| format!(", exit {c}"));
                 let stopped = fetched.stopped.map(|s| format!(", {s}")).unwrap_or_default();
