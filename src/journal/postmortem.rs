@@ -44,6 +44,8 @@ pub struct Postmortem {
     pub verification: Vec<String>,
     pub commands: Vec<CommandRun>,
     pub notes: Vec<NoteAt>,
+    /// Each checklist the session opened, with its boxes as they were left.
+    pub checklists: Vec<super::checklists::Checklist>,
     pub follow_ups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debrief: Option<Debrief>,
@@ -140,6 +142,7 @@ pub fn build(loaded: &Loaded, options: Options) -> Postmortem {
         verification: Vec::new(),
         commands: commands(records),
         notes: Vec::new(),
+        checklists: super::checklists::states(records, start),
         follow_ups: Vec::new(),
         debrief: None,
         warnings: loaded.warnings.clone(),

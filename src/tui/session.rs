@@ -100,7 +100,7 @@ impl App {
                 run.finished = Some(Finished { status, exit_code, duration_ms, reason });
                 self.follow_cursor(index, status);
             }
-            Event::RunFinished { .. } => {}
+            Event::RunFinished { .. } | Event::ChecklistTick { .. } => {}
             Event::VarSet { name, value } => self.flash = Some(format!("var {name} = {value}")),
             Event::Evidence { files, .. } => self.flash = Some(format!("evidence in: {} log(s)", files.len())),
         }

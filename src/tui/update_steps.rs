@@ -80,7 +80,10 @@ impl App {
         if item >= items.len() {
             return;
         }
-        self.ensure_started(index);
+        // A finished checklist is not started again: a tick changes one box, never the others.
+        if !matches!(self.status(index), StepStatus::Running | StepStatus::Passed) {
+            self.start(index);
+        }
         self.screen.option_cursor = item;
         let checked = self.session.checklist(index).and_then(|c| c.get(item).copied()).unwrap_or(false);
         self.feed(Input::Check { step: step.id.clone(), item, checked: !checked });
