@@ -254,6 +254,7 @@ fn is_event(kind: &str) -> bool {
             | "step_finished"
             | "run_finished"
             | "var_set"
+            | "checklist_tick"
     )
 }
 
