@@ -2,6 +2,9 @@
 //! items do not block the step, Enter says what is missing, and each tick is a journal event that replay, resume
 //! and the report read back.
 
+// Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_support;
 
 use ratatui::backend::TestBackend;
