@@ -44,7 +44,8 @@ pub struct Postmortem {
     pub verification: Vec<String>,
     pub commands: Vec<CommandRun>,
     pub notes: Vec<NoteAt>,
-    /// Each checklist the session opened, with its boxes as they were left.
+    /// Each checklist the session opened, with its boxes as they were left (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checklists: Vec<super::checklists::Checklist>,
     pub follow_ups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
