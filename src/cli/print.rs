@@ -23,7 +23,8 @@ pub fn render(rb: &Runbook) -> String {
                 }
                 Some(Action::Checklist(items)) => {
                     for item in items {
-                        out.push_str(&format!("  [ ] {item}\n"));
+                        let optional = if item.optional { " (optional)" } else { "" };
+                        out.push_str(&format!("  [ ] {}{optional}\n", item.text));
                     }
                 }
                 Some(other) => out.push_str(&format!("\n    ({} action)\n", other.kind())),

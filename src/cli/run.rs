@@ -357,6 +357,9 @@ fn text_line(event: &Event) -> Option<String> {
             format!("  = {name}: {}{more}", short.replace('\n', "⏎"))
         }
         Event::Choice { option, label, .. } => format!("  → chose {option}: {label}"),
+        Event::ChecklistTick { item, label, checked, .. } => {
+            format!("  {} {}. {label}", if *checked { "[x]" } else { "[ ]" }, item + 1)
+        }
         Event::Milestone { milestone, .. } => format!("  ★ milestone: {milestone}"),
         Event::Stale { step, reason, .. } => format!("  ⟲ {step} is stale: {reason}"),
         Event::StepFinished { step, status, exit_code, duration_ms, reason } => {

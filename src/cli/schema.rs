@@ -41,10 +41,12 @@ pub fn schema() -> Value {
             "properties": {"id": s, "label": s, "description": s, "goto": s}}}}),
         json!(["question", "options"]),
     );
+    let item = json!({"oneOf": [s, {"type": "object", "additionalProperties": false, "required": ["text"],
+        "properties": {"text": s, "optional": {"type": "boolean"}}}]});
     let checklist = json!({"oneOf": [
-        {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        {"type": "array", "minItems": 1, "items": item},
         {"type": "object", "additionalProperties": false, "required": ["items"],
-         "properties": {"items": {"type": "array", "minItems": 1, "items": {"type": "string"}}}}
+         "properties": {"items": {"type": "array", "minItems": 1, "items": item}}}
     ]});
     let evidence = json!({"type": "object", "additionalProperties": false, "properties": {
         "repo": s, "examples": {"type": "array", "items": {"type": "string"}}}});

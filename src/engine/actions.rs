@@ -282,8 +282,16 @@ fn checklist(l: &mut Loader<'_>, node: &super::yaml::Node, path: &str) -> Option
     };
     let mut items = Vec::new();
     for (item, item_path) in l.reader.items(list_node, &list_path) {
-        if let Some(text) = l.reader.scalar(item, &item_path) {
-            items.push(text);
+        // An item is its text, or `{text, optional}`: an optional item does not block the step.
+        if let NodeKind::Map(_) = &item.kind {
+            let Some(f) = l.reader.fields(item, &item_path, &["text", "optional"]) else { continue };
+            let text = l.reader.string(&f, "text", true);
+            let optional = l.reader.bool(&f, "optional").unwrap_or(false);
+            if let Some(text) = text {
+                items.push(ChecklistItem { text, optional });
+            }
+        } else if let Some(text) = l.reader.scalar(item, &item_path) {
+            items.push(ChecklistItem { text, optional: false });
         }
     }
     if items.is_empty() {

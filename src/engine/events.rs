@@ -98,6 +98,14 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// A checklist item was ticked (`checked: true`) or unticked: replay, resume and the report read the boxes back.
+    ChecklistTick {
+        step: String,
+        /// 0-based index of the item in the step's list.
+        item: usize,
+        label: String,
+        checked: bool,
+    },
     RunFinished {
         passed: usize,
         failed: usize,
@@ -139,6 +147,7 @@ impl Event {
             | Event::Choice { step, .. }
             | Event::Milestone { step, .. }
             | Event::StepFinished { step, .. }
+            | Event::ChecklistTick { step, .. }
             | Event::Stale { step, .. } => Some(step),
             Event::RunFinished { .. } | Event::VarSet { .. } | Event::Evidence { .. } => None,
         }

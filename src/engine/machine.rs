@@ -280,8 +280,9 @@ impl Session {
                 }
                 return effects;
             }
+            // Starting a checklist again (a tick on a finished one) keeps its boxes.
             Some(Action::Checklist(items)) => {
-                self.checklists.insert(index, vec![false; items.len()]);
+                self.checklists.entry(index).or_insert_with(|| vec![false; items.len()]);
                 return effects;
             }
             Some(Action::Run(run)) => match self.render_run(Some(&step), run) {
@@ -419,20 +420,20 @@ impl Session {
         let Some(Action::Checklist(items)) = self.runbook.step(index).and_then(|s| s.action.clone()) else {
             return Vec::new();
         };
+        let Some(label) = items.get(item).map(|i| i.text.clone()) else { return Vec::new() };
         let boxes = self.checklists.entry(index).or_insert_with(|| vec![false; items.len()]);
         if let Some(b) = boxes.get_mut(item) {
             *b = checked;
         }
-        let all = boxes.iter().all(|b| *b);
+        let done = boxes.iter().zip(&items).all(|(b, i)| *b || i.optional);
         let result = Value::from(serde_json::json!({ "checked": boxes.clone() }));
-        if all {
-            self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) })
-        } else {
-            if self.statuses[index].is_done() {
-                self.statuses[index] = StepStatus::Running;
-            }
-            Vec::new()
+        let mut effects = vec![Effect::Emit(Event::ChecklistTick { step: id.to_string(), item, label, checked })];
+        if done && !self.statuses[index].is_done() {
+            effects.extend(self.finish(index, StepEnd { result, ..StepEnd::new(StepStatus::Passed) }));
+        } else if !done && self.statuses[index].is_done() {
+            self.statuses[index] = StepStatus::Running;
         }
+        effects
     }
 
     /// Ends a step that printed nothing (a probe, a choice, a checklist, a skip).

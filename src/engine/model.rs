@@ -115,6 +115,13 @@ impl std::fmt::Display for Milestone {
     }
 }
 
+/// One box of a checklist: an `optional` item does not block the step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistItem {
+    pub text: String,
+    pub optional: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Run(RunAction),
@@ -123,7 +130,7 @@ pub enum Action {
     Blame(BlameAction),
     Simulate(SimulateAction),
     Choose(ChooseAction),
-    Checklist(Vec<String>),
+    Checklist(Vec<ChecklistItem>),
     /// The incident's evidence (the crash log production printed): passes with its triage once the session has
     /// it; until then the front end asks for it (`--log` headless).
     Evidence(EvidenceAction),

@@ -26,6 +26,7 @@ pub fn render(pm: &Postmortem) -> String {
     timeline(&mut doc, pm);
     commands(&mut doc, pm);
     notes(&mut doc, pm);
+    checklists(&mut doc, pm);
     follow_ups(&mut doc, pm);
     about(&mut doc, pm);
     doc.0
@@ -255,6 +256,25 @@ fn notes(doc: &mut Doc, pm: &Postmortem) {
         doc.line(&format!("- {} {}{step}: {}", clock(&n.ts), offset(n.offset_ms), one_line(&n.text)));
     }
     doc.line("");
+}
+
+/// The checklists the session opened, as they were left.
+fn checklists(doc: &mut Doc, pm: &Postmortem) {
+    if pm.checklists.is_empty() {
+        return;
+    }
+    doc.line("## Checklists");
+    doc.line("");
+    for c in &pm.checklists {
+        let ticked = c.items.iter().filter(|i| i.checked).count();
+        doc.line(&format!("{} (`{}`): {ticked} of {} checked", c.title, c.step, c.items.len()));
+        doc.line("");
+        for i in &c.items {
+            let optional = if i.optional { " (optional)" } else { "" };
+            doc.line(&format!("- [{}] {}{optional}", if i.checked { "x" } else { " " }, one_line(&i.text)));
+        }
+        doc.line("");
+    }
 }
 
 /// What is left to do.

@@ -45,6 +45,9 @@ pub struct Postmortem {
     pub verification: Vec<String>,
     pub commands: Vec<CommandRun>,
     pub notes: Vec<NoteAt>,
+    /// Each checklist the session opened, with its boxes as they were left (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklists: Vec<super::checklists::Checklist>,
     pub follow_ups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debrief: Option<Debrief>,
@@ -141,6 +144,7 @@ pub fn build(loaded: &Loaded, options: Options) -> Postmortem {
         verification: Vec::new(),
         commands: commands(records),
         notes: Vec::new(),
+        checklists: super::checklists::states(records, start),
         follow_ups: Vec::new(),
         debrief: None,
         warnings: loaded.warnings.clone(),

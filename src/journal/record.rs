@@ -269,6 +269,8 @@ fn is_event(kind: &str) -> bool {
             | "run_finished"
             | "var_set"
             | "evidence"
+            | "checklist_tick"
+            | "stale"
     )
 }
 

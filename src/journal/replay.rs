@@ -53,6 +53,9 @@ pub fn restore(session: &mut Session, records: &[Record]) -> Replayed {
                 vec![Input::Output { step: step.clone(), stream: *stream, line: line.clone(), raw }]
             }
             Event::Choice { step, option, .. } => vec![Input::Choose { step: step.clone(), option: option.clone() }],
+            Event::ChecklistTick { step, item, checked, .. } => {
+                vec![Input::Check { step: step.clone(), item: *item, checked: *checked }]
+            }
             // A masked secret stays what the resumed session was given (`--var`); replays show `****` anyway.
             Event::VarSet { name, value } if value == MASK && session.var(name).is_some() => Vec::new(),
             Event::VarSet { name, value } => vec![Input::SetVar { name: name.clone(), value: value.clone() }],
@@ -138,7 +141,7 @@ fn finish_inputs(
             Input::Exited { step, end, duration_ms }
         }
         Some(Action::Checklist(items)) if status == StepStatus::Passed => {
-            // A checklist passes when its last box is ticked: tick them all.
+            // A journal from before ticks were events: a checklist passed when its last box was ticked.
             return (0..items.len()).map(|item| Input::Check { step: step.clone(), item, checked: true }).collect();
         }
         // A probe stopped before its result ended as cancelled, which only `Exited` says.

@@ -74,6 +74,10 @@ fn describe_event(event: &Event, with_authors: bool) -> Option<String> {
             format!("`{step}` captured `{name}` = `{short}{more}`")
         }
         Event::Choice { step, option, label, .. } => format!("`{step}`: chose {label} (`{option}`)"),
+        Event::ChecklistTick { step, label, checked, .. } => {
+            let verb = if *checked { "ticked" } else { "unticked" };
+            format!("`{step}`: {verb} “{}”", one_line(label))
+        }
         Event::Milestone { step, milestone } => format!("**milestone: {milestone}** (step `{step}`)"),
         Event::StepFinished { step, status, exit_code, reason, .. } => {
             let mut s = format!("finished `{step}`: {}", status.as_str());

@@ -95,7 +95,7 @@ impl App {
                 run.finished = Some(Finished { status, exit_code, duration_ms, reason });
                 self.follow_cursor(index, status);
             }
-            Event::RunFinished { .. } => {}
+            Event::RunFinished { .. } | Event::ChecklistTick { .. } => {}
             Event::Stale { step, reason, .. } => {
                 if let Some(run) = self.run_mut(&step) {
                     run.push(LineKind::Note, format!("stale: {reason}; rerun this step (r)"));

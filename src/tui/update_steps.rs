@@ -32,10 +32,15 @@ impl App {
                 self.screen.overlay = Overlay::Confirm(Confirm { step: index, spec, mode });
             }
             Some(StepAction::Choose(_)) if self.screen.focus == Pane::Action => self.pick(self.screen.option_cursor),
-            Some(StepAction::Checklist(_)) if self.screen.focus == Pane::Action => {
-                self.toggle_item(self.screen.option_cursor)
+            // Enter on a checklist ticks nothing: it focuses the items and says which required ones are missing.
+            Some(StepAction::Checklist(items)) => {
+                if !matches!(self.status(index), StepStatus::Running | StepStatus::Passed) {
+                    self.start(index);
+                }
+                self.screen.focus = Pane::Action;
+                self.flash = Some(missing_items(items, self.session.checklist(index)));
             }
-            Some(StepAction::Choose(_)) | Some(StepAction::Checklist(_)) => {
+            Some(StepAction::Choose(_)) => {
                 self.ensure_started(index);
                 self.screen.focus = Pane::Action;
             }
@@ -80,7 +85,10 @@ impl App {
         if item >= items.len() {
             return;
         }
-        self.ensure_started(index);
+        // A finished checklist is not started again: a tick changes one box, never the others.
+        if !matches!(self.status(index), StepStatus::Running | StepStatus::Passed) {
+            self.start(index);
+        }
         self.screen.option_cursor = item;
         let checked = self.session.checklist(index).and_then(|c| c.get(item).copied()).unwrap_or(false);
         self.feed(Input::Check { step: step.id.clone(), item, checked: !checked });
@@ -97,5 +105,20 @@ impl App {
         } else {
             self.flash = Some("nothing is running".into());
         }
+    }
+}
+
+/// What Enter says on a checklist: the required items still unchecked, or that none are.
+fn missing_items(items: &[crate::engine::ChecklistItem], boxes: Option<&[bool]>) -> String {
+    let missing: Vec<String> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| !item.optional && !boxes.and_then(|b| b.get(*i).copied()).unwrap_or(false))
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    match missing.as_slice() {
+        [] => "every required item is checked".into(),
+        [one] => format!("item {one} is still unchecked: tick it with {one} or Space"),
+        many => format!("items {} are still unchecked: tick them with 1-9 or Space", many.join(", ")),
     }
 }

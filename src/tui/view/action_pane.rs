@@ -59,15 +59,20 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 let mut line = Line::from(vec![
                     Span::styled(format!("{pointer}{}. ", i + 1), app.theme.key()),
                     Span::raw(if checked { "[x] " } else { "[ ] " }),
-                    Span::raw(item.clone()),
+                    Span::raw(item.text.clone()),
                 ]);
+                if item.optional {
+                    line.push_span(Span::styled(" (optional)", app.theme.muted()));
+                }
                 if highlight {
                     line = line.patch_style(app.theme.selected());
                 }
                 lines.push(line);
             }
             if app.status(index) == StepStatus::Passed {
-                lines.push(Line::styled("✔ all checked", app.theme.passed()));
+                let all = boxes.is_some_and(|b| b.iter().filter(|c| **c).count() == items.len());
+                let done = if all { "✔ all checked" } else { "✔ every required item checked" };
+                lines.push(Line::styled(done, app.theme.passed()));
             }
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
