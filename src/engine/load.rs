@@ -26,8 +26,18 @@ const PHASE_KEYS: [&str; 3] = ["id", "title", "steps"];
 const STEP_BASE_KEYS: [&str; 8] = ["id", "title", "text", "mode", "milestone", "next", "capture", "on_unexpected"];
 const CAPTURE_KEYS: [&str; 4] = ["name", "from", "regex", "group"];
 
-/// Loads and validates a runbook from raw bytes; `file` is only used in messages.
+/// Loads and validates a runbook from raw bytes; `file` is only used in messages, and a `.md`/`.markdown` name
+/// means a Markdown runbook (`markdown.rs`).
 pub fn load(file: &str, bytes: &[u8]) -> Result<Runbook, LoadError> {
+    if !super::markdown::is_markdown(file) {
+        return load_yaml(file, bytes);
+    }
+    let src = checked_text(file, bytes)?;
+    super::markdown::load(file, src)
+}
+
+/// The bytes as text, or the error every loader gives for a file too large, not UTF-8 or binary.
+pub fn checked_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, LoadError> {
     let fail = |diag: Diagnostic| LoadError { file: file.to_string(), diagnostics: vec![diag] };
     let at_start = Pos { line: 1, col: 1, offset: 0 };
     if bytes.len() > MAX_BYTES {
@@ -43,6 +53,14 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<Runbook, LoadError> {
     if let Some(nul) = src.find('\0') {
         return Err(fail(Diagnostic::new(position_of(bytes, nul), "", "contains a NUL byte (is this a binary file?)")));
     }
+    Ok(src)
+}
+
+/// Loads and validates a YAML runbook.
+pub fn load_yaml(file: &str, bytes: &[u8]) -> Result<Runbook, LoadError> {
+    let fail = |diag: Diagnostic| LoadError { file: file.to_string(), diagnostics: vec![diag] };
+    let at_start = Pos { line: 1, col: 1, offset: 0 };
+    let src = checked_text(file, bytes)?;
     let root = match yaml::parse(src) {
         Ok(Some(root)) => root,
         Ok(None) => {

@@ -7,6 +7,7 @@ pub mod diag;
 pub mod duration;
 pub mod fields;
 pub mod load;
+pub mod markdown;
 pub mod match_rules;
 pub mod model;
 pub mod template;
