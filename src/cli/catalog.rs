@@ -73,12 +73,12 @@ fn load_file(path: &Path) -> Entry {
     Entry { id, origin: Origin::File(path.to_path_buf()), runbook }
 }
 
-/// `*.yaml` and `*.yml` directly in `dir`, sorted; a missing directory has none.
+/// `*.yaml`, `*.yml` and Markdown runbooks (`*.md`) directly in `dir`, sorted; a missing directory has none.
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut files: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "md"))
         .collect();
     files.sort();
     files

@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod catalog;
 pub mod check;
+pub mod convert;
 pub mod drill;
 pub mod evidence;
 pub mod exit;
@@ -62,6 +63,8 @@ pub enum Command {
     },
     /// Print a JSON Schema of the runbook format
     Schema,
+    /// Print a Markdown runbook (FILE.md) as the equivalent YAML runbook (runs nothing)
+    Convert { file: String },
     /// Trust a runbook file's exact content for headless runs of its observe steps
     Trust { file: String },
     /// Run a runbook without a terminal
@@ -133,6 +136,7 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
+        Some(Command::Convert { file }) => convert::run(&file),
         Some(Command::Trust { file }) => trust::run(&file),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Triage(args)) => triage::run(&args).map(Code::from_status),

@@ -17,7 +17,12 @@ pub struct Source {
 /// A path that exists is a file; otherwise a bundled id.
 pub fn find(file_or_id: &str) -> anyhow::Result<Source> {
     let path = Path::new(file_or_id);
-    if path.exists() || file_or_id.contains('/') || file_or_id.ends_with(".yaml") || file_or_id.ends_with(".yml") {
+    if path.exists()
+        || file_or_id.contains('/')
+        || file_or_id.ends_with(".yaml")
+        || file_or_id.ends_with(".yml")
+        || file_or_id.ends_with(".md")
+    {
         let bytes = read_runbook(path).map_err(anyhow::Error::msg)?;
         let dir = std::fs::canonicalize(path)
             .ok()
