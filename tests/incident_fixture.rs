@@ -60,10 +60,16 @@ fn race_test_reaches_the_racy_line(env_var: &str, version: &str) {
     common::go_env(&mut cmd, &go, home.path());
     let out = cmd.current_dir(&repo).args(["test", "-race", "-count=1", "./internal/stock/"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{version}: {text}");
+    // The race detector reports the race and fails the test (exit 1); on a loaded machine the runtime's own map
+    // check can also trip first and kill the test binary (`fatal error: concurrent map writes`, exit 2). Both
+    // are the race reaching line 33.
+    assert!(matches!(out.status.code(), Some(1 | 2)), "{version}: {text}");
     assert!(text.contains("WARNING: DATA RACE"), "{version}: {text}");
     assert!(text.contains("/internal/stock/stock.go:33"), "{version}: {text}");
-    assert!(text.contains("--- FAIL: TestConcurrentLookupsAndReservations"), "{version}: {text}");
+    assert!(
+        text.contains("--- FAIL: TestConcurrentLookupsAndReservations") || text.contains("fatal error: concurrent map"),
+        "{version}: {text}"
+    );
     // Before the racy commit the same test passes under the race detector.
     common::git(&git, &repo, &["checkout", "-q", "HEAD~2"]);
     let mut cmd = Command::new(&go);
