@@ -85,3 +85,29 @@ fn bad_version_program_or_runs_exit_2_with_a_message() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn parallel_runs_print_byte_identical_output_whatever_the_job_count() {
+    // Issue 17: runs spread over threads must not change a byte, text or JSON, with or without a gctrace log.
+    let log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/go/logs/gc_then_crash.go1.27.log");
+    for extra in [&["--json"][..], &[][..], &["--json", "--gctrace", log][..], &["--go", "1.19"][..]] {
+        let base = ["--program", "repro", "--runs", "60", "--seed", "7"];
+        let one: Vec<&str> = base.iter().chain(extra).chain(&["--jobs", "1"]).copied().collect();
+        let default: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let three: Vec<&str> = base.iter().chain(extra).chain(&["--jobs", "3"]).copied().collect();
+        let (c1, o1, _) = sim(&one);
+        let (cd, od, _) = sim(&default);
+        let (c3, o3, _) = sim(&three);
+        assert_eq!((c1, cd, c3), (0, 0, 0), "{extra:?}");
+        assert!(o1.contains("60"), "the summary counts 60 runs: {o1}");
+        assert_eq!(o1, od, "--jobs 1 vs the default, {extra:?}");
+        assert_eq!(o1, o3, "--jobs 1 vs --jobs 3, {extra:?}");
+    }
+}
+
+#[test]
+fn zero_jobs_is_a_usage_error() {
+    let (code, _, err) = sim(&["--runs", "3", "--jobs", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--jobs must be at least 1"), "{err}");
+}

@@ -20,6 +20,7 @@ pub mod run;
 pub mod schema;
 pub mod signals;
 pub mod sim;
+pub mod sim_batch;
 pub mod source;
 pub mod triage;
 mod triage_clues;

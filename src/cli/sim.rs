@@ -22,6 +22,9 @@ pub struct SimArgs {
     /// Number of seeded runs; more than one prints a summary instead of a timeline.
     #[arg(long, default_value_t = 1)]
     pub runs: u64,
+    /// Threads for seeded runs (default: every core); the output is the same whatever the count.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Explore every schedule (memoised) instead of sampling.
     #[arg(long)]
     pub exhaustive: bool,
@@ -174,7 +177,11 @@ fn execute(args: &SimArgs, out: &mut impl Write) -> Result<(), String> {
         }
         return Ok(());
     }
-    let s = sim::run_many(&program, &opts, args.runs);
+    let jobs = args.jobs.unwrap_or_else(super::sim_batch::default_jobs);
+    if jobs == 0 {
+        return Err("--jobs must be at least 1".into());
+    }
+    let s = super::sim_batch::run_parallel(&program, &opts, args.runs, jobs);
     if let Some(why) = &s.stopped {
         return Err(format!("{why} (after {} runs)", s.runs));
     }

@@ -2,6 +2,7 @@
 //! and of the race detector, driven by small goroutine programs. Pure: no clock, no threads, no I/O, so a seed
 //! reproduces a run forever and the TUI can step through it. The CLI (`cli/sim.rs`) reads files and prints.
 
+pub mod batch;
 pub mod budget;
 mod builtins;
 pub mod explore;

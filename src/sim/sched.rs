@@ -97,19 +97,19 @@ pub struct RawRun {
     pub last_step_ns: f64,
 }
 
-struct Sched {
+struct Sched<'a> {
     m: Machine,
     rng: SimRng,
     procs: Vec<Proc>,
     global: VecDeque<usize>,
     timers: Vec<(f64, usize)>,
-    gc: GcTimeline,
+    gc: &'a GcTimeline,
     exit_charged: bool,
     /// When each goroutine became runnable: a P that picks it up cannot run it earlier.
     ready_at: Vec<f64>,
 }
 
-impl Sched {
+impl Sched<'_> {
     fn jitter(&mut self, cost: f64) -> f64 {
         let mut c = cost * self.rng.range_f64(0.6, 1.4);
         // Rare long stalls: the OS deschedules the thread, an interrupt, a page fault.
@@ -185,6 +185,11 @@ impl Sched {
 
 /// Runs the program once under `opts` (its seed) and returns the machine at the end and the timeline.
 pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
+    run_raw_indexed(p, opts, seed, &GcTimeline::new(&opts.gc))
+}
+
+/// `run_raw` with `opts.gc` already indexed: a batch indexes the log's GC windows once for all its runs.
+pub fn run_raw_indexed(p: &Program, opts: &SimOptions, seed: u64, gc: &GcTimeline) -> RawRun {
     let procs = opts.procs.max(1) as usize;
     let mut s = Sched {
         m: Machine::new(p, opts.go.layout(), opts.first_goid()),
@@ -192,7 +197,7 @@ pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
         procs: vec![Proc { idle: true, ..Proc::default() }; procs],
         global: VecDeque::new(),
         timers: Vec::new(),
-        gc: GcTimeline::new(&opts.gc),
+        gc,
         exit_charged: false,
         ready_at: vec![0.0],
     };
@@ -339,7 +344,7 @@ pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
     RawRun { machine: s.m, timeline, end_ns, micro_steps: steps, race_times, last_step_ns: last_step }
 }
 
-impl Sched {
+impl Sched<'_> {
     fn m_pc0(&self) -> usize {
         self.m.pc_of(0)
     }

@@ -1,11 +1,11 @@
 //! Many seeded runs folded into the numbers a drill or postmortem quotes: crash rate, race-detector report
 //! rate, mean time to crash. The serialised shape is the one issue 6 fixes for `--json` and runbook captures.
 
-use super::budget::{explain, explain_steps, Budget};
+use super::batch::{batch_options, run_indexed, Batch};
+use super::gc::GcTimeline;
 use super::machine::Terminal;
 use super::program::Program;
 use super::rng::SimRng;
-use super::sched::run_raw;
 use super::SimOptions;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -90,39 +90,15 @@ fn ratio(a: u128, b: u128) -> f64 {
 /// The batch stops early, saying why in `Summary::stopped`, when a run hits a budget (`sim::budget`), when the
 /// batch's micro-steps pass `max_batch_steps`, or when `opts.stop` is requested.
 pub fn run_many(program: &Program, opts: &SimOptions, runs: u64) -> Summary {
-    let mut batch = opts.clone();
-    batch.record_timeline = false;
-    let mut s = Summary::default();
-    let mut steps: u64 = 0;
+    let batch_opts = batch_options(opts);
+    let gc = GcTimeline::new(&opts.gc);
+    let mut batch = Batch::new(opts);
     for i in 0..runs {
-        if opts.stop.requested() {
-            s.stopped = Some(explain(Budget::Cancelled, opts));
+        if !batch.admit() || !batch.push(run_indexed(program, &batch_opts, i, &gc)) {
             break;
         }
-        if steps >= opts.max_batch_steps {
-            s.stopped = Some(format!("the batch used up its budget of {} micro-steps", opts.max_batch_steps));
-            break;
-        }
-        let raw = run_raw(program, &batch, run_seed(opts.seed, i));
-        steps = steps.saturating_add(raw.micro_steps);
-        let (terminal, _) = raw.machine.terminal.unwrap_or((Terminal::StepLimit, 0));
-        match terminal {
-            Terminal::Stopped(budget) => {
-                s.stopped = Some(explain(budget, opts));
-                break;
-            }
-            Terminal::StepLimit => {
-                s.stopped = Some(explain_steps(opts));
-                break;
-            }
-            _ => {}
-        }
-        if matches!(terminal, Terminal::Fatal(_)) {
-            s.crash_time_sum_ns += raw.last_step_ns;
-        }
-        s.record(terminal, !raw.machine.race.reports.is_empty(), 1);
     }
-    s
+    batch.finish()
 }
 
 /// The seed of run `index` in a batch started with `seed` (run 0 uses `seed` itself, like a single run).
