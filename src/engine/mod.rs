@@ -19,9 +19,12 @@ pub use model::*;
 pub use value::Value;
 pub mod events;
 pub mod machine;
+pub mod masking;
 pub mod output;
 pub mod protocol;
 pub mod render;
+pub mod script;
+pub mod shell_scan;
 
 pub use events::{Event, StepStatus, Stream};
 pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};
