@@ -191,7 +191,9 @@ impl Session {
             .iter()
             .filter(|v| v.secret)
             .filter(|v| {
-                self.vars.get(&v.name).is_some_and(|value| !super::masking::too_short(&[value.clone()]).is_empty())
+                self.vars
+                    .get(&v.name)
+                    .is_some_and(|value| !super::masking::too_short(std::slice::from_ref(value)).is_empty())
             })
             .map(|v| v.name.clone())
             .collect()

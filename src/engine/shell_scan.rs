@@ -25,8 +25,11 @@ pub struct Refusal {
     pub message: String,
 }
 
+/// A reference with where it sits, or why it cannot be placed.
+pub type Placed = (Reference, Result<Place, Refusal>);
+
 /// Every reference of a command with where it sits (or why it cannot be placed).
-pub fn place_references(command: &str) -> Result<Vec<(Reference, Result<Place, Refusal>)>, TemplateError> {
+pub fn place_references(command: &str) -> Result<Vec<Placed>, TemplateError> {
     let pieces = template::parse(command)?;
     let mut toks = Vec::new();
     let mut refs = Vec::new();
