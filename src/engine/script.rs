@@ -105,14 +105,18 @@ fn env_base(reference: &Reference) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
-/// `base`, or `base_2`, `base_3`… when another reference already took it (`a-b` and `a_b` both give `RB_A_B`).
+/// `base`, or `RB2_…`, `RB3_…` when another reference already took it (`a-b` and `a_b` both give `RB_A_B`, and
+/// a list's `RB_L_0` could meet a reference `l_0`). Every base starts with `RB_`, so a numbered prefix never
+/// meets one.
 fn unique_name(base: &str, taken: &BTreeMap<String, String>) -> String {
     let used =
         |n: &str| taken.values().any(|t| t == n || n.starts_with(&format!("{t}_")) || t.starts_with(&format!("{n}_")));
     if !used(base) {
         return base.to_string();
     }
-    (2..).map(|i| format!("{base}_V{i}")).find(|n| !used(n)).unwrap_or_else(|| base.to_string())
+    let rest = base.strip_prefix("RB_").unwrap_or(base);
+    let count = taken.len() + 2;
+    (2..=count).map(|i| format!("RB{i}_{rest}")).find(|n| !used(n)).unwrap_or_else(|| format!("RB{count}_{rest}"))
 }
 
 #[cfg(test)]
