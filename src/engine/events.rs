@@ -62,6 +62,15 @@ pub enum Event {
         #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
         env: BTreeMap<String, String>,
         mode: Mode,
+        /// The exact script `/bin/sh -c` runs: each value is an `RB_*` variable reference (absent in journals
+        /// written before values were passed as variables). `command` is the same with the values filled in,
+        /// for reading.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        script: Option<String>,
+        /// The `RB_*` variables the script references (secrets masked; values passed as files show the path
+        /// variable `RB_*_FILE` with the value's size).
+        #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+        script_env: BTreeMap<String, String>,
     },
     Output {
         step: String,
@@ -175,6 +184,8 @@ mod tests {
             cwd: "/src".into(),
             env: BTreeMap::new(),
             mode: Mode::Change,
+            script: None,
+            script_env: BTreeMap::new(),
         };
         let line = r#"{"type":"command","step":"fix","command":"go test","cwd":"/src","mode":"change"}"#;
         assert_eq!(serde_json::to_string(&command).ok().as_deref(), Some(line));

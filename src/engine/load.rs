@@ -364,11 +364,8 @@ impl Loader<'_> {
             }
         }
         if is_command {
-            for offset in template::references_inside_shell_quotes(text) {
-                let message = format!(
-                    "template at byte {} is inside shell quotes; write it bare: values are shell-quoted for you",
-                    offset + 1
-                );
+            for refusal in super::shell_scan::refusals(text) {
+                let message = format!("template at byte {} {}", refusal.offset + 1, refusal.message);
                 self.reader.error(node, path, message);
             }
         }

@@ -21,7 +21,7 @@ struct Running {
 }
 
 /// What a secret var's value is replaced by on screen, in events and in the journal.
-pub const MASK: &str = "****";
+pub use super::masking::MASK;
 
 pub struct Session {
     pub(super) runbook: Runbook,
@@ -183,16 +183,47 @@ impl Session {
         }
     }
 
-    /// A secret var's value replaced by `****` wherever it appears.
+    /// The values of the secret vars set now (longest first; empty ones left out).
+    pub fn secret_values(&self) -> Vec<String> {
+        let values: Vec<String> =
+            self.runbook.vars.iter().filter(|v| v.secret).filter_map(|v| self.vars.get(&v.name).cloned()).collect();
+        super::masking::usable(&values)
+    }
+
+    /// Secret vars whose value is too short to be masked inside text (only whole fields equal to it are masked).
+    pub fn short_secret_vars(&self) -> Vec<String> {
+        self.runbook
+            .vars
+            .iter()
+            .filter(|v| v.secret)
+            .filter(|v| {
+                self.vars
+                    .get(&v.name)
+                    .is_some_and(|value| !super::masking::too_short(std::slice::from_ref(value)).is_empty())
+            })
+            .map(|v| v.name.clone())
+            .collect()
+    }
+
+    /// Text with secret values masked: a text that is a secret becomes `****`; inside longer text, secrets of at
+    /// least `masking::MIN_MASKED_IN_TEXT` characters (and their shell-quoted form) are replaced.
     pub fn mask(&self, text: &str) -> String {
+        let secrets = self.secret_values();
         let mut out = text.to_string();
-        for var in self.runbook.vars.iter().filter(|v| v.secret) {
-            if let Some(value) = self.vars.get(&var.name).filter(|v| !v.is_empty()) {
-                out = out.replace(&template::shell_quote(value), MASK);
-                out = out.replace(value.as_str(), MASK);
-            }
+        for value in secrets.iter().filter(|v| v.chars().count() >= super::masking::MIN_MASKED_IN_TEXT) {
+            out = out.replace(&template::shell_quote(value), MASK);
         }
-        out
+        super::masking::mask_text(&out, &secrets)
+    }
+
+    /// An event with every free-text field masked (names, statuses and keys untouched), before it is shown,
+    /// serialised or journaled.
+    pub fn mask_event(&self, event: Event) -> Event {
+        let secrets = self.secret_values();
+        if secrets.is_empty() {
+            return event;
+        }
+        super::masking::mask_typed(&event, &secrets).unwrap_or(event)
     }
 
     /// A value with secrets masked in every string inside it (captures are shown and journaled like output).
@@ -206,6 +237,17 @@ impl Session {
     }
 
     pub fn apply(&mut self, input: Input) -> Vec<Effect> {
+        let effects = self.apply_unmasked(input);
+        effects
+            .into_iter()
+            .map(|effect| match effect {
+                Effect::Emit(event) => Effect::Emit(self.mask_event(event)),
+                other => other,
+            })
+            .collect()
+    }
+
+    fn apply_unmasked(&mut self, input: Input) -> Vec<Effect> {
         match input {
             Input::Select { step } => {
                 if let Some(i) = self.runbook.step_index(&step) {
@@ -290,9 +332,18 @@ impl Session {
                     effects.push(Effect::Emit(Event::Command {
                         step: step.id.clone(),
                         command: self.mask(&spec.command),
-                        cwd: spec.cwd.clone(),
+                        cwd: self.mask(&spec.cwd),
                         env: spec.env.iter().map(|(k, v)| (k.clone(), self.mask(v))).collect(),
                         mode: step.mode,
+                        script: Some(spec.script.clone()),
+                        script_env: spec
+                            .script_env
+                            .iter()
+                            .map(|(k, v)| (k.clone(), self.mask(v)))
+                            .chain(spec.script_files.iter().map(|(k, v)| {
+                                (k.clone(), format!("(a temporary file holding the value, {} bytes)", v.len()))
+                            }))
+                            .collect(),
                     }));
                     self.running.insert(index, Running::default());
                     effects.push(Effect::Spawn { step: step.id.clone(), spec });

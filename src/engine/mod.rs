@@ -20,10 +20,13 @@ pub use model::*;
 pub use value::Value;
 pub mod events;
 pub mod machine;
+pub mod masking;
 pub mod output;
 pub mod protocol;
 pub mod render;
 pub mod repo_state;
+pub mod script;
+pub mod shell_scan;
 pub mod staleness;
 
 pub use events::{Event, StepStatus, Stream};

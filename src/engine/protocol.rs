@@ -19,7 +19,15 @@ pub struct Context {
 /// A command ready to spawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommandSpec {
+    /// The command with the values filled in, shell-quoted: for reading only (the dialog, events, reports).
     pub command: String,
+    /// What `/bin/sh -c` runs: the values are `RB_*` variable references (see `engine::script`).
+    pub script: String,
+    /// The `RB_*` variables `script` references.
+    pub script_env: BTreeMap<String, String>,
+    /// `RB_*_FILE` variables to point at temporary files holding these contents (values too big for the
+    /// environment); the runner writes them and removes them afterwards.
+    pub script_files: BTreeMap<String, String>,
     pub cwd: String,
     pub env: BTreeMap<String, String>,
     pub timeout: Duration,

@@ -1,5 +1,6 @@
 //! Rendering a step's action with the values known now: templates resolved against vars, built-ins and
-//! captures, commands with every value as shell-quoted words, paths joined onto the working directory. Kept apart
+//! captures, commands as a script whose values travel as `RB_*` variables (and, for
+//! reading, with every value as shell-quoted words), paths joined onto the working directory. Kept apart
 //! from the state machine so that what a step *would* run (the confirmation dialog) and what it runs are one code.
 
 use super::machine::{CommandSpec, ProbeRequest, Session};
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 impl Session {
     pub(super) fn render_run(&self, step: Option<&Step>, run: &RunAction) -> Result<CommandSpec, String> {
         let command = template::render_shell(&run.command, self)?;
+        let script = super::script::render_script(&run.command, self)?;
         let cwd = match &run.cwd {
             Some(cwd) => join_path(&self.context.workdir, &template::render_plain(cwd, self)?),
             None => self.context.workdir.clone(),
@@ -22,7 +24,17 @@ impl Session {
         let separate_streams = step
             .map(|s| s.captures.iter().any(|c| matches!(c.from, CaptureFrom::Stdout | CaptureFrom::Stderr)))
             .unwrap_or(false);
-        Ok(CommandSpec { command, cwd, env, timeout: run.timeout, grace: run.grace, separate_streams })
+        Ok(CommandSpec {
+            command,
+            script: script.text,
+            script_env: script.env,
+            script_files: script.files,
+            cwd,
+            env,
+            timeout: run.timeout,
+            grace: run.grace,
+            separate_streams,
+        })
     }
 
     pub(super) fn render_parse(&self, p: &ParseAction) -> Result<ProbeRequest, String> {

@@ -7,11 +7,11 @@
 //! - A step keeps its first and last 512 KiB of output in the journal (the same bound the engine keeps for
 //!   `expect` and captures, so resume recomputes the same captures); the lines between are replaced by an
 //!   `output_elided` entry naming the side file that holds the complete output and its SHA-256.
-//! - Secret values are masked by the engine; the writer masks them again on every line as a second guard
-//!   (capture values are not masked by the engine).
+//! - Secret values are masked by the engine; the writer masks them again, field by field before serialising
+//!   (`engine::masking`), as a second guard.
 
 use super::record::{rfc3339, Entry, Meta, Record};
-use crate::engine::{Event, StepStatus};
+use crate::engine::{masking, Event, StepStatus};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::{File, OpenOptions};
@@ -117,7 +117,7 @@ impl Journal {
 
     /// Values to mask on every line (the values of `secret: true` vars).
     pub fn set_secrets(&self, secrets: Vec<String>) {
-        self.lock().secrets = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        self.lock().secrets = masking::usable(&secrets);
     }
 
     /// Where the complete output of a step's next command goes (created by the process runner).
@@ -211,16 +211,30 @@ impl Inner {
 
     fn line(&self, entry: Entry) -> String {
         let record = Record { ts: rfc3339(SystemTime::now()), offset_ms: self.offset_ms(), entry };
+        let record = self.masked(record);
         let mut line = record.to_line();
-        for secret in &self.secrets {
-            let escaped = serde_json::to_string(secret).unwrap_or_default();
-            let escaped = escaped.trim_matches('"');
-            if !escaped.is_empty() && line.contains(escaped) {
-                line = line.replace(escaped, "****");
-            }
-        }
         line.push('\n');
         line
+    }
+
+    /// The record with secrets masked field by field before it is serialised (never a replace over the JSON
+    /// line, which could break its syntax or its keys).
+    fn masked(&self, record: Record) -> Record {
+        if self.secrets.is_empty() {
+            return record;
+        }
+        let entry = match &record.entry {
+            Entry::Event(e) => masking::mask_typed(e, &self.secrets).map(Entry::Event),
+            Entry::Meta(m) => masking::mask_typed(m, &self.secrets).map(Entry::Meta),
+            Entry::Unknown(v) => {
+                let mut v = v.clone();
+                masking::mask_json(&mut v, &self.secrets).then_some(Entry::Unknown(v))
+            }
+        };
+        match entry {
+            Some(entry) => Record { entry, ..record },
+            None => record,
+        }
     }
 
     fn record(&mut self, event: &Event) -> io::Result<()> {

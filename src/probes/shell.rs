@@ -1,4 +1,4 @@
-//! Runs a step's command: its own process group, stdin from /dev/null, output streamed line by line.
+//! Runs a step's command (its exact script, values in `RB_*` variables): its own process group, stdin from /dev/null, output streamed line by line.
 //!
 //! Why each choice:
 //! - Own process group: a timeout or cancel must reach `go run`'s child too; tokio's `kill` signals only the leader.
@@ -59,9 +59,15 @@ async fn run_inner(
     tx: &mpsc::Sender<ShellMsg>,
     cancel: &CancellationToken,
 ) -> Result<ProcessEnd, String> {
-    if !std::path::Path::new(&spec.cwd).is_dir() {
-        return Err(format!("working directory {} does not exist", spec.cwd));
+    let cwd = std::path::Path::new(&spec.cwd);
+    if !cwd.is_dir() {
+        return Err(match cwd.metadata() {
+            Ok(_) => format!("working directory {} is not a directory", spec.cwd),
+            Err(_) => format!("working directory {} does not exist", spec.cwd),
+        });
     }
+    // Values too big for the environment travel as files that live as long as the step.
+    let value_files = ValueFiles::write(&spec.script_files)?;
     let spill = match spill {
         Some(path) => {
             Some(Arc::new(Mutex::new(std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?)))
@@ -72,7 +78,8 @@ async fn run_inner(
     let stop_reading = Arc::new(AtomicBool::new(false));
     let mut child = {
         let mut command = tokio::process::Command::new("/bin/sh");
-        command.arg("-c").arg(&spec.command).current_dir(&spec.cwd).envs(&spec.env);
+        command.arg("-c").arg(&spec.script).current_dir(&spec.cwd).envs(&spec.env).envs(&spec.script_env);
+        command.envs(value_files.paths());
         command.stdin(std::process::Stdio::null()).process_group(0).kill_on_drop(true);
         if spec.separate_streams {
             let (out_r, out_w) = std::io::pipe().map_err(|e| e.to_string())?;
@@ -121,7 +128,38 @@ async fn run_inner(
             let _ = f.flush();
         }
     }
+    drop(value_files);
     Ok(end)
+}
+
+/// Temporary files holding values too big for the environment (`RB_*_FILE`), removed when dropped.
+struct ValueFiles {
+    dir: Option<tempfile::TempDir>,
+    vars: Vec<(String, PathBuf)>,
+}
+
+impl ValueFiles {
+    fn write(files: &std::collections::BTreeMap<String, String>) -> Result<ValueFiles, String> {
+        if files.is_empty() {
+            return Ok(ValueFiles { dir: None, vars: Vec::new() });
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("runbook-values-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a directory for large values: {e}"))?;
+        let mut vars = Vec::new();
+        for (i, (name, content)) in files.iter().enumerate() {
+            let path = dir.path().join(format!("value-{i}"));
+            std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
+            vars.push((name.clone(), path));
+        }
+        Ok(ValueFiles { dir: Some(dir), vars })
+    }
+
+    fn paths(&self) -> impl Iterator<Item = (&str, &std::path::Path)> {
+        let _ = &self.dir;
+        self.vars.iter().map(|(name, path)| (name.as_str(), path.as_path()))
+    }
 }
 
 fn status_end(status: std::process::ExitStatus) -> ProcessEnd {

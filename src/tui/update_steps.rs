@@ -26,6 +26,9 @@ impl App {
                 let spec = spec.map(|mut s| {
                     s.command = self.session.mask(&s.command);
                     s.env.values_mut().for_each(|v| *v = self.session.mask(v));
+                    s.cwd = self.session.mask(&s.cwd);
+                    s.script_env.values_mut().for_each(|v| *v = self.session.mask(v));
+                    s.script_files.values_mut().for_each(|v| *v = self.session.mask(v));
                     s
                 });
                 let mode = step.mode.as_str().to_string();
