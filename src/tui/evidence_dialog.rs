@@ -239,6 +239,10 @@ impl App {
 
     /// Stores and parses the evidence like `--log`, then closes the dialog (or shows why it could not).
     fn load_given_evidence(&mut self, name: &str, bytes: Vec<u8>) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            self.evidence_problem(format!("{name} is empty: nothing to load"));
+            return;
+        }
         let redactor: Redactor = self.redactor.clone();
         let lines = bytes.iter().filter(|b| **b == b'\n').count();
         let pending = Pending { sources: vec![Source { name: name.to_string(), bytes }], redactor };
