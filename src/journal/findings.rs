@@ -191,7 +191,7 @@ fn frame_in(lines: &[&str], workdir: &str) -> Option<String> {
     None
 }
 
-fn op_from_fatal(message: &str) -> Option<String> {
+pub(super) fn op_from_fatal(message: &str) -> Option<String> {
     let op = if message.contains("read and map write") {
         "a read racing a write"
     } else if message.contains("map writes") {

@@ -102,19 +102,7 @@ pub fn full_message(evidence: &FromEvidence) -> String {
     }
 }
 
-/// The map operation in words, from the triage's `operation` and message.
+/// The map operation in words (from the message, as for a crash without evidence), else the triage's `operation`.
 pub fn operation_words(evidence: &FromEvidence) -> Option<String> {
-    let message = &evidence.message;
-    let words = if message.contains("map writes") {
-        "two writes racing"
-    } else if message.contains("read and map write") {
-        "a read racing a write"
-    } else if message.contains("iteration and map write") {
-        "an iteration racing a write"
-    } else if message.contains("clone and map write") {
-        "a clone racing a write"
-    } else {
-        return evidence.operation.clone();
-    };
-    Some(words.to_string())
+    super::findings::op_from_fatal(&evidence.message).or_else(|| evidence.operation.clone())
 }
