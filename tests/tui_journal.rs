@@ -88,7 +88,7 @@ async fn a_tui_session_writes_its_journal() {
     assert!(metas.contains(&&Meta::Note { step: Some("s".into()), text: "seen on staging too".into() }), "{metas:?}");
     assert!(
         metas.iter().any(|m| matches!(m, Meta::MilestoneChecked { step: Some(s), milestone, by, ok: true, .. }
-            if s == "s" && milestone == "located" && by == "hand")),
+            if s == "s" && milestone == "located" && *by == runbook::journal::MilestoneBy::Hand)),
         "{metas:?}"
     );
     assert!(metas.contains(&&Meta::SessionFinished { reason: "quit".into(), exit_code: Some(0) }), "{metas:?}");

@@ -115,7 +115,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
         let _ = journal.meta(Meta::MilestoneChecked {
             step: c.step.clone(),
             milestone: c.milestone.to_string(),
-            by: "drill".into(),
+            by: crate::journal::MilestoneBy::Drill,
             ok: c.ok,
             detail: c.detail.clone(),
             at_ms: c.at_ms,

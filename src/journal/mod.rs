@@ -19,5 +19,5 @@ pub mod timeline;
 pub mod writer;
 
 pub use reader::{read, Loaded, ReadError};
-pub use record::{Entry, Meta, Record, RepoState, SessionStart, FORMAT_VERSION};
+pub use record::{Entry, Meta, MilestoneBy, Record, RepoState, SessionStart, FORMAT_VERSION};
 pub use writer::Journal;

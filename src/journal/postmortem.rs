@@ -5,7 +5,7 @@
 
 use super::findings::{self, RootCause};
 use super::reader::Loaded;
-use super::record::{Debrief, GitHead, Meta, Record, SessionMode};
+use super::record::{Debrief, GitHead, Meta, MilestoneBy, Record, SessionMode};
 use crate::engine::{Event, Milestone, Mode, StepStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -69,8 +69,7 @@ pub struct MilestoneAt {
     pub offset_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
-    /// `step` (a step set it when it passed), `hand` or `drill` (checked).
-    pub by: String,
+    pub by: MilestoneBy,
 }
 
 /// Each phase measured from the milestone before it (or the start); `total` is start to the last milestone.
@@ -198,11 +197,13 @@ fn milestones(records: &[Record]) -> Vec<MilestoneAt> {
     let mut all = Vec::new();
     for r in records {
         let (step, milestone, by, at) = match (r.event(), r.meta()) {
-            (Some(Event::Milestone { step, milestone }), _) => (Some(step.clone()), *milestone, "step", None),
+            (Some(Event::Milestone { step, milestone }), _) => {
+                (Some(step.clone()), *milestone, MilestoneBy::Step, None)
+            }
             // A checked milestone is recorded by name; a name this version does not know is left out.
             (_, Some(Meta::MilestoneChecked { step, milestone, by, ok: true, at_ms, .. })) => {
                 let Some(milestone) = Milestone::parse(milestone) else { continue };
-                (step.clone(), milestone, by.as_str(), *at_ms)
+                (step.clone(), milestone, *by, *at_ms)
             }
             _ => continue,
         };
@@ -212,11 +213,11 @@ fn milestones(records: &[Record]) -> Vec<MilestoneAt> {
             Some(at) => records.iter().find(|x| x.offset_ms >= at).map(|x| x.ts.clone()).unwrap_or(r.ts.clone()),
             None => r.ts.clone(),
         };
-        all.push(MilestoneAt { milestone, ts, offset_ms, step, by: by.to_string() });
+        all.push(MilestoneAt { milestone, ts, offset_ms, step, by });
     }
     // A drill's checked milestones replace what its steps claimed: checked, not trusted.
-    let checked: Vec<Milestone> = all.iter().filter(|m| m.by == "drill").map(|m| m.milestone).collect();
-    all.retain(|m| m.by == "drill" || !checked.contains(&m.milestone));
+    let checked: Vec<Milestone> = all.iter().filter(|m| m.by == MilestoneBy::Drill).map(|m| m.milestone).collect();
+    all.retain(|m| m.by == MilestoneBy::Drill || !checked.contains(&m.milestone));
     let mut first: Vec<MilestoneAt> = Vec::new();
     for m in all {
         if !first.iter().any(|f| f.milestone == m.milestone) {
@@ -281,8 +282,9 @@ fn verification(records: &[Record], milestones: &[MilestoneAt]) -> Vec<String> {
             }
         }
     }
-    for m in
-        milestones.iter().filter(|m| m.by == "step" && matches!(m.milestone, Milestone::Fixed | Milestone::Verified))
+    for m in milestones
+        .iter()
+        .filter(|m| m.by == MilestoneBy::Step && matches!(m.milestone, Milestone::Fixed | Milestone::Verified))
     {
         out.push(format!("{}: step `{}` passed", m.milestone, m.step.as_deref().unwrap_or("?")));
     }

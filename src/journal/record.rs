@@ -70,8 +70,7 @@ pub enum Meta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<String>,
         milestone: String,
-        /// `hand` or `drill`.
-        by: String,
+        by: MilestoneBy,
         /// Whether the check held (a drill records misses too).
         ok: bool,
         detail: String,
@@ -124,6 +123,29 @@ pub enum SessionMode {
     Tui,
     /// `runbook drill`, on the drill screen or headless.
     Drill,
+}
+
+/// Who set a milestone: a step when it passed, the engineer by hand (TUI `m`), or a drill's check after the run.
+/// Serialised as the lower-case name; a name this version does not know reads as `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MilestoneBy {
+    Step,
+    Hand,
+    Drill,
+    #[serde(other)]
+    Other,
+}
+
+impl std::fmt::Display for MilestoneBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MilestoneBy::Step => "step",
+            MilestoneBy::Hand => "hand",
+            MilestoneBy::Drill => "drill",
+            MilestoneBy::Other => "other",
+        })
+    }
 }
 
 impl SessionMode {
@@ -350,6 +372,17 @@ mod tests {
             assert_eq!(serde_json::to_string(&mode).ok(), Some(format!("\"{word}\"")));
             assert_eq!(serde_json::from_str::<SessionMode>(&format!("\"{word}\"")).ok(), Some(mode));
         }
+    }
+
+    #[test]
+    fn milestone_setters_are_the_words_journals_always_had_and_a_new_word_still_reads() {
+        for (by, word) in [(MilestoneBy::Step, "step"), (MilestoneBy::Hand, "hand"), (MilestoneBy::Drill, "drill")] {
+            assert_eq!(serde_json::to_string(&by).ok(), Some(format!("\"{word}\"")));
+            assert_eq!(by.to_string(), word);
+        }
+        let line = r#"{"type":"milestone_checked","milestone":"fixed","by":"robot","ok":true,"detail":"d","ts":"t","offset_ms":1}"#;
+        let r = Record::parse(line).unwrap();
+        assert!(matches!(r.meta(), Some(Meta::MilestoneChecked { by: MilestoneBy::Other, .. })), "{r:?}");
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl App {
         let saved = self.journal_meta(Meta::MilestoneChecked {
             step: step.clone(),
             milestone: name.to_string(),
-            by: "hand".into(),
+            by: crate::journal::MilestoneBy::Hand,
             ok: true,
             detail: "set by hand in the TUI".into(),
             at_ms: None,

@@ -75,7 +75,9 @@ impl App {
                     Some(g) => format!("chose {option}: {label} → {g}"),
                     None => format!("chose {option}: {label}"),
                 };
-                self.outputs.runs.entry(self.index(&step)).or_insert_with(|| StepRun::new(self.clock_ms));
+                if let Some(index) = self.index(&step) {
+                    self.outputs.runs.entry(index).or_insert_with(|| StepRun::new(self.clock_ms));
+                }
                 if let Some(run) = self.run_mut(&step) {
                     run.push(LineKind::Note, note);
                 }
@@ -88,7 +90,8 @@ impl App {
             }
             Event::StepFinished { step, status, exit_code, duration_ms, reason } => {
                 self.outputs.active.remove(&step);
-                let index = self.index(&step);
+                // The engine only names its own steps; a name it does not know has no row to show.
+                let Some(index) = self.index(&step) else { return };
                 let clock = self.clock_ms;
                 let run = self.outputs.runs.entry(index).or_insert_with(|| StepRun::new(clock));
                 let duration_ms = duration_ms.or(Some(clock.saturating_sub(run.started_ms)));
@@ -107,8 +110,8 @@ impl App {
         }
     }
 
-    fn index(&self, step: &str) -> usize {
-        self.session.runbook().step_index(step).unwrap_or(usize::MAX)
+    fn index(&self, step: &str) -> Option<usize> {
+        self.session.runbook().step_index(step)
     }
 
     /// After a reading step or a choice passes, the selection moves on with the engine (the next step, or the
