@@ -293,67 +293,20 @@ impl Machine {
         match instr {
             Instr::Map { op, map, key, line } => {
                 info.map = Some(map);
-                advance = self.map_step(
-                    g,
-                    op,
-                    map as usize,
-                    key.eval(&self.goroutines[g].loops[..self.goroutines[g].depth as usize]),
-                    line,
-                    micro,
-                    &mut info,
-                );
+                let gr = &self.goroutines[g];
+                let key = key.eval(&gr.loops[..gr.depth as usize]);
+                let access = map_ops::Access { op, map: map as usize, key, line };
+                advance = self.map_step(g, access, micro, &mut info);
             }
             Instr::Go { target, line } => {
                 info.micro = MicroStep::Go;
-                let child = self.goroutines.len();
-                self.goroutines.push(Goroutine::new(target, self.next_goid, g as u16, line));
-                self.next_goid += 1;
-                self.race.fork(g, child);
-                self.settle(p, child);
-                info.spawned = Some(child);
+                info.spawned = Some(self.spawn(p, g, target, line));
             }
             Instr::WgAdd { wg, delta, .. } => {
                 info.micro = MicroStep::WgAdd;
-                let w = wg as usize;
-                if delta < 0 {
-                    self.race.release_merge(g, w);
-                }
-                let st = &mut self.wgs[w];
-                st.counter += delta;
-                let (v, waiters) = (st.counter, st.waiters);
-                if v < 0 {
-                    self.die(g, Terminal::Panic(PanicKind::NegativeCounter));
-                } else if waiters != 0 && delta > 0 && v == delta {
-                    self.die(g, Terminal::Panic(PanicKind::AddConcurrentWithWait));
-                } else if v == 0 && waiters > 0 {
-                    *st = WaitGroupState::default();
-                    self.wake(p, |i| matches!(i, Instr::WgWait { wg: x, .. } if *x == wg));
-                }
+                self.wg_add_step(p, g, wg, delta);
             }
-            Instr::WgWait { wg, .. } => {
-                let w = wg as usize;
-                if micro == 0 {
-                    info.micro = MicroStep::WgWait;
-                    if self.wgs[w].counter == 0 {
-                        self.race.acquire(g, w);
-                    } else {
-                        self.wgs[w].waiters += 1;
-                        self.goroutines[g].micro = 1;
-                        self.block(g);
-                        info.blocked = true;
-                        advance = false;
-                    }
-                } else {
-                    // Woken by the Add that reached zero: Wait re-reads the state to catch reuse.
-                    info.micro = MicroStep::WgWake;
-                    let st = &self.wgs[w];
-                    let reset = st.counter != 0 || st.waiters != 0;
-                    self.race.acquire(g, w);
-                    if reset {
-                        self.die(g, Terminal::Panic(PanicKind::ReusedBeforeWait));
-                    }
-                }
-            }
+            Instr::WgWait { wg, .. } => advance = self.wg_wait_step(g, wg as usize, micro, &mut info),
             Instr::Lock { mu, .. } | Instr::RLock { mu, .. } => {
                 let write = matches!(instr, Instr::Lock { .. });
                 info.micro = if write { MicroStep::Lock } else { MicroStep::RLock };
@@ -361,29 +314,11 @@ impl Machine {
             }
             Instr::Unlock { mu, .. } => {
                 info.micro = MicroStep::Unlock;
-                let ids = clock_ids(p);
-                let m = mu as usize;
-                if !self.mutexes[m].locked {
-                    self.die(g, Terminal::Fatal(FatalKind::UnlockOfUnlocked));
-                } else {
-                    self.mutexes[m].locked = false;
-                    self.race.release(g, ids.mutex + m);
-                    self.wake(p, |i| matches!(i, Instr::Lock { mu: x, .. } | Instr::RLock { mu: x, .. } if *x == mu));
-                }
+                self.unlock_step(p, g, mu);
             }
             Instr::RUnlock { mu, .. } => {
                 info.micro = MicroStep::RUnlock;
-                let ids = clock_ids(p);
-                let m = mu as usize;
-                if self.mutexes[m].readers == 0 {
-                    self.die(g, Terminal::Fatal(FatalKind::RUnlockOfUnlocked));
-                } else {
-                    self.mutexes[m].readers -= 1;
-                    self.race.release_merge(g, ids.readers + m);
-                    if self.mutexes[m].readers == 0 {
-                        self.wake(p, |i| matches!(i, Instr::Lock { mu: x, .. } if *x == mu));
-                    }
-                }
+                self.runlock_step(p, g, mu);
             }
             Instr::Send { ch, .. } => {
                 info.micro = MicroStep::Send;
@@ -438,5 +373,6 @@ impl Machine {
 mod blocking;
 mod map_ops;
 mod outcome;
+mod release;
 
 pub use outcome::{FatalKind, MicroStep, PanicKind, Terminal};
