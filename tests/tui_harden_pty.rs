@@ -50,3 +50,83 @@ fn c_cancels_a_running_simulate_step_of_2_pow_64_runs() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_terminal_restored();
 }
+
+/// A step whose command is `lines` lines of `echo`, then `echo ran >> MARK` (appending, so a second run shows).
+fn long_command_step(lines: usize) -> String {
+    let mut step =
+        String::from("  - id: long\n    title: Long command\n    mode: observe\n    run:\n      command: |\n");
+    for i in 1..lines {
+        step.push_str(&format!("        echo line {i}\n"));
+    }
+    step.push_str("        echo ran >> MARK\n");
+    step
+}
+
+#[test]
+fn a_200_line_command_runs_only_after_enter_has_shown_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_runbook(dir.path(), &long_command_step(200));
+    let mut pty = open(dir.path(), &file);
+    pty.wait_for("Long command");
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.wait_for("more lines");
+    for field in ["in  ", "env  (nothing added)", "mode  observe", "limit  "] {
+        pty.wait_for(field);
+    }
+    // `y` is not "yes": the `j` after it still scrolls the dialog, so the dialog was still open.
+    pty.send("y");
+    pty.send("j");
+    pty.wait_for("↑ 1 above");
+    // Enter pages through the command; the tail is not run before it has been on screen.
+    let mut enters = 0;
+    while !pty.screen().contains("echo ran >> MARK") {
+        assert!(pty.screen().contains("Run this?"), "the dialog closed before the end was shown:\n{}", pty.screen());
+        let before = pty.screen();
+        pty.send("\r");
+        enters += 1;
+        pty.wait_until("Enter to show the next page", |s| s.contents() != before);
+        assert!(enters < 50, "Enter never reached the end");
+    }
+    assert!(enters >= 2, "a 200-line command takes pages at 80x24 (took {enters} Enters)");
+    assert!(!dir.path().join("MARK").exists(), "ran before the end was shown");
+    pty.wait_for("Enter runs it");
+    for field in ["in  ", "mode  observe", "limit  "] {
+        pty.wait_for(field);
+    }
+    pty.send("\r");
+    pty.wait_for("passed");
+    assert_eq!(std::fs::read_to_string(dir.path().join("MARK")).unwrap(), "ran\n", "ran exactly once");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+}
+
+#[test]
+fn the_hidden_tails_of_issue_12_are_on_screen_when_the_dialog_opens() {
+    let newlines = "\\n".repeat(61);
+    let spaces = " ".repeat(3000);
+    for (command, shown) in [
+        (format!("echo harmless{newlines}touch MARK"), "␤×60 empty lines"),
+        (format!("echo harmless{spaces}; touch MARK"), "harmless␠×3000; touch MARK"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let step =
+            format!("  - id: s\n    title: Harmless\n    mode: observe\n    run:\n      command: \"{command}\"\n");
+        let file = write_runbook(dir.path(), &step);
+        let mut pty = open(dir.path(), &file);
+        pty.wait_for("Harmless");
+        pty.send("\r");
+        pty.wait_for("Run this?");
+        pty.wait_for(shown);
+        pty.wait_for("touch MARK");
+        pty.wait_for("Enter runs it");
+        pty.send("y");
+        pty.send("\x1b");
+        pty.wait_for("not run");
+        assert!(!dir.path().join("MARK").exists(), "y or Esc ran it");
+        pty.send("q");
+        assert_eq!(pty.wait_exit(), 0);
+        pty.assert_terminal_restored();
+    }
+}

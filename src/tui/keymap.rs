@@ -269,13 +269,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "set nothing", Always),
     bind!(
         Confirm,
-        [Key(KeyCode::Enter), c('y')],
+        [Key(KeyCode::Enter)],
         "Enter",
         Intent::Confirm,
         "run it",
-        "run the command as shown",
+        "run the command as shown; while part of it is hidden, show the rest first (only Enter runs)",
         Always
     ),
+    bind!(Confirm, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll the command down", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll the command up", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Confirm, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "the command's start", HelpOnly),
+    bind!(Confirm, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "the command's end", HelpOnly),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
     bind!(
         QuitConfirm,

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod confirm;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod highlight;
@@ -30,6 +31,7 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 mod update;
+mod update_confirm;
 mod update_results;
 mod update_scroll;
 mod update_sim;

@@ -57,6 +57,8 @@ pub struct Confirm {
     /// The rendered command (secrets masked), or why it cannot be rendered.
     pub spec: Result<CommandSpec, String>,
     pub mode: String,
+    /// The first row of the command on screen (the dialog scrolls; see `confirm`).
+    pub top: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

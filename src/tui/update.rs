@@ -74,7 +74,9 @@ impl App {
                         self.scroll(pane, if down { 3 } else { -3 });
                     }
                 }
-                Overlay::Help { .. } => return self.key_action(if down { Intent::Down } else { Intent::Up }),
+                Overlay::Help { .. } | Overlay::Confirm(_) => {
+                    return self.key_action(if down { Intent::Down } else { Intent::Up })
+                }
                 _ => {}
             },
             other => return self.key_action(other),
@@ -94,16 +96,7 @@ impl App {
                 self.screen.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
             }
             (Overlay::Help { .. }, _) => {}
-            (Overlay::Confirm(c), Intent::Confirm) => {
-                let step = c.step;
-                self.screen.overlay = Overlay::None;
-                self.start(step);
-            }
-            (Overlay::Confirm(_), Intent::Back) => {
-                self.screen.overlay = Overlay::None;
-                self.flash = Some("not run".into());
-            }
-            (Overlay::Confirm(_), _) => {}
+            (Overlay::Confirm(_), action) => self.confirm_key(action),
             (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(Exit::Quit),
             (Overlay::QuitConfirm, Intent::Back) => self.screen.overlay = Overlay::None,
             (Overlay::QuitConfirm, _) => {}

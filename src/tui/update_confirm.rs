@@ -1,0 +1,39 @@
+//! Keys in the "Run this?" dialog. The command scrolls (j/k, arrows, PgUp/PgDn, g/G, the wheel); Enter runs it
+//! only when its end is on screen, and otherwise shows the next page, so no part of a command runs unseen
+//! (issue 12). `y` does not run it: only Enter does.
+
+use super::action::Intent;
+use super::app::App;
+use super::confirm;
+use super::screen::Overlay;
+
+impl App {
+    pub(crate) fn confirm_key(&mut self, action: Intent) {
+        let Overlay::Confirm(c) = &self.screen.overlay else { return };
+        let dialog = confirm::layout(self.size, c);
+        let (top, max, page) = (dialog.top, dialog.max_top(), dialog.window.max(1));
+        let step = c.step;
+        let scroll_to = match action {
+            Intent::Confirm if dialog.at_end() => {
+                self.screen.overlay = Overlay::None;
+                self.start(step);
+                return;
+            }
+            Intent::Confirm | Intent::PageDown => top + page,
+            Intent::Back => {
+                self.screen.overlay = Overlay::None;
+                self.flash = Some("not run".into());
+                return;
+            }
+            Intent::Down => top + 1,
+            Intent::Up => top.saturating_sub(1),
+            Intent::PageUp => top.saturating_sub(page),
+            Intent::Top => 0,
+            Intent::Bottom => max,
+            _ => return,
+        };
+        if let Overlay::Confirm(c) = &mut self.screen.overlay {
+            c.top = scroll_to.min(max);
+        }
+    }
+}
