@@ -130,3 +130,118 @@ fn the_hidden_tails_of_issue_12_are_on_screen_when_the_dialog_opens() {
         pty.assert_terminal_restored();
     }
 }
+
+/// The last place `seq` occurs in `bytes`, if it does.
+fn last(bytes: &[u8], seq: &str) -> Option<usize> {
+    bytes.windows(seq.len()).rposition(|w| w == seq.as_bytes())
+}
+
+#[test]
+fn every_signal_that_ends_the_screen_restores_the_terminal_and_cancels_what_runs() {
+    for signal in ["INT", "QUIT", "USR1", "USR2", "ALRM", "TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write_runbook(
+            dir.path(),
+            "  - {id: wait, title: Wait a while, mode: observe, run: {command: 'echo waiting; sleep 30'}}\n",
+        );
+        let mut pty = open(dir.path(), &file);
+        pty.wait_for("Wait a while");
+        pty.send("\r");
+        pty.wait_for("Run this?");
+        pty.send("\r");
+        pty.wait_for("c cancels");
+        let pid = pty.child.process_id().expect("child pid");
+        let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status();
+        assert!(status.unwrap().success());
+        assert_eq!(pty.wait_exit(), 130, "SIG{signal}");
+        pty.assert_terminal_restored();
+        pty.wait_until("the output to end with the cursor shown", |_| {
+            String::from_utf8_lossy(&pty.raw.lock().unwrap()).trim_end().ends_with("\x1b[?25h")
+        });
+        let raw = pty.raw.lock().unwrap().clone();
+        for (on, off, what) in [
+            ("\x1b[?1049h", "\x1b[?1049l", "alternate screen"),
+            ("\x1b[?1000h", "\x1b[?1000l", "mouse reporting"),
+            ("\x1b[?2004h", "\x1b[?2004l", "bracketed paste"),
+            ("\x1b[?25l", "\x1b[?25h", "hidden cursor"),
+        ] {
+            let (on, off) = (last(&raw, on), last(&raw, off));
+            assert!(on.is_some(), "SIG{signal}: {what} was never turned on");
+            assert!(off > on, "SIG{signal}: {what} left on ({on:?}, off at {off:?})");
+        }
+        // The command was stopped as TERM stops it: the journal records the step cancelled.
+        let journal = find_journal(&dir.path().join("state"));
+        let text = std::fs::read_to_string(&journal).unwrap();
+        let finished = text.lines().find(|l| l.contains("\"step_finished\"")).unwrap_or_default();
+        assert!(finished.contains("\"cancelled\""), "SIG{signal}: the step ended as {finished:?}");
+    }
+}
+
+/// The one journal under `dir`.
+fn find_journal(dir: &Path) -> PathBuf {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                return path;
+            }
+        }
+    }
+    panic!("no journal under {}", dir.display());
+}
+
+/// The binary on `runbook` in `dir`, with `editor` as $EDITOR.
+fn open_with_editor(dir: &Path, runbook: &Path, editor: &Path) -> Pty {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.arg(runbook);
+    cmd.cwd(dir);
+    for var in ["HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"] {
+        cmd.env(var, dir.join("home"));
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("EDITOR", editor);
+    Pty::spawn(cmd)
+}
+
+fn kill(pty: &Pty, signal: &str) {
+    let pid = pty.child.process_id().expect("child pid");
+    let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status();
+    assert!(status.unwrap().success());
+}
+
+#[test]
+fn a_signal_while_the_editor_owns_the_terminal_ends_runbook_after_it_with_the_terminal_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cache.go"), "package cache\n\nvar prices = map[string]int{}\n").unwrap();
+    let file = write_runbook(
+        dir.path(),
+        "  - {id: sites, title: Find map sites, grep: {pattern: 'map\\[', paths: [cache.go]}}\n",
+    );
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\necho EDITOR-RUNNING\nread line\necho \"read: $line\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut pty = open_with_editor(dir.path(), &file, &editor);
+    pty.wait_for("Find map sites");
+    pty.send("\r");
+    pty.wait_for("1 match in 1 file");
+    pty.send("\r");
+    pty.wait_for("cache.go:3");
+    pty.send("e");
+    pty.wait_for("EDITOR-RUNNING");
+    pty.wait_until("the editor on the main screen", |s| !s.alternate_screen());
+    // The editor owns the terminal: runbook does not touch it while the editor runs, whatever arrives. SIGINT
+    // and SIGQUIT are the editor's keys then (same process group), and are dropped; USR1 ends runbook after.
+    kill(&pty, "INT");
+    kill(&pty, "USR1");
+    pty.send("done\r");
+    pty.wait_for("read: done");
+    assert_eq!(pty.wait_exit(), 130, "USR1 ended runbook once the editor had exited");
+    pty.assert_terminal_restored();
+    let raw = pty.raw.lock().unwrap().clone();
+    assert!(last(&raw, "\x1b[?1049l") > last(&raw, "\x1b[?1049h"), "left the alternate screen last");
+    assert!(last(&raw, "\x1b[?1000l") > last(&raw, "\x1b[?1000h"), "mouse reporting off last");
+    assert!(String::from_utf8_lossy(&raw).trim_end().ends_with("\x1b[?25h"), "the cursor shown last");
+}
