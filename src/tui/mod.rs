@@ -80,6 +80,7 @@ pub fn run(
             return 2;
         }
     }
+    app.warn_short_secrets();
     if let Some(pending) = evidence {
         app.redactor = pending.redactor.clone();
     }
@@ -110,6 +111,7 @@ pub fn drill(
     app.set_drill(scenario);
     app.set_journal(journal);
     app.flash = Some("drill started: the clock runs · ? help".into());
+    app.warn_short_secrets();
     let exit = run_app(&mut app);
     (exit.code(), app.take_journal())
 }
