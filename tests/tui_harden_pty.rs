@@ -247,3 +247,68 @@ fn a_signal_while_the_editor_owns_the_terminal_ends_runbook_after_it_with_the_te
     assert!(last(&raw, "\x1b[?1000l") > last(&raw, "\x1b[?1000h"), "mouse reporting off last");
     assert!(String::from_utf8_lossy(&raw).trim_end().ends_with("\x1b[?25h"), "the cursor shown last");
 }
+
+/// A crash log of 8 goroutines of 80,000 distinct frames each (about 35 MB), in `dir`.
+fn deep_frame_log(dir: &Path) -> PathBuf {
+    let log = dir.join("deep.log");
+    let mut text = String::from("panic: boom\n\n");
+    for g in 0..8 {
+        text.push_str(&format!("goroutine {} [running]:\n", g + 1));
+        for i in 0..80_000 {
+            text.push_str(&format!("main.f{g}_{i}(...)\n\t/app/deep/main.go:{} +0x1d\n", i + 1));
+        }
+        text.push('\n');
+    }
+    std::fs::write(&log, text).unwrap();
+    log
+}
+
+#[test]
+fn c_cancels_a_running_parse_of_a_deep_frame_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = deep_frame_log(dir.path());
+    let step = format!("  - {{id: parse, title: Parse the deep log, parse: {{file: '{}'}}}}\n", log.display());
+    let file = write_runbook(dir.path(), &step);
+    let mut pty = open(dir.path(), &file);
+    pty.wait_for("Parse the deep log");
+    pty.send("\r");
+    pty.wait_for("running");
+    pty.send("c");
+    pty.wait_for("cancelled");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+}
+
+#[test]
+fn a_signal_during_a_probe_step_ends_the_screen_at_once_with_the_step_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = deep_frame_log(dir.path());
+    for (signal, step) in [
+        (
+            "TERM",
+            "  - {id: probe, title: Simulate forever, simulate: {program: handbook, runs: 18446744073709551615}}\n"
+                .to_string(),
+        ),
+        (
+            "INT",
+            "  - {id: probe, title: Simulate forever, simulate: {program: handbook, runs: 18446744073709551615}}\n"
+                .to_string(),
+        ),
+        ("TERM", format!("  - {{id: probe, title: Parse the deep log, parse: {{file: '{}'}}}}\n", log.display())),
+        ("USR1", format!("  - {{id: probe, title: Parse the deep log, parse: {{file: '{}'}}}}\n", log.display())),
+    ] {
+        let run_dir = tempfile::tempdir().unwrap();
+        let file = write_runbook(run_dir.path(), &step);
+        let mut pty = open(run_dir.path(), &file);
+        pty.wait_for("probe");
+        pty.send("\r");
+        pty.wait_for("running");
+        kill(&pty, signal);
+        assert_eq!(pty.wait_exit(), 130, "SIG{signal} during {step}");
+        pty.assert_terminal_restored();
+        let text = std::fs::read_to_string(find_journal(&run_dir.path().join("state"))).unwrap();
+        let finished = text.lines().find(|l| l.contains("\"step_finished\"")).unwrap_or_default();
+        assert!(finished.contains("\"cancelled\""), "SIG{signal} during {step}: the step ended as {finished:?}");
+    }
+}
