@@ -213,3 +213,32 @@ fn the_wheel_scrolls_the_command() {
     apply(&mut app, &[Intent::Wheel { column: 40, row: 10, down: false }]);
     assert!(matches!(app.overlay(), Overlay::Confirm(c) if c.top == 0));
 }
+
+#[test]
+fn the_status_bar_says_what_enter_does_now() {
+    let mut app = opened(&two_hundred_lines(), "change", 80, 24);
+    let bottom = |app: &mut App| text(app, 80, 24).lines().last().unwrap_or_default().to_string();
+    let status = bottom(&mut app);
+    assert!(status.contains("Enter show the rest") && !status.contains("run it"), "{status}");
+    apply(&mut app, &[Intent::Bottom]);
+    let status = bottom(&mut app);
+    assert!(status.contains("Enter run it") && !status.contains("show the rest"), "{status}");
+}
+
+#[test]
+fn the_dialog_draws_at_every_size_and_its_fields_stay_from_40x12_up() {
+    let long = two_hundred_lines();
+    for command in [long.as_str(), "echo hi"] {
+        let mut app = app_running(command, "change");
+        apply(&mut app, &[Intent::Run]);
+        for (w, h) in [(1, 1), (2, 3), (10, 5), (20, 8), (39, 11), (40, 12), (60, 15), (80, 24), (120, 40), (200, 60)] {
+            let screen = text(&mut app, w, h);
+            apply(&mut app, &[Intent::Bottom, Intent::PageUp, Intent::Down, Intent::Up]);
+            if w >= 40 && h >= 12 {
+                for field in ["in  ", "mode  change", "limit  1m30s"] {
+                    assert!(screen.contains(field), "{field:?} is not on screen at {w}x{h}:\n{screen}");
+                }
+            }
+        }
+    }
+}

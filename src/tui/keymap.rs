@@ -76,6 +76,9 @@ pub enum When {
     CanNote,
     /// A replay (`runbook replay JOURNAL`): the time scrubber.
     Replay,
+    /// The "Run this?" dialog hides part of the command (Enter shows more), or shows its end (Enter runs it).
+    CommandHidden,
+    CommandShown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,9 +275,18 @@ pub static BINDINGS: &[Binding] = &[
         [Key(KeyCode::Enter)],
         "Enter",
         Intent::Confirm,
+        "show the rest",
+        "while part of the command is hidden: show the next page of it",
+        CommandHidden
+    ),
+    bind!(
+        Confirm,
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Intent::Confirm,
         "run it",
-        "run the command as shown; while part of it is hidden, show the rest first (only Enter runs)",
-        Always
+        "run the command as shown, once its end is on screen (only Enter runs it)",
+        CommandShown
     ),
     bind!(Confirm, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll the command down", HelpOnly),
     bind!(Confirm, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll the command up", HelpOnly),
