@@ -242,3 +242,12 @@ fn the_dialog_draws_at_every_size_and_its_fields_stay_from_40x12_up() {
         }
     }
 }
+
+#[test]
+fn dialog_of_a_command_that_cannot_be_prepared_80x24() {
+    let steps = "      - id: produce\n        title: Produce\n        mode: observe\n        run: {command: echo a}\n        capture:\n          - {name: file, from: output}\n      - id: consume\n        title: Use the capture\n        mode: observe\n        run: {command: 'cat {{file}}'}\n";
+    let mut app = app_from(&runbook(steps), "/srv/checkout", Theme::plain());
+    apply(&mut app, &[Intent::Down, Intent::Run]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(c) if c.spec.is_err()));
+    insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
+}

@@ -126,8 +126,10 @@ pub fn layout(area: Rect, confirm: &Confirm) -> Dialog {
     let rows = match &confirm.spec {
         Ok(spec) => rows(&spec.command, inner_width),
         Err(reason) => {
-            let mut rows =
-                vec![Row { prompt: Prompt::Wrapped, pieces: vec![Piece::Text("cannot be prepared:".into())] }];
+            let mut rows = vec![Row {
+                prompt: Prompt::Wrapped,
+                pieces: vec![Piece::Text("the command cannot be prepared:".into())],
+            }];
             rows.extend(rows_of_text(reason, inner_width));
             rows
         }
