@@ -251,3 +251,33 @@ fn dialog_of_a_command_that_cannot_be_prepared_80x24() {
     assert!(matches!(app.overlay(), Overlay::Confirm(c) if c.spec.is_err()));
     insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
 }
+
+#[test]
+fn s_shows_the_exact_script_with_its_variables_and_enter_still_needs_its_end() {
+    let steps =
+        "      - id: greet\n        title: Greet\n        mode: observe\n        run: {command: 'echo {{who}}'}\n";
+    let yaml = runbook(steps).replace("phases:", "vars:\n  - {name: who, default: \"a b\\n$(touch X)\"}\nphases:");
+    let mut app = app_from(&yaml, "/srv/checkout", Theme::plain());
+    apply(&mut app, &[Intent::Run]);
+    let reads = text(&mut app, 80, 24);
+    assert!(reads.contains("s: the exact script"), "{reads}");
+    apply(&mut app, &[Intent::Toggle]);
+    let exact = text(&mut app, 80, 24);
+    assert!(exact.contains("$ echo \"${RB_WHO}\""), "{exact}");
+    assert!(exact.contains("RB_WHO=a b⏎$(touch X)"), "{exact}");
+    assert!(exact.contains("mode  observe"), "{exact}");
+    insta::assert_snapshot!(screen(&mut app, 80, 24).backend());
+    apply(&mut app, &[Intent::Toggle]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(c) if !c.script));
+    apply(&mut app, &[Intent::Confirm]);
+    assert!(spawned(&mut app));
+}
+
+#[test]
+fn s_on_a_command_without_values_says_the_script_is_the_command() {
+    let mut app = opened("echo hi", "observe", 80, 24);
+    assert!(!text(&mut app, 80, 24).contains("exact script"), "s is offered only when the two differ");
+    apply(&mut app, &[Intent::Toggle]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(c) if !c.script));
+    assert!(app.flash().unwrap_or_default().contains("the script that runs is the command shown"));
+}

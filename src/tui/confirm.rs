@@ -12,6 +12,7 @@
 //!   limit), which stay on screen at every size the app draws at.
 
 use super::screen::Confirm;
+use crate::engine::CommandSpec;
 use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthChar;
 
@@ -124,6 +125,7 @@ pub fn layout(area: Rect, confirm: &Confirm) -> Dialog {
     let width = WIDTH.min(area.width.saturating_sub(2)).max(1);
     let inner_width = usize::from(width.saturating_sub(2));
     let rows = match &confirm.spec {
+        Ok(spec) if confirm.script => script_rows(spec, inner_width),
         Ok(spec) => rows(&spec.command, inner_width),
         Err(reason) => {
             let mut rows = vec![Row {
@@ -180,6 +182,39 @@ pub fn rows(command: &str, width: usize) -> Vec<Row> {
         i += 1;
     }
     out
+}
+
+/// The script `/bin/sh -c` runs, then the `RB_*` variables it reads (values masked like the command's; a value
+/// too big for the environment is a file, given by its size).
+fn script_rows(spec: &CommandSpec, width: usize) -> Vec<Row> {
+    let mut out = rows(&spec.script, width);
+    if spec.script_env.is_empty() && spec.script_files.is_empty() {
+        return out;
+    }
+    let note = "with these variables (values never become script text):";
+    out.push(Row { prompt: Prompt::Wrapped, pieces: Vec::new() });
+    out.push(Row { prompt: Prompt::Wrapped, pieces: vec![Piece::Marker(note.into())] });
+    for (name, value) in &spec.script_env {
+        let mut pieces = vec![Piece::Text(format!("{name}="))];
+        // A value's lines are shown as the command's are, each after the name's indentation.
+        for (i, line) in value.split('\n').enumerate() {
+            if i > 0 {
+                pieces.push(Piece::Marker("⏎".into()));
+            }
+            pieces.extend(self::pieces(line));
+        }
+        wrap(Prompt::Wrapped, pieces, width.saturating_sub(2).max(1), &mut out);
+    }
+    for (name, contents) in &spec.script_files {
+        let text = format!("{name}=<a temporary file of {} bytes>", contents.len());
+        wrap(Prompt::Wrapped, vec![Piece::Text(text)], width.saturating_sub(2).max(1), &mut out);
+    }
+    out
+}
+
+/// The exact script differs from the command as it reads (it does when the command holds values).
+pub fn has_script(confirm: &Confirm) -> bool {
+    confirm.spec.as_ref().is_ok_and(|s| s.script != s.command || !s.script_env.is_empty() || !s.script_files.is_empty())
 }
 
 /// Plain text (a reason) as wrapped rows, control characters made visible.

@@ -294,6 +294,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Confirm, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Confirm, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "the command's start", HelpOnly),
     bind!(Confirm, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "the command's end", HelpOnly),
+    bind!(
+        Confirm,
+        [c('s')],
+        "s",
+        Intent::Toggle,
+        "script",
+        "the exact script that runs (values as RB_* variables), or back to the command as it reads",
+        HelpOnly
+    ),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
     bind!(
         QuitConfirm,

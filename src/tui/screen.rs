@@ -59,6 +59,8 @@ pub struct Confirm {
     pub mode: String,
     /// The first row of the command on screen (the dialog scrolls; see `confirm`).
     pub top: usize,
+    /// Showing the exact script that runs (values as `RB_*` variables) instead of the command as it reads (`s`).
+    pub script: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! Keys in the "Run this?" dialog. The command scrolls (j/k, arrows, PgUp/PgDn, g/G, the wheel); Enter runs it
 //! only when its end is on screen, and otherwise shows the next page, so no part of a command runs unseen
-//! (issue 12). `y` does not run it: only Enter does.
+//! (issue 12). `y` does not run it: only Enter does. `s` switches between the command as it reads and the exact
+//! script that runs (its values as `RB_*` variables); Enter's rule holds for whichever is shown.
 
 use super::action::Intent;
 use super::app::App;
@@ -30,6 +31,17 @@ impl App {
             Intent::PageUp => top.saturating_sub(page),
             Intent::Top => 0,
             Intent::Bottom => max,
+            Intent::Toggle if confirm::has_script(c) => {
+                if let Overlay::Confirm(c) = &mut self.screen.overlay {
+                    c.script = !c.script;
+                    c.top = 0;
+                }
+                return;
+            }
+            Intent::Toggle => {
+                self.flash = Some("no values in this command: the script that runs is the command shown".into());
+                return;
+            }
             _ => return,
         };
         if let Overlay::Confirm(c) = &mut self.screen.overlay {

@@ -104,7 +104,12 @@ pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) 
             Span::raw(" cancels "),
         ])
     };
-    let block = Block::bordered().title(" Run this? ").title_bottom(keys).border_style(theme.border(true));
+    let title = match (confirm.script, confirm::has_script(confirm)) {
+        (true, _) => " Run this? · the exact script (s: as it reads) ",
+        (false, true) => " Run this? · s: the exact script ",
+        (false, false) => " Run this? ",
+    };
+    let block = Block::bordered().title(title).title_bottom(keys).border_style(theme.border(true));
     frame.render_widget(Clear, dialog.rect);
     frame.render_widget(Paragraph::new(lines).block(block), dialog.rect);
 }
