@@ -281,3 +281,18 @@ fn s_on_a_command_without_values_says_the_script_is_the_command() {
     assert!(matches!(app.overlay(), Overlay::Confirm(c) if !c.script));
     assert!(app.flash().unwrap_or_default().contains("the script that runs is the command shown"));
 }
+
+/// The evidence dialog's fetch command is shown the same way before its second Enter runs it.
+#[test]
+fn the_evidence_fetch_command_names_a_run_of_spaces_too() {
+    let steps = "      - id: ev\n        title: Evidence\n        evidence: {}\n";
+    let mut app = app_from(&runbook(steps), "/srv/checkout", Theme::plain());
+    apply(&mut app, &[Intent::Run]);
+    apply(&mut app, &[Intent::NextPane, Intent::NextPane]);
+    let command = format!("cat log{}; touch MARK", " ".repeat(3000));
+    apply(&mut app, &[Intent::TextPaste(command), Intent::Confirm]);
+    let screen = text(&mut app, 120, 40);
+    assert!(screen.contains("Run this?"), "{screen}");
+    assert!(screen.contains("$ cat log␠×3000; touch MARK"), "{screen}");
+    assert!(!spawned(&mut app));
+}
