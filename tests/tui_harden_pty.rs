@@ -138,7 +138,7 @@ fn last(bytes: &[u8], seq: &str) -> Option<usize> {
 
 #[test]
 fn every_signal_that_ends_the_screen_restores_the_terminal_and_cancels_what_runs() {
-    for signal in ["INT", "QUIT", "USR1", "USR2", "ALRM", "TERM", "HUP"] {
+    for signal in ["INT", "QUIT", "USR1", "USR2", "ALRM", "TERM", "HUP", "VTALRM", "PROF", "XCPU", "PWR", "RTMIN+3"] {
         let dir = tempfile::tempdir().unwrap();
         let file = write_runbook(
             dir.path(),

@@ -160,17 +160,17 @@ fn run_app(app: &mut App) -> mode::Exit {
     }
 }
 
-/// Every signal that ends the program, as one stream; the loop treats each as "stop commands and leave", so the
-/// terminal is restored on the way out (issue 12: SIGINT, SIGQUIT, SIGUSR1 and SIGALRM used to kill the process
-/// with the alternate screen, mouse reporting, the hidden cursor and raw mode still on). SIGINT only comes from
-/// `kill` while the screen is up (Ctrl-C is a key in raw mode); SIGINT and SIGQUIT that arrive while `$EDITOR`
-/// runs come from the editor's keys and are dropped (see `host::TerminalHost::run_editor`). Each signal is
-/// watched by a task on the runtime's workers, so one that arrives while the loop waits for the editor is judged
-/// when it arrives, and acted on when the loop runs again.
+/// Every signal that ends the program and can be caught, as one stream; the loop treats each as "stop commands
+/// and leave", so the terminal is restored on the way out (issue 12: SIGINT, SIGQUIT, SIGUSR1 and SIGALRM used to
+/// kill the process with the alternate screen, mouse reporting, the hidden cursor and raw mode still on). SIGINT
+/// only comes from `kill` while the screen is up (Ctrl-C is a key in raw mode); SIGINT and SIGQUIT that arrive
+/// while `$EDITOR` runs come from the editor's keys and are dropped (see `host::TerminalHost::run_editor`). Each
+/// signal is watched by a task on the runtime's workers, so one that arrives while the loop waits for the editor
+/// is judged when it arrives, and acted on when the loop runs again.
 fn signals() -> impl futures::Stream<Item = ()> + Unpin {
     use tokio::signal::unix::{signal, SignalKind};
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let kinds = [
+    let named = [
         (SignalKind::terminate(), false),
         (SignalKind::hangup(), false),
         (SignalKind::interrupt(), true),
@@ -179,6 +179,14 @@ fn signals() -> impl futures::Stream<Item = ()> + Unpin {
         (SignalKind::user_defined2(), false),
         (SignalKind::alarm(), false),
     ];
+    // The other signals whose default is to end the process and that only come from outside (`kill`, resource
+    // limits): the fault signals (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) are left to the panic and abort paths,
+    // SIGPIPE is ignored by the Rust runtime, and KILL and STOP cannot be caught.
+    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(unused_mut))]
+    let mut others = vec![libc::SIGXCPU, libc::SIGXFSZ, libc::SIGVTALRM, libc::SIGPROF, libc::SIGIO];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    others.extend([libc::SIGPWR, libc::SIGSTKFLT].into_iter().chain(libc::SIGRTMIN()..=libc::SIGRTMAX()));
+    let kinds = named.into_iter().chain(others.into_iter().map(|raw| (SignalKind::from_raw(raw), false)));
     for (kind, editor_keys) in kinds {
         let Ok(mut watched) = signal(kind) else { continue };
         let tx = tx.clone();
