@@ -180,7 +180,7 @@ fn signals() -> impl futures::Stream<Item = ()> + Unpin {
         (SignalKind::alarm(), false),
     ];
     // The other signals whose default is to end the process and that only come from outside (`kill`, resource
-    // limits): the fault signals (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) are left to the panic and abort paths,
+    // limits). The fault signals (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) cannot be handled safely and are left alone,
     // SIGPIPE is ignored by the Rust runtime, and KILL and STOP cannot be caught.
     #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(unused_mut))]
     let mut others = vec![libc::SIGXCPU, libc::SIGXFSZ, libc::SIGVTALRM, libc::SIGPROF, libc::SIGIO];
