@@ -296,3 +296,19 @@ fn the_evidence_fetch_command_names_a_run_of_spaces_too() {
     assert!(screen.contains("$ cat log␠×3000; touch MARK"), "{screen}");
     assert!(!spawned(&mut app));
 }
+
+#[test]
+fn a_megabyte_value_is_all_there_and_g_then_enter_runs_it() {
+    let value = "x".repeat(1 << 20);
+    let steps = "      - id: big\n        title: Big\n        mode: observe\n        run: {command: 'printf %s {{blob}} | wc -c'}\n";
+    let yaml = runbook(steps).replace("phases:", &format!("vars:\n  - {{name: blob, default: \"{value}\"}}\nphases:"));
+    let mut app = app_from(&yaml, "/srv/checkout", Theme::plain());
+    apply(&mut app, &[Intent::Run]);
+    let first = text(&mut app, 80, 24);
+    assert!(first.contains("more lines · Enter: next page · G: the end"), "{first}");
+    apply(&mut app, &[Intent::Bottom]);
+    let end = text(&mut app, 80, 24);
+    assert!(end.contains("| wc -c") && end.contains("end of the command"), "{end}");
+    apply(&mut app, &[Intent::Confirm]);
+    assert!(spawned(&mut app), "Enter at the end runs it");
+}

@@ -14,6 +14,7 @@
 use super::screen::Confirm;
 use crate::engine::CommandSpec;
 use ratatui::layout::Rect;
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
 /// The dialog's widest size; narrower screens get a margin of one column each side.
@@ -73,12 +74,21 @@ impl Row {
     }
 }
 
+/// The body's rows at one width, kept in `Confirm` by `update` (on opening, `s` and resizes), so drawing and keys
+/// do not wrap a long command again on every frame and key (a value of a megabyte is some 14,000 rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub width: usize,
+    pub script: bool,
+    pub rows: Vec<Row>,
+}
+
 /// The dialog laid out on a screen of `area`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dialog {
+pub struct Dialog<'a> {
     pub rect: Rect,
     /// Every row of the body (the command, or why it cannot be prepared).
-    pub rows: Vec<Row>,
+    pub rows: Cow<'a, [Row]>,
     /// How many body rows are on screen at once.
     pub window: usize,
     /// The first body row on screen, clamped so the window never runs past the end.
@@ -87,7 +97,7 @@ pub struct Dialog {
     pub spaced: bool,
 }
 
-impl Dialog {
+impl Dialog<'_> {
     /// The last `top` there is: the window then shows the end.
     pub fn max_top(&self) -> usize {
         self.rows.len().saturating_sub(self.window)
@@ -120,11 +130,14 @@ pub fn foot_rows(confirm: &Confirm) -> usize {
     }
 }
 
-/// Lays the dialog out on `area` with the body scrolled to `confirm.top`.
-pub fn layout(area: Rect, confirm: &Confirm) -> Dialog {
-    let width = WIDTH.min(area.width.saturating_sub(2)).max(1);
-    let inner_width = usize::from(width.saturating_sub(2));
-    let rows = match &confirm.spec {
+/// The dialog's width on a screen of `area`.
+fn dialog_width(area: Rect) -> u16 {
+    WIDTH.min(area.width.saturating_sub(2)).max(1)
+}
+
+/// The body's rows for the dialog on `area`.
+fn body_rows(confirm: &Confirm, inner_width: usize) -> Vec<Row> {
+    match &confirm.spec {
         Ok(spec) if confirm.script => script_rows(spec, inner_width),
         Ok(spec) => rows(&spec.command, inner_width),
         Err(reason) => {
@@ -135,6 +148,27 @@ pub fn layout(area: Rect, confirm: &Confirm) -> Dialog {
             rows.extend(rows_of_text(reason, inner_width));
             rows
         }
+    }
+}
+
+/// Wraps the body for `area` into `confirm.prepared`, unless it is already wrapped for that width.
+pub fn prepare(area: Rect, confirm: &mut Confirm) {
+    let width = usize::from(dialog_width(area).saturating_sub(2));
+    if confirm.prepared.as_ref().is_some_and(|p| p.width == width && p.script == confirm.script) {
+        return;
+    }
+    let rows = body_rows(confirm, width);
+    confirm.prepared = Some(Prepared { width, script: confirm.script, rows });
+}
+
+/// Lays the dialog out on `area` with the body scrolled to `confirm.top` (the rows `prepare` kept, or wrapped
+/// now when they were kept for another width).
+pub fn layout(area: Rect, confirm: &Confirm) -> Dialog<'_> {
+    let width = dialog_width(area);
+    let inner_width = usize::from(width.saturating_sub(2));
+    let rows: Cow<'_, [Row]> = match &confirm.prepared {
+        Some(p) if p.width == inner_width && p.script == confirm.script => Cow::Borrowed(&p.rows),
+        _ => Cow::Owned(body_rows(confirm, inner_width)),
     };
     // Head: the title. Foot: the fields. Between them the body, with an empty row each side when there is room,
     // and a row saying how much is hidden when not all of it fits.
@@ -352,6 +386,30 @@ mod tests {
         assert_eq!(texts("abcdefgh\nij", 6), ["$ abcd", "  efgh", "> ij"]);
         // A marker is not split across rows.
         assert_eq!(texts(&format!("ab{}", " ".repeat(20)), 7), ["$ ab", "  ␠×20"]);
+    }
+
+    #[test]
+    fn prepared_rows_are_reused_at_their_width_and_rewrapped_at_another() {
+        let spec = CommandSpec {
+            command: "echo a\n".repeat(500),
+            script: String::new(),
+            script_env: Default::default(),
+            script_files: Default::default(),
+            cwd: "/w".into(),
+            env: Default::default(),
+            timeout: std::time::Duration::from_secs(1),
+            grace: std::time::Duration::from_secs(1),
+            separate_streams: false,
+        };
+        let mut confirm =
+            Confirm { step: 0, spec: Ok(spec), mode: "observe".into(), top: 0, script: false, prepared: None };
+        let screen = Rect::new(0, 0, 80, 24);
+        assert!(matches!(layout(screen, &confirm).rows, Cow::Owned(_)), "nothing kept yet");
+        prepare(screen, &mut confirm);
+        let kept = layout(screen, &confirm);
+        assert!(matches!(kept.rows, Cow::Borrowed(_)), "kept rows are not wrapped again");
+        assert_eq!(kept.rows.len(), 500);
+        assert!(matches!(layout(Rect::new(0, 0, 60, 24), &confirm).rows, Cow::Owned(_)), "another width");
     }
 
     #[test]

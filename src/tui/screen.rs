@@ -61,6 +61,8 @@ pub struct Confirm {
     pub top: usize,
     /// Showing the exact script that runs (values as `RB_*` variables) instead of the command as it reads (`s`).
     pub script: bool,
+    /// The body wrapped for the current width (`confirm::prepare`).
+    pub prepared: Option<super::confirm::Prepared>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +71,7 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    Confirm(Confirm),
+    Confirm(Box<Confirm>),
     QuitConfirm,
     /// The one-line note input (`n`).
     Note {

@@ -43,6 +43,7 @@ impl App {
             Message::Tick(ms) => self.tick(ms),
             Message::Resize { width, height } => {
                 self.size = ratatui::layout::Rect::new(0, 0, width, height);
+                self.prepare_confirm();
             }
             Message::Terminate => self.quit_now(Exit::Signal),
             Message::Lines { step, lines } => {
@@ -60,6 +61,13 @@ impl App {
     }
 
     fn intent(&mut self, intent: Intent) -> Option<Intent> {
+        let next = self.route(intent);
+        // Whatever the intent was, a "Run this?" dialog now open has its body wrapped for the screen.
+        self.prepare_confirm();
+        next
+    }
+
+    fn route(&mut self, intent: Intent) -> Option<Intent> {
         match intent {
             // What another intent led to: not keys, so no overlay or view takes them.
             Intent::OpenSource { file, line } => self.open_source(file, line),

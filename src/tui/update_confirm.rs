@@ -9,6 +9,14 @@ use super::confirm;
 use super::screen::Overlay;
 
 impl App {
+    /// Keeps the open dialog's body wrapped for the current screen (see `confirm::Prepared`).
+    pub(crate) fn prepare_confirm(&mut self) {
+        let size = self.size;
+        if let Overlay::Confirm(c) = &mut self.screen.overlay {
+            confirm::prepare(size, c);
+        }
+    }
+
     pub(crate) fn confirm_key(&mut self, action: Intent) {
         let Overlay::Confirm(c) = &self.screen.overlay else { return };
         let dialog = confirm::layout(self.size, c);

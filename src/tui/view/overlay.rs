@@ -119,9 +119,9 @@ fn more(dialog: &confirm::Dialog) -> String {
     let (above, below) = dialog.hidden();
     let lines = |n: usize| if n == 1 { "1 more line".to_string() } else { format!("{n} more lines") };
     match (above, below) {
-        (0, below) => format!("↓ {} · Enter/j/PgDn", lines(below)),
+        (0, below) => format!("↓ {} · Enter: next page · G: the end", lines(below)),
         (above, 0) => format!("↑ {} above · end of the command", lines(above)),
-        (above, below) => format!("↑ {above} above · ↓ {}", lines(below)),
+        (above, below) => format!("↑ {above} above · ↓ {} · G: the end", lines(below)),
     }
 }
 
