@@ -1,5 +1,6 @@
 //! What is drawn over the main screen: the help (generated from the keymap), the confirmation before a command
-//! runs (the exact command, its working directory, environment additions and mode), and the quit question.
+//! runs (the whole command, scrolling between its title and the fields that always stay: working directory,
+//! environment additions, mode and limit; laid out by `tui::confirm`), and the quit question.
 
 use super::super::app::App;
 use super::super::confirm::{self, Piece};
