@@ -195,10 +195,9 @@ fn sigint_cancels_a_simulate_step_of_2_pow_64_runs() {
     assert_eq!(last, &serde_json::json!({"type":"run_finished","passed":0,"failed":1,"skipped":0,"not_run":1}));
 }
 
-#[test]
-fn sigint_stops_waiting_for_a_parse_of_a_deep_frame_log() {
-    let home = tempfile::tempdir().unwrap();
-    let log = home.path().join("deep.log");
+/// A crash log of 8 goroutines of 80,000 distinct frames each (about 35 MB), in `dir`.
+fn deep_frame_log(dir: &Path) -> PathBuf {
+    let log = dir.join("deep.log");
     let mut text = String::from("panic: boom\n\n");
     for g in 0..8 {
         text.push_str(&format!("goroutine {} [running]:\n", g + 1));
@@ -208,6 +207,51 @@ fn sigint_stops_waiting_for_a_parse_of_a_deep_frame_log() {
         text.push('\n');
     }
     std::fs::write(&log, text).unwrap();
+    log
+}
+
+#[test]
+fn sigterm_cancels_a_simulate_step_of_2_pow_64_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let file = write_runbook(
+        home.path(),
+        "  - {id: sim, title: S, simulate: {program: handbook, runs: 18446744073709551615}}\n  - {id: next, title: N, run: {command: 'echo never'}}\n",
+    );
+    let journal = home.path().join("j.jsonl");
+    let mut run = Run::start(home.path(), &file, &journal);
+    run.wait_for("the simulate step", |e| e["type"] == "step_started" && e["step"] == "sim");
+    run.signal("TERM");
+    let (code, events) = run.finish();
+    assert_eq!(code, Some(130), "{events:#?}");
+    assert_eq!(finished(&events, "sim")["status"], "cancelled");
+    assert_eq!(events.last().unwrap()["not_run"], 1);
+}
+
+#[test]
+fn sigterm_stops_waiting_for_a_parse_of_a_deep_frame_log() {
+    let home = tempfile::tempdir().unwrap();
+    let log = deep_frame_log(home.path());
+    let file = write_runbook(
+        home.path(),
+        &format!(
+            "  - {{id: parse, title: P, parse: {{file: '{}'}}}}\n  - {{id: next, title: N, run: {{command: 'echo never'}}}}\n",
+            log.display()
+        ),
+    );
+    let journal = home.path().join("j.jsonl");
+    let mut run = Run::start(home.path(), &file, &journal);
+    run.wait_for("the parse step", |e| e["type"] == "step_started" && e["step"] == "parse");
+    run.signal("TERM");
+    let (code, events) = run.finish();
+    assert_eq!(code, Some(130), "{events:#?}");
+    assert_eq!(finished(&events, "parse")["status"], "cancelled");
+    assert_eq!(events.last().unwrap()["not_run"], 1);
+}
+
+#[test]
+fn sigint_stops_waiting_for_a_parse_of_a_deep_frame_log() {
+    let home = tempfile::tempdir().unwrap();
+    let log = deep_frame_log(home.path());
     let file = write_runbook(
         home.path(),
         &format!(

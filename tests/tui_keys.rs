@@ -66,7 +66,10 @@ fn main_screen_keys_map_to_actions() {
 fn dialogs_and_search_read_keys_their_own_way() {
     assert_eq!(action_for(Scope::Confirm, key(KeyCode::Enter)), Some(Intent::Confirm));
     assert_eq!(action_for(Scope::Confirm, key(KeyCode::Esc)), Some(Intent::Back));
-    assert_eq!(action_for(Scope::Confirm, ch('j')), None, "navigation is off while confirming");
+    assert_eq!(action_for(Scope::Confirm, ch('y')), None, "only Enter runs a command (issue 12)");
+    assert_eq!(action_for(Scope::Confirm, ch('j')), Some(Intent::Down), "j scrolls the command");
+    assert_eq!(action_for(Scope::Confirm, ch('x')), None, "main screen keys are off while confirming");
+    assert_eq!(action_for(Scope::Confirm, ch('s')), Some(Intent::Toggle), "s: the exact script");
     assert_eq!(action_for(Scope::QuitConfirm, ch('y')), Some(Intent::Confirm));
     assert_eq!(action_for(Scope::QuitConfirm, ch('n')), Some(Intent::Back));
     assert_eq!(action_for(Scope::Search, ch('q')), Some(Intent::SearchChar('q')), "q is text while searching");

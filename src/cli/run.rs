@@ -203,6 +203,7 @@ pub(crate) fn headless(
         }
     };
     let mut printer = Printer::new(json, io::stdout().lock(), journal);
+    printer.short_secrets(&session.short_secret_vars());
     let code = runtime.block_on(drive(session, policy, &mut printer));
     // A cancelled probe left running on a blocking thread must not hold the process (dropping the runtime would
     // wait for it).
@@ -288,6 +289,21 @@ struct Printer<W: Write> {
 impl<W: Write> Printer<W> {
     fn new(json: bool, out: W, journal: Option<Journal>) -> Self {
         Printer { json, out, journal, held: Vec::new(), held_step: None, repos: Default::default() }
+    }
+
+    /// Says before the first step which secret vars are too short to be masked inside output (issue 12 item 3):
+    /// a `warning` object with `kind: short_secret` and the var names in JSON; a warning on stderr in text.
+    /// Printed only, not journaled: the journal's readers need no new record, and the run states it again.
+    fn short_secrets(&mut self, names: &[String]) {
+        let Some(message) = crate::engine::masking::short_secret_warning(names) else { return };
+        if self.json {
+            let line =
+                serde_json::json!({"type": "warning", "kind": "short_secret", "vars": names, "message": message});
+            let _ = writeln!(self.out, "{line}");
+            let _ = self.out.flush();
+        } else {
+            eprintln!("runbook: warning: {message}");
+        }
     }
 
     /// Journals a repository state (journal only: headless output is unchanged).

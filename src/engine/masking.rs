@@ -30,6 +30,18 @@ pub fn too_short(secrets: &[String]) -> Vec<&String> {
     secrets.iter().filter(|s| !s.is_empty() && s.chars().count() < MIN_MASKED_IN_TEXT).collect()
 }
 
+/// What to tell the user at start when secret vars are too short to be masked inside text (`names`: those vars,
+/// from `Session::short_secret_vars`); `None` when there are none.
+pub fn short_secret_warning(names: &[String]) -> Option<String> {
+    let (first, rest) = names.split_first()?;
+    let (noun, list) = match rest {
+        [] => ("secret var", first.clone()),
+        _ => ("secret vars", names.join(", ")),
+    };
+    // Short enough for the status bar at 80 columns with one name.
+    Some(format!("{noun} {list}: under {MIN_MASKED_IN_TEXT} characters, so not masked inside output"))
+}
+
 /// One text value with secrets masked.
 pub fn mask_text(text: &str, secrets: &[String]) -> String {
     if secrets.iter().any(|s| !s.is_empty() && s == text) {
@@ -87,6 +99,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_short_secret_warning_names_the_vars() {
+        assert_eq!(short_secret_warning(&[]), None);
+        let one = short_secret_warning(&s(&["PW"])).unwrap_or_default();
+        assert_eq!(one, "secret var PW: under 4 characters, so not masked inside output");
+        let two = short_secret_warning(&s(&["A", "B"])).unwrap_or_default();
+        assert!(two.starts_with("secret vars A, B: under 4"), "{two}");
+    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()

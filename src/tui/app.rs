@@ -196,6 +196,10 @@ impl App {
             When::Choose => matches!(action, Some(StepAction::Choose(_))),
             When::Checklist => matches!(action, Some(StepAction::Checklist(_))),
             When::HasResult => self.outputs.results.get(&self.screen.selected).is_some_and(|r| r.has_targets()),
+            When::CommandHidden | When::CommandShown => match &self.screen.overlay {
+                Overlay::Confirm(c) => super::confirm::layout(self.size, c).at_end() == (when == When::CommandShown),
+                _ => false,
+            },
         }
     }
 

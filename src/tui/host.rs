@@ -13,6 +13,9 @@ use crossterm::event::Event;
 use futures::stream::LocalBoxStream;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 pub type Events = LocalBoxStream<'static, std::io::Result<Event>>;
 
@@ -47,9 +50,29 @@ impl Host for Headless {
 
 /// The real terminal.
 #[derive(Default)]
-pub struct TerminalHost {
-    /// SIGINT and SIGQUIT, caught (and ignored) from the first editor run on; see `run_editor`.
-    caught: Vec<tokio::signal::unix::Signal>,
+pub struct TerminalHost;
+
+/// Set while `$EDITOR` runs: the editor owns the terminal, so SIGINT and SIGQUIT then come from its keys
+/// (Ctrl-C, Ctrl-\ in our shared process group), not from someone ending runbook. `tui::signals` drops them.
+static EDITOR_OPEN: AtomicBool = AtomicBool::new(false);
+/// When the last editor exited (ms since `CLOCK_START`; 0: never), for the signal its key sent as it exited.
+static EDITOR_CLOSED_MS: AtomicU64 = AtomicU64::new(0);
+static CLOCK_START: OnceLock<Instant> = OnceLock::new();
+/// A Ctrl-C that ends the editor reaches runbook at the same moment; the task that reads the signal may see it
+/// only after the editor has been waited for. Signals this close after the editor exited count as its keys.
+const AFTER_EDITOR: Duration = Duration::from_millis(300);
+
+/// True while the editor runs, and shortly after it exited.
+pub fn editor_open() -> bool {
+    if EDITOR_OPEN.load(Ordering::SeqCst) {
+        return true;
+    }
+    let closed = EDITOR_CLOSED_MS.load(Ordering::SeqCst);
+    closed > 0 && now_ms() < closed + AFTER_EDITOR.as_millis() as u64
+}
+
+fn now_ms() -> u64 {
+    CLOCK_START.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1
 }
 
 impl Host for TerminalHost {
@@ -73,19 +96,15 @@ impl Host for TerminalHost {
                 command.stdin(tty);
             }
         }
-        let status = command.spawn().and_then(|mut child| {
-            // The editor runs in our process group with the terminal in cooked mode, so a Ctrl-C typed in it
-            // (vi uses it to cancel) is sent to runbook as well, which would die of it. Catch SIGINT and SIGQUIT
-            // once spawned (a caught signal is reset to the default in a child, so the editor keeps its own
-            // handling), as git does around its editor. tokio keeps them caught afterwards; in raw mode the keys
-            // never become signals anyway.
-            if self.caught.is_empty() {
-                use tokio::signal::unix::{signal, SignalKind};
-                self.caught =
-                    [SignalKind::interrupt(), SignalKind::quit()].into_iter().filter_map(|k| signal(k).ok()).collect();
-            }
-            child.wait()
-        });
+        // The editor runs in our process group with the terminal in cooked mode, so a Ctrl-C typed in it (vi
+        // uses it to cancel) is sent to runbook as well. runbook catches SIGINT and SIGQUIT all along (a caught
+        // signal is reset to the default in a child, so the editor keeps its own handling) and ignores them while
+        // the editor runs, as git does around its editor; other signals end runbook once the editor has exited
+        // and the terminal is back in UI mode, so the usual restore leaves it as it was.
+        EDITOR_OPEN.store(true, Ordering::SeqCst);
+        let status = command.spawn().and_then(|mut child| child.wait());
+        EDITOR_CLOSED_MS.store(now_ms(), Ordering::SeqCst);
+        EDITOR_OPEN.store(false, Ordering::SeqCst);
         let resumed = terminal::resume();
         let status = status.map_err(|e| format!("cannot start the editor: {e}"))?;
         resumed.map_err(|e| format!("terminal: {e}"))?;

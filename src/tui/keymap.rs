@@ -76,6 +76,9 @@ pub enum When {
     CanNote,
     /// A replay (`runbook replay JOURNAL`): the time scrubber.
     Replay,
+    /// The "Run this?" dialog hides part of the command (Enter shows more), or shows its end (Enter runs it).
+    CommandHidden,
+    CommandShown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,12 +272,36 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "set nothing", Always),
     bind!(
         Confirm,
-        [Key(KeyCode::Enter), c('y')],
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Intent::Confirm,
+        "show the rest",
+        "while part of the command is hidden: show the next page of it",
+        CommandHidden
+    ),
+    bind!(
+        Confirm,
+        [Key(KeyCode::Enter)],
         "Enter",
         Intent::Confirm,
         "run it",
-        "run the command as shown",
-        Always
+        "run the command as shown, once its end is on screen (only Enter runs it)",
+        CommandShown
+    ),
+    bind!(Confirm, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll the command down", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll the command up", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Confirm, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Confirm, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "the command's start", HelpOnly),
+    bind!(Confirm, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "the command's end", HelpOnly),
+    bind!(
+        Confirm,
+        [c('s')],
+        "s",
+        Intent::Toggle,
+        "script",
+        "the exact script that runs (values as RB_* variables), or back to the command as it reads",
+        HelpOnly
     ),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
     bind!(

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod confirm;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod highlight;
@@ -30,6 +31,7 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 mod update;
+mod update_confirm;
 mod update_results;
 mod update_scroll;
 mod update_sim;
@@ -48,7 +50,7 @@ use futures::StreamExt;
 use std::collections::BTreeMap;
 
 /// Opens `runbook` in the terminal and runs until the user quits. Returns the exit code: 0 after a quit, 130 when
-/// a signal ended it, 2 when the terminal or the session could not be set up.
+/// a signal ended it (TERM, HUP, INT, QUIT, USR1, USR2, ALRM), 2 when the terminal or the session could not be set up.
 ///
 /// The session is journaled (`journaling::JournalSpec`: `--journal PATH`, or the state directory); quitting
 /// closes the journal with `session_finished`. Vars neither `given` nor defaulted are asked for on screen.
@@ -78,6 +80,7 @@ pub fn run(
             return 2;
         }
     }
+    app.warn_short_secrets();
     if let Some(pending) = evidence {
         app.redactor = pending.redactor.clone();
     }
@@ -108,6 +111,7 @@ pub fn drill(
     app.set_drill(scenario);
     app.set_journal(journal);
     app.flash = Some("drill started: the clock runs · ? help".into());
+    app.warn_short_secrets();
     let exit = run_app(&mut app);
     (exit.code(), app.take_journal())
 }
@@ -135,10 +139,12 @@ fn run_app(app: &mut App) -> mode::Exit {
         }
     };
     let result = runtime.block_on(async {
+        // Caught before the terminal changes, so no signal can end the program between the two.
+        let signals = signals();
         let mut guard = terminal::init().map_err(|e| event_loop::LoopError::Terminal(e.to_string()))?;
         let events = crossterm::event::EventStream::new();
-        let mut host = host::TerminalHost::default();
-        let result = event_loop::run_hosted(guard.terminal(), app, events, signals(), &mut host).await;
+        let mut host = host::TerminalHost;
+        let result = event_loop::run_hosted(guard.terminal(), app, events, signals, &mut host).await;
         drop(guard);
         result
     });
@@ -154,13 +160,46 @@ fn run_app(app: &mut App) -> mode::Exit {
     }
 }
 
-/// SIGTERM and SIGHUP as a stream; the loop treats both as "stop commands and leave".
+/// Every signal that ends the program and can be caught, as one stream; the loop treats each as "stop commands
+/// and leave", so the terminal is restored on the way out (issue 12: SIGINT, SIGQUIT, SIGUSR1 and SIGALRM used to
+/// kill the process with the alternate screen, mouse reporting, the hidden cursor and raw mode still on). SIGINT
+/// only comes from `kill` while the screen is up (Ctrl-C is a key in raw mode); SIGINT and SIGQUIT that arrive
+/// while `$EDITOR` runs come from the editor's keys and are dropped (see `host::TerminalHost::run_editor`). Each
+/// signal is watched by a task on the runtime's workers, so one that arrives while the loop waits for the editor
+/// is judged when it arrives, and acted on when the loop runs again.
 fn signals() -> impl futures::Stream<Item = ()> + Unpin {
     use tokio::signal::unix::{signal, SignalKind};
-    let streams: Vec<_> = [SignalKind::terminate(), SignalKind::hangup()]
-        .into_iter()
-        .filter_map(|kind| signal(kind).ok())
-        .map(|s| futures::stream::unfold(s, |mut s| async move { s.recv().await.map(|()| ((), s)) }).boxed())
-        .collect();
-    futures::stream::select_all(streams)
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let named = [
+        (SignalKind::terminate(), false),
+        (SignalKind::hangup(), false),
+        (SignalKind::interrupt(), true),
+        (SignalKind::quit(), true),
+        (SignalKind::user_defined1(), false),
+        (SignalKind::user_defined2(), false),
+        (SignalKind::alarm(), false),
+    ];
+    // The other signals whose default is to end the process and that only come from outside (`kill`, resource
+    // limits). The fault signals (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS) cannot be handled safely and are left alone,
+    // SIGPIPE is ignored by the Rust runtime, and KILL and STOP cannot be caught.
+    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(unused_mut))]
+    let mut others = vec![libc::SIGXCPU, libc::SIGXFSZ, libc::SIGVTALRM, libc::SIGPROF, libc::SIGIO];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    others.extend([libc::SIGPWR, libc::SIGSTKFLT].into_iter().chain(libc::SIGRTMIN()..=libc::SIGRTMAX()));
+    let kinds = named.into_iter().chain(others.into_iter().map(|raw| (SignalKind::from_raw(raw), false)));
+    for (kind, editor_keys) in kinds {
+        let Ok(mut watched) = signal(kind) else { continue };
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while watched.recv().await.is_some() {
+                if editor_keys && host::editor_open() {
+                    continue;
+                }
+                if tx.send(()).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|()| ((), rx)) }).boxed()
 }

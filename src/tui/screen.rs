@@ -57,6 +57,12 @@ pub struct Confirm {
     /// The rendered command (secrets masked), or why it cannot be rendered.
     pub spec: Result<CommandSpec, String>,
     pub mode: String,
+    /// The first row of the command on screen (the dialog scrolls; see `confirm`).
+    pub top: usize,
+    /// Showing the exact script that runs (values as `RB_*` variables) instead of the command as it reads (`s`).
+    pub script: bool,
+    /// The body wrapped for the current width (`confirm::prepare`).
+    pub prepared: Option<super::confirm::Prepared>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +71,7 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    Confirm(Confirm),
+    Confirm(Box<Confirm>),
     QuitConfirm,
     /// The one-line note input (`n`).
     Note {

@@ -3,7 +3,8 @@
 //! `ratatui::init`/`restore` handle raw mode and the alternate screen but not mouse capture or bracketed paste,
 //! which we turn on; so this module owns all four and undoes them on every path: normal exit and errors (the
 //! `Drop` guard), panics (a hook chained in front of the previous one, so the message prints after the terminal
-//! is back), and SIGTERM/SIGHUP (the event loop turns them into `Message::Terminate`, then the guard runs).
+//! is back), and signals (TERM, HUP, INT, QUIT, USR1, USR2, ALRM: the event loop turns them into
+//! `Message::Terminate`, then the guard runs).
 
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::execute;

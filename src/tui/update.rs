@@ -43,6 +43,7 @@ impl App {
             Message::Tick(ms) => self.tick(ms),
             Message::Resize { width, height } => {
                 self.size = ratatui::layout::Rect::new(0, 0, width, height);
+                self.prepare_confirm();
             }
             Message::Terminate => self.quit_now(Exit::Signal),
             Message::Lines { step, lines } => {
@@ -60,6 +61,13 @@ impl App {
     }
 
     fn intent(&mut self, intent: Intent) -> Option<Intent> {
+        let next = self.route(intent);
+        // Whatever the intent was, a "Run this?" dialog now open has its body wrapped for the screen.
+        self.prepare_confirm();
+        next
+    }
+
+    fn route(&mut self, intent: Intent) -> Option<Intent> {
         match intent {
             // What another intent led to: not keys, so no overlay or view takes them.
             Intent::OpenSource { file, line } => self.open_source(file, line),
@@ -74,7 +82,9 @@ impl App {
                         self.scroll(pane, if down { 3 } else { -3 });
                     }
                 }
-                Overlay::Help { .. } => return self.key_action(if down { Intent::Down } else { Intent::Up }),
+                Overlay::Help { .. } | Overlay::Confirm(_) => {
+                    return self.key_action(if down { Intent::Down } else { Intent::Up })
+                }
                 _ => {}
             },
             other => return self.key_action(other),
@@ -94,16 +104,7 @@ impl App {
                 self.screen.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
             }
             (Overlay::Help { .. }, _) => {}
-            (Overlay::Confirm(c), Intent::Confirm) => {
-                let step = c.step;
-                self.screen.overlay = Overlay::None;
-                self.start(step);
-            }
-            (Overlay::Confirm(_), Intent::Back) => {
-                self.screen.overlay = Overlay::None;
-                self.flash = Some("not run".into());
-            }
-            (Overlay::Confirm(_), _) => {}
+            (Overlay::Confirm(_), action) => self.confirm_key(action),
             (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(Exit::Quit),
             (Overlay::QuitConfirm, Intent::Back) => self.screen.overlay = Overlay::None,
             (Overlay::QuitConfirm, _) => {}

@@ -32,7 +32,14 @@ impl App {
                     s
                 });
                 let mode = step.mode.as_str().to_string();
-                self.screen.overlay = Overlay::Confirm(Confirm { step: index, spec, mode });
+                self.screen.overlay = Overlay::Confirm(Box::new(Confirm {
+                    step: index,
+                    spec,
+                    mode,
+                    top: 0,
+                    script: false,
+                    prepared: None,
+                }));
             }
             Some(StepAction::Choose(_)) if self.screen.focus == Pane::Action => self.pick(self.screen.option_cursor),
             // Enter on a checklist ticks nothing: it focuses the items and says which required ones are missing.

@@ -83,6 +83,23 @@ impl App {
         if !self.ask_unset_vars() {
             self.flash = Some(format!("var {} set: the next commands use it", var.name));
         }
+        if var.secret && self.session.short_secret_vars().contains(&var.name) {
+            self.flash = crate::engine::masking::short_secret_warning(std::slice::from_ref(&var.name))
+                .map(|w| format!("warning: {w}"));
+        }
+    }
+
+    /// At start: says which secret vars are too short to be masked inside output, after any news already there
+    /// (issue 12 item 3).
+    pub fn warn_short_secrets(&mut self) {
+        let Some(warning) = crate::engine::masking::short_secret_warning(&self.session.short_secret_vars()) else {
+            return;
+        };
+        let warning = format!("warning: {warning}");
+        self.flash = Some(match self.flash.take() {
+            Some(news) => format!("{news} · {warning}"),
+            None => warning,
+        });
     }
 
     /// `M` in the source view: a runbook that asks the user to point at a line (a drill checks it) declares the

@@ -11,6 +11,8 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 
 pub struct Pty {
     pub parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, as written (the parser keeps only the resulting screen).
+    pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Box<dyn portable_pty::MasterPty + Send>,
@@ -26,6 +28,8 @@ impl Pty {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -33,10 +37,11 @@ impl Pty {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
-        Pty { parser, writer, child, master: pair.master }
+        Pty { parser, raw, writer, child, master: pair.master }
     }
 
     pub fn screen(&self) -> String {

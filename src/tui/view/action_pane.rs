@@ -114,8 +114,14 @@ fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
         // A template that cannot be filled yet (a capture of an earlier step): say so instead of a blank line.
         Some(Err(reason)) => vec![Line::styled(format!("not ready: {reason}"), app.theme.warning())],
         Some(Ok(command)) => {
-            let first = command.lines().next().unwrap_or("").to_string();
-            let more = if command.lines().nth(1).is_some() { " …" } else { "" };
+            // Shown as the dialog shows it: a run of spaces or a control character cannot hide the line's tail.
+            let first: String = super::super::confirm::pieces(command.split('\n').next().unwrap_or(""))
+                .into_iter()
+                .map(|p| match p {
+                    super::super::confirm::Piece::Text(t) | super::super::confirm::Piece::Marker(t) => t,
+                })
+                .collect();
+            let more = if command.trim_end_matches('\n').contains('\n') { " …" } else { "" };
             vec![Line::from(vec![
                 Span::styled("$ ", app.theme.muted()),
                 Span::styled(format!("{first}{more}"), app.theme.bold()),

@@ -43,7 +43,14 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, dialog: &EvidenceDialo
         }
         EvidenceTab::Command => {
             lines.push(Line::raw("A command that prints the log (runs in the session's directory):"));
-            lines.push(Line::from(vec![Span::styled("$ ", theme.muted()), Span::raw(dialog.command.clone()), cursor]));
+            // As the "Run this?" dialog shows a command: a run of spaces or a control character cannot hide a tail.
+            let mut spans = vec![Span::styled("$ ", theme.muted())];
+            spans.extend(crate::tui::confirm::pieces(&dialog.command).into_iter().map(|p| match p {
+                crate::tui::confirm::Piece::Text(t) => Span::raw(t),
+                crate::tui::confirm::Piece::Marker(m) => Span::styled(m, theme.warning()),
+            }));
+            spans.push(cursor);
+            lines.push(Line::from(spans));
             if dialog.fetching {
                 lines.push(Line::styled(
                     "running… (stopped after 2 minutes; the log it printed is kept)",

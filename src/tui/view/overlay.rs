@@ -1,9 +1,12 @@
 //! What is drawn over the main screen: the help (generated from the keymap), the confirmation before a command
-//! runs (the exact command, its working directory, environment additions and mode), and the quit question.
+//! runs (the whole command, scrolling between its title and the fields that always stay: working directory,
+//! environment additions, mode and limit; laid out by `tui::confirm`), and the quit question.
 
 use super::super::app::App;
+use super::super::confirm::{self, Piece};
 use super::super::keymap::{self, Scope, WHEEL_HELP};
 use super::super::screen::Confirm;
+use super::super::text::truncate;
 use super::popup;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -34,24 +37,45 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16) {
 
 pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) {
     let theme = &app.theme;
+    let dialog = confirm::layout(area, confirm);
+    let width = usize::from(dialog.rect.width.saturating_sub(2));
     let title = app.step(confirm.step).map(|s| s.title.clone()).unwrap_or_default();
-    let mut lines = vec![Line::styled(title, theme.bold()), Line::default()];
+    let mut lines = vec![Line::styled(truncate(&title, width), theme.bold())];
+    if dialog.spaced {
+        lines.push(Line::default());
+    }
+    let body_style = if confirm.spec.is_ok() { theme.bold() } else { theme.failed() };
+    for row in dialog.rows.iter().skip(dialog.top).take(dialog.window) {
+        let mut spans = vec![Span::styled(row.prompt.text(), theme.muted())];
+        for piece in &row.pieces {
+            spans.push(match piece {
+                Piece::Text(t) => Span::styled(t.clone(), body_style),
+                Piece::Marker(m) => Span::styled(m.clone(), theme.warning()),
+            });
+        }
+        lines.push(Line::from(spans));
+    }
+    if dialog.overflows() {
+        lines.push(Line::styled(more(&dialog), theme.key()));
+    }
+    if dialog.spaced {
+        lines.push(Line::default());
+    }
     match &confirm.spec {
         Ok(spec) => {
-            for (i, l) in spec.command.lines().enumerate() {
-                let prompt = if i == 0 { "$ " } else { "  " };
-                lines.push(Line::from(vec![
-                    Span::styled(prompt, theme.muted()),
-                    Span::styled(l.to_string(), theme.bold()),
-                ]));
-            }
-            lines.push(Line::default());
-            lines.push(field(app, "in", &spec.cwd));
-            if spec.env.is_empty() {
+            lines.push(field(app, "in", &tail(&spec.cwd, width.saturating_sub(7))));
+            let env: Vec<String> = spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            if env.is_empty() {
                 lines.push(field(app, "env", "(nothing added)"));
             }
-            for (k, v) in &spec.env {
-                lines.push(field(app, "env", &format!("{k}={v}")));
+            let shown = if env.len() > confirm::ENV_ROWS { confirm::ENV_ROWS - 1 } else { env.len() };
+            for e in &env[..shown] {
+                lines.push(field(app, "env", &truncate(&visible(e), width.saturating_sub(7))));
+            }
+            if shown < env.len() {
+                let names: Vec<&str> = spec.env.keys().skip(shown).map(String::as_str).collect();
+                let rest = format!("+{} more: {}", names.len(), names.join(", "));
+                lines.push(field(app, "env", &truncate(&visible(&rest), width.saturating_sub(7))));
             }
             let mode_style = if confirm.mode == "change" { theme.warning() } else { theme.passed() };
             let meaning = if confirm.mode == "change" { "may change things" } else { "only reads" };
@@ -62,23 +86,73 @@ pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) 
             ]));
             lines.push(field(app, "limit", &duration(spec.timeout)));
         }
-        Err(reason) => {
-            lines.push(Line::styled("The command cannot be prepared:", theme.failed()));
-            lines.push(Line::raw(reason.clone()));
-            lines.push(Line::raw("Running it marks the step failed with this reason."));
-        }
+        Err(_) => lines.push(Line::raw("Running it marks the step failed with this reason.")),
     }
-    let rect = popup(area, 76, lines.len() as u16 + 2);
-    // The keys sit in the border so they stay visible when a long command fills a small screen.
-    let keys = Line::from(vec![
-        Span::styled(" Enter", theme.key()),
-        Span::raw(" runs it · "),
-        Span::styled("Esc", theme.key()),
-        Span::raw(" cancels "),
-    ]);
-    let block = Block::bordered().title(" Run this? ").title_bottom(keys).border_style(theme.border(true));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+    // The keys sit in the border so they stay visible when a long command fills a small screen. While part of
+    // the command is hidden, Enter shows more instead of running it.
+    let keys = if dialog.at_end() {
+        Line::from(vec![
+            Span::styled(" Enter", theme.key()),
+            Span::raw(" runs it · "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" cancels "),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(" Enter/↓", theme.key()),
+            Span::raw(" shows the rest · "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" cancels "),
+        ])
+    };
+    let title = match (confirm.script, confirm::has_script(confirm)) {
+        (true, _) => " Run this? · the exact script (s: as it reads) ",
+        (false, true) => " Run this? · s: the exact script ",
+        (false, false) => " Run this? ",
+    };
+    let block = Block::bordered().title(title).title_bottom(keys).border_style(theme.border(true));
+    frame.render_widget(Clear, dialog.rect);
+    frame.render_widget(Paragraph::new(lines).block(block), dialog.rect);
+}
+
+/// The line between the command and the fields: how much is hidden above and below.
+fn more(dialog: &confirm::Dialog) -> String {
+    let (above, below) = dialog.hidden();
+    let lines = |n: usize| if n == 1 { "1 more line".to_string() } else { format!("{n} more lines") };
+    match (above, below) {
+        (0, below) => format!("↓ {} · Enter: next page · G: the end", lines(below)),
+        (above, 0) => format!("↑ {} above · end of the command", lines(above)),
+        (above, below) => format!("↑ {above} above · ↓ {} · G: the end", lines(below)),
+    }
+}
+
+/// A path cut at its start, so the directory it ends in stays visible.
+fn tail(text: &str, width: usize) -> String {
+    let text = visible(text);
+    let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+    if w <= width || width == 0 {
+        return text;
+    }
+    let mut used = 0;
+    let mut start = text.len();
+    for (i, c) in text.char_indices().rev() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + 1 > width {
+            break;
+        }
+        start = i;
+    }
+    format!("…{}", &text[start..])
+}
+
+/// A field's value with control and invisible characters named, as in the command.
+fn visible(text: &str) -> String {
+    confirm::pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) | Piece::Marker(t) => t,
+        })
+        .collect()
 }
 
 fn field(app: &App, name: &str, value: &str) -> Line<'static> {
