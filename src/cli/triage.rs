@@ -231,12 +231,5 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// `run` with errors printed: exit 2.
-/// A path as the user can paste it back into a command.
-pub(crate) fn shell_word(path: &str) -> String {
-    if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:@,".contains(c)) {
-        path.to_string()
-    } else {
-        format!("'{}'", path.replace('\'', r"'\''"))
-    }
-}
+/// A path as the user can paste it back into a command: the engine's one shell quoting.
+pub(crate) use crate::engine::template::shell_quote as shell_word;

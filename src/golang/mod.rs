@@ -4,6 +4,7 @@
 //! filesystem, nothing else from the crate. That keeps the parsers deterministic, fuzzable and usable from the
 //! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
 
+mod dump;
 mod exports;
 pub mod formats;
 pub mod frames;

@@ -6,7 +6,9 @@
 //! markers, `[originating from goroutine N]` ancestor blocks), so every piece is optional and unknown lines end
 //! the dump instead of failing it.
 
-use super::frames::{parse_func_line, parse_position_line, retyped_func, Frame};
+use super::dump::parse_goroutines;
+pub use super::dump::{starts_goroutine, MAX_DUMP_FRAMES, MAX_GOROUTINES};
+use super::frames::Frame;
 use super::prefix::LogLine;
 use super::problem::{Problem, ProblemKind};
 use serde::{Deserialize, Serialize};
@@ -183,76 +185,6 @@ fn parse_signal_line(text: &str) -> Option<SignalInfo> {
     Some(info)
 }
 
-struct GoroutineHeader {
-    id: u64,
-    state: String,
-    wait_minutes: Option<u64>,
-    locked_to_thread: bool,
-    labels: Option<String>,
-}
-
-/// `goroutine 7 gp=0x… m=0 mp=0x… [chan receive, 3 minutes, locked to thread] {k: v}:`
-fn parse_goroutine_header(text: &str) -> Option<GoroutineHeader> {
-    let rest = text.strip_prefix("goroutine ")?.strip_suffix(':')?;
-    let id_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-    let id = rest.get(..id_end)?.parse().ok()?;
-    let open = rest.find('[')?;
-    let close = open + rest.get(open..)?.find(']')?;
-    let inside = rest.get(open + 1..close)?;
-    let after = rest.get(close + 1..)?.trim();
-    let mut parts = inside.split(", ");
-    let state = parts.next().unwrap_or("").to_string();
-    let mut wait_minutes = None;
-    let mut locked_to_thread = false;
-    for part in parts {
-        if part == "locked to thread" {
-            locked_to_thread = true;
-        } else if let Some(n) = part.strip_suffix(" minutes") {
-            wait_minutes = n.parse().ok();
-        }
-    }
-    let labels = (after.starts_with('{') && after.ends_with('}')).then(|| after.to_string());
-    Some(GoroutineHeader { id, state, wait_minutes, locked_to_thread, labels })
-}
-
-pub fn starts_goroutine(text: &str) -> bool {
-    text.starts_with("goroutine ") && parse_goroutine_header(text).is_some()
-}
-
-/// `created by main.main in goroutine 1` → (`main.main`, Some(1)).
-fn parse_created_by(text: &str) -> Option<(String, Option<u64>)> {
-    let rest = text.strip_prefix("created by ")?;
-    if let Some((func, n)) = rest.rsplit_once(" in goroutine ") {
-        if let Ok(n) = n.parse() {
-            return Some((func.to_string(), Some(n)));
-        }
-    }
-    Some((rest.to_string(), None))
-}
-
-fn is_elision_marker(text: &str) -> bool {
-    text == "...additional frames elided..." || (text.starts_with("...") && text.ends_with(" frames elided..."))
-}
-
-/// What a line inside a dump is, read from its content alone: pastes and log pipelines strip, expand or add
-/// indentation, so the TAB before a file line cannot be relied on.
-fn is_position_line(text: &str) -> bool {
-    parse_position_line(text).is_some_and(|(file, _)| {
-        file.contains('/') || file.contains('\\') || file.starts_with('<') || file.ends_with(".go")
-    })
-}
-
-/// True when the dump goes on after an unreadable line at `lines[at]`: the next line is a frame's file line, a
-/// goroutine header, or a function line followed by its file line. Only then is the line reported as lost
-/// inside the dump; otherwise the dump ended there (the log goes on with something else).
-fn dump_continues_after(lines: &[LogLine<'_>], at: usize) -> bool {
-    let text = |i: usize| lines.get(i).map_or("", |l| l.as_str().trim());
-    let next = text(at + 1);
-    is_position_line(next)
-        || starts_goroutine(next)
-        || (parse_func_line(next).is_some() && is_position_line(text(at + 2)))
-}
-
 /// Parses the crash dump opening at `lines[start]`; returns it and the index of the first line after it.
 /// Lines are read trimmed: whole-dump indentation, a shift by one space, trailing whitespace and TABs expanded,
 /// stripped or kept all read alike.
@@ -359,156 +291,6 @@ pub fn parse_crash_from(
     (crash, next)
 }
 
-/// Goroutines kept with their frames per dump; the rest are counted. A dump of ten million goroutines must not
-/// hold them all (it aborted), and the triage never shows more than a few groups.
-pub const MAX_GOROUTINES: usize = 100_000;
-
-/// Frames kept per dump, all goroutines together (Go itself prints at most 100 per goroutine, but a hand-made or
-/// corrupted dump may have any number). Past it a goroutine's further frames are dropped and it is marked elided.
-pub const MAX_DUMP_FRAMES: usize = 1_000_000;
-
-/// The goroutines from `lines[i]` (a goroutine header) on: the kept ones, how many there were, the next line.
-fn parse_goroutines(
-    lines: &[LogLine<'_>],
-    mut i: usize,
-    (input, crash_line): (usize, usize),
-    problems: &mut Vec<Problem>,
-) -> (Vec<Goroutine>, usize, usize) {
-    let mut goroutines: Vec<Goroutine> = Vec::new();
-    let mut total = 0;
-    // The goroutine being read when it is not kept (past MAX_GOROUTINES): read the same way, then dropped.
-    let mut scratch: Option<Goroutine> = None;
-    let mut pending_func: Option<(String, bool, usize)> = None;
-    let mut pending_created: Option<(String, Option<u64>)> = None;
-    let mut in_ancestor = false;
-    let mut frames_kept = 0usize;
-    let lost = |problems: &mut Vec<Problem>, number: usize, message: &str| {
-        problems.push(Problem::new(ProblemKind::Unparsed, input, number, message));
-    };
-    while let Some(line) = lines.get(i) {
-        let bulleted;
-        let mut text = line.as_str().trim();
-        // Go's `·` in symbol names retyped as a bullet.
-        if text.contains('•') {
-            bulleted = text.replace('•', "·");
-            lost(problems, line.number, "guessed `·` for `•`");
-            text = &bulleted;
-        }
-        if let Some(h) = text.strip_prefix("goroutine ").and(parse_goroutine_header(text)) {
-            if let Some((_, _, number)) = pending_func.take() {
-                lost(problems, number, "function line without its file:line");
-            }
-            total += 1;
-            let g = Goroutine {
-                id: h.id,
-                state: h.state,
-                wait_minutes: h.wait_minutes,
-                locked_to_thread: h.locked_to_thread,
-                labels: h.labels,
-                frames: Vec::new(),
-                frames_elided: false,
-                stack_unavailable: false,
-                user_frame: None,
-                created_by: None,
-                ancestors: Vec::new(),
-                line: line.number,
-            };
-            if goroutines.len() < MAX_GOROUTINES {
-                goroutines.push(g);
-            } else {
-                scratch = Some(g);
-            }
-            in_ancestor = false;
-            pending_created = None;
-            i += 1;
-            continue;
-        }
-        let Some(goroutine) = scratch.as_mut().or(goroutines.last_mut()) else {
-            break;
-        };
-        if text.is_empty() {
-            // A blank line separates goroutines; anything else after it is the end of the dump.
-            if lines.get(i + 1).is_some_and(|l| starts_goroutine(l.text.trim())) {
-                i += 1;
-                continue;
-            }
-            i += 1;
-            break;
-        }
-        if text == "goroutine running on other thread; stack unavailable" {
-            goroutine.stack_unavailable = true;
-            i += 1;
-            continue;
-        }
-        if let Some((func, inlined, number)) = pending_func.take() {
-            if let Some((file, line_number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
-                let frame = Frame { func, file, line: line_number, inlined };
-                if frames_kept == MAX_DUMP_FRAMES {
-                    goroutine.frames_elided = true;
-                    problems.push(Problem::new(
-                        ProblemKind::Truncated,
-                        input,
-                        line.number,
-                        format!("more than {MAX_DUMP_FRAMES} frames in this dump: the rest are not kept"),
-                    ));
-                    frames_kept += 1;
-                } else if frames_kept < MAX_DUMP_FRAMES {
-                    frames_kept += 1;
-                    match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
-                        Some(a) => a.frames.push(frame),
-                        None => goroutine.frames.push(frame),
-                    }
-                } else {
-                    goroutine.frames_elided = true;
-                }
-                i += 1;
-                continue;
-            }
-            lost(problems, number, "function line without its file:line");
-        }
-        if let Some((func, goroutine_id)) = pending_created.take() {
-            if let Some((file, number)) = parse_position_line(text).filter(|_| is_position_line(text)) {
-                let created = CreatedBy { func, file, line: number, goroutine: goroutine_id };
-                match goroutine.ancestors.last_mut().filter(|_| in_ancestor) {
-                    Some(a) => a.created_by = Some(created),
-                    None => goroutine.created_by = Some(created),
-                }
-                i += 1;
-                continue;
-            }
-        }
-        if let Some(created) = parse_created_by(text) {
-            pending_created = Some(created);
-        } else if is_elision_marker(text) {
-            goroutine.frames_elided = true;
-        } else if let Some(id) = text
-            .strip_prefix("[originating from goroutine ")
-            .and_then(|r| r.strip_suffix("]:"))
-            .and_then(|n| n.parse().ok())
-        {
-            goroutine.ancestors.push(Ancestor { id, frames: Vec::new(), created_by: None });
-            in_ancestor = true;
-        } else if let Some((func, inlined)) = parse_func_line(text) {
-            pending_func = Some((func, inlined, line.number));
-        } else if let Some(func) = retyped_func(text, lines.get(i + 1).map_or("", |l| l.as_str().trim())) {
-            lost(problems, line.number, &format!("guessed `{func}()` for `{text}`"));
-            pending_func = Some((func, false, line.number));
-        } else if is_position_line(text) {
-            // Go prints a file line only after a function line or `created by`: the line before it was lost.
-            lost(problems, line.number, "file:line without its function line");
-        } else if dump_continues_after(lines, i) {
-            lost(problems, line.number, "line inside the dump not read");
-        } else {
-            break;
-        }
-        i += 1;
-    }
-    if i >= lines.len() && pending_func.is_some() {
-        problems.push(Problem::new(ProblemKind::Truncated, input, crash_line, "goroutine dump cut off at the end"));
-    }
-    (goroutines, total, i)
-}
-
 /// Names the map operation: from a `runtime.map…` frame of the crashing goroutine when the traceback shows one
 /// (GOTRACEBACK=system), otherwise from the fatal message.
 fn map_op(crash: &Crash) -> Option<MapOp> {
@@ -544,15 +326,6 @@ pub fn map_op_of_func(func: &str) -> Option<MapOp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn goroutine_header_with_everything() {
-        let h = parse_goroutine_header(
-            "goroutine 7 gp=0x2031fb620780 m=0 mp=0x578500 [chan receive, 3 minutes, locked to thread] {k: v}:",
-        );
-        let h = h.map(|h| (h.id, h.state, h.wait_minutes, h.locked_to_thread, h.labels));
-        assert_eq!(h, Some((7, "chan receive".to_string(), Some(3), true, Some("{k: v}".to_string()))));
-    }
 
     #[test]
     fn signal_line_fields() {

@@ -188,6 +188,37 @@ pub fn run_raw(p: &Program, opts: &SimOptions, seed: u64) -> RawRun {
     run_raw_indexed(p, opts, seed, &GcTimeline::new(&opts.gc))
 }
 
+/// What a run accumulates as it goes: the timeline, the race times and the counters the budgets read.
+struct Tally {
+    timeline: Vec<Event>,
+    race_times: Vec<f64>,
+    steps: u64,
+    last_step: f64,
+    now: f64,
+    /// The machine's size, refreshed every `CHECK_EVERY` steps (measuring it is not free).
+    machine_bytes: usize,
+    /// When each P last touched each map (`map * procs + p`): a write window another P touched within
+    /// `CONTENTION_NS` is the one a racing read may see.
+    last_touch: Vec<f64>,
+}
+
+impl Tally {
+    /// The budget this run has used up, if any: steps, a cancellation, or memory.
+    fn exhausted(&mut self, m: &Machine, opts: &SimOptions) -> Option<Terminal> {
+        if self.steps >= opts.max_steps {
+            return Some(Terminal::StepLimit);
+        }
+        if self.steps.is_multiple_of(CHECK_EVERY) && self.steps > 0 {
+            if opts.stop.requested() {
+                return Some(Terminal::Stopped(Budget::Cancelled));
+            }
+            self.machine_bytes = m.approx_bytes();
+        }
+        let bytes = self.machine_bytes + self.timeline.len() * std::mem::size_of::<Event>();
+        (bytes > opts.max_bytes).then_some(Terminal::Stopped(Budget::Memory))
+    }
+}
+
 /// `run_raw` with `opts.gc` already indexed: a batch indexes the log's GC windows once for all its runs.
 pub fn run_raw_indexed(p: &Program, opts: &SimOptions, seed: u64, gc: &GcTimeline) -> RawRun {
     let procs = opts.procs.max(1) as usize;
@@ -202,146 +233,175 @@ pub fn run_raw_indexed(p: &Program, opts: &SimOptions, seed: u64, gc: &GcTimelin
         ready_at: vec![0.0],
     };
     s.procs[0] = Proc { current: Some(0), ..Proc::default() };
-    let mut timeline = Vec::new();
-    let visible = visible_under_contention(opts.go.layout());
-    let mut last_touch = vec![f64::NEG_INFINITY; p.maps.len() * procs];
-    let mut race_times = Vec::new();
-    let mut steps: u64 = 0;
-    let mut last_step = 0.0;
-    let mut now: f64 = 0.0;
-    let mut machine_bytes = s.m.approx_bytes();
-    let event_bytes = std::mem::size_of::<Event>();
+    let mut tally = Tally {
+        timeline: Vec::new(),
+        race_times: Vec::new(),
+        steps: 0,
+        last_step: 0.0,
+        now: 0.0,
+        machine_bytes: s.m.approx_bytes(),
+        last_touch: vec![f64::NEG_INFINITY; p.maps.len() * procs],
+    };
     while s.m.terminal.is_none() {
-        if steps >= opts.max_steps {
-            s.m.terminal = Some((Terminal::StepLimit, 0));
+        if let Some(end) = tally.exhausted(&s.m, opts) {
+            s.m.terminal = Some((end, 0));
             break;
         }
-        if steps.is_multiple_of(CHECK_EVERY) && steps > 0 {
-            if opts.stop.requested() {
-                s.m.terminal = Some((Terminal::Stopped(Budget::Cancelled), 0));
-                break;
-            }
-            machine_bytes = s.m.approx_bytes();
-        }
-        if machine_bytes + timeline.len() * event_bytes > opts.max_bytes {
-            s.m.terminal = Some((Terminal::Stopped(Budget::Memory), 0));
-            break;
-        }
-        // The busy P with the earliest clock acts next; ties are broken by the seed.
-        let mut best: Option<usize> = None;
-        for i in 0..s.procs.len() {
-            if s.procs[i].idle {
-                continue;
-            }
-            best = match best {
-                None => Some(i),
-                Some(b) if s.procs[i].t < s.procs[b].t || (s.procs[i].t == s.procs[b].t && s.rng.chance(0.5)) => {
-                    Some(i)
-                }
-                keep => keep,
-            };
-        }
-        let Some(pi) = best else {
+        let Some(pi) = s.next_proc() else {
             // Everyone idle: the next timer, if any, restarts the world; otherwise it is a deadlock.
-            if let Some(&(t, _)) = s.timers.iter().min_by(|a, b| a.0.total_cmp(&b.0)) {
-                s.fire_timers(t);
-                for pr in s.procs.iter_mut().filter(|pr| !pr.idle) {
-                    pr.t = pr.t.max(t);
-                }
+            if s.restart_from_timers() {
                 continue;
             }
             s.m.check_deadlock();
             break;
         };
-        let mut t = s.procs[pi].t;
+        let t = s.procs[pi].t;
         if let Some(end) = s.gc.stw_end(t) {
             s.procs[pi].t = end;
             continue;
         }
         s.fire_timers(t);
-        let g = match s.procs[pi].current {
-            Some(g) => g,
-            None => match s.find_work(pi) {
-                Some(g) => {
-                    s.procs[pi].current = Some(g);
-                    let ready = s.ready_at.get(g).copied().unwrap_or(0.0);
-                    s.procs[pi].t = s.procs[pi].t.max(ready) + SWITCH_NS;
-                    s.procs[pi].run_start = s.procs[pi].t;
-                    continue;
-                }
-                None => {
-                    s.procs[pi].idle = true;
-                    continue;
-                }
-            },
-        };
+        let Some(g) = s.running_on(pi) else { continue };
         // main returning starts process exit, which takes a while; other Ps keep running meanwhile.
         if g == 0 && !s.exit_charged && matches!(p.goroutines[0].code.get(s.m_pc0()), Some(Instr::Return { .. })) {
             s.exit_charged = true;
             s.procs[pi].t += MAIN_EXIT_NS;
             continue;
         }
-        now = now.max(t);
-        last_step = t;
-        let touched = s.m.next_map(p, g);
-        s.m.hide_window = match touched {
+        s.step_on(p, opts, pi, g, &mut tally);
+    }
+    let end_ns = s.procs.iter().map(|p| p.t).fold(tally.now, f64::max);
+    RawRun {
+        machine: s.m,
+        timeline: tally.timeline,
+        end_ns,
+        micro_steps: tally.steps,
+        race_times: tally.race_times,
+        last_step_ns: tally.last_step,
+    }
+}
+
+impl Sched<'_> {
+    /// The busy P with the earliest clock acts next; ties are broken by the seed.
+    fn next_proc(&mut self) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for i in 0..self.procs.len() {
+            if self.procs[i].idle {
+                continue;
+            }
+            best = match best {
+                None => Some(i),
+                Some(b)
+                    if self.procs[i].t < self.procs[b].t
+                        || (self.procs[i].t == self.procs[b].t && self.rng.chance(0.5)) =>
+                {
+                    Some(i)
+                }
+                keep => keep,
+            };
+        }
+        best
+    }
+
+    /// With every P idle, fires the earliest timer and brings the woken Ps' clocks up to it; false when no
+    /// timer is left (a deadlock).
+    fn restart_from_timers(&mut self) -> bool {
+        let Some(&(t, _)) = self.timers.iter().min_by(|a, b| a.0.total_cmp(&b.0)) else { return false };
+        self.fire_timers(t);
+        for pr in self.procs.iter_mut().filter(|pr| !pr.idle) {
+            pr.t = pr.t.max(t);
+        }
+        true
+    }
+
+    /// The goroutine P `pi` runs now, or None when it just switched to one (the switch costs time) or went idle.
+    fn running_on(&mut self, pi: usize) -> Option<usize> {
+        if let Some(g) = self.procs[pi].current {
+            return Some(g);
+        }
+        match self.find_work(pi) {
+            Some(g) => {
+                self.procs[pi].current = Some(g);
+                let ready = self.ready_at.get(g).copied().unwrap_or(0.0);
+                self.procs[pi].t = self.procs[pi].t.max(ready) + SWITCH_NS;
+                self.procs[pi].run_start = self.procs[pi].t;
+            }
+            None => self.procs[pi].idle = true,
+        }
+        None
+    }
+
+    /// One micro-step of goroutine `g` on P `pi` at the P's clock: whether the write window it opens is hidden
+    /// from other Ps, its cost, its timeline entry, and who it readied, parked or preempted.
+    fn step_on(&mut self, p: &Program, opts: &SimOptions, pi: usize, g: usize, tally: &mut Tally) {
+        let procs = self.procs.len();
+        let mut t = self.procs[pi].t;
+        tally.now = tally.now.max(t);
+        tally.last_step = t;
+        let touched = self.m.next_map(p, g);
+        self.m.hide_window = match touched {
             Some(map) => {
+                let last_touch = &tally.last_touch;
                 let contended = (0..procs).any(|q| q != pi && t - last_touch[map * procs + q] < CONTENTION_NS);
-                contended && !s.rng.chance(visible)
+                contended && !self.rng.chance(visible_under_contention(opts.go.layout()))
             }
             None => false,
         };
-        let info = s.m.step(p, g);
+        let info = self.m.step(p, g);
         if let Some(map) = touched {
-            last_touch[map * procs + pi] = t;
+            tally.last_touch[map * procs + pi] = t;
         }
-        steps += 1;
+        tally.steps += 1;
         let map_idx = info.map.map(|x| x as usize).unwrap_or(0);
-        let count = s.m.maps.get(map_idx).map(|h| h.count()).unwrap_or(0);
+        let count = self.m.maps.get(map_idx).map(|h| h.count()).unwrap_or(0);
         let mut cost = base_cost(&info, count);
-        if info.micro == MicroStep::Alloc && s.gc.marking(t) {
+        if info.micro == MicroStep::Alloc && self.gc.marking(t) {
             cost *= MARK_ASSIST_FACTOR;
         }
-        cost = s.jitter(cost);
+        cost = self.jitter(cost);
         if info.race.is_some() {
-            race_times.push(t);
+            tally.race_times.push(t);
         }
         if opts.record_timeline {
-            timeline.push(Event {
+            tally.timeline.push(Event {
                 t_ns: t,
-                goroutine: s.m.goroutines[g].goid,
+                goroutine: self.m.goroutines[g].goid,
                 op: info.micro.op(),
                 step: info.micro,
                 line: info.line,
                 map: info.map,
-                flags: s.m.maps.get(map_idx).map(|h| h.flags).unwrap_or(0),
+                flags: self.m.maps.get(map_idx).map(|h| h.flags).unwrap_or(0),
                 blocked: info.blocked,
                 proc: pi as u8,
             });
         }
         t += cost;
-        s.procs[pi].t = t;
+        self.procs[pi].t = t;
+        self.after_step(opts, pi, g, &info, t);
+    }
+
+    /// Readies what the step spawned or woke, and takes `g` off the P if it sleeps, blocked, finished or has
+    /// used its time slice while others wait.
+    fn after_step(&mut self, opts: &SimOptions, pi: usize, g: usize, info: &StepInfo, t: f64) {
         if let Some(child) = info.spawned {
-            s.ready(pi, child, t);
-            s.m.enforce_goroutine_budget(opts.max_goroutines);
+            self.ready(pi, child, t);
+            self.m.enforce_goroutine_budget(opts.max_goroutines);
         }
-        for i in 0..s.m.woken.len() {
-            let w = s.m.woken[i];
-            s.ready(pi, w, t);
+        for i in 0..self.m.woken.len() {
+            let w = self.m.woken[i];
+            self.ready(pi, w, t);
         }
-        let status = s.m.goroutines[g].status;
+        let status = self.m.goroutines[g].status;
         if info.sleep_ns > 0.0 {
-            s.timers.push((t + info.sleep_ns, g));
-            s.procs[pi].current = None;
+            self.timers.push((t + info.sleep_ns, g));
+            self.procs[pi].current = None;
         } else if status != GStatus::Runnable {
-            s.procs[pi].current = None;
-        } else if t - s.procs[pi].run_start > PREEMPT_NS && !s.procs[pi].queue.is_empty() {
-            s.global.push_back(g);
-            s.procs[pi].current = None;
+            self.procs[pi].current = None;
+        } else if t - self.procs[pi].run_start > PREEMPT_NS && !self.procs[pi].queue.is_empty() {
+            self.global.push_back(g);
+            self.procs[pi].current = None;
         }
     }
-    let end_ns = s.procs.iter().map(|p| p.t).fold(now, f64::max);
-    RawRun { machine: s.m, timeline, end_ns, micro_steps: steps, race_times, last_step_ns: last_step }
 }
 
 impl Sched<'_> {

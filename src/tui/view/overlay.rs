@@ -84,7 +84,11 @@ pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) 
                 Span::styled(confirm.mode.clone(), mode_style),
                 Span::styled(format!(" ({meaning})"), theme.muted()),
             ]));
-            lines.push(field(app, "limit", &duration(spec.timeout)));
+            lines.push(field(
+                app,
+                "limit",
+                &crate::timefmt::duration(spec.timeout.as_millis() as u64, crate::timefmt::DurationStyle::Runbook),
+            ));
         }
         Err(_) => lines.push(Line::raw("Running it marks the step failed with this reason.")),
     }
@@ -176,20 +180,4 @@ pub fn quit(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::bordered().title(" Quit? ").border_style(theme.border(true));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
-}
-
-/// A timeout as the runbook format writes it: `90s`, `10m`, `1h30m`.
-fn duration(d: std::time::Duration) -> String {
-    let secs = d.as_secs();
-    if secs == 0 {
-        return format!("{}ms", d.as_millis());
-    }
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    for (n, unit) in [(h, "h"), (m, "m"), (s, "s")] {
-        if n > 0 {
-            out.push_str(&format!("{n}{unit}"));
-        }
-    }
-    out
 }
