@@ -2,7 +2,8 @@
 //!
 //! Layers (a layer uses only those below it): `cli` → `tui` → `drill` → `journal` → `probes` → `locate` and
 //! `engine`; `golang` (pure parsers) and `sim` (pure simulator, using golang's gctrace types) are leaves; `bundled`
-//! holds the embedded runbooks, assets and XDG directories, `timefmt` calendar dates. See `docs/architecture.md`.
+//! holds the embedded runbooks, assets and XDG directories, `timefmt` calendar dates, `textsafe`
+//! the neutralising of control characters in text bound for a terminal. See `docs/architecture.md`.
 
 pub mod bounded_read;
 pub mod bundled;
@@ -15,5 +16,6 @@ pub mod journal;
 pub mod locate;
 pub mod probes;
 pub mod sim;
+pub mod textsafe;
 pub mod timefmt;
 pub mod tui;

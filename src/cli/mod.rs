@@ -171,7 +171,7 @@ fn open(
         {
             triage::Opened::Runbook(source) => source,
             triage::Opened::NoMatch(text) => {
-                let mut out = std::io::stdout().lock();
+                let mut out = crate::textsafe::stdout(false);
                 write!(out, "{text}")?;
                 out.flush()?;
                 return Ok(Code::Failure);
@@ -193,7 +193,7 @@ pub(crate) fn open_source(
     let rb = source::load(source)?;
     if !std::io::stdout().is_terminal() {
         // Piped or redirected: the plain-text rendering, not a screen of escape codes.
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::textsafe::stdout(false);
         write!(out, "{}", print::render(&rb))?;
         out.flush()?;
         return Ok(Code::Success);

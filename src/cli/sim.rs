@@ -60,8 +60,7 @@ pub fn run(args: &SimArgs) -> anyhow::Result<super::Code> {
 }
 
 fn run_status(args: &SimArgs) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::textsafe::stdout(args.json);
     if args.list {
         for (name, desc) in sim::builtins() {
             if args.json {
@@ -75,7 +74,7 @@ fn run_status(args: &SimArgs) -> i32 {
     match execute(args, &mut out) {
         Ok(()) => 0,
         Err(msg) => {
-            eprintln!("runbook sim: {msg}");
+            crate::textsafe::eprint_line(&format!("runbook sim: {msg}"));
             2
         }
     }
