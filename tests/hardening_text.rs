@@ -158,3 +158,23 @@ fn blame_shows_escapes_in_lines_and_authors_visibly() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(r#"x := "^[]0;owned^G""#), "{text}");
 }
+
+#[test]
+fn list_and_triage_show_hostile_titles_and_log_lines_visibly() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("runbooks");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("hostile.yaml"), HOSTILE_RUNBOOK).unwrap();
+    let out = run(home.path(), home.path(), &["list", "--runbooks", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_no_raw_controls("list", &out.stdout);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Title ^[]0;owned^G"));
+
+    let log = home.path().join("crash.log");
+    let text = "fatal error: concurrent map writes \x1b]0;owned\x07\u{9b}2J\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n";
+    std::fs::write(&log, text).unwrap();
+    let out = run(home.path(), home.path(), &["triage", log.to_str().unwrap()]);
+    assert_no_raw_controls("triage", &out.stdout);
+    assert_no_raw_controls("triage's messages", &out.stderr);
+    assert!(String::from_utf8(out.stdout).unwrap().contains(r"concurrent map writes \u{9b}2J"));
+}
