@@ -178,3 +178,37 @@ fn list_and_triage_show_hostile_titles_and_log_lines_visibly() {
     assert_no_raw_controls("triage's messages", &out.stderr);
     assert!(String::from_utf8(out.stdout).unwrap().contains(r"concurrent map writes \u{9b}2J"));
 }
+
+/// Everything the binary writes to a pseudo-terminal (clap colours its messages only on a terminal).
+fn on_a_terminal(args: &[&str]) -> Vec<u8> {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 200, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(args);
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let collector = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        // EOF (or EIO once the child has gone) ends the output.
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        bytes
+    });
+    child.wait().unwrap();
+    drop(pair.master);
+    collector.join().unwrap()
+}
+
+#[test]
+fn a_usage_error_quoting_a_hostile_value_does_not_echo_it_raw_on_a_terminal() {
+    let out = on_a_terminal(&["sim", "--seed", "1\x1b]0;owned\x07\u{9b}2J"]);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("invalid value"), "{text:?}");
+    assert_no_raw_controls("the usage error", &out.iter().copied().filter(|b| *b != b'\r').collect::<Vec<_>>());
+}
