@@ -1,6 +1,7 @@
-//! Issue 12 (hardening), "Smaller": a UTF-8 byte order mark, a NUL byte where the OS takes a C string, and a
-//! `cwd` that is a file. (A background child with closed descriptors and output durability before printing are
-//! pinned down in tests/headless_lifetime.rs.)
+//! Issue 12 (hardening), "Smaller": a UTF-8 byte order mark, a NUL byte where the OS takes a C string (written
+//! in the runbook: `check` refuses it; captured at run time: the step fails saying so), and a `cwd` that is a
+//! file. (A background child with closed descriptors and output durability before printing are pinned down in
+//! tests/headless_lifetime.rs.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 mod common;
@@ -73,4 +74,34 @@ fn a_cwd_that_is_a_file_is_reported_as_not_a_directory() {
     let (code, stdout, _) = run(home.path(), &["run", file.to_str().unwrap(), "--headless", "--yes"]);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains(&format!("working directory {} is not a directory", plain.display())), "{stdout}");
+}
+
+#[test]
+fn a_captured_value_holding_nul_fails_its_step_with_a_clear_reason() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("nul.yaml");
+    let yaml = r#"id: nulcap
+title: NUL in a capture
+phases:
+  - id: one
+    title: One
+    steps:
+      - id: produce
+        title: Produce
+        mode: observe
+        run:
+          command: "printf 'v: a\\000b\\n'"
+        capture:
+          - {name: v, from: output, regex: "v: (.*)"}
+      - id: consume
+        title: Consume
+        mode: observe
+        run:
+          command: printf '%s' {{v}}
+"#;
+    std::fs::write(&file, yaml).unwrap();
+    let (code, stdout, _) = run(home.path(), &["run", file.to_str().unwrap(), "--headless", "--yes"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("✘ consume: failed"), "{stdout}");
+    assert!(stdout.contains("could not start: the value passed as `RB_V` holds a NUL byte"), "{stdout}");
 }
