@@ -4,7 +4,8 @@
 //! `engine`; `evidence` (the incident's logs: reading, redaction, triage) sits beside `probes` and uses `engine`
 //! and `golang`; `golang` (pure parsers) and `sim` (pure simulator, using golang's gctrace types) are leaves;
 //! `bundled` holds the embedded runbooks, assets and XDG directories, `timefmt` dates and durations,
-//! `bounded_read` the reading of untrusted input files. See `docs/architecture.md`.
+//! `bounded_read` the reading of untrusted input files, `textsafe` the neutralising of control characters in
+//! text bound for a terminal. See `docs/architecture.md`.
 
 pub mod bounded_read;
 pub mod bundled;
@@ -17,5 +18,6 @@ pub mod journal;
 pub mod locate;
 pub mod probes;
 pub mod sim;
+pub mod textsafe;
 pub mod timefmt;
 pub mod tui;

@@ -66,7 +66,7 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
 pub fn run(args: &BlameArgs) -> anyhow::Result<Code> {
     let options = BlameOptions { file: args.file.clone(), lines: None, rev: args.rev.clone() };
     let lines = blame_ranges(&options, &args.lines).context("blame")?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::textsafe::stdout(args.json));
     let width = lines.last().map_or(1, |l| l.line.to_string().len());
     let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);
     // git marks boundary commits (root, shallow) with `^` in front of the short id; others are padded.

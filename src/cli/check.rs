@@ -6,13 +6,13 @@ use std::io::Write;
 
 /// Exit code: 0 every file is valid, 2 some file could not be read or has problems (printed as found).
 pub fn run(files: &[String]) -> anyhow::Result<Code> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(false);
     let mut code = Code::Success;
     for file in files {
         let bytes = match super::source::read_runbook(std::path::Path::new(file)) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{e}");
+                crate::textsafe::eprint_line(&e.to_string());
                 code = Code::ProblemsReported;
                 continue;
             }
@@ -24,9 +24,9 @@ pub fn run(files: &[String]) -> anyhow::Result<Code> {
                 writeln!(out, "{file}: ok ({phases} phase{}, {steps} step{})", s(phases), s(steps))?
             }
             Err(e) => {
-                eprintln!("{e}");
+                crate::textsafe::eprint_line(&e.to_string());
                 let n = e.diagnostics.len();
-                eprintln!("{file}: {n} problem{}", if n == 1 { "" } else { "s" });
+                crate::textsafe::eprint_line(&format!("{file}: {n} problem{}", if n == 1 { "" } else { "s" }));
                 code = Code::ProblemsReported;
             }
         }

@@ -101,7 +101,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
     let records = journal::read(journal.path())?.records;
     let mark_text = args.mark.clone().or_else(|| marked_on_screen(&records));
     let mark_text = mark_text.as_deref();
-    let mut out = io::stdout().lock();
+    let mut out = crate::textsafe::stdout(false);
     let go = checks::find_go();
     if !args.headless && go.is_some() {
         writeln!(out, "checking the fix: go test -race in {workdir} …")?;

@@ -59,7 +59,7 @@ pub fn report(result: anyhow::Result<Code>) -> i32 {
         // The reader went away (`| head`): what it did not read, nobody wanted.
         Err(err) if is_broken_pipe(&err) => 0,
         Err(err) => {
-            eprintln!("{}", message(&err));
+            crate::textsafe::eprint_line(&message(&err));
             2
         }
     }

@@ -41,7 +41,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     };
     let trace = parsed.with_context(|| format!("cannot read {}", args.log))?;
     let cycles = &trace.cycles;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(args.json);
     let summary = summarize(cycles);
     if args.json {
         let doc = GcJson {

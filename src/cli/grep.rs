@@ -53,7 +53,7 @@ pub fn run(args: &GrepArgs) -> anyhow::Result<Code> {
     if let Some(e) = failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
         return Err(e).context("cannot print the matches");
     }
-    let mut out = io::stdout().lock();
+    let mut out = crate::textsafe::stdout(args.json);
     if args.json {
         let summary = serde_json::json!({"type": "summary", "matches": stats.matches, "files": stats.files});
         writeln!(out, "{summary}")?;
@@ -111,7 +111,7 @@ impl GrepSink for Printer<'_> {
             return;
         }
         if !self.failed() {
-            if let Err(e) = io::stdout().lock().write_all(&self.buffer) {
+            if let Err(e) = crate::textsafe::stdout(self.json).write_all(&self.buffer) {
                 if let Ok(mut failed) = self.failed.lock() {
                     failed.get_or_insert(e);
                 }
@@ -121,6 +121,6 @@ impl GrepSink for Printer<'_> {
     }
 
     fn error(&mut self, _path: Option<&Path>, message: &str) {
-        eprintln!("runbook grep: {message}");
+        crate::textsafe::eprint_line(&format!("runbook grep: {message}"));
     }
 }

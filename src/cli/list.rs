@@ -15,7 +15,7 @@ pub struct ListArgs {
 }
 
 pub fn run(args: &ListArgs) -> anyhow::Result<Code> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(false);
     for entry in catalog::entries(&args.runbooks) {
         let source = entry.origin.describe();
         match &entry.runbook {

@@ -119,11 +119,25 @@ fn is_subcommand(name: &str) -> bool {
 /// the one place errors are printed).
 pub fn main() -> i32 {
     let args = normalize_args(std::env::args().collect());
+    let hostile_args = args.iter().any(|a| a.chars().any(crate::textsafe::is_unsafe));
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version print to stdout and exit 0; a usage error prints to stderr and exits 2.
             let code = if e.use_stderr() { Code::ProblemsReported } else { Code::Success };
+            // clap quotes a bad value back raw inside its colours; when an argument holds a control character the
+            // message is printed plain (clap's plain rendering strips escape sequences; textsafe shows the rest).
+            if hostile_args {
+                let plain = e.to_string();
+                let text = crate::textsafe::visible(&plain);
+                use std::io::Write;
+                let written = if e.use_stderr() {
+                    write!(std::io::stderr().lock(), "{text}")
+                } else {
+                    write!(std::io::stdout().lock(), "{text}")
+                };
+                return exit::report(written.context("cannot print the usage").map(|()| code));
+            }
             return exit::report(e.print().context("cannot print the usage").map(|()| code));
         }
     };
@@ -171,7 +185,7 @@ fn open(
         {
             triage::Opened::Runbook(source) => source,
             triage::Opened::NoMatch(text) => {
-                let mut out = std::io::stdout().lock();
+                let mut out = crate::textsafe::stdout(false);
                 write!(out, "{text}")?;
                 out.flush()?;
                 return Ok(Code::Failure);
@@ -193,7 +207,7 @@ pub(crate) fn open_source(
     let rb = source::load(source)?;
     if !std::io::stdout().is_terminal() {
         // Piped or redirected: the plain-text rendering, not a screen of escape codes.
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::textsafe::stdout(false);
         write!(out, "{}", print::render(&rb))?;
         out.flush()?;
         return Ok(Code::Success);

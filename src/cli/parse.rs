@@ -61,7 +61,7 @@ fn year_hints(paths: &[String]) -> Vec<Option<YearHint>> {
 pub fn run(args: &ParseArgs) -> anyhow::Result<Code> {
     let inputs = read_inputs(&args.logs)?;
     let report = parse_logs_with(&inputs, &year_hints(&args.logs));
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(args.json);
     if args.json {
         let json = serde_json::to_string_pretty(&report).context("cannot serialise the report")?;
         writeln!(out, "{json}")?;

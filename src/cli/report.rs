@@ -23,10 +23,10 @@ pub struct ReportArgs {
 pub fn run(args: &ReportArgs) -> anyhow::Result<Code> {
     let loaded = journal::read(std::path::Path::new(&args.journal))?;
     for warning in &loaded.warnings {
-        eprintln!("runbook: warning: {}: {warning}", args.journal);
+        crate::textsafe::eprint_line(&format!("runbook: warning: {}: {warning}", args.journal));
     }
     let pm = postmortem::build(&loaded, postmortem::Options { with_authors: args.with_authors });
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(args.format == "json");
     if args.format == "json" {
         let text = serde_json::to_string_pretty(&pm).context("cannot serialise the postmortem")?;
         writeln!(out, "{text}")?;

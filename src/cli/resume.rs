@@ -40,7 +40,7 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     };
     let loaded = journal::read(&path)?;
     for warning in &loaded.warnings {
-        eprintln!("runbook: warning: {}: {warning}", path.display());
+        crate::textsafe::eprint_line(&format!("runbook: warning: {}: {warning}", path.display()));
     }
     if loaded.finished() {
         bail!("{}: this session is finished (it has a session_finished)", path.display());
@@ -70,18 +70,18 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     let mut session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let replayed = replay::restore(&mut session, &loaded.records);
     for d in &replayed.divergences {
-        eprintln!("runbook: warning: replay: {d}");
+        crate::textsafe::eprint_line(&format!("runbook: warning: replay: {d}"));
     }
     match replayed.interrupted.as_slice() {
         [] => {}
-        [step] => eprintln!("runbook: step `{step}` was interrupted; it runs again"),
+        [step] => crate::textsafe::eprint_line(&format!("runbook: step `{step}` was interrupted; it runs again")),
         steps => {
             let names: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
-            eprintln!(
+            crate::textsafe::eprint_line(&format!(
                 "runbook: steps {} were interrupted; the run continues from {}, the first of them",
                 names.join(", "),
                 names[0]
-            );
+            ));
         }
     }
     let journal = Journal::append(&path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())

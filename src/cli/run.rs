@@ -151,7 +151,10 @@ pub(crate) fn open_journal(
         Ok(j) => Ok(Some(j)),
         Err(e) if explicit => Err(e).with_context(|| format!("cannot create the journal {}", path.display())),
         Err(e) => {
-            eprintln!("runbook: warning: no journal for this session ({}: {e})", path.display());
+            crate::textsafe::eprint_line(&format!(
+                "runbook: warning: no journal for this session ({}: {e})",
+                path.display()
+            ));
             Ok(None)
         }
     }
@@ -202,7 +205,7 @@ pub(crate) fn headless(
             return Err(e).context("cannot start the async runtime");
         }
     };
-    let mut printer = Printer::new(json, io::stdout().lock(), journal);
+    let mut printer = Printer::new(json, crate::textsafe::stdout(json), journal);
     printer.short_secrets(&session.short_secret_vars());
     let code = runtime.block_on(drive(session, policy, &mut printer));
     // A cancelled probe left running on a blocking thread must not hold the process (dropping the runtime would
@@ -220,7 +223,10 @@ pub(crate) fn close_journal(journal: Option<&Journal>, code: Code) {
         let _ = journal.meta(finished);
     }
     if let Some(e) = journal.broken() {
-        eprintln!("runbook: warning: the journal {} is incomplete: {e}", journal.path().display());
+        crate::textsafe::eprint_line(&format!(
+            "runbook: warning: the journal {} is incomplete: {e}",
+            journal.path().display()
+        ));
     }
 }
 

@@ -57,8 +57,7 @@ fn line(out: &mut impl Write, value: serde_json::Value) -> io::Result<()> {
 
 /// Runs the command: 0 when it ran, an error (exit 2 with one line) for bad input or a budget it hit.
 pub fn run(args: &SimArgs) -> anyhow::Result<super::Code> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::textsafe::stdout(args.json);
     if args.list {
         for (name, desc) in sim::builtins() {
             if args.json {

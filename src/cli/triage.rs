@@ -190,7 +190,7 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
     let options = TriageOptions { repo: repo_of(args), runbook_dirs: args.runbooks.clone(), rewrites };
     let outcome = pick(&inputs, &options)?;
     for message in &outcome.invalid {
-        eprintln!("runbook triage: skipped a runbook that does not load:\n{message}");
+        crate::textsafe::eprint_line(&format!("runbook triage: skipped a runbook that does not load:\n{message}"));
     }
     // On a terminal, one fitting runbook opens with the evidence loaded; several are listed to choose from.
     use std::io::IsTerminal;
@@ -217,14 +217,14 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
     } else {
         super::triage_text::render(&outcome, &args.logs)
     };
-    write_stdout(&text)?;
+    write_stdout(&text, args.json)?;
     Ok(if outcome.runbook.is_some() { 0 } else { 1 })
 }
 
 /// Writes to standard output; a reader that went away (`| head`) is not an error worth a message.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
+fn write_stdout(text: &str, json: bool) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(json);
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("cannot write to standard output"),
         _ => Ok(()),

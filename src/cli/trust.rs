@@ -28,10 +28,10 @@ pub fn run(file: &str) -> anyhow::Result<Code> {
     let bytes = super::source::read_runbook(std::path::Path::new(file)).map_err(anyhow::Error::msg)?;
     if let Err(e) = crate::engine::load(file, &bytes) {
         // The located diagnostics first, as `runbook check` prints them; then why nothing was trusted.
-        eprintln!("{e}");
+        crate::textsafe::eprint_line(&e.to_string());
         bail!("not trusting a runbook that does not pass `runbook check`");
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::textsafe::stdout(false);
     if is_trusted(&bytes) {
         writeln!(out, "{file} is already trusted")?;
         out.flush()?;

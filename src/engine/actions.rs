@@ -5,7 +5,7 @@ use super::duration;
 use super::fields::Fields;
 use super::load::Loader;
 use super::model::*;
-use super::yaml::NodeKind;
+use super::yaml::{Node, NodeKind};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -77,9 +77,22 @@ fn duration_field(l: &mut Loader<'_>, f: &Fields<'_>, key: &str, default: Durati
     }
 }
 
+/// A command, working directory or environment value reaches the OS as a C string: a NUL byte in it would make
+/// the step fail only when it starts, so `check` says so first.
+fn refuse_nul(l: &mut Loader<'_>, value: &str, node: &Node, path: &str, what: &str) {
+    if value.contains('\0') {
+        l.reader.error(node, path, format!("{what} holds a NUL byte, which the operating system cannot pass on"));
+    }
+}
+
 fn run(l: &mut Loader<'_>, f: &Fields<'_>) -> Option<RunAction> {
     let command = templated(l, f, "command", true, true);
     let cwd = templated(l, f, "cwd", false, false);
+    for (key, value, what) in [("command", &command, "the command"), ("cwd", &cwd, "the working directory")] {
+        if let (Some(value), Some(node)) = (value, f.get(key)) {
+            refuse_nul(l, value, node, &f.child(key), what);
+        }
+    }
     let mut env = BTreeMap::new();
     if let Some(env_node) = f.get("env") {
         if let NodeKind::Map(pairs) = &env_node.kind {
@@ -96,6 +109,7 @@ fn run(l: &mut Loader<'_>, f: &Fields<'_>) -> Option<RunAction> {
                     l.reader.error(k, &path, format!("`{name}` is not a valid environment variable name"));
                 }
                 l.check_template(&value, v, &path, false);
+                refuse_nul(l, &value, v, &path, "the value");
                 env.insert(name, value);
             }
         } else {

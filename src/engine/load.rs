@@ -50,8 +50,12 @@ pub fn checked_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErro
             return Err(fail(Diagnostic::new(pos, "", "not UTF-8 text (is this a binary file?)")));
         }
     };
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the text: left in, it would be the
+    // first character of the first key (`unknown key \u{feff}id`). Positions count from after it, as editors do.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     if let Some(nul) = src.find('\0') {
-        return Err(fail(Diagnostic::new(position_of(bytes, nul), "", "contains a NUL byte (is this a binary file?)")));
+        let pos = position_of(src.as_bytes(), nul);
+        return Err(fail(Diagnostic::new(pos, "", "contains a NUL byte (is this a binary file?)")));
     }
     Ok(src)
 }

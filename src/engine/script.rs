@@ -4,8 +4,9 @@
 //! shell expands it once and never parses the value as code, so `$(touch X)`, a line `EOF` or a newline in a value
 //! are just text. A list becomes one variable per item (`"$RB_PKGS_0" "$RB_PKGS_1"`), so `for x in {{list}}` and
 //! `set -- {{list}}` see one word per item in any POSIX shell. A value over `MAX_ENV_VALUE` (the kernel refuses
-//! longer environment strings) goes in a file instead; the script reads it with `"$(cat "$RB_X_FILE")"` (which,
-//! like any command substitution, drops trailing newlines). Where the scanner cannot place a reference safely the
+//! longer environment strings) goes in a file instead: a first line of the script reads it into the shell
+//! variable of the same name (`RB_X="$(cat "$RB_X_FILE"; printf x)"; RB_X="${RB_X%x}"`: the `x` keeps the trailing
+//! newlines a bare command substitution would drop), and the command references `"${RB_X}"` as for any value. Where the scanner cannot place a reference safely the
 //! render fails; `check` reports the same refusal at file:line:col before anything runs.
 
 use super::shell_scan::{self, Place};
@@ -36,6 +37,8 @@ pub fn render_script(command: &str, resolver: &dyn Resolver) -> Result<Script, S
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut total = 0usize;
     let mut rest = 0usize;
+    // Lines run before the command: each reads a value passed as a file into its shell variable.
+    let mut prelude = String::new();
     for (reference, place) in placed {
         let place = place.map_err(|r| format!("the reference at byte {} {}", r.offset + 1, r.message))?;
         let (start, end) = reference.span;
@@ -63,8 +66,11 @@ pub fn render_script(command: &str, resolver: &dyn Resolver) -> Result<Script, S
             let as_file = word.len() > MAX_ENV_VALUE || total + word.len() > MAX_ENV_TOTAL;
             let expansion = if as_file {
                 let file_var = format!("{name}_FILE");
-                script.files.insert(file_var.clone(), word);
-                format!("$(cat \"${file_var}\")")
+                if script.files.insert(file_var.clone(), word).is_none() {
+                    prelude
+                        .push_str(&format!("{name}=\"$(cat \"${file_var}\"; printf x)\"; {name}=\"${{{name}%x}}\"\n"));
+                }
+                format!("${{{name}}}")
             } else {
                 total += word.len() + name.len() + 2;
                 script.env.insert(name.clone(), word);
@@ -78,6 +84,9 @@ pub fn render_script(command: &str, resolver: &dyn Resolver) -> Result<Script, S
         script.text.push_str(&refs.join(" "));
     }
     script.text.push_str(&command[rest..]);
+    if !prelude.is_empty() {
+        script.text.insert_str(0, &prelude);
+    }
     Ok(script)
 }
 
@@ -163,7 +172,7 @@ mod tests {
         let big = "x".repeat(MAX_ENV_VALUE + 1);
         let r = fixed(&[("f", Value::Str(big.clone()))]);
         let s = render_script("wc -c {{f}}", &r).unwrap();
-        assert_eq!(s.text, "wc -c \"$(cat \"$RB_F_FILE\")\"");
+        assert_eq!(s.text, "RB_F=\"$(cat \"$RB_F_FILE\"; printf x)\"; RB_F=\"${RB_F%x}\"\nwc -c \"${RB_F}\"");
         assert_eq!(s.files.get("RB_F_FILE"), Some(&big));
         assert!(s.env.is_empty());
     }

@@ -60,6 +60,8 @@ struct StepOutput {
     elided_lines: u64,
     elided_bytes: u64,
     spill: Option<PathBuf>,
+    /// Lines went to the tail (and so only to the side file on disk) since the side file was last synced.
+    spill_unsynced: bool,
 }
 
 impl Journal {
@@ -145,6 +147,24 @@ impl Journal {
             Some(path) => File::open(path)?.sync_data(),
             None => Ok(()),
         }
+    }
+
+    /// Makes every output line recorded so far, of every step, durable (`sync_output` for all of them): the TUI
+    /// calls it before it draws, so the screen never shows a line that a crash right after would lose.
+    pub fn sync_all_output(&self) -> io::Result<()> {
+        let mut inner = self.lock();
+        let result = inner.flush_pending();
+        inner.note_error(result)?;
+        let spills: Vec<PathBuf> = inner
+            .steps
+            .values_mut()
+            .filter_map(|o| if std::mem::take(&mut o.spill_unsynced) { o.spill.clone() } else { None })
+            .collect();
+        drop(inner);
+        for path in spills {
+            File::open(path)?.sync_data()?;
+        }
+        Ok(())
     }
 
     /// Records an engine event: output is batched, everything else is on disk when this returns.
@@ -248,6 +268,7 @@ impl Inner {
                 } else {
                     out.tail_bytes += line.len() + 1;
                     out.tail.push_back((line.len() + 1, text));
+                    out.spill_unsynced = true;
                     while out.tail_bytes > HALF {
                         let Some((len, _)) = out.tail.pop_front() else { break };
                         out.tail_bytes -= len;
@@ -324,4 +345,38 @@ fn hash_file(path: &Path) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let bytes = io::copy(&mut file, &mut hasher)?;
     Ok((hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Stream;
+
+    fn output(step: &str, line: String) -> Event {
+        Event::Output { step: step.into(), stream: Stream::Output, line, line_b64: None }
+    }
+
+    #[test]
+    fn sync_all_output_puts_every_recorded_line_on_disk_head_and_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let journal = Journal::create(&path, Meta::Note { step: None, text: "start".into() }).unwrap();
+        // One step within its head, another past it: its later lines live in the side file until the step ends.
+        journal.record(&output("a", "head line".into())).unwrap();
+        let spill = journal.spill_path("b").unwrap();
+        let long = "x".repeat(64 * 1024);
+        let mut side = File::create(&spill).unwrap();
+        for i in 0..10 {
+            let line = format!("{i} {long}");
+            writeln!(side, "{line}").unwrap();
+            journal.record(&output("b", line)).unwrap();
+        }
+        journal.sync_all_output().unwrap();
+        // Read at once, without waiting for the flusher: what was synced is there.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"line\":\"head line\""), "{text}");
+        assert_eq!(text.matches(&long).count(), 7, "the head of step b (7 lines of 64 KiB fit in 512 KiB)");
+        assert!(!journal.lock().steps["b"].spill_unsynced, "the side file was synced");
+        assert_eq!(std::fs::read_to_string(&spill).unwrap().lines().count(), 10);
+    }
 }

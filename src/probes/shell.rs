@@ -59,6 +59,7 @@ async fn run_inner(
     tx: &mpsc::Sender<ShellMsg>,
     cancel: &CancellationToken,
 ) -> Result<ProcessEnd, String> {
+    refuse_nul(spec)?;
     let cwd = std::path::Path::new(&spec.cwd);
     if !cwd.is_dir() {
         return Err(match cwd.metadata() {
@@ -130,6 +131,28 @@ async fn run_inner(
     }
     drop(value_files);
     Ok(end)
+}
+
+/// The OS takes the script, its directory and its environment as C strings. A NUL byte there (`check` refuses
+/// one written in the runbook, but a captured value can hold one) is named, instead of spawn's "nul byte found in
+/// provided data".
+fn refuse_nul(spec: &CommandSpec) -> Result<(), String> {
+    if spec.cwd.contains('\0') {
+        return Err("the working directory holds a NUL byte".into());
+    }
+    if spec.script.contains('\0') {
+        return Err("the command holds a NUL byte".into());
+    }
+    if let Some(name) = spec.env.iter().find(|(_, v)| v.contains('\0')).map(|(k, _)| k) {
+        return Err(format!("the value of env `{name}` holds a NUL byte, which no environment variable can carry"));
+    }
+    let values = spec.script_env.iter().chain(&spec.script_files);
+    if let Some(name) = values.filter(|(_, v)| v.contains('\0')).map(|(k, _)| k).next() {
+        return Err(format!(
+            "the value passed as `{name}` holds a NUL byte, which no environment variable (nor shell) can carry"
+        ));
+    }
+    Ok(())
 }
 
 /// Temporary files holding values too big for the environment (`RB_*_FILE`), removed when dropped.

@@ -102,6 +102,7 @@ where
         }
         let frame_due = last_draw.map(|t| t + FRAME).unwrap_or_else(Instant::now);
         if dirty && Instant::now() >= frame_due {
+            app.sync_shown_output();
             terminal.draw(|f| view::draw(app, f)).map_err(|e| LoopError::Terminal(e.to_string()))?;
             dirty = false;
             last_draw = Some(Instant::now());
@@ -147,6 +148,7 @@ where
         }
     }
     if dirty && !app.should_quit() {
+        app.sync_shown_output();
         terminal.draw(|f| view::draw(app, f)).map_err(|e| LoopError::Terminal(e.to_string()))?;
     }
     Ok(())

@@ -110,6 +110,15 @@ impl App {
         }
     }
 
+    /// Makes the output lines journaled so far durable; called before every draw, so what the screen shows a
+    /// crash cannot lose (the writer's batching alone leaves up to 100 ms of output only in memory).
+    pub(crate) fn sync_shown_output(&self) {
+        if let Some(journal) = self.mode.journal() {
+            // A failing journal is remembered by the writer and reported at the end, as for every record.
+            let _ = journal.sync_all_output();
+        }
+    }
+
     /// An engine input about to be applied: a probe's typed result is journaled first, so resume and replay can
     /// feed it back.
     pub(crate) fn journal_input(&self, input: &Input) {

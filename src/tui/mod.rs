@@ -65,7 +65,7 @@ pub fn run(
     let session = match Session::with_unset_vars(runbook, context.clone(), given.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("runbook: {e}");
+            crate::textsafe::eprint_line(&format!("runbook: {e}"));
             return 2;
         }
     };
@@ -76,7 +76,7 @@ pub fn run(
         Ok((Some(journal), _)) => app.set_journal(journal),
         Ok((None, warning)) => app.flash = warning.map(|w| format!("warning: {w}")),
         Err(e) => {
-            eprintln!("runbook: {e}");
+            crate::textsafe::eprint_line(&format!("runbook: {e}"));
             return 2;
         }
     }
@@ -86,14 +86,14 @@ pub fn run(
     }
     if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
         if let Err(e) = journaling::load_evidence(&mut app, pending) {
-            eprintln!("runbook: {e:#}");
+            crate::textsafe::eprint_line(&format!("runbook: {e:#}"));
             app.close_journal(mode::Exit::Failed);
             return 2;
         }
     }
     let exit = run_app(&mut app);
     if let Some(warning) = app.close_journal(exit) {
-        eprintln!("runbook: warning: {warning}");
+        crate::textsafe::eprint_line(&format!("runbook: warning: {warning}"));
     }
     exit.code()
 }
@@ -122,7 +122,7 @@ pub fn replay(path: &std::path::Path) -> i32 {
     let mut app = match replay::open(path, Theme::from_env()) {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("runbook: {e}");
+            crate::textsafe::eprint_line(&format!("runbook: {e}"));
             return 2;
         }
     };
@@ -154,7 +154,7 @@ fn run_app(app: &mut App) -> mode::Exit {
         // The input ended without a quit (the terminal went away): as good as one.
         Ok(()) => app.exit().unwrap_or(mode::Exit::Quit),
         Err(e) => {
-            eprintln!("runbook: {e}");
+            crate::textsafe::eprint_line(&format!("runbook: {e}"));
             mode::Exit::Failed
         }
     }

@@ -237,8 +237,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Output as it can be drawn: tabs expanded, other control characters (a stray `\r`, a bell, a backspace) shown
-/// as `^X` so they cannot move the real terminal's cursor.
 /// The line without its first `left` columns, marked with `…` when something was cut.
 fn sideways(text: &str, left: usize) -> String {
     if left == 0 {
@@ -258,21 +256,25 @@ fn sideways(text: &str, left: usize) -> String {
     }
 }
 
+/// Output as it can be drawn: tabs expanded, other control characters (a stray `\r`, a bell, a backspace, a C1
+/// CSI) shown visibly so they cannot move the real terminal's cursor.
 fn printable(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("    "),
-            c if (c as u32) < 0x20 => {
-                out.push('^');
-                out.push(char::from(b'@' + c as u8));
-            }
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+    // Tabs become the pane's four columns; every other control character is shown as `textsafe` shows it on
+    // every terminal the program writes to (`^[`, `\u{9b}`). A newline cannot be drawn inside a line either.
+    let expanded = text.replace('\t', "    ").replace('\n', "^J");
+    crate::textsafe::visible(&expanded).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn output_lines_show_c0_and_c1_controls_as_the_cli_does() {
+        assert_eq!(printable("a\tb"), "a    b");
+        assert_eq!(printable("\x1b]0;t\x07 \u{9b}2J\r"), "^[]0;t^G \\u{9b}2J^M");
     }
-    out
 }
