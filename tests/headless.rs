@@ -193,6 +193,23 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn an_existing_journal_is_never_overwritten_and_the_error_says_how_to_resume_it() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/policy.yaml");
+    let journal = home.path().join("taken.jsonl");
+    std::fs::write(&journal, "kept\n").unwrap();
+    let out = common::runbook(home.path())
+        .args(["run", file.to_str().unwrap(), "--headless", "--yes", "--journal", journal.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("runbook resume {}", journal.display())), "{err}");
+    assert!(!err.contains("os error 17"), "{err}");
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), "kept\n");
+}
+
+#[test]
 fn a_first_argument_that_is_not_a_subcommand_is_a_runbook() {
     let home = tempfile::tempdir().unwrap();
     std::fs::copy(common::fixture("runbooks/captures.yaml"), home.path().join("list")).unwrap();

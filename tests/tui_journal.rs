@@ -114,6 +114,10 @@ fn an_explicit_journal_that_cannot_be_created_is_an_error() {
     let session = Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
     let err = journaling::open(&spec, &session, &context, &BTreeMap::new()).err().unwrap();
     assert!(err.contains("cannot create the journal"), "{err}");
+    // An existing journal is another session's record: the message says how to go on with it.
+    assert!(err.contains(&format!("runbook resume {}", existing.display())), "{err}");
+    assert!(err.contains(&format!("runbook report {}", existing.display())), "{err}");
+    assert!(!err.contains("os error"), "{err}");
 }
 
 #[test]

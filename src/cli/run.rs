@@ -149,7 +149,7 @@ pub(crate) fn open_journal(
     };
     match Journal::create(&path, start) {
         Ok(j) => Ok(Some(j)),
-        Err(e) if explicit => Err(e).with_context(|| format!("cannot create the journal {}", path.display())),
+        Err(e) if explicit => Err(anyhow!(journal::sessions::create_failure(&path, &e))),
         Err(e) => {
             crate::textsafe::eprint_line(&format!(
                 "runbook: warning: no journal for this session ({}: {e})",

@@ -7,6 +7,20 @@ use super::record::{rfc3339, GitHead};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// Why the journal at `path` (given with `--journal`) could not be created, saying what to do: a journal that
+/// exists is another session's record, never overwritten, and the way on is to resume or report it.
+pub fn create_failure(path: &Path, err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::AlreadyExists {
+        let p = crate::engine::template::shell_quote(&path.display().to_string());
+        return format!(
+            "cannot create the journal {p}: it already exists, and a journal is never overwritten; \
+             `runbook resume {p}` goes on with that session, `runbook report {p}` shows it, \
+             or give --journal a new path"
+        );
+    }
+    format!("cannot create the journal {}: {err}", path.display())
+}
+
 pub fn sessions_dir() -> PathBuf {
     crate::bundled::state_dir().join("sessions")
 }

@@ -57,7 +57,7 @@ pub fn open(
             journal.set_secrets(secret_values(session));
             Ok((Some(journal), None))
         }
-        Err(e) if explicit => Err(format!("cannot create the journal {}: {e}", path.display())),
+        Err(e) if explicit => Err(sessions::create_failure(&path, &e)),
         Err(e) => Ok((None, Some(format!("no journal for this session ({}: {e})", path.display())))),
     }
 }
