@@ -204,10 +204,16 @@ fn torn_last_line_is_skipped_then_the_session_resumes_with_its_captures() {
     let offsets: Vec<u64> = records.iter().map(|r| r["offset_ms"].as_u64().unwrap()).collect();
     assert!(offsets.windows(2).all(|w| w[0] <= w[1]), "offsets go on from the recorded ones: {offsets:?}");
 
-    // A finished session is not resumed again.
+    // A finished session is reopened to go on (issue 14), not refused: nothing is left to run, so nothing runs.
     let again = common::runbook(home.path())
-        .args(["resume", journal.to_str().unwrap(), "--headless", "--yes"])
+        .args(["resume", journal.to_str().unwrap(), "--headless", "--yes", "--json"])
         .output()
         .unwrap();
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    let events = common::json_lines(&again);
+    assert!(!events.iter().any(|e| e["type"] == "step_started"), "{events:#?}");
+    let types: Vec<String> = lines(&journal).iter().map(|r| r["type"].as_str().unwrap().to_string()).collect();
+    let reopened = types.iter().position(|t| t == "session_reopened").expect("session_reopened");
+    assert_eq!(types[reopened - 1], "session_finished", "{types:?}");
+    assert_eq!(types.last().map(String::as_str), Some("session_finished"), "{types:?}");
 }

@@ -1,22 +1,25 @@
-//! `runbook resume [JOURNAL] --headless`: continues an interrupted session where its journal ends.
+//! `runbook resume [JOURNAL]`: continues a session where its journal ends, on the screen (the default) or
+//! `--headless`.
 //!
 //! The journal's events are fed back through the engine (journal::replay), which restores statuses, captures and
-//! the current step; a step that was running when the session died runs again. New events are appended to the
-//! same journal after its torn last line, if any, is cut away. Without JOURNAL: the latest session of this
-//! directory that has no `session_finished`.
+//! the current step; a step that was running when the session died runs again. On the screen the same records also
+//! rebuild what was shown (outputs, results, notes, ticks), as `replay` does, and the session then goes on live.
+//! New events are appended to the same journal after its torn last line, if any, is cut away. A session that was
+//! finished (quit) is reopened with a `session_reopened` entry. Without JOURNAL: the newest session of this
+//! directory, finished or not.
 
 use super::run::{self, Policy};
 use super::Code;
 use crate::engine::{self, Context, Session};
 use crate::journal::{self, replay, sessions, Journal};
 use anyhow::{anyhow, bail, Context as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ResumeArgs {
-    /// The session journal (default: the latest unfinished session of this directory)
+    /// The session journal (default: the newest session of this directory, finished or not)
     pub journal: Option<String>,
-    /// Continue without a terminal
+    /// Continue without a terminal (the default is the screen, where the session stood)
     #[arg(long)]
     pub headless: bool,
     #[command(flatten)]
@@ -24,27 +27,42 @@ pub struct ResumeArgs {
 }
 
 pub fn run(args: &ResumeArgs) -> anyhow::Result<Code> {
-    let (session, policy, journal) = prepare(args)?;
-    run::headless(session, &policy, args.flags.json, Some(journal))?.close()
-}
-
-fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
-    if !args.headless {
-        bail!("resume: only --headless is supported in this build");
+    use std::io::IsTerminal;
+    if !args.headless && !std::io::stdout().is_terminal() {
+        bail!("resume: the screen needs a terminal; add --headless to go on without one");
     }
     let path = match &args.journal {
         Some(p) => PathBuf::from(p),
-        None => sessions::latest_unfinished(&super::source::workdir()).ok_or_else(|| {
-            anyhow!("no unfinished session for this directory in {}", sessions::sessions_dir().display())
-        })?,
+        None => sessions::latest(&super::source::workdir())
+            .ok_or_else(|| anyhow!("no session for this directory in {}", sessions::sessions_dir().display()))?,
     };
     let loaded = journal::read(&path)?;
     for warning in &loaded.warnings {
         crate::textsafe::eprint_line(&format!("runbook: warning: {}: {warning}", path.display()));
     }
-    if loaded.finished() {
-        bail!("{}: this session is finished (it has a session_finished)", path.display());
+    let prepared = prepare(args, &path, &loaded)?;
+    if args.headless {
+        for notice in &prepared.notices {
+            crate::textsafe::eprint_line(&format!("runbook: {notice}"));
+        }
+        return run::headless(prepared.session, &prepared.policy, args.flags.json, Some(prepared.journal))?.close();
     }
+    let name = loaded.start().map(|s| s.runbook.source.clone()).unwrap_or_default();
+    let (runbook, context, vars) = prepared.fresh;
+    let reopened = loaded.finished();
+    let resumed = crate::tui::Resumed {
+        records: loaded.records,
+        journal: prepared.journal,
+        repo_states: prepared.policy.repo_states,
+        notices: prepared.notices,
+        reopened,
+    };
+    Ok(Code::from_status(crate::tui::resume(runbook, context, vars, &name, resumed)))
+}
+
+/// The session restored from `loaded` (the journal at `path`) and the journal reopened for appending, with a
+/// `session_resumed` (or `session_reopened`, when it had finished) entry.
+fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::Result<Prepared> {
     let start = loaded.start().ok_or_else(|| anyhow!("{}: no session_start", path.display()))?;
     let yaml = start.runbook.yaml.as_bytes();
     let runbook = engine::load(&start.runbook.source, yaml)?;
@@ -67,31 +85,47 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     let bundled = start.runbook.bundled
         && crate::bundled::runbook(&start.runbook.id).is_some_and(|b| b.yaml == start.runbook.yaml.as_bytes());
     let trusted = bundled || super::trust::is_trusted(yaml);
+    let fresh = (runbook.clone(), context.clone(), vars.clone());
     let mut session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let replayed = replay::restore(&mut session, &loaded.records);
-    for d in &replayed.divergences {
-        crate::textsafe::eprint_line(&format!("runbook: warning: replay: {d}"));
-    }
+    let mut notices: Vec<String> = replayed.divergences.iter().map(|d| format!("warning: replay: {d}")).collect();
     match replayed.interrupted.as_slice() {
         [] => {}
-        [step] => crate::textsafe::eprint_line(&format!("runbook: step `{step}` was interrupted; it runs again")),
+        [step] => notices.push(format!("step `{step}` was interrupted; it runs again")),
         steps => {
             let names: Vec<String> = steps.iter().map(|s| format!("`{s}`")).collect();
-            crate::textsafe::eprint_line(&format!(
-                "runbook: steps {} were interrupted; the run continues from {}, the first of them",
+            notices.push(format!(
+                "steps {} were interrupted; the run continues from {}, the first of them",
                 names.join(", "),
                 names[0]
             ));
         }
     }
-    let journal = Journal::append(&path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
+    let journal = Journal::append(path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .with_context(|| format!("cannot append to {}", path.display()))?;
     journal.set_secrets(secrets);
-    let _ = journal.meta(journal::Meta::SessionResumed {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        pid: Some(std::process::id()),
+    let tool_version = env!("CARGO_PKG_VERSION").to_string();
+    let pid = Some(std::process::id());
+    let _ = journal.meta(match loaded.finished() {
+        true => journal::Meta::SessionReopened { tool_version, pid },
+        false => journal::Meta::SessionResumed { tool_version, pid },
     });
     let phases = args.flags.phases(session.runbook())?;
     let repo_states = journal::fix::repo_states(&loaded.records).map(|s| s.snapshot.clone()).collect();
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states }, journal))
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states };
+    Ok(Prepared { session, policy, journal, notices, fresh })
+}
+
+/// A session ready to go on.
+struct Prepared {
+    /// Restored from the journal: statuses, captures, the current step.
+    session: Session,
+    policy: Policy,
+    /// Reopened for appending, its `session_resumed` or `session_reopened` written.
+    journal: Journal,
+    /// What the restore found worth saying: divergences, interrupted steps.
+    notices: Vec<String>,
+    /// The runbook, context and vars before the restore: the screen rebuilds its state record by record from
+    /// them, as `replay` does.
+    fresh: (engine::Runbook, Context, std::collections::BTreeMap<String, String>),
 }

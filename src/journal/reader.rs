@@ -112,9 +112,14 @@ impl Loaded {
         }
     }
 
-    /// Whether a `session_finished` closes the journal.
+    /// Whether a `session_finished` closes the journal: one that no `session_reopened` follows.
     pub fn finished(&self) -> bool {
-        self.records.iter().any(|r| matches!(r.meta(), Some(Meta::SessionFinished { .. })))
+        let last = self.records.iter().rev().find_map(|r| match r.meta() {
+            Some(Meta::SessionFinished { .. }) => Some(true),
+            Some(Meta::SessionReopened { .. }) => Some(false),
+            _ => None,
+        });
+        last.unwrap_or(false)
     }
 
     pub fn last_offset_ms(&self) -> u64 {
@@ -127,6 +132,18 @@ mod tests {
     use super::*;
 
     const START: &str = r#"{"type":"note","text":"a","ts":"t","offset_ms":1}"#;
+
+    #[test]
+    fn a_session_is_finished_until_it_is_reopened_and_again_when_it_finishes_again() {
+        let finished = r#"{"type":"session_finished","reason":"quit","ts":"t","offset_ms":2}"#;
+        let reopened = r#"{"type":"session_reopened","tool_version":"0","ts":"t","offset_ms":3}"#;
+        let read = |lines: &[&str]| parse(format!("{}\n", lines.join("\n")).as_bytes());
+        assert!(!read(&[START]).finished());
+        assert!(read(&[START, finished]).finished());
+        assert!(!read(&[START, finished, reopened]).finished());
+        assert!(!read(&[START, finished, reopened, START]).finished());
+        assert!(read(&[START, finished, reopened, finished]).finished());
+    }
 
     #[test]
     fn torn_last_line_is_skipped_with_a_warning_and_cut_point() {

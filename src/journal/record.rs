@@ -37,6 +37,13 @@ pub enum Meta {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pid: Option<u32>,
     },
+    /// A session that had finished (quit, or ran to its end) is opened again to go on (`runbook resume`): the
+    /// `session_finished` before it no longer ends the session.
+    SessionReopened {
+        tool_version: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pid: Option<u32>,
+    },
     SessionFinished {
         /// `completed`, or why the session ended early.
         reason: String,
@@ -268,6 +275,7 @@ fn is_meta(kind: &str) -> bool {
         kind,
         "session_start"
             | "session_resumed"
+            | "session_reopened"
             | "session_finished"
             | "note"
             | "output_elided"

@@ -1,5 +1,5 @@
 //! Where journals live and what a session start records about its surroundings: the default file name under
-//! `$XDG_STATE_HOME/runbook/sessions/`, finding the latest unfinished session of a directory for `resume`, and the
+//! `$XDG_STATE_HOME/runbook/sessions/`, finding the newest session of a directory for `resume`, and the
 //! facts of the session start (git HEAD, user, host).
 
 use super::reader;
@@ -41,7 +41,12 @@ pub fn default_path(runbook_id: &str) -> PathBuf {
 }
 
 /// The most recent journal for `workdir` without a `session_finished`, if any.
-pub fn latest_unfinished(workdir: &str) -> Option<PathBuf> {
+/// The newest session started in `workdir`, finished or not (`runbook resume` without a journal).
+pub fn latest(workdir: &str) -> Option<PathBuf> {
+    newest_where(workdir, |_| true)
+}
+
+fn newest_where(workdir: &str, keep: impl Fn(&reader::Loaded) -> bool) -> Option<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(sessions_dir())
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -49,7 +54,7 @@ pub fn latest_unfinished(workdir: &str) -> Option<PathBuf> {
         .collect();
     files.sort();
     files.into_iter().rev().find(|path| match reader::read(path) {
-        Ok(loaded) => !loaded.finished() && loaded.start().is_some_and(|s| s.workdir == workdir),
+        Ok(loaded) => keep(&loaded) && loaded.start().is_some_and(|s| s.workdir == workdir),
         Err(_) => false,
     })
 }

@@ -108,6 +108,7 @@ fn describe_meta(meta: &Meta) -> Option<String> {
     Some(match meta {
         Meta::SessionStart(s) => format!("session started ({}, runbook `{}`)", s.mode, s.runbook.id),
         Meta::SessionResumed { .. } => "session resumed".to_string(),
+        Meta::SessionReopened { .. } => "session reopened to go on".to_string(),
         Meta::SessionFinished { reason, .. } => format!("session finished: {reason}"),
         Meta::Note { text, .. } => format!("note: {}", one_line(text)),
         Meta::OutputElided { step, lines, .. } => format!("`{step}`: {lines} output line(s) kept in the side file"),

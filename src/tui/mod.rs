@@ -23,6 +23,7 @@ pub mod output;
 pub mod recording;
 pub mod replay;
 pub mod results;
+pub mod resume;
 pub mod screen;
 mod session;
 pub mod sim;
@@ -43,6 +44,7 @@ pub mod views;
 
 pub use action::Action;
 pub use app::App;
+pub use resume::Resumed;
 pub use theme::Theme;
 
 use crate::engine::{Context, Runbook, Session};
@@ -91,9 +93,46 @@ pub fn run(
             return 2;
         }
     }
-    let exit = run_app(&mut app);
+    finish_live(&mut app)
+}
+
+/// `runbook resume [JOURNAL]` on a terminal: the session rebuilt from its journal, then live on it. Returns the
+/// exit code as `run` does.
+pub fn resume(
+    runbook: crate::engine::Runbook,
+    context: Context,
+    vars: BTreeMap<String, String>,
+    name: &str,
+    resumed: Resumed,
+) -> i32 {
+    let mut app = match resume::rebuild(runbook, context, vars, name, resumed, Theme::from_env()) {
+        Ok(app) => app,
+        Err(e) => {
+            crate::textsafe::eprint_line(&format!("runbook: {e}"));
+            return 2;
+        }
+    };
+    app.warn_short_secrets();
+    finish_live(&mut app)
+}
+
+/// Runs a live session's screen to its end, closes its journal, and says where the journal is and what comes
+/// next (on quit, the engineer's first question is "where did my session go?").
+fn finish_live(app: &mut App) -> i32 {
+    let exit = run_app(app);
+    let path = app.journal_path().map(std::path::Path::to_path_buf);
     if let Some(warning) = app.close_journal(exit) {
         crate::textsafe::eprint_line(&format!("runbook: warning: {warning}"));
+    }
+    if let Some(path) = path {
+        let p = crate::engine::template::shell_quote(&path.display().to_string());
+        let mut out = crate::textsafe::stdout(false);
+        use std::io::Write;
+        let _ = writeln!(
+            out,
+            "session journal: {p}\n  runbook report {p}    the postmortem of this session\n  runbook resume {p}    \
+             go on where it stands"
+        );
     }
     exit.code()
 }

@@ -185,6 +185,7 @@ impl App {
             }
             Meta::SessionFinished { reason, .. } => self.flash = Some(format!("session finished: {reason}")),
             Meta::SessionResumed { .. } => self.flash = Some("session resumed".into()),
+            Meta::SessionReopened { .. } => self.flash = Some("session reopened".into()),
             Meta::ProbeResult { step, result, .. } => {
                 let index = self.session.runbook().step_index(&step);
                 let request = index.and_then(|i| self.session.preview_probe(i).ok().flatten());

@@ -1,0 +1,107 @@
+//! Continuity in a real terminal: a session quit half way tells the engineer where its journal is and how to go
+//! on; `runbook resume JOURNAL` opens the screen exactly where it stood (the finished step's status and output,
+//! the selection on the next step), the session goes on, and the journal holds one session across both processes
+//! (`session_reopened` after the first `session_finished`), which `report` counts whole.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
+
+mod pty_support;
+
+use portable_pty::CommandBuilder;
+use pty_support::Pty;
+use std::path::Path;
+
+const TWO_STEPS: &str = "id: two\ntitle: Two steps\nphases:\n- id: p\n  title: P\n  steps:\n  - id: first\n    title: First\n    text: one\n    run:\n      command: echo first-step-ran\n  - id: second\n    title: Second\n    text: two\n    run:\n      command: echo second-step-ran\n";
+
+/// The binary with `args` in a pseudo-terminal, run in `home` with its own HOME and XDG directories.
+fn spawn(home: &Path, args: &[&str]) -> Pty {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(args);
+    cmd.cwd(home);
+    cmd.env("HOME", home);
+    cmd.env("XDG_STATE_HOME", home.join("state"));
+    cmd.env("XDG_CACHE_HOME", home.join("cache"));
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    Pty::spawn(cmd)
+}
+
+fn types(journal: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(journal).unwrap();
+    let values = text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap());
+    values.map(|v| v["type"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_quit_session_says_how_to_go_on_and_resume_opens_it_where_it_stood() {
+    let home = tempfile::tempdir().unwrap();
+    let runbook = home.path().join("two.yaml");
+    std::fs::write(&runbook, TWO_STEPS).unwrap();
+    let journal = home.path().join("incident.jsonl");
+    let (rb, j) = (runbook.to_str().unwrap(), journal.to_str().unwrap());
+
+    // First process: run the first step, quit.
+    let mut pty = spawn(home.path(), &[rb, "--journal", j]);
+    pty.wait_for("1/2 first");
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.send("\r");
+    pty.wait_for("first-step-ran");
+    pty.wait_for("passed");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+    pty.wait_for(&format!("runbook resume {j}"));
+    pty.wait_for(&format!("runbook report {j}"));
+    assert_eq!(types(&journal).last().map(String::as_str), Some("session_finished"));
+
+    // Second process: the screen as it stood, then the session goes on.
+    let mut pty = spawn(home.path(), &["resume", j]);
+    pty.wait_for("session reopened: 1 step(s) done");
+    pty.wait_for("2/2 second");
+    pty.wait_for("1/2 done");
+    pty.send("k");
+    pty.wait_for("1/2 first");
+    pty.wait_for("first-step-ran");
+    pty.send("j");
+    pty.wait_for("2/2 second");
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.send("\r");
+    pty.wait_for("second-step-ran");
+    pty.wait_for("2/2 done");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+
+    let types = types(&journal);
+    let reopened = types.iter().position(|t| t == "session_reopened").expect("session_reopened");
+    assert_eq!(types[reopened - 1], "session_finished", "{types:?}");
+    assert_eq!(types.last().map(String::as_str), Some("session_finished"), "{types:?}");
+    assert_eq!(types.iter().filter(|t| *t == "step_started").count(), 2, "nothing ran twice: {types:?}");
+
+    let home_env = |c: &mut std::process::Command| {
+        c.env("HOME", home.path()).env("XDG_STATE_HOME", home.path().join("state"));
+    };
+    let mut report = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    home_env(&mut report);
+    let out = report.args(["report", j, "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["counts"]["passed"], 2, "{report:#}");
+    assert_eq!(report["finished"], true, "{report:#}");
+}
+
+#[test]
+fn resume_without_a_terminal_says_to_add_headless() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .args(["resume", "nothing.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--headless"), "{}", String::from_utf8_lossy(&out.stderr));
+}
