@@ -59,7 +59,8 @@ fn untrusted_file_runs_nothing_without_yes_and_trust_is_revoked_by_an_edit() {
     let copy = work.path().join("policy.yaml");
     std::fs::copy(common::fixture("runbooks/policy.yaml"), &copy).unwrap();
     let path = copy.to_str().unwrap();
-    let (code, events) = run_json(home.path(), work.path(), &["run", path, "--headless", "--json"]);
+    let (code, events) =
+        run_json(home.path(), work.path(), &["run", path, "--headless", "--json", "--answer", "pick=left"]);
     assert_eq!(code, Some(0));
     assert!(events.iter().all(|e| e["type"] != "command"), "an untrusted runbook ran a command: {events:#?}");
     assert!(finished(&events, "look")["reason"].as_str().unwrap().contains("not trusted"));
@@ -72,7 +73,8 @@ fn untrusted_file_runs_nothing_without_yes_and_trust_is_revoked_by_an_edit() {
     assert_eq!(finished(&events, "look")["status"], "passed");
 
     std::fs::write(&copy, std::fs::read_to_string(&copy).unwrap() + "\n# edited\n").unwrap();
-    let (_, events) = run_json(home.path(), work.path(), &["run", path, "--headless", "--json"]);
+    let (_, events) =
+        run_json(home.path(), work.path(), &["run", path, "--headless", "--json", "--answer", "pick=left"]);
     assert!(events.iter().all(|e| e["type"] != "command"), "trust survived an edit");
 }
 
@@ -193,13 +195,39 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_choice_nobody_can_answer_refuses_the_run_before_anything_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let file = common::fixture("runbooks/policy.yaml");
+    let journal = home.path().join("never.jsonl");
+    let out = common::runbook(home.path())
+        .args(["run", file.to_str().unwrap(), "--headless", "--yes", "--json", "--journal"])
+        .arg(&journal)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("step `pick` is a choice: --answer pick=OPTION (options: left, right)"), "{err}");
+    assert!(common::json_lines(&out).is_empty(), "nothing ran: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(!journal.exists(), "no session was started");
+    // An answer that names no option is refused up front too, not failed at run time.
+    let phases = common::runbook(home.path())
+        .args(["run", file.to_str().unwrap(), "--headless", "--yes", "--answer", "pick=nowhere"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&phases.stderr);
+    assert_eq!(phases.status.code(), Some(2), "{err}");
+    assert!(err.contains("--answer pick=nowhere names no option of step `pick`"), "{err}");
+}
+
+#[test]
 fn an_existing_journal_is_never_overwritten_and_the_error_says_how_to_resume_it() {
     let home = tempfile::tempdir().unwrap();
     let file = common::fixture("runbooks/policy.yaml");
     let journal = home.path().join("taken.jsonl");
     std::fs::write(&journal, "kept\n").unwrap();
     let out = common::runbook(home.path())
-        .args(["run", file.to_str().unwrap(), "--headless", "--yes", "--journal", journal.to_str().unwrap()])
+        .args(["run", file.to_str().unwrap(), "--headless", "--yes", "--answer", "pick=left", "--journal"])
+        .arg(&journal)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

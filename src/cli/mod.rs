@@ -14,6 +14,7 @@ pub mod list;
 pub mod log_input;
 pub mod parse;
 pub mod print;
+pub mod reach;
 pub mod report;
 pub mod resume;
 pub mod run;

@@ -101,6 +101,14 @@ fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::
             ));
         }
     }
+    let phases = args.flags.phases(session.runbook())?;
+    // Headless, nobody can answer a choice on the way; on the screen the engineer does.
+    if let (true, Some(cursor)) = (args.headless, session.cursor()) {
+        let gaps = super::reach::open_choices(session.runbook(), cursor, &answers, &phases);
+        if let Some(why) = super::reach::refusal(&gaps) {
+            bail!("{why}");
+        }
+    }
     let journal = Journal::append(path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .with_context(|| format!("cannot append to {}", path.display()))?;
     journal.set_secrets(secrets);
@@ -110,7 +118,6 @@ fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::
         true => journal::Meta::SessionReopened { tool_version, pid },
         false => journal::Meta::SessionResumed { tool_version, pid },
     });
-    let phases = args.flags.phases(session.runbook())?;
     let repo_states = journal::fix::repo_states(&loaded.records).map(|s| s.snapshot.clone()).collect();
     let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states };
     Ok(Prepared { session, policy, journal, notices, fresh })

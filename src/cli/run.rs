@@ -80,6 +80,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     let given = vars.clone();
     let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let phases = args.flags.phases(session.runbook())?;
+    if let Some(why) = super::reach::refusal(&super::reach::open_choices(session.runbook(), 0, &answers, &phases)) {
+        bail!("{why}");
+    }
     if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
         bail!("{why}");
     }

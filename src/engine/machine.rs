@@ -595,7 +595,8 @@ impl StepEnd {
     }
 }
 
-fn find_option<'c>(choose: &'c ChooseAction, answer: &str) -> Option<&'c ChoiceOption> {
+/// The option an answer names: its 1-based number, its id, or its label (any case).
+pub fn find_option<'c>(choose: &'c ChooseAction, answer: &str) -> Option<&'c ChoiceOption> {
     let by_number = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| choose.options.get(i));
     by_number.or_else(|| choose.options.iter().find(|o| o.id == answer || o.label.eq_ignore_ascii_case(answer)))
 }

@@ -30,5 +30,7 @@ pub mod shell_scan;
 pub mod staleness;
 
 pub use events::{Event, StepStatus, Stream};
-pub use machine::{CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK};
+pub use machine::{
+    find_option, CommandSpec, Context, Effect, EvidenceFile, Input, ProbeRequest, ProcessEnd, Session, MASK,
+};
 pub use repo_state::{RepoFile, RepoSnapshot, RepoStateReason};
