@@ -375,12 +375,7 @@ fn text_line(event: &Event) -> Option<String> {
         Event::StepStarted { step, title, .. } => format!("▶ {step}: {title}"),
         Event::Command { command, cwd, mode, .. } => format!("  $ {command}    (in {cwd}, {mode})"),
         Event::Output { line, .. } => format!("  │ {line}"),
-        Event::Capture { name, value, .. } => {
-            let text = value.to_text();
-            let short: String = text.chars().take(80).collect();
-            let more = if text.chars().count() > 80 { "…" } else { "" };
-            format!("  = {name}: {}{more}", short.replace('\n', "⏎"))
-        }
+        Event::Capture { name, value, .. } => format!("  = {name}: {}", super::capture_text::summarize(value)),
         Event::Choice { option, label, .. } => format!("  → chose {option}: {label}"),
         Event::ChecklistTick { item, label, checked, .. } => {
             format!("  {} {}. {label}", if *checked { "[x]" } else { "[ ]" }, item + 1)
