@@ -21,6 +21,10 @@ pub struct ResumeArgs {
     pub headless: bool,
     #[command(flatten)]
     pub flags: run::RunFlags,
+    /// Correct the mapping of the evidence's paths (repeatable, added to those the journal records): the stored
+    /// evidence is triaged again and the steps computed from it are marked stale
+    #[arg(long = "map", value_name = "FROM=TO")]
+    pub map: Vec<String>,
 }
 
 pub fn run(args: &ResumeArgs) -> anyhow::Result<Code> {
@@ -93,5 +97,26 @@ fn prepare(args: &ResumeArgs) -> anyhow::Result<(Session, Policy, Journal)> {
     });
     let phases = args.flags.phases(session.runbook())?;
     let repo_states = journal::fix::repo_states(&loaded.records).map(|s| s.snapshot.clone()).collect();
-    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states }, journal))
+    let evidence = remapped(&session, &args.map)?;
+    Ok((session, Policy { yes: args.flags.yes, trusted, answers, phases, evidence, repo_states }, journal))
+}
+
+/// `--map` on resume: the journal's evidence triaged again with the recorded rewrites and these, later ones
+/// winning for the same prefix. `None` without `--map`: the recorded triage stands as it is.
+fn remapped(session: &Session, map: &[String]) -> anyhow::Result<Option<engine::Input>> {
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let given = map
+        .iter()
+        .map(|m| m.parse::<crate::locate::Rewrite>().map_err(|e| anyhow!("--map {m}: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (Some(files), Some(triage)) = (session.evidence_files(), session.evidence_triage()) else {
+        bail!("--map: this session has no evidence to map");
+    };
+    let mut rewrites = crate::evidence::recorded_rewrites(triage);
+    rewrites.retain(|r| !given.iter().any(|g| g.from == r.from));
+    rewrites.extend(given);
+    let repo = PathBuf::from(session.evidence_repo());
+    crate::evidence::remap(files, &repo, &rewrites).map(Some)
 }
