@@ -71,19 +71,18 @@ impl App {
             self.flash = Some("read-only replay: nothing is written".into());
             return;
         }
+        // Without a frame: the evidence's service frame, the one the blame and the report start from.
+        let frame = frame.or_else(|| self.service_frame_printed());
         let (repo, mapper) = self.path_mapper();
         let (text, now) = match &frame {
             Some(printed) => match mapper.map(printed) {
-                Some(m) => (m.mapping.rewrite(), crate::evidence::triage::mapped_by(&m.mapping, mapper.module())),
+                Some(m) => {
+                    let how = crate::evidence::triage::mapped_by(&m.mapping, mapper.module());
+                    (m.mapping.rewrite(), format!("{}, mapped {how}", m.file))
+                }
                 None => (crate::evidence::triage::guess_rewrite(printed), format!("not found in {}", repo.display())),
             },
-            None => {
-                let triage = self.session.evidence_triage();
-                let field =
-                    |k: &str| triage.and_then(|t| t.lookup_key(k)).filter(|v| !v.is_null()).map(|v| v.to_text());
-                let now = field("mapping").unwrap_or_else(|| format!("no frame mapped to {}", repo.display()));
-                (field("mapping_guess").unwrap_or_default(), now)
-            }
+            None => (String::new(), "no evidence frame to map yet".to_string()),
         };
         self.screen.overlay = Overlay::PathMap(Box::new(PathPrompt { text, frame, now, problem: None }));
     }
@@ -141,11 +140,7 @@ impl App {
             None => "no evidence in this session: not journaled",
         };
         // Which mapping the frame (or the evidence's service frame) now gets.
-        let printed = frame.map(str::to_string).or_else(|| {
-            let triage = self.session.evidence_triage()?;
-            let site = triage.lookup_key("service_frame").filter(|v| !v.is_null())?;
-            site.lookup_key("original_file").map(|v| v.to_text())
-        });
+        let printed = frame.map(str::to_string).or_else(|| self.service_frame_printed());
         let outcome = match printed.as_deref().map(|p| (p, mapper.map(p))) {
             Some((_, Some(m))) => {
                 format!("{} now mapped {}", m.file, crate::evidence::triage::mapped_by(&m.mapping, mapper.module()))
@@ -157,6 +152,13 @@ impl App {
         let step = self.selected_step().map(|s| s.id.clone());
         self.note_line(step.as_deref(), format!("path rewrite {written}: {outcome}"));
         self.flash = Some(format!("{outcome} ({journaled})"));
+    }
+
+    /// The evidence's service frame's path, as the log printed it.
+    fn service_frame_printed(&self) -> Option<String> {
+        let triage = self.session.evidence_triage()?;
+        let site = triage.lookup_key("service_frame").filter(|v| !v.is_null())?;
+        site.lookup_key("original_file").map(|v| v.to_text())
     }
 
     /// The source view on top follows the new mapping when its file changes.

@@ -19,7 +19,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, prompt: &PathPrompt) {
     if let Some(printed) = &prompt.frame {
         lines.push(Line::styled(keep_end(&format!("frame {printed}"), inner), theme.muted()));
     }
-    lines.push(Line::styled(keep_end(&format!("now: {}", prompt.now), inner), theme.muted()));
+    lines.push(Line::styled(keep_end(&format!("now  {}", prompt.now), inner), theme.muted()));
     lines.push(Line::raw("FROM (the build's prefix) = TO (in the repository, empty for its root):"));
     // Show the end of a long rewrite: that is where the typing happens.
     let room = inner.saturating_sub(1);
