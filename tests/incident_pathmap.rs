@@ -198,3 +198,38 @@ fn a_bad_map_is_refused_up_front_naming_the_flag() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--map /go/src/app") && err.contains("FROM=TO"), "{err}");
 }
+
+#[test]
+fn resume_with_map_triages_the_stored_evidence_again_and_the_interrupted_blame_uses_it() {
+    let Some(git) = common::git_tool() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repo_with_a_decoy(&git, dir.path());
+    let full = dir.path().join("full.jsonl");
+    run_located(dir.path(), &repo, &full, &[]);
+    // The session died while blaming the crash's line: its journal ends at that step's start.
+    let text = std::fs::read_to_string(&full).unwrap();
+    let cut = text.find("{\"type\":\"step_started\",\"step\":\"blame_crash\"").expect("blame_crash started");
+    let end = cut + text[cut..].find('\n').unwrap() + 1;
+    let journal = dir.path().join("died.jsonl");
+    std::fs::write(&journal, &text[..end]).unwrap();
+
+    let out = common::runbook(dir.path())
+        .current_dir(dir.path())
+        .arg("resume")
+        .arg(&journal)
+        .args(["--headless", "--json", "--phase", "triage", "--phase", "locate", "--map", "/go/src/app/="])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let events = common::json_lines(&out);
+    let evidence = events.iter().find(|e| e["type"] == "evidence").expect("the evidence triaged again");
+    assert_eq!(evidence["triage"]["service_frame"]["file"], "internal/stock/stock.go", "{evidence}");
+    assert_eq!(evidence["triage"]["rewrites"], serde_json::json!(["/go/src/app/="]));
+    let blame = events
+        .iter()
+        .find(|e| e["type"] == "capture" && e["name"] == "crash_blame")
+        .unwrap_or_else(|| panic!("no crash_blame: {events:#?}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(blame["value"][0]["commit"], RACY_COMMIT, "{blame}");
+    let rc = &report(dir.path(), &journal)["root_cause"];
+    assert_eq!(rc["site"]["file"], "internal/stock/stock.go", "{rc:#}");
+}
