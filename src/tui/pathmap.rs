@@ -149,8 +149,11 @@ impl App {
             None => format!("rewrite {written} applies to every frame"),
         };
         self.reopen_top_source();
-        let step = self.selected_step().map(|s| s.id.clone());
-        self.note_line(step.as_deref(), format!("path rewrite {written}: {outcome}"));
+        // In the output of the selected step when it has one (a step that never ran shows no output).
+        if self.outputs.runs.contains_key(&self.screen.selected) {
+            let step = self.selected_step().map(|s| s.id.clone());
+            self.note_line(step.as_deref(), format!("path rewrite {written}: {outcome}"));
+        }
         self.flash = Some(format!("{outcome} ({journaled})"));
     }
 
