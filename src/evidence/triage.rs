@@ -351,6 +351,19 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_is_said_in_the_words_the_screen_and_the_headline_show() {
+        let mapping = |kind, from: &str, to: &str| Mapping { kind, from: from.into(), to: to.into() };
+        let module = Some("example.com/app");
+        assert_eq!(
+            mapped_by(&mapping(MappingKind::Module, "example.com/app/", ""), module),
+            "by module example.com/app"
+        );
+        assert_eq!(mapped_by(&mapping(MappingKind::Suffix, "/go/src/app/", ""), module), "by suffix /go/src/app/=");
+        assert_eq!(mapped_by(&mapping(MappingKind::User, "/build/", "svc/"), module), "by your rewrite /build/=svc/");
+        assert_eq!(mapped_by(&mapping(MappingKind::Repository, "/src/app/", ""), None), "in the repository");
+    }
+
+    #[test]
     fn map_calls_of_both_implementations() {
         assert!(is_map_call("runtime.mapassign_faststr"));
         assert!(is_map_call("internal/runtime/maps.(*Map).putSlotSmallFastStr"));
