@@ -1,13 +1,17 @@
 //! Path mapping on the inventory incident (tests/fixtures/incident): the frames of crash logs built in
 //! `/go/src/app`, `/build/inventory`, with `-trimpath`, and a race report from `/home/ci/src/inventory` all land on
-//! the service's own files.
+//! the service's own files; and when the automatic mapping guesses wrong, `--map FROM=TO` corrects the session's
+//! evidence, its blame and the report, and the journal keeps the correction.
 
 // Helpers outside #[test] fns: a failed expect is a failed test with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use runbook::golang::{parse_logs, ParseReport};
 use runbook::locate::{MappingKind, PathMapper, Rewrite};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 fn incident() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/incident")
@@ -88,4 +92,144 @@ fn a_user_rewrite_wins_over_the_automatic_mapping_and_says_so() {
     assert_eq!(mapped.file, "internal/stock/stock.go");
     assert_eq!(mapped.mapping.kind, MappingKind::User);
     assert_eq!(mapped.mapping.rewrite(), "/go/src/app/svc/=");
+}
+
+const RACY_COMMIT: &str = "f9aba8a844121bab6f766cfe21f3b050f14c5c60";
+
+/// The inventory repository with a decoy: an old copy of the service under `app/` (a legacy directory), so the
+/// longest-suffix rule maps `/go/src/app/internal/stock/stock.go` to `app/internal/stock/stock.go`: a wrong guess.
+fn repo_with_a_decoy(git: &Path, dir: &Path) -> PathBuf {
+    let repo = dir.join("inventory");
+    let path = format!(
+        "{}:{}",
+        git.parent().map(Path::to_path_buf).unwrap_or_default().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .arg(common::fixture("incident/make-repo.sh"))
+        .arg(&repo)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
+    let stock = std::fs::read_to_string(repo.join("internal/stock/stock.go")).unwrap();
+    common::write(&repo.join("app/internal/stock/stock.go"), stock);
+    common::commit_all(git, &repo, "Legacy", 1_700_000_000, "keep the old app's copy");
+    repo
+}
+
+/// The triage and locate phases headless on the plain crash log, with `maps` as `--map`; the JSON events.
+fn run_located(home: &Path, repo: &Path, journal: &Path, maps: &[&str]) -> Vec<serde_json::Value> {
+    let mut cmd = common::runbook(home);
+    cmd.current_dir(home)
+        .args(["run", "go-map-concurrency", "--headless", "--json", "--phase", "triage", "--phase", "locate"])
+        .arg("--log")
+        .arg(common::fixture("incident/logs/crash.go1.27.log"))
+        .arg("--var")
+        .arg(format!("repo={}", repo.display()))
+        .arg("--journal")
+        .arg(journal)
+        .stdin(Stdio::null());
+    for map in maps {
+        cmd.args(["--map", map]);
+    }
+    let out = cmd.output().unwrap();
+    common::json_lines(&out)
+}
+
+fn report(home: &Path, journal: &Path) -> serde_json::Value {
+    let out = common::runbook(home).args(["report"]).arg(journal).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_wrong_suffix_guess_is_corrected_by_map_in_the_evidence_the_blame_and_the_report() {
+    let Some(git) = common::git_tool() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repo_with_a_decoy(&git, dir.path());
+
+    // Without --map: the suffix rule takes the decoy, and says so.
+    let guessed = dir.path().join("guessed.jsonl");
+    let events = run_located(dir.path(), &repo, &guessed, &[]);
+    let evidence = events.iter().find(|e| e["type"] == "evidence").expect("an evidence event");
+    let site = &evidence["triage"]["service_frame"];
+    assert_eq!(site["file"], "app/internal/stock/stock.go", "{site}");
+    assert_eq!(site["mapped_by"], "by suffix /go/src/=", "{site}");
+    assert_eq!(report(dir.path(), &guessed)["root_cause"]["site"]["file"], "app/internal/stock/stock.go");
+
+    // With --map: the user's rewrite wins everywhere.
+    let corrected = dir.path().join("corrected.jsonl");
+    let events = run_located(dir.path(), &repo, &corrected, &["/go/src/app/="]);
+    let evidence = events.iter().find(|e| e["type"] == "evidence").expect("an evidence event");
+    let triage = &evidence["triage"];
+    assert_eq!(triage["service_frame"]["file"], "internal/stock/stock.go", "{triage}");
+    assert_eq!(triage["service_frame"]["mapped_by"], "by your rewrite /go/src/app/=");
+    assert_eq!(triage["mapping"], "by your rewrite /go/src/app/=");
+    assert_eq!(triage["rewrites"], serde_json::json!(["/go/src/app/="]), "the journal records the rewrite");
+    let blame = events
+        .iter()
+        .find(|e| e["type"] == "capture" && e["name"] == "crash_blame")
+        .unwrap_or_else(|| panic!("no crash_blame capture: {events:#?}"));
+    assert_eq!(blame["value"][0]["commit"], RACY_COMMIT, "{blame}");
+
+    // The report reads the mapping from the journal: no --map needed.
+    let rc = &report(dir.path(), &corrected)["root_cause"];
+    assert_eq!(rc["site"]["file"], "internal/stock/stock.go", "{rc:#}");
+    assert_eq!(rc["site"]["line"], 33);
+    let located = rc["located"].as_array().unwrap();
+    assert!(
+        located.iter().any(|l| l["file"] == "internal/stock/stock.go" && l["line"] == 33 && l["commit"] == RACY_COMMIT),
+        "{rc:#}"
+    );
+}
+
+#[test]
+fn a_bad_map_is_refused_up_front_naming_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let out = common::runbook(home.path())
+        .current_dir(home.path())
+        .args(["run", "go-map-concurrency", "--headless", "--map", "/go/src/app", "--log"])
+        .arg(common::fixture("incident/logs/crash.go1.27.log"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--map /go/src/app") && err.contains("FROM=TO"), "{err}");
+}
+
+#[test]
+fn resume_with_map_triages_the_stored_evidence_again_and_the_interrupted_blame_uses_it() {
+    let Some(git) = common::git_tool() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repo_with_a_decoy(&git, dir.path());
+    let full = dir.path().join("full.jsonl");
+    run_located(dir.path(), &repo, &full, &[]);
+    // The session died while blaming the crash's line: its journal ends at that step's start.
+    let text = std::fs::read_to_string(&full).unwrap();
+    let cut = text.find("{\"type\":\"step_started\",\"step\":\"blame_crash\"").expect("blame_crash started");
+    let end = cut + text[cut..].find('\n').unwrap() + 1;
+    let journal = dir.path().join("died.jsonl");
+    std::fs::write(&journal, &text[..end]).unwrap();
+
+    let out = common::runbook(dir.path())
+        .current_dir(dir.path())
+        .arg("resume")
+        .arg(&journal)
+        .args(["--headless", "--json", "--phase", "triage", "--phase", "locate", "--map", "/go/src/app/="])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let events = common::json_lines(&out);
+    let evidence = events.iter().find(|e| e["type"] == "evidence").expect("the evidence triaged again");
+    assert_eq!(evidence["triage"]["service_frame"]["file"], "internal/stock/stock.go", "{evidence}");
+    assert_eq!(evidence["triage"]["rewrites"], serde_json::json!(["/go/src/app/="]));
+    let blame = events
+        .iter()
+        .find(|e| e["type"] == "capture" && e["name"] == "crash_blame")
+        .unwrap_or_else(|| panic!("no crash_blame: {events:#?}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(blame["value"][0]["commit"], RACY_COMMIT, "{blame}");
+    let rc = &report(dir.path(), &journal)["root_cause"];
+    assert_eq!(rc["site"]["file"], "internal/stock/stock.go", "{rc:#}");
 }

@@ -3,6 +3,7 @@
 
 use crate::engine::{Action, Input, Runbook, Session};
 use crate::evidence::{self, Pending, Redactor, Source};
+use crate::locate::Rewrite;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -14,15 +15,21 @@ pub struct EvidenceArgs {
     /// Mask matches of REGEX in the evidence before anything is stored or shown (repeatable)
     #[arg(long = "redact", value_name = "REGEX")]
     pub redact: Vec<String>,
+    /// Correct the mapping of the evidence's paths to the repository: the build's prefix FROM is the repository's
+    /// TO (repeatable; recorded in the journal, so resume, report and replay use it too)
+    #[arg(long = "map", value_name = "FROM=TO")]
+    pub map: Vec<String>,
 }
 
 impl EvidenceArgs {
     /// Reads every `--log` (standard input at most once). `None` without `--log`.
     pub fn read(&self) -> anyhow::Result<Option<Pending>> {
         let redactor = Redactor::new(&self.redact)?;
+        let rewrites = self.rewrites()?;
         if self.logs.is_empty() {
-            // On screen, `--redact` alone masks the evidence pasted or fetched later: no sources yet.
-            return Ok((!self.redact.is_empty()).then_some(Pending { sources: Vec::new(), redactor }));
+            // On screen, `--redact` or `--map` alone applies to the evidence pasted or fetched later: no sources yet.
+            let later = !self.redact.is_empty() || !rewrites.is_empty();
+            return Ok(later.then_some(Pending { sources: Vec::new(), redactor, rewrites }));
         }
         if self.logs.iter().filter(|l| l.as_str() == "-").count() > 1 {
             anyhow::bail!("--log - (standard input) can be given once");
@@ -33,7 +40,12 @@ impl EvidenceArgs {
             let bytes = evidence::read_source(name, &mut stdin)?;
             sources.push(Source { name: name.clone(), bytes });
         }
-        Ok(Some(Pending { sources, redactor }))
+        Ok(Some(Pending { sources, redactor, rewrites }))
+    }
+
+    /// `--map FROM=TO`, parsed. Err: one that is not a rewrite, with the reason.
+    pub fn rewrites(&self) -> anyhow::Result<Vec<Rewrite>> {
+        self.map.iter().map(|m| m.parse::<Rewrite>().map_err(|e| anyhow::anyhow!("--map {m}: {e}"))).collect()
     }
 }
 

@@ -102,7 +102,7 @@ pub enum Command {
 /// `open` too.
 pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
     if let Some(first) = args.get(1) {
-        let open_flag = ["--var", "--journal", "--log", "--redact"]
+        let open_flag = ["--var", "--journal", "--log", "--redact", "--map"]
             .iter()
             .any(|f| first == f || first.starts_with(&format!("{f}=")));
         if open_flag || (!first.starts_with('-') && first != "help" && !is_subcommand(first)) {
@@ -247,6 +247,7 @@ mod tests {
         assert_eq!(args(&["runbook", "my.yaml"]), ["runbook", "open", "my.yaml"]);
         assert_eq!(args(&["runbook", "--var", "repo=/src"]), ["runbook", "open", "--var", "repo=/src"]);
         assert_eq!(args(&["runbook", "--journal=j.jsonl"]), ["runbook", "open", "--journal=j.jsonl"]);
+        assert_eq!(args(&["runbook", "--map", "/go/src/app/=svc/"]), ["runbook", "open", "--map", "/go/src/app/=svc/"]);
         assert_eq!(args(&["runbook", "list"]), ["runbook", "list"]);
         assert_eq!(args(&["runbook", "--help"]), ["runbook", "--help"]);
         assert_eq!(args(&["runbook", "help"]), ["runbook", "help"]);

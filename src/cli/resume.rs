@@ -24,12 +24,19 @@ pub struct ResumeArgs {
     pub headless: bool,
     #[command(flatten)]
     pub flags: run::RunFlags,
+    /// Correct the mapping of the evidence's paths (repeatable, added to those the journal records): the stored
+    /// evidence is triaged again and the steps computed from it are marked stale
+    #[arg(long = "map", value_name = "FROM=TO")]
+    pub map: Vec<String>,
 }
 
 pub fn run(args: &ResumeArgs) -> anyhow::Result<Code> {
     use std::io::IsTerminal;
     if !args.headless && !std::io::stdout().is_terminal() {
         bail!("resume: the screen needs a terminal; add --headless to go on without one");
+    }
+    if !args.headless && !args.map.is_empty() {
+        bail!("resume --map applies to --headless; on the screen, `p` corrects the path mapping (and journals it)");
     }
     let path = match &args.journal {
         Some(p) => PathBuf::from(p),
@@ -109,6 +116,7 @@ fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::
             bail!("{why}");
         }
     }
+    let evidence = remapped(&session, &args.map)?;
     let journal = Journal::append(path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .with_context(|| format!("cannot append to {}", path.display()))?;
     journal.set_secrets(secrets);
@@ -119,7 +127,7 @@ fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::
         false => journal::Meta::SessionResumed { tool_version, pid },
     });
     let repo_states = journal::fix::repo_states(&loaded.records).map(|s| s.snapshot.clone()).collect();
-    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence: None, repo_states };
+    let policy = Policy { yes: args.flags.yes, trusted, answers, phases, evidence, repo_states };
     Ok(Prepared { session, policy, journal, notices, fresh })
 }
 
@@ -135,4 +143,24 @@ struct Prepared {
     /// The runbook, context and vars before the restore: the screen rebuilds its state record by record from
     /// them, as `replay` does.
     fresh: (engine::Runbook, Context, std::collections::BTreeMap<String, String>),
+}
+
+/// `--map` on resume: the journal's evidence triaged again with the recorded rewrites and these, later ones
+/// winning for the same prefix. `None` without `--map`: the recorded triage stands as it is.
+fn remapped(session: &Session, map: &[String]) -> anyhow::Result<Option<engine::Input>> {
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let given = map
+        .iter()
+        .map(|m| m.parse::<crate::locate::Rewrite>().map_err(|e| anyhow!("--map {m}: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (Some(files), Some(triage)) = (session.evidence_files(), session.evidence_triage()) else {
+        bail!("--map: this session has no evidence to map");
+    };
+    let mut rewrites = crate::evidence::recorded_rewrites(triage);
+    rewrites.retain(|r| !given.iter().any(|g| g.from == r.from));
+    rewrites.extend(given);
+    let repo = PathBuf::from(session.evidence_repo());
+    crate::evidence::remap(files, &repo, &rewrites).map(Some)
 }

@@ -88,7 +88,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     }
     let pending = args.evidence.read()?;
     if pending.as_ref().is_some_and(|p| p.sources.is_empty()) {
-        bail!("--redact needs evidence to mask: give the crash log with --log FILE");
+        bail!("--redact and --map need evidence to apply to: give the crash log with --log FILE");
     }
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
     let start = journal::sessions::session_start(&journal::sessions::StartFacts {

@@ -149,7 +149,7 @@ pub fn pick_for_open(pending: &crate::evidence::Pending, repo: Option<&String>) 
     let inputs: Vec<(String, Vec<u8>)> =
         pending.sources.iter().map(|s| (s.name.clone(), pending.redactor.apply(&s.bytes).0)).collect();
     let repo = repo.map(PathBuf::from).or_else(|| repo_of_cwd(None)).filter(|r| r.is_dir());
-    let options = TriageOptions { repo, ..TriageOptions::default() };
+    let options = TriageOptions { repo, rewrites: pending.rewrites.clone(), ..TriageOptions::default() };
     let outcome = pick(&inputs, &options)?;
     let names: Vec<String> = inputs.iter().map(|(n, _)| n.clone()).collect();
     match outcome.pick() {
@@ -201,7 +201,11 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
         };
         let sources =
             inputs.into_iter().map(|(name, bytes)| crate::evidence::Source { name, bytes }).collect::<Vec<_>>();
-        let pending = crate::evidence::Pending { sources, redactor: crate::evidence::Redactor::new(&[])? };
+        let pending = crate::evidence::Pending {
+            sources,
+            redactor: crate::evidence::Redactor::new(&[])?,
+            rewrites: options.rewrites.clone(),
+        };
         let source = super::source::find(&id)?;
         let mut vars = std::collections::BTreeMap::new();
         let declares_repo = super::source::load(&source)?.vars.iter().any(|v| v.name == "repo");

@@ -136,6 +136,10 @@ impl Session {
     pub fn has_evidence(&self) -> bool {
         self.evidence.is_some()
     }
+    /// The stored logs of the evidence, once the session has it.
+    pub fn evidence_files(&self) -> Option<&[EvidenceFile]> {
+        self.evidence.as_ref().map(|e| e.files.as_slice())
+    }
     /// The evidence's triage (`{{evidence}}`), once the session has it.
     pub fn evidence_triage(&self) -> Option<&Value> {
         self.evidence.as_ref().map(|e| &e.triage)
@@ -281,6 +285,35 @@ impl Session {
         for index in waiting {
             effects.extend(self.finish(index, StepEnd { result: triage.clone(), ..StepEnd::new(StepStatus::Passed) }));
         }
+        // Evidence given again (a corrected path mapping): the passed evidence steps' captures take the new triage,
+        // and the steps computed from the old one are marked stale, to be rerun.
+        let passed: Vec<usize> = (0..self.statuses.len())
+            .filter(|&i| self.statuses[i] == StepStatus::Passed)
+            .filter(|&i| matches!(self.runbook.step(i).and_then(|s| s.action.as_ref()), Some(Action::Evidence(_))))
+            .collect();
+        for index in passed {
+            effects.extend(self.recapture(index, &triage));
+        }
+        effects
+    }
+
+    fn recapture(&mut self, index: usize, result: &Value) -> Vec<Effect> {
+        let Some(step) = self.runbook.step(index).cloned() else { return Vec::new() };
+        let Ok(values) = self.take_captures(&step, result, &Running::default()) else { return Vec::new() };
+        let mut before = BTreeMap::new();
+        let mut effects = Vec::new();
+        for (name, value) in values {
+            if let Some(old) = self.captures.get(&name) {
+                before.insert(name.clone(), old.clone());
+            }
+            effects.push(Effect::Emit(Event::Capture {
+                step: step.id.clone(),
+                name: name.clone(),
+                value: self.mask_value(&value),
+            }));
+            self.captures.insert(name, value);
+        }
+        effects.extend(self.mark_stale(index, StepStatus::Passed, None, before));
         effects
     }
 

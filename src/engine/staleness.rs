@@ -283,4 +283,48 @@ phases:
         assert_eq!(names[2], BTreeSet::from(["sites".to_string()]));
         assert!(names[0].is_empty());
     }
+
+    const EVIDENCE_YAML: &str = r#"
+id: t
+title: T
+phases:
+  - id: p
+    title: P
+    steps:
+      - id: evidence
+        title: Read the crash
+        evidence: {repo: "/w"}
+        capture:
+          - {name: incident, from: result}
+      - id: blame
+        title: Blame the crash's line
+        blame: {file: "{{incident.service_frame.file}}"}
+"#;
+
+    fn evidence(file: &str) -> Input {
+        let triage = serde_json::json!({"service_frame": {"file": file, "line": 33}});
+        Input::Evidence { files: Vec::new(), triage: Value::from(triage), text: None }
+    }
+
+    #[test]
+    fn evidence_given_again_recaptures_the_evidence_step_and_marks_its_readers_stale() {
+        let runbook = crate::engine::load("t.yaml", EVIDENCE_YAML.as_bytes()).expect("the test runbook loads");
+        let context = Context { workdir: "/w".into(), assets_dir: "/a".into(), runbook_dir: "/w".into() };
+        let mut s = Session::new(runbook, context, BTreeMap::new()).expect("no vars");
+        s.apply(Input::Start { step: "evidence".into() });
+        s.apply(evidence("app/internal/stock/stock.go"));
+        probe(&mut s, "blame", serde_json::json!([{"commit": "decoy"}]));
+        // A corrected path mapping: the same logs, triaged again.
+        let effects = s.apply(evidence("internal/stock/stock.go"));
+        let recaptured = effects.iter().any(|e| {
+            matches!(e, Effect::Emit(Event::Capture { step, name, .. }) if step == "evidence" && name == "incident")
+        });
+        assert!(recaptured, "{effects:?}");
+        let incident = s.captures().get("incident");
+        let file = incident.and_then(|v| v.lookup_key("service_frame")?.lookup_key("file")).map(Value::to_text);
+        assert_eq!(file.as_deref(), Some("internal/stock/stock.go"));
+        assert_eq!(stale_events(&effects), vec![("blame".to_string(), "incident".to_string())]);
+        let evidence_step = s.runbook().step_index("evidence").expect("evidence step");
+        assert_eq!(s.status(evidence_step), StepStatus::Passed);
+    }
 }

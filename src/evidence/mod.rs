@@ -5,7 +5,6 @@
 //! Kept out of `engine/` (which never touches files) and `journal/` (which only records): this layer reads,
 //! redacts and stores, then hands the engine an `Input::Evidence`.
 
-pub mod pathmap;
 pub mod read;
 pub mod redact;
 pub mod store;
@@ -17,18 +16,21 @@ pub use store::{store, Stored};
 pub use triage::triage;
 
 use crate::engine::{EvidenceFile, Input, Value};
+use crate::locate::Rewrite;
 use std::path::Path;
 
 /// Logs up to this size are also given to steps as text (`{{evidence_text}}`); larger ones only as files.
 pub const TEXT_LIMIT: u64 = 100 * 1024;
 
 /// Reads every source, redacts, stores the copies under `dir`, parses them and builds the engine input.
-/// `repo` is where the evidence's file paths are mapped to. Err: a source that cannot be read (with its name).
+/// `repo` is where the evidence's file paths are mapped to, `rewrites` the user's corrections of that mapping.
+/// Err: a source that cannot be read (with its name).
 pub fn load(
     sources: &[Source],
     redactor: &Redactor,
     dir: &Path,
     repo: &Path,
+    rewrites: &[Rewrite],
 ) -> anyhow::Result<(Input, Vec<EvidenceFile>)> {
     let mut files = Vec::new();
     let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
@@ -38,7 +40,7 @@ pub fn load(
         files.push(stored.file);
     }
     let report = crate::golang::parse_logs(&texts);
-    let triage = triage(&report, &texts, repo);
+    let triage = triage(&report, &texts, repo, rewrites);
     let total: u64 = files.iter().map(|f| f.bytes).sum();
     let text = (total <= TEXT_LIMIT)
         .then(|| texts.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n"));
@@ -46,18 +48,45 @@ pub fn load(
     Ok((input, files))
 }
 
+/// The session's stored evidence triaged again with other path rewrites (a correction on screen, `resume --map`):
+/// the stored copies are already redacted and are read as they are. Err: a stored copy that is gone.
+pub fn remap(files: &[EvidenceFile], repo: &Path, rewrites: &[Rewrite]) -> anyhow::Result<Input> {
+    let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(&file.path)
+            .map_err(|e| anyhow::anyhow!("cannot read the stored evidence {}: {e}", file.path))?;
+        texts.push((file.source.clone(), bytes));
+    }
+    let report = crate::golang::parse_logs(&texts);
+    let triage = triage(&report, &texts, repo, rewrites);
+    let total: u64 = files.iter().map(|f| f.bytes).sum();
+    let text = (total <= TEXT_LIMIT)
+        .then(|| texts.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n"));
+    Ok(Input::Evidence { files: files.to_vec(), triage: Value::from_serialize(&triage), text })
+}
+
+/// The rewrites a recorded triage was made with (its `rewrites`; none in journals older than the field).
+pub fn recorded_rewrites(triage: &Value) -> Vec<Rewrite> {
+    match triage.lookup_key("rewrites") {
+        Some(Value::List(items)) => items.iter().filter_map(|v| v.to_text().parse().ok()).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The evidence read and ready to load, before the session (and its journal) exists.
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub sources: Vec<Source>,
     pub redactor: Redactor,
+    /// `--map FROM=TO`: the user's corrections of the path mapping, tried before the automatic ones.
+    pub rewrites: Vec<Rewrite>,
 }
 
 impl Pending {
     /// Stores and parses the evidence for `session` into `dir`, mapped to the repository its evidence step names.
     pub fn load(&self, session: &crate::engine::Session, dir: &Path) -> anyhow::Result<Input> {
         let repo = std::path::PathBuf::from(session.evidence_repo());
-        let (input, _) = load(&self.sources, &self.redactor, dir, &repo)
+        let (input, _) = load(&self.sources, &self.redactor, dir, &repo, &self.rewrites)
             .map_err(|e| e.context(format!("storing the evidence in {}", dir.display())))?;
         Ok(input)
     }

@@ -3,9 +3,9 @@
 //! map at the same time, the Go version when the log tells it, the crash time when lines carry timestamps, and the
 //! packages whose tests should reproduce it. Built from the parse report once; steps read it as `{{evidence}}`.
 
-use super::pathmap::{map_path, Mapped};
 use crate::golang::frames::{detect_goroots, UserFrameRule};
 use crate::golang::{Frame, ParseReport};
+use crate::locate::{MappedPath, Mapping, MappingKind, PathMapper, Rewrite};
 use serde::Serialize;
 use std::path::Path;
 
@@ -42,8 +42,14 @@ pub struct Triage {
     pub test_run: String,
     pub races: usize,
     pub crashes: usize,
-    /// How the evidence's paths were mapped to the repository.
+    /// How the evidence's paths were mapped to the repository, in words (`by module example.com/app`, `by suffix
+    /// /go/src/app/=`, `by your rewrite /go/src/app/=svc/`): the first mapped frame's.
     pub mapping: Option<String>,
+    /// The rewrite a correction would start from (`FROM=TO`): the first mapped frame's, or the unmapped service
+    /// frame's best guess (its directory, to the repository's root).
+    pub mapping_guess: Option<String>,
+    /// The user's rewrites (`--map FROM=TO`, or a correction on screen) this triage was made with, as given.
+    pub rewrites: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,6 +62,12 @@ pub struct SiteFrame {
     pub original_file: String,
     /// Whether `file` exists in the repository.
     pub mapped: bool,
+    /// How it was mapped, in words (`by module example.com/app`, `by suffix /go/src/app/=`, `by your rewrite …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapped_by: Option<String>,
+    /// The prefix rewrite the mapping amounts to (`FROM=TO`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,18 +79,20 @@ pub struct OtherGoroutine {
     pub service_frame: Option<SiteFrame>,
 }
 
-/// The triage of a parse report. `texts` are the logs as parsed (for timestamps); `repo` is the service's checkout.
-pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path) -> Triage {
-    let mut mapping = None;
+/// The triage of a parse report. `texts` are the logs as parsed (for timestamps); `repo` is the service's checkout;
+/// `rewrites` are the user's corrections of the path mapping, tried first.
+pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path, rewrites: &[Rewrite]) -> Triage {
+    let mapper = PathMapper::for_repo(repo).with_rewrites(rewrites.to_vec());
+    let mut mapping: Option<Mapping> = None;
     let all_files = report.crashes.iter().flat_map(|c| c.goroutines.iter().flat_map(|g| g.frames.iter()));
     let rule = UserFrameRule::new(detect_goroots(all_files.map(|f| f.file.as_str())));
     let mut site = |f: &Frame| -> SiteFrame {
         // The toolchain's own frames are never the service's files, whatever a suffix would say.
-        let mapped = if rule.is_user(f) { map_path(&f.file, repo) } else { None };
+        let mapped = if rule.is_user(f) { mapper.map(&f.file) } else { None };
         if let (Some(m), None) = (&mapped, &mapping) {
-            mapping = Some(m.how.clone());
+            mapping = Some(m.mapping.clone());
         }
-        site_frame(f, mapped)
+        site_frame(f, mapped, mapper.module())
     };
     let crash = report.crashes.iter().find(|c| c.kind != crate::golang::traceback::CrashKind::Dump);
     let crash = crash.or(report.crashes.first());
@@ -160,6 +174,7 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path) ->
         }
     }
     let test_run = if tests.is_empty() { ".".to_string() } else { format!("^({})$", tests.join("|")) };
+    let mapping_guess = mapping.as_ref().map(Mapping::rewrite).or_else(|| service_guess(&service_frame));
     Triage {
         kind,
         message,
@@ -177,7 +192,34 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path) ->
         test_run,
         races: report.races.len(),
         crashes: report.crashes.len(),
-        mapping,
+        mapping_guess,
+        mapping: mapping.as_ref().map(|m| mapped_by(m, mapper.module())),
+        rewrites: rewrites.iter().map(|r| format!("{}={}", r.from, r.to)).collect(),
+    }
+}
+
+/// `by module example.com/app`, `by suffix /go/src/app/=`, `by your rewrite /go/src/app/=svc/`, `in the repository`.
+pub fn mapped_by(mapping: &Mapping, module: Option<&str>) -> String {
+    match mapping.kind {
+        MappingKind::User => format!("by your rewrite {}", mapping.rewrite()),
+        MappingKind::Module => format!("by module {}", module.unwrap_or(mapping.from.trim_end_matches('/'))),
+        MappingKind::Suffix => format!("by suffix {}", mapping.rewrite()),
+        MappingKind::Repository => "in the repository".to_string(),
+    }
+}
+
+/// A first guess for an unmapped service frame: its directory is the repository's root.
+fn service_guess(frame: &Option<SiteFrame>) -> Option<String> {
+    let frame = frame.as_ref().filter(|f| !f.mapped)?;
+    Some(guess_rewrite(&frame.original_file))
+}
+
+/// A first guess for a path that maps nowhere: its directory is the repository's root (`/go/src/app/x.go` gives
+/// `/go/src/app/=`), for the engineer to edit.
+pub fn guess_rewrite(printed: &str) -> String {
+    match printed.rsplit_once(['/', '\\']) {
+        Some((dir, _)) if !dir.is_empty() => format!("{dir}/="),
+        _ => "=".to_string(),
     }
 }
 
@@ -195,18 +237,27 @@ pub fn headline(files: &[crate::engine::EvidenceFile], triage: &crate::engine::V
     if let Some(site) = triage.lookup_key("service_frame").filter(|v| !v.is_null()) {
         let get = |k: &str| site.lookup_key(k).map(|v| v.to_text()).unwrap_or_default();
         line.push_str(&format!(" at {}:{} ({})", get("file"), get("line"), get("function")));
+        match site.lookup_key("mapped_by").filter(|v| !v.is_null()) {
+            Some(how) => line.push_str(&format!(", mapped {}", how.to_text())),
+            None if site.lookup_key("mapped") == Some(&crate::engine::Value::Bool(false)) => {
+                line.push_str(", not found in the repository (correct the mapping with --map FROM=TO)")
+            }
+            None => {}
+        }
     }
     line
 }
 
-fn site_frame(f: &Frame, mapped: Option<Mapped>) -> SiteFrame {
+fn site_frame(f: &Frame, mapped: Option<MappedPath>, module: Option<&str>) -> SiteFrame {
     match mapped {
         Some(m) => SiteFrame {
             function: f.func.clone(),
-            file: m.relative,
+            file: m.file,
             line: f.line,
             original_file: f.file.clone(),
             mapped: true,
+            mapped_by: Some(mapped_by(&m.mapping, module)),
+            rewrite: Some(m.mapping.rewrite()),
         },
         None => SiteFrame {
             function: f.func.clone(),
@@ -214,6 +265,8 @@ fn site_frame(f: &Frame, mapped: Option<Mapped>) -> SiteFrame {
             line: f.line,
             original_file: f.file.clone(),
             mapped: false,
+            mapped_by: None,
+            rewrite: None,
         },
     }
 }
@@ -288,6 +341,26 @@ mod tests {
         assert_eq!(package_of("internal/stock/stock.go").as_deref(), Some("./internal/stock"));
         assert_eq!(package_of("main.go").as_deref(), Some("."));
         assert_eq!(package_of("README"), None);
+    }
+
+    #[test]
+    fn the_first_guess_is_the_frames_directory_as_the_repository_root() {
+        assert_eq!(guess_rewrite("/go/src/app/internal/stock/stock.go"), "/go/src/app/internal/stock/=");
+        assert_eq!(guess_rewrite(r"C:\build\x.go"), r"C:\build/=");
+        assert_eq!(guess_rewrite("stock.go"), "=");
+    }
+
+    #[test]
+    fn a_mapping_is_said_in_the_words_the_screen_and_the_headline_show() {
+        let mapping = |kind, from: &str, to: &str| Mapping { kind, from: from.into(), to: to.into() };
+        let module = Some("example.com/app");
+        assert_eq!(
+            mapped_by(&mapping(MappingKind::Module, "example.com/app/", ""), module),
+            "by module example.com/app"
+        );
+        assert_eq!(mapped_by(&mapping(MappingKind::Suffix, "/go/src/app/", ""), module), "by suffix /go/src/app/=");
+        assert_eq!(mapped_by(&mapping(MappingKind::User, "/build/", "svc/"), module), "by your rewrite /build/=svc/");
+        assert_eq!(mapped_by(&mapping(MappingKind::Repository, "/src/app/", ""), None), "in the repository");
     }
 
     #[test]

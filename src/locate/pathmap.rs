@@ -263,6 +263,11 @@ mod tests {
             map(&mapper(), "/go/src/example.com/inventory/internal/stock/stock.go"),
             expect("internal/stock/stock.go", MappingKind::Module, "/go/src/example.com/inventory/=")
         );
+        // The module cache layout of a CI machine (formerly evidence::pathmap's case).
+        assert_eq!(
+            map(&mapper(), "/home/ci/go/pkg/mod/example.com/inventory/main.go"),
+            expect("main.go", MappingKind::Module, "/home/ci/go/pkg/mod/example.com/inventory/=")
+        );
     }
 
     #[test]

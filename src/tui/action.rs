@@ -94,6 +94,8 @@ pub enum Intent {
     },
     /// `n`: open the one-line note input for the selected step.
     NoteStart,
+    /// `p`: open the path rewrite prompt, prefilled with the best guess for the selected frame (or the evidence).
+    MapPathStart,
     /// A character typed into a one-line input (a note, a var's value).
     TextChar(char),
     TextBackspace,

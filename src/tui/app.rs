@@ -42,6 +42,8 @@ pub struct App {
     pub(crate) repos: std::cell::RefCell<crate::locate::repo_state::Tracker>,
     /// `--redact`: evidence given on screen (pasted, by path, fetched) is masked as `--log` is.
     pub(crate) redactor: crate::evidence::Redactor,
+    /// `--map`, and the corrections made on screen: the path rewrites the evidence is triaged with.
+    pub(crate) rewrites: Vec<crate::locate::Rewrite>,
 }
 
 impl App {
@@ -64,6 +66,7 @@ impl App {
             exit: None,
             repos: Default::default(),
             redactor: Default::default(),
+            rewrites: Vec::new(),
         }
     }
 
@@ -160,6 +163,7 @@ impl App {
             Overlay::Vars { edit: None, .. } => Scope::Vars,
             Overlay::Vars { edit: Some(_), .. } => Scope::VarEdit,
             Overlay::Evidence(_) => Scope::Evidence,
+            Overlay::PathMap(_) => Scope::PathMap,
             Overlay::None if self.screen.search.as_ref().is_some_and(|s| s.editing) => Scope::Search,
             Overlay::None => match self.stack.views.last() {
                 Some(View::Source(_)) => Scope::Source,

@@ -166,7 +166,10 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
         Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Intent::SearchPaste(text).into()),
         Event::Paste(text)
-            if matches!(app.scope(), keymap::Scope::Note | keymap::Scope::VarEdit | keymap::Scope::Evidence) =>
+            if matches!(
+                app.scope(),
+                keymap::Scope::Note | keymap::Scope::VarEdit | keymap::Scope::Evidence | keymap::Scope::PathMap
+            ) =>
         {
             Some(Intent::TextPaste(text).into())
         }

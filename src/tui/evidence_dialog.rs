@@ -245,7 +245,8 @@ impl App {
         }
         let redactor: Redactor = self.redactor.clone();
         let lines = bytes.iter().filter(|b| **b == b'\n').count();
-        let pending = Pending { sources: vec![Source { name: name.to_string(), bytes }], redactor };
+        let sources = vec![Source { name: name.to_string(), bytes }];
+        let pending = Pending { sources, redactor, rewrites: self.rewrites.clone() };
         match super::journaling::load_evidence(self, &pending) {
             Ok(()) => {
                 if matches!(self.screen.overlay, Overlay::Evidence(_)) {

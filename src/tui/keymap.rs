@@ -31,6 +31,8 @@ pub enum Scope {
     VarEdit,
     /// Giving the incident's evidence (an `evidence` step without `--log`).
     Evidence,
+    /// Typing a path rewrite `FROM=TO` (`p`).
+    PathMap,
 }
 
 impl Scope {
@@ -50,6 +52,7 @@ impl Scope {
             Scope::Vars => "The runbook's vars",
             Scope::VarEdit => "Typing a var's value",
             Scope::Evidence => "Giving the evidence",
+            Scope::PathMap => "Correcting a path mapping",
         }
     }
 }
@@ -204,6 +207,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('q'), Ctrl('c')], "q", Intent::Quit, "quit", "quit (asks first while something runs)", Always),
     bind!(Main, [c('n')], "n", Intent::NoteStart, "note", "add a note to the selected step (journal)", CanNote),
     bind!(Main, [c('m')], "m", Intent::MilestoneStart, "milestone", "set a milestone by hand (journal)", CanNote),
+    bind!(
+        Main,
+        [c('p')],
+        "p",
+        Intent::MapPathStart,
+        "map path",
+        "correct how the evidence's paths map to the repository (FROM=TO, journaled)",
+        HelpOnly
+    ),
     bind!(Main, [c('v')], "v", Intent::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
@@ -213,6 +225,27 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
     bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
     bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
+    bind!(
+        PathMap,
+        [Key(KeyCode::Enter)],
+        "Enter",
+        Intent::Confirm,
+        "apply",
+        "apply the rewrite to every frame and the evidence (journaled)",
+        Always
+    ),
+    bind!(PathMap, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "keep the mapping as it is", Always),
+    bind!(PathMap, [Key(KeyCode::Backspace)], "Backspace", Intent::TextBackspace, "delete", "delete a char", HelpOnly),
+    bind!(PathMap, [Ctrl('u')], "C-u", Intent::TextClear, "clear", "clear the rewrite", HelpOnly),
+    bind!(
+        PathMap,
+        [KeyPattern::AnyChar],
+        "text",
+        Intent::TextChar(' '),
+        "type",
+        "the rewrite: the build's prefix = the repository's (empty for its root)",
+        HelpOnly
+    ),
     bind!(Note, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "save", "save the note to the journal", Always),
     bind!(Note, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "discard the note", Always),
     bind!(Note, [Key(KeyCode::Backspace)], "Backspace", Intent::TextBackspace, "delete", "delete a char", HelpOnly),
@@ -357,6 +390,15 @@ pub static BINDINGS: &[Binding] = &[
         HasResult
     ),
     bind!(Results, [c('r')], "r", Intent::Run, "rerun", "run the step again", CanRun),
+    bind!(
+        Results,
+        [c('p')],
+        "p",
+        Intent::MapPathStart,
+        "map path",
+        "correct how the selected frame's path maps to the repository (FROM=TO)",
+        HelpOnly
+    ),
     bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
     bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first item", HelpOnly),
@@ -388,6 +430,15 @@ pub static BINDINGS: &[Binding] = &[
         Intent::MarkLine,
         "mark",
         "mark this line as the culprit (vars mark_file, mark_line)",
+        HelpOnly
+    ),
+    bind!(
+        Source,
+        [c('p')],
+        "p",
+        Intent::MapPathStart,
+        "map path",
+        "correct how this frame's path maps to the repository (FROM=TO)",
         HelpOnly
     ),
     bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
@@ -470,7 +521,7 @@ fn no_ctrl(mods: KeyModifiers) -> bool {
 }
 
 /// Every scope, in the order the help and the README list them.
-pub const SCOPES: [Scope; 14] = [
+pub const SCOPES: [Scope; 15] = [
     Scope::Main,
     Scope::Results,
     Scope::Source,
@@ -484,6 +535,7 @@ pub const SCOPES: [Scope; 14] = [
     Scope::Vars,
     Scope::VarEdit,
     Scope::Evidence,
+    Scope::PathMap,
     Scope::Help,
 ];
 

@@ -20,6 +20,7 @@ pub mod md_layout;
 pub mod mode;
 mod notes;
 pub mod output;
+pub mod pathmap;
 pub mod recording;
 pub mod replay;
 pub mod results;
@@ -85,6 +86,7 @@ pub fn run(
     app.warn_short_secrets();
     if let Some(pending) = evidence {
         app.redactor = pending.redactor.clone();
+        app.rewrites = pending.rewrites.clone();
     }
     if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
         if let Err(e) = journaling::load_evidence(&mut app, pending) {

@@ -88,6 +88,8 @@ pub enum Overlay {
     },
     /// The incident's evidence asked for by an `evidence` step: pasted, by path, or fetched by a command.
     Evidence(Box<super::evidence_dialog::EvidenceDialog>),
+    /// The path rewrite prompt (`p`): `FROM=TO` being typed.
+    PathMap(Box<super::pathmap::PathPrompt>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

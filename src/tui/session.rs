@@ -106,7 +106,17 @@ impl App {
                 self.flash = Some(format!("{step} is stale: {reason}"));
             }
             Event::VarSet { name, value } => self.flash = Some(format!("var {name} = {value}")),
-            Event::Evidence { files, .. } => self.flash = Some(format!("evidence in: {} log(s)", files.len())),
+            Event::Evidence { files, triage } => {
+                let text =
+                    |v: &crate::engine::Value, k: &str| v.lookup_key(k).filter(|v| !v.is_null()).map(|v| v.to_text());
+                let site = triage.lookup_key("service_frame").filter(|v| !v.is_null());
+                let mapping = match (site.and_then(|s| text(s, "mapped_by")), site) {
+                    (Some(how), Some(s)) => format!("; {} mapped {how}", text(s, "file").unwrap_or_default()),
+                    (None, Some(_)) => "; the service frame is not in the repository: p maps the path".to_string(),
+                    (_, None) => text(&triage, "mapping").map(|m| format!("; paths mapped {m}")).unwrap_or_default(),
+                };
+                self.flash = Some(format!("evidence in: {} log(s){mapping}", files.len()));
+            }
         }
     }
 

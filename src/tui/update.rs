@@ -112,6 +112,7 @@ impl App {
             (Overlay::Milestone { .. }, action) => self.milestone_key(action),
             (Overlay::Vars { .. }, action) => self.vars_key(action),
             (Overlay::Evidence(_), action) => self.evidence_key(action),
+            (Overlay::PathMap(_), action) => self.path_map_key(action),
             (Overlay::None, action) if !self.stack.views.is_empty() => {
                 if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
                     return self.main_action(action);
@@ -192,6 +193,7 @@ impl App {
             }
             Intent::SearchNext => self.find(true),
             Intent::NoteStart => self.open_note(),
+            Intent::MapPathStart => self.open_path_map(None),
             Intent::VarsStart => self.open_vars(),
             Intent::MilestoneStart => self.open_milestones(),
             Intent::Replay(key) => self.scrub(key),

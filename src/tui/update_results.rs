@@ -37,6 +37,13 @@ impl App {
             Intent::Top => result.move_by(i64::MIN / 2, rows),
             Intent::Bottom => result.move_by(i64::MAX / 2, rows),
             Intent::Open => return self.open_selected(),
+            Intent::MapPathStart => {
+                let frame = match result.target() {
+                    Some(super::results::Target::Source { file, .. }) => Some(file.clone()),
+                    _ => None,
+                };
+                self.open_path_map(frame);
+            }
             other => return self.main_action(other),
         }
         None

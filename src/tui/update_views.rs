@@ -43,11 +43,17 @@ impl App {
         }
     }
 
-    pub(crate) fn open_source(&mut self, path: PathBuf, line: usize) {
+    /// Opens a source view of `path` (a frame's path as printed is mapped to the repository first: `pathmap.rs`).
+    pub(crate) fn open_source(&mut self, printed: PathBuf, line: usize) {
+        let resolved = self.resolve_frame(&printed);
+        let path = resolved.path.clone();
         if let Some(dir) = path.parent() {
             self.journal_repo_view(dir);
         }
-        self.stack.views.push(View::Source(Box::new(SourceView::new(path.clone(), line, self.theme.color))));
+        let mut view = SourceView::new(path.clone(), line, self.theme.color);
+        view.origin = resolved.origin;
+        view.mapped_by = resolved.mapped_by;
+        self.stack.views.push(View::Source(Box::new(view)));
         self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
         if !self.stack.blames.contains_key(&path) {
             self.stack.blames.insert(path.clone(), BlameState::Loading);
@@ -75,6 +81,10 @@ impl App {
             (View::Source(v), Intent::ShowCommit) => {
                 let (path, cursor) = (v.path.clone(), v.cursor);
                 self.show_commit(path, cursor);
+            }
+            (View::Source(v), Intent::MapPathStart) => {
+                let frame = v.origin.clone().unwrap_or_else(|| v.path.display().to_string());
+                self.open_path_map(Some(frame));
             }
             (View::Source(v), Intent::OpenEditor) => {
                 let job = HostJob::Editor { path: v.path.clone(), line: v.cursor };

@@ -36,6 +36,10 @@ pub struct SourceView {
     highlight: bool,
     /// Moves asked for before the file arrived, replayed in order when it does (keys are never lost).
     pending: Vec<Move>,
+    /// The path as the evidence printed it, when it is not `path` (mapped, or not found in the repository).
+    pub origin: Option<String>,
+    /// How `origin` was mapped to `path` (`by module example.com/app`, `by suffix …`, `by your rewrite …`).
+    pub mapped_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +63,8 @@ impl SourceView {
             painted_top: 0,
             highlight,
             pending: Vec::new(),
+            origin: None,
+            mapped_by: None,
         }
     }
 

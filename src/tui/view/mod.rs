@@ -8,6 +8,7 @@ pub mod gc;
 mod hints;
 mod note;
 mod overlay;
+mod pathmap;
 mod results;
 pub mod scrubber;
 mod sim;
@@ -72,6 +73,7 @@ fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Overlay::Milestone { cursor } => note::milestones(app, frame, area, *cursor),
         Overlay::Vars { cursor, edit } => vars::vars(app, frame, area, *cursor, edit.as_deref()),
         Overlay::Evidence(dialog) => evidence::draw(app, frame, area, dialog),
+        Overlay::PathMap(prompt) => pathmap::draw(app, frame, area, prompt),
     }
 }
 

@@ -30,10 +30,23 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
     };
     let room = (area.width as usize).saturating_sub(note.width() + 4);
     let title = format!(" {} ", keep_end(&format!("{}:{}", view.path.display(), view.cursor), room.saturating_sub(2)));
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(theme.border(true))
         .title(Line::styled(title, theme.bold()))
         .title(Line::styled(note, theme.muted()).right_aligned());
+    // Where a frame's path came from: the mapping used, or that it did not map (and how to fix that).
+    let room = (area.width as usize).saturating_sub(4);
+    match (&view.origin, &view.mapped_by) {
+        (Some(_), Some(how)) => {
+            block = block
+                .title_bottom(Line::styled(format!(" {} ", truncate(&format!("mapped {how}"), room)), theme.muted()));
+        }
+        (Some(_), None) => {
+            let text = "not in the repository: p maps the path";
+            block = block.title_bottom(Line::styled(format!(" {} ", truncate(text, room)), theme.warning()));
+        }
+        _ => {}
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(file) = &view.file else {
@@ -82,7 +95,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
 }
 
 /// The end of `text` in at most `width` columns (a path's file name matters more than its root).
-fn keep_end(text: &str, width: usize) -> String {
+pub(super) fn keep_end(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
