@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
 mod common;
+mod tui_support;
 
 use runbook::engine::model::Action;
 use runbook::locate::{grep_collect, GrepOptions};
@@ -67,4 +68,16 @@ fn check_counts_one_phase_in_the_singular() {
         .expect("run check");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ok (1 phase, 1 step)"), "{out:?}");
+}
+
+#[test]
+fn a_choice_question_reads_as_markdown_without_its_backticks() {
+    let yaml = tui_support::runbook(
+        "      - id: pick\n        title: Pick\n        choose:\n          question: \"Which fix for the `hits` counter?\"\n          options:\n            - {id: a, label: A}\n",
+    );
+    let mut app = tui_support::app_from(&yaml, "/srv", runbook::tui::Theme::plain());
+    let terminal = tui_support::screen(&mut app, 100, 24);
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Which fix for the hits counter?"), "{text}");
+    assert!(!text.contains('`'), "{text}");
 }

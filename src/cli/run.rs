@@ -80,15 +80,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     let given = vars.clone();
     let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let phases = args.flags.phases(session.runbook())?;
-    if let Some(why) = super::reach::refusal(&super::reach::open_choices(session.runbook(), 0, &answers, &phases)) {
-        bail!("{why}");
-    }
     if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
         bail!("{why}");
     }
     let pending = args.evidence.read()?;
     if pending.as_ref().is_some_and(|p| p.sources.is_empty()) {
         bail!("--redact and --map need evidence to apply to: give the crash log with --log FILE");
+    }
+    if let Some(why) = super::reach::refusal(&super::reach::open_choices(session.runbook(), 0, &answers, &phases)) {
+        bail!("{why}");
     }
     let trusted = source.bundled || super::trust::is_trusted(&source.bytes);
     let start = journal::sessions::session_start(&journal::sessions::StartFacts {

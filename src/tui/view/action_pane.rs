@@ -25,7 +25,9 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     match &step.action {
         Some(StepAction::Choose(choose)) => {
             let chosen = run.and_then(|r| r.lines.iter().rev().find(|l| l.kind == LineKind::Note));
-            let mut lines = vec![Line::styled(choose.question.clone(), app.theme.bold())];
+            // The question is Markdown like the step's text: `hits` reads as code, not with its backticks.
+            let question = crate::tui::markdown::parse(&choose.question, &app.theme).lines(inner.width as usize);
+            let mut lines: Vec<Line<'static>> = question.into_iter().map(|l| l.patch_style(app.theme.bold())).collect();
             for (i, option) in choose.options.iter().enumerate() {
                 let highlight = app.focus() == Pane::Action && i == app.screen.option_cursor;
                 let pointer = if highlight { "▸" } else { " " };
