@@ -430,7 +430,7 @@ pub static BINDINGS: &[Binding] = &[
         Intent::MarkLine,
         "mark",
         "mark this line as the culprit (vars mark_file, mark_line)",
-        HelpOnly
+        Always
     ),
     bind!(
         Source,
