@@ -101,13 +101,7 @@ impl StepRun {
 
 /// Elapsed time as the step list shows it: `850ms`, `12s`, `3m05s`, `1h02m`.
 pub fn short_duration(ms: u64) -> String {
-    let s = ms / 1000;
-    match s {
-        0 => format!("{ms}ms"),
-        1..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
-        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
+    crate::timefmt::duration(ms, crate::timefmt::DurationStyle::Compact)
 }
 
 #[cfg(test)]
