@@ -9,6 +9,7 @@ pub mod app;
 pub mod confirm;
 pub mod event_loop;
 pub mod evidence_dialog;
+pub mod evidence_summary;
 pub mod highlight;
 pub mod host;
 pub mod jobs;
