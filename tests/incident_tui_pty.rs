@@ -124,6 +124,9 @@ fn a_pasted_crash_log_is_located_fixed_verified_and_reported_as_the_services_inc
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_terminal_restored();
+    // Back on the shell, the engineer is told where the session went and how to get the postmortem.
+    pty.wait_for("session journal:");
+    pty.wait_for("the postmortem:  runbook report");
 
     let out = common::runbook(home.path()).arg("report").arg(&journal).args(["--format", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -93,10 +93,28 @@ pub fn run(
         }
     }
     let exit = run_app(&mut app);
+    let journal_path = app.journal_path().map(std::path::Path::to_path_buf);
     if let Some(warning) = app.close_journal(exit) {
         crate::textsafe::eprint_line(&format!("runbook: warning: {warning}"));
     }
+    // After a quit only: a signal's restore ends with the terminal's own reset, and the one who sent it is
+    // not reading.
+    if let Some(path) = journal_path.filter(|_| exit == mode::Exit::Quit) {
+        for line in after_session(&path).lines() {
+            crate::textsafe::eprint_line(line);
+        }
+    }
     exit.code()
+}
+
+/// Said on the normal screen once the TUI is closed: where the session went and the commands that read it, so
+/// the postmortem is one copy-paste away and not a search through `~/.local/state`.
+fn after_session(journal: &std::path::Path) -> String {
+    let path = crate::engine::template::shell_quote(&journal.display().to_string());
+    format!(
+        "runbook: session journal: {}\n  the postmortem:  runbook report {path}\n  watch it again:  runbook replay {path}",
+        journal.display()
+    )
 }
 
 /// `runbook drill NAME` on a terminal: the drill's runbook on screen, journaled into `journal` (mode `drill`),
@@ -203,4 +221,15 @@ fn signals() -> impl futures::Stream<Item = ()> + Unpin {
         });
     }
     futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|()| ((), rx)) }).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn after_the_session_the_journal_and_the_commands_that_read_it_are_named() {
+        let said = super::after_session(std::path::Path::new("/tmp/my sessions/s.jsonl"));
+        assert!(said.starts_with("runbook: session journal: /tmp/my sessions/s.jsonl\n"), "{said}");
+        assert!(said.contains("runbook report '/tmp/my sessions/s.jsonl'"), "{said}");
+        assert!(said.contains("runbook replay '/tmp/my sessions/s.jsonl'"), "{said}");
+    }
 }
