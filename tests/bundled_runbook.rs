@@ -71,3 +71,16 @@ fn reproduce_phase_crashes_and_races_with_go_1_27() {
 fn reproduce_phase_crashes_and_races_with_go_1_19() {
     reproduce_with("RUNBOOK_GO119", "go1.19");
 }
+
+/// Step texts are shown as written (they are not templates): a `{{name}}` in one reads as a broken template to
+/// the engineer, as `{{incident.go_version}}` did on the toolchain step.
+#[test]
+fn no_step_text_of_a_bundled_runbook_shows_a_template_placeholder() {
+    for file in ["runbooks/go-map-concurrency.yaml", "runbooks/drill-go-map.yaml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let runbook = runbook::engine::load(file, &std::fs::read(&path).unwrap()).unwrap();
+        for step in runbook.steps() {
+            assert!(!step.text.contains("{{"), "{file}: step `{}` text shows a placeholder:\n{}", step.id, step.text);
+        }
+    }
+}
