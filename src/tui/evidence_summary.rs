@@ -23,11 +23,14 @@ pub fn lines(triage: &Value) -> Vec<String> {
     }
     if let Some(frame) = triage.lookup_key("service_frame").filter(|f| !f.is_null()) {
         let part = |k: &str| text(frame.lookup_key(k)).unwrap_or_default();
-        out.push(format!("service frame: {}:{}  {}", part("file"), part("line"), part("function")));
+        out.push(format!("service frame: {}:{}  {}", part("file"), part("line"), short_function(&part("function"))));
         let original = part("original_file");
         if original != part("file") {
-            let how = field("mapping").map(|m| format!(" ({m})")).unwrap_or_default();
-            out.push(format!("  the log says {original}{how}"));
+            // The mapping names the build machine's prefix: shorter than the whole path, which 80 columns cut.
+            match field("mapping") {
+                Some(mapping) => out.push(format!("  path mapped to repo: {mapping}")),
+                None => out.push(format!("  the log says {original}")),
+            }
         }
     }
     if let Some(n) = triage.lookup_key("other_goroutines").and_then(list_len).filter(|n| *n > 0) {
@@ -46,6 +49,16 @@ pub fn lines(triage: &Value) -> Vec<String> {
         out.push(format!("Go version: {version}"));
     }
     out
+}
+
+/// `stock.(*Store).Level` for `example.com/inventory/internal/stock.(*Store).Level`: the package's last element,
+/// as Go's own tools name it.
+fn short_function(function: &str) -> &str {
+    let package_end = function.find(".(").or_else(|| function.rfind('.')).unwrap_or(0);
+    match function[..package_end].rfind('/') {
+        Some(slash) => &function[slash + 1..],
+        None => function,
+    }
 }
 
 fn list_len(v: &Value) -> Option<usize> {
@@ -75,12 +88,23 @@ mod tests {
             [
                 "fatal error: concurrent map writes",
                 "map operation: write",
-                "service frame: internal/stock/stock.go:33  example.com/inventory/internal/stock.(*Store).Level",
-                "  the log says /go/src/app/internal/stock/stock.go (suffix: /go/src/app/ → repository)",
+                "service frame: internal/stock/stock.go:33  stock.(*Store).Level",
+                "  path mapped to repo: suffix: /go/src/app/ → repository",
                 "packages to test with -race: ./internal/stock",
                 "crashed at: 2026-12-06T05:05:57.828332134Z",
             ]
         );
+    }
+
+    #[test]
+    fn functions_are_named_by_their_packages_last_element() {
+        assert_eq!(
+            super::short_function("example.com/inventory/internal/stock.(*Store).Level"),
+            "stock.(*Store).Level"
+        );
+        assert_eq!(super::short_function("example.com/inventory/internal/api.Logged.func1"), "api.Logged.func1");
+        assert_eq!(super::short_function("main.main"), "main.main");
+        assert_eq!(super::short_function("net/http.HandlerFunc.ServeHTTP"), "http.HandlerFunc.ServeHTTP");
     }
 
     #[test]
