@@ -84,3 +84,16 @@ fn no_step_text_of_a_bundled_runbook_shows_a_template_placeholder() {
         }
     }
 }
+
+/// Enter takes the highlighted choice, the first: for the fix that is the mutex, the default that is correct
+/// for every access pattern (RWMutex is how the inventory service's `m[k]++` under RLock went wrong).
+#[test]
+fn the_fix_choice_highlights_the_mutex_first() {
+    let file = "runbooks/go-map-concurrency.yaml";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let runbook = runbook::engine::load(file, &std::fs::read(&path).unwrap()).unwrap();
+    let step = runbook.steps().find(|s| s.id == "fix_choice").unwrap();
+    let Some(runbook::engine::Action::Choose(choose)) = &step.action else { panic!("fix_choice is a choice") };
+    assert_eq!(choose.options[0].id, "mutex");
+    assert!(choose.options[0].description.contains("(the default)"));
+}

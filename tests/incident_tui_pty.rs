@@ -106,7 +106,8 @@ fn a_pasted_crash_log_is_located_fixed_verified_and_reported_as_the_services_inc
     select(&mut pty, 3, "10/24 fix_choice");
     pty.send("\r");
     pty.wait_for("How is the racing map used?");
-    pty.send("2");
+    pty.wait_for("▸1. Write-heavy");
+    pty.send("\r"); // the highlighted option, the default: sync.Mutex
     pty.wait_for("12/24 fix_mutex");
     pty.send("\r");
     pty.wait_for("15/24 fix_check");
