@@ -6,6 +6,8 @@
 //! `report --format json` is the incident's postmortem: the fixture's file, line and racy commit, the diff in the
 //! service's repository, and the step that verified it.
 //!
+//! With `--log FILE` instead, the screen opens on the evidence step already read: the triage is on the first frame.
+//!
 //! Go's race build is cached across tests (`GOCACHE` under the target dir, as `common::go_env` sets it).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
@@ -155,4 +157,27 @@ fn a_pasted_crash_log_is_located_fixed_verified_and_reported_as_the_services_inc
         std::fs::read_dir(journal.with_extension("evidence")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert_eq!(std::fs::read_to_string(&stored[0]).unwrap().lines().count(), lines);
+}
+
+#[test]
+fn with_log_the_screen_opens_on_the_triage_without_a_key() {
+    // `runbook --log FILE`: the evidence came with the command, so its step has read it by the first frame.
+    let home = tempfile::tempdir().unwrap();
+    let service = common::fixture("incident/service");
+    let log = common::fixture("incident/logs/crash.go1.19.log");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(["--log", log.to_str().unwrap(), "--journal", home.path().join("s.jsonl").to_str().unwrap()]);
+    cmd.cwd(&service);
+    cmd.env("HOME", home.path());
+    cmd.env("XDG_STATE_HOME", home.path().join("state"));
+    cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+    cmd.env("TERM", "xterm-256color");
+    let mut pty = Pty::spawn(cmd);
+    pty.wait_for("1/24 done");
+    pty.wait_for("fatal error: concurrent map writes");
+    pty.wait_for("service frame: internal/stock/stock.go:33");
+    pty.wait_for("other goroutines near the map: 1");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
 }

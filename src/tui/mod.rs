@@ -91,6 +91,13 @@ pub fn run(
             app.close_journal(mode::Exit::Failed);
             return 2;
         }
+        // The evidence came with the command (`--log`): its step reads it at once, so the screen opens on the
+        // triage (what failed, where in the service) instead of an empty pane waiting for an Enter.
+        let on_evidence =
+            matches!(app.selected_step().and_then(|s| s.action.as_ref()), Some(crate::engine::Action::Evidence(_)));
+        if on_evidence && app.session.has_evidence() && matches!(app.overlay(), screen::Overlay::None) {
+            app.apply(action::Intent::Run);
+        }
     }
     let exit = run_app(&mut app);
     let journal_path = app.journal_path().map(std::path::Path::to_path_buf);
