@@ -71,3 +71,29 @@ fn reproduce_phase_crashes_and_races_with_go_1_27() {
 fn reproduce_phase_crashes_and_races_with_go_1_19() {
     reproduce_with("RUNBOOK_GO119", "go1.19");
 }
+
+/// Step texts are shown as written (they are not templates): a `{{name}}` in one reads as a broken template to
+/// the engineer, as `{{incident.go_version}}` did on the toolchain step.
+#[test]
+fn no_step_text_of_a_bundled_runbook_shows_a_template_placeholder() {
+    for file in ["runbooks/go-map-concurrency.yaml", "runbooks/drill-go-map.yaml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let runbook = runbook::engine::load(file, &std::fs::read(&path).unwrap()).unwrap();
+        for step in runbook.steps() {
+            assert!(!step.text.contains("{{"), "{file}: step `{}` text shows a placeholder:\n{}", step.id, step.text);
+        }
+    }
+}
+
+/// Enter takes the highlighted choice, the first: for the fix that is the mutex, the default that is correct
+/// for every access pattern (RWMutex is how the inventory service's `m[k]++` under RLock went wrong).
+#[test]
+fn the_fix_choice_highlights_the_mutex_first() {
+    let file = "runbooks/go-map-concurrency.yaml";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let runbook = runbook::engine::load(file, &std::fs::read(&path).unwrap()).unwrap();
+    let step = runbook.steps().find(|s| s.id == "fix_choice").unwrap();
+    let Some(runbook::engine::Action::Choose(choose)) = &step.action else { panic!("fix_choice is a choice") };
+    assert_eq!(choose.options[0].id, "mutex");
+    assert!(choose.options[0].description.contains("(the default)"));
+}

@@ -221,7 +221,8 @@ fn timeline(doc: &mut Doc, pm: &Postmortem) {
     doc.line("| time (UTC) | offset | event |");
     doc.line("|---|---|---|");
     for row in &pm.timeline {
-        doc.line(&format!("| {} | {} | {} |", clock(&row.ts), offset(row.offset_ms), cell(&row.event)));
+        let (time, offset) = timeline_time(&row.ts, row.offset_ms, &pm.started);
+        doc.line(&format!("| {time} | {offset} | {} |", cell(&row.event)));
     }
     doc.line("");
 }
@@ -298,6 +299,22 @@ fn about(doc: &mut Doc, pm: &Postmortem) {
     }
 }
 
+/// The time and offset cells of a timeline row. A row from before the session (the crash, from the evidence's
+/// timestamps) has no offset on the session's clock: it says `before start`, not `+00:00.000`, and its time
+/// carries the date when that is not the session's day (a crash at 23:58 investigated after midnight).
+fn timeline_time(ts: &str, offset_ms: u64, started: &str) -> (String, String) {
+    let second = |t: &str| t.get(..19).map(str::to_string);
+    let before = offset_ms == 0 && matches!((second(ts), second(started)), (Some(a), Some(b)) if a < b);
+    if !before {
+        return (clock(ts), offset(offset_ms));
+    }
+    let time = match (ts.get(..10), started.get(..10)) {
+        (Some(day), Some(session_day)) if day != session_day => format!("{day} {}", clock(ts)),
+        _ => clock(ts),
+    };
+    (time, "before start".to_string())
+}
+
 /// `HH:MM:SS` of an RFC 3339 time.
 fn clock(ts: &str) -> String {
     ts.get(11..19).unwrap_or(ts).to_string()
@@ -320,4 +337,25 @@ fn short(hash: &str) -> &str {
 /// Text safe inside a table cell.
 fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::timeline_time;
+
+    #[test]
+    fn the_crash_from_the_evidence_is_before_the_session_not_at_its_start() {
+        let started = "2026-12-06T20:34:15.922Z";
+        assert_eq!(
+            timeline_time("2026-12-06T05:05:57.828332134Z", 0, started),
+            ("05:05:57".to_string(), "before start".to_string())
+        );
+        assert_eq!(
+            timeline_time("2026-12-05T23:58:01Z", 0, started),
+            ("2026-12-05 23:58:01".to_string(), "before start".to_string())
+        );
+        // The session's own first event keeps its offset.
+        assert_eq!(timeline_time(started, 0, started), ("20:34:15".to_string(), "+00:00.000".to_string()));
+        assert_eq!(timeline_time("2026-12-06T20:34:16.363Z", 441, started).1, "+00:00.441");
+    }
 }

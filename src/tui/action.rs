@@ -190,6 +190,11 @@ pub enum ViewAnswer {
         command: String,
         result: Result<crate::probes::fetch::Fetched, String>,
     },
+    /// Evidence given in the dialog was stored and parsed (`jobs::ViewJob::LoadEvidence`): the engine's input.
+    EvidenceLoaded {
+        name: String,
+        result: Result<crate::engine::Input, String>,
+    },
     /// A simulator run finished.
     SimLoaded {
         generation: u64,

@@ -164,17 +164,29 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
         },
         Event::Resize(width, height) => Some(Message::Resize { width, height }.into()),
         // Bracketed paste is on so a pasted text never arrives as keys (a paste with `q` in it must not quit).
-        Event::Paste(text) if app.scope() == keymap::Scope::Search => Some(Intent::SearchPaste(text).into()),
+        Event::Paste(text) if app.scope() == keymap::Scope::Search => {
+            Some(Intent::SearchPaste(pasted_lines(text)).into())
+        }
         Event::Paste(text)
             if matches!(
                 app.scope(),
                 keymap::Scope::Note | keymap::Scope::VarEdit | keymap::Scope::Evidence | keymap::Scope::PathMap
             ) =>
         {
-            Some(Intent::TextPaste(text).into())
+            Some(Intent::TextPaste(pasted_lines(text)).into())
         }
         _ => None,
     }
+}
+
+/// A paste with its line breaks as `\n`. Terminals (xterm, tmux, iTerm2, GNOME Terminal) send the line breaks of
+/// pasted text as CR, the Enter key, and crossterm passes them on as they came: a crash log pasted from the
+/// clipboard would otherwise be one line with no `goroutine` header or frame in it.
+pub fn pasted_lines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// Where terminal events come from: the stream the loop was given until an editor took the terminal, then the
@@ -368,5 +380,19 @@ async fn forward(step: String, mut rx: mpsc::Receiver<ShellMsg>, tx: mpsc::Sende
             let _ = tx.send(Message::Exited { step: step.clone(), end, duration_ms }.into()).await;
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pasted_lines;
+
+    #[test]
+    fn a_terminal_paste_with_cr_line_breaks_keeps_its_lines() {
+        let pasted = "fatal error: concurrent map writes\r\rgoroutine 7 [running]:\rmain.f()\r\n\t/a.go:3 +0x1\r";
+        let text = pasted_lines(pasted.to_string());
+        assert_eq!(text, "fatal error: concurrent map writes\n\ngoroutine 7 [running]:\nmain.f()\n\t/a.go:3 +0x1\n");
+        assert_eq!(text.lines().count(), 5);
+        assert_eq!(pasted_lines("one\ntwo".into()), "one\ntwo");
     }
 }

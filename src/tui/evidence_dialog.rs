@@ -5,8 +5,10 @@
 //! - a **command** that fetches it (`kubectl logs … --previous`), typed, then shown whole with its mode and
 //!   directory and run only on a second Enter, in the background (`probes::fetch`, bounded in size and time).
 //!
-//! Whatever comes in goes through the same `evidence::Pending::load` as `--log`: stored beside the journal,
-//! hashed, parsed once, fed to the engine. Esc leaves the step without evidence (skipped, with how to bring it).
+//! Whatever comes in goes through the same `evidence::load` as `--log`: stored beside the journal, hashed, parsed
+//! once, fed to the engine. That runs as a background job (`jobs::ViewJob::LoadEvidence`) with "parsing N MB…" in
+//! the dialog: a 50 MB paste takes seconds to redact and parse, and the screen keeps drawing and reading keys
+//! meanwhile. Esc leaves the step without evidence (skipped, with how to bring it).
 
 use super::action::Intent;
 use super::app::App;
@@ -59,6 +61,10 @@ pub struct EvidenceDialog {
     pub command: String,
     /// What was pasted, whole.
     pub pasted: Option<String>,
+    /// Its line count, counted once (the dialog is drawn on every frame; a paste can be 50 MB).
+    pub pasted_lines: usize,
+    /// The evidence being stored and parsed in the background: "parsing 48 MiB…".
+    pub loading: Option<String>,
     /// The command was shown whole and waits for the second Enter.
     pub confirming: bool,
     /// The command is running.
@@ -75,6 +81,8 @@ impl EvidenceDialog {
             path: String::new(),
             command: String::new(),
             pasted: None,
+            pasted_lines: 0,
+            loading: None,
             confirming: false,
             fetching: false,
             problem: None,
@@ -84,7 +92,7 @@ impl EvidenceDialog {
     /// "1,204 lines pasted (86 KiB)".
     pub fn pasted_summary(&self) -> Option<String> {
         let text = self.pasted.as_ref()?;
-        let lines = text.lines().count();
+        let lines = self.pasted_lines;
         Some(format!("{lines} line{} pasted ({})", if lines == 1 { "" } else { "s" }, size(text.len())))
     }
 }
@@ -106,9 +114,12 @@ impl App {
     /// A key (or a paste) while the evidence dialog is open.
     pub(crate) fn evidence_key(&mut self, action: Intent) {
         let Overlay::Evidence(dialog) = &mut self.screen.overlay else { return };
-        if dialog.fetching {
+        if dialog.fetching || dialog.loading.is_some() {
             if action == Intent::Back {
-                self.flash = Some("the fetch goes on in the background; its log is loaded when it ends".into());
+                self.flash = Some(match dialog.loading {
+                    Some(_) => "the evidence is being parsed in the background; it loads when that ends".into(),
+                    None => "the fetch goes on in the background; its log is loaded when it ends".into(),
+                });
             }
             return;
         }
@@ -116,6 +127,7 @@ impl App {
             // A paste of several lines is the log itself, whatever tab is showing.
             Intent::TextPaste(text) if text.contains('\n') || dialog.tab == EvidenceTab::Paste => {
                 dialog.tab = EvidenceTab::Paste;
+                dialog.pasted_lines = text.lines().count();
                 dialog.pasted = Some(text);
                 dialog.problem = None;
             }
@@ -172,7 +184,8 @@ impl App {
     fn evidence_enter(&mut self) {
         let Overlay::Evidence(dialog) = &mut self.screen.overlay else { return };
         match dialog.tab {
-            EvidenceTab::Paste => match dialog.pasted.take() {
+            // A copy: the paste stays in the dialog until the evidence is in, so a load that fails loses nothing.
+            EvidenceTab::Paste => match dialog.pasted.clone() {
                 Some(text) => self.load_given_evidence("paste", text.into_bytes()),
                 None => dialog.problem = Some("nothing pasted yet: paste the log (your terminal's paste)".into()),
             },
@@ -237,24 +250,46 @@ impl App {
         }
     }
 
-    /// Stores and parses the evidence like `--log`, then closes the dialog (or shows why it could not).
+    /// Stores and parses the evidence like `--log`, in the background: the dialog says so until it is in.
     fn load_given_evidence(&mut self, name: &str, bytes: Vec<u8>) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             self.evidence_problem(format!("{name} is empty: nothing to load"));
             return;
         }
+        let Overlay::Evidence(dialog) = &mut self.screen.overlay else { return };
+        dialog.loading = Some(format!("parsing {}…", size(bytes.len())));
+        dialog.problem = None;
         let redactor: Redactor = self.redactor.clone();
-        let lines = bytes.iter().filter(|b| **b == b'\n').count();
         let sources = vec![Source { name: name.to_string(), bytes }];
         let pending = Pending { sources, redactor, rewrites: self.rewrites.clone() };
-        match super::journaling::load_evidence(self, &pending) {
-            Ok(()) => {
+        let load = super::jobs::EvidenceLoad {
+            name: name.to_string(),
+            pending: std::sync::Arc::new(pending),
+            dir: super::journaling::evidence_dir(self),
+            repo: std::path::PathBuf::from(self.session.evidence_repo()),
+        };
+        self.jobs.push(super::jobs::ViewJob::LoadEvidence(load).into());
+    }
+
+    /// The evidence was stored and parsed: the engine takes it (the step passes with its triage), or the dialog
+    /// says why it could not.
+    pub(crate) fn evidence_loaded(&mut self, name: String, result: Result<Input, String>) {
+        if let Overlay::Evidence(dialog) = &mut self.screen.overlay {
+            dialog.loading = None;
+        }
+        match result {
+            Ok(input) => {
+                let lines = match &input {
+                    Input::Evidence { files, .. } => files.iter().map(|f| f.lines).sum::<u64>().to_string(),
+                    _ => "?".into(),
+                };
+                self.feed(input);
                 if matches!(self.screen.overlay, Overlay::Evidence(_)) {
                     self.screen.overlay = Overlay::None;
                 }
                 self.flash = Some(format!("evidence in: {name} ({lines} lines)"));
             }
-            Err(e) => self.evidence_problem(format!("{e:#}")),
+            Err(e) => self.evidence_problem(e),
         }
     }
 

@@ -55,6 +55,29 @@ pub enum ViewJob {
     Rate(RateRequest),
     /// The command that fetches the incident's evidence, confirmed in the evidence dialog.
     FetchEvidence { command: String, cwd: String },
+    /// Redact, store and parse evidence given in the dialog: a 50 MB paste takes seconds, the screen must not.
+    LoadEvidence(EvidenceLoad),
+}
+
+/// Evidence given in the dialog, on its way through `evidence::load` (the same path as `--log`).
+#[derive(Debug, Clone)]
+pub struct EvidenceLoad {
+    /// How it came in: `paste`, the path typed, `$ command`.
+    pub name: String,
+    pub pending: Arc<crate::evidence::Pending>,
+    /// Where the copies are stored (beside the journal) and where the log's paths are mapped to.
+    pub dir: PathBuf,
+    pub repo: PathBuf,
+}
+
+impl PartialEq for EvidenceLoad {
+    /// The same load: the same evidence (by identity: it can be 50 MB) to the same places.
+    fn eq(&self, other: &EvidenceLoad) -> bool {
+        self.name == other.name
+            && Arc::ptr_eq(&self.pending, &other.pending)
+            && self.dir == other.dir
+            && self.repo == other.repo
+    }
 }
 
 /// What the loop runs on the terminal between two events (`host::Host`).
@@ -118,6 +141,14 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
                 crate::probes::fetch::TIME_LIMIT,
             );
             ViewAnswer::EvidenceFetched { command, result }
+        }
+        ViewJob::LoadEvidence(load) => {
+            let pending = &load.pending;
+            let result =
+                crate::evidence::load(&pending.sources, &pending.redactor, &load.dir, &load.repo, &pending.rewrites)
+                    .map(|(input, _)| input)
+                    .map_err(|e| format!("{:#}", e.context(format!("storing the evidence in {}", load.dir.display()))));
+            ViewAnswer::EvidenceLoaded { name: load.name, result }
         }
     }
 }

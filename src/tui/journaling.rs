@@ -170,14 +170,18 @@ impl App {
     }
 }
 
-/// Stores the incident's evidence beside the journal (or in a directory of its own when there is no journal) and
-/// feeds it to the session.
-pub fn load_evidence(app: &mut App, pending: &crate::evidence::Pending) -> anyhow::Result<()> {
-    let dir = match app.journal_path() {
+/// Where the session's evidence is stored: beside the journal, or in a directory of its own without one.
+pub fn evidence_dir(app: &App) -> std::path::PathBuf {
+    match app.journal_path() {
         Some(path) => path.with_extension("evidence"),
         None => sessions::default_path(&app.session.runbook().id).with_extension("evidence"),
     }
-    .to_path_buf();
+}
+
+/// Stores the incident's evidence beside the journal (or in a directory of its own when there is no journal) and
+/// feeds it to the session.
+pub fn load_evidence(app: &mut App, pending: &crate::evidence::Pending) -> anyhow::Result<()> {
+    let dir = evidence_dir(app);
     let input = pending.load(&app.session, &dir)?;
     app.feed(input);
     Ok(())

@@ -9,6 +9,7 @@ pub mod app;
 pub mod confirm;
 pub mod event_loop;
 pub mod evidence_dialog;
+pub mod evidence_summary;
 pub mod highlight;
 pub mod host;
 pub mod jobs;
@@ -94,6 +95,13 @@ pub fn run(
             app.close_journal(mode::Exit::Failed);
             return 2;
         }
+        // The evidence came with the command (`--log`): its step reads it at once, so the screen opens on the
+        // triage (what failed, where in the service) instead of an empty pane waiting for an Enter.
+        let on_evidence =
+            matches!(app.selected_step().and_then(|s| s.action.as_ref()), Some(crate::engine::Action::Evidence(_)));
+        if on_evidence && app.session.has_evidence() && matches!(app.overlay(), screen::Overlay::None) {
+            app.apply(action::Intent::Run);
+        }
     }
     finish_live(&mut app)
 }
@@ -118,25 +126,32 @@ pub fn resume(
     finish_live(&mut app)
 }
 
-/// Runs a live session's screen to its end, closes its journal, and says where the journal is and what comes
-/// next (on quit, the engineer's first question is "where did my session go?").
+/// Runs a live session's screen to its end, closes its journal, and after a quit says where the journal is and
+/// what comes next (the engineer's first question is "where did my session go?"). Not after a signal: its restore
+/// ends with the terminal's own reset, and the one who sent it is not reading.
 fn finish_live(app: &mut App) -> i32 {
     let exit = run_app(app);
-    let path = app.journal_path().map(std::path::Path::to_path_buf);
+    let journal_path = app.journal_path().map(std::path::Path::to_path_buf);
     if let Some(warning) = app.close_journal(exit) {
         crate::textsafe::eprint_line(&format!("runbook: warning: {warning}"));
     }
-    if let Some(path) = path {
-        let p = crate::engine::template::shell_quote(&path.display().to_string());
-        let mut out = crate::textsafe::stdout(false);
-        use std::io::Write;
-        let _ = writeln!(
-            out,
-            "session journal: {p}\n  runbook report {p}    the postmortem of this session\n  runbook resume {p}    \
-             go on where it stands"
-        );
+    if let Some(path) = journal_path.filter(|_| exit == mode::Exit::Quit) {
+        for line in after_session(&path).lines() {
+            crate::textsafe::eprint_line(line);
+        }
     }
     exit.code()
+}
+
+/// Said on the normal screen once the TUI is closed: where the session went and the commands that read it, so
+/// the postmortem is one copy-paste away and not a search through `~/.local/state`.
+fn after_session(journal: &std::path::Path) -> String {
+    let path = crate::engine::template::shell_quote(&journal.display().to_string());
+    format!(
+        "runbook: session journal: {}\n  the postmortem:  runbook report {path}\n  go on with it:   runbook resume \
+         {path}\n  watch it again:  runbook replay {path}",
+        journal.display()
+    )
 }
 
 /// `runbook drill NAME` on a terminal: the drill's runbook on screen, journaled into `journal` (mode `drill`),
@@ -243,4 +258,16 @@ fn signals() -> impl futures::Stream<Item = ()> + Unpin {
         });
     }
     futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|()| ((), rx)) }).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn after_the_session_the_journal_and_the_commands_that_read_it_are_named() {
+        let said = super::after_session(std::path::Path::new("/tmp/my sessions/s.jsonl"));
+        assert!(said.starts_with("runbook: session journal: /tmp/my sessions/s.jsonl\n"), "{said}");
+        assert!(said.contains("runbook report '/tmp/my sessions/s.jsonl'"), "{said}");
+        assert!(said.contains("runbook replay '/tmp/my sessions/s.jsonl'"), "{said}");
+        assert!(said.contains("runbook resume '/tmp/my sessions/s.jsonl'"), "{said}");
+    }
 }

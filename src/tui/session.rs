@@ -93,7 +93,16 @@ impl App {
                 // The engine only names its own steps; a name it does not know has no row to show.
                 let Some(index) = self.index(&step) else { return };
                 let clock = self.clock_ms;
+                let summary = match (status, self.step(index).and_then(|s| s.action.as_ref())) {
+                    (StepStatus::Passed, Some(StepAction::Evidence(_))) => {
+                        self.session.evidence_triage().map(super::evidence_summary::lines).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
                 let run = self.outputs.runs.entry(index).or_insert_with(|| StepRun::new(clock));
+                for line in summary {
+                    run.push(LineKind::Note, self.session.mask(&line));
+                }
                 let duration_ms = duration_ms.or(Some(clock.saturating_sub(run.started_ms)));
                 run.finished = Some(Finished { status, exit_code, duration_ms, reason });
                 self.follow_cursor(index, status);

@@ -182,6 +182,7 @@ impl App {
             ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
             ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
             ViewAnswer::EvidenceFetched { command, result } => self.evidence_fetched(command, result),
+            ViewAnswer::EvidenceLoaded { name, result } => self.evidence_loaded(name, result),
             ViewAnswer::Failed(why) => self.flash = Some(format!("a background job failed: {why}")),
         }
     }

@@ -62,6 +62,16 @@ impl Pty {
         self.wait_until(&format!("`{text}`"), |s| s.contents().contains(text));
     }
 
+    /// Waits until the screen shows `text`, for up to `limit`: for steps that build with Go's race detector,
+    /// which takes minutes on a cold cache and a loaded machine.
+    pub fn wait_for_within(&self, text: &str, limit: Duration) {
+        let start = Instant::now();
+        while !self.screen().contains(text) {
+            assert!(start.elapsed() < limit, "`{text}` never happened; the screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits until the screen no longer shows `text`.
     pub fn wait_gone(&self, text: &str) {
         self.wait_until(&format!("`{text}` going away"), |s| !s.contents().contains(text));

@@ -75,6 +75,10 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, dialog: &EvidenceDialo
             }
         }
     }
+    if let Some(loading) = &dialog.loading {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("{loading} (keys still work; it loads when done)"), theme.running()));
+    }
     if let Some(problem) = &dialog.problem {
         lines.push(Line::raw(""));
         lines.push(Line::styled(problem.clone(), theme.failed()));

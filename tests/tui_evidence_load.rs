@@ -1,0 +1,72 @@
+//! A large paste does not freeze the screen (issue 10, "bracketed paste, any size"): the evidence dialog hands the
+//! paste to a background job (`ViewJob::LoadEvidence`: redact, store, parse) and says "parsing N MiB…"; keys are
+//! handled and frames drawn while the job is out, and the evidence goes in when its answer comes back. The job is
+//! carried out by the test between keys, as the event loop's blocking thread would: nothing here is timed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
+mod tui_support;
+
+use runbook::engine::StepStatus;
+use runbook::tui::action::Intent;
+use runbook::tui::jobs::{self, Job, ViewJob};
+use runbook::tui::screen::Overlay;
+use runbook::tui::Theme;
+use tui_support::{app_from, apply, runbook, screen};
+
+/// 50 MiB of access-log lines with the inventory service's crash at the end.
+fn big_log() -> String {
+    let crash =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/incident/logs/crash.go1.27.log"))
+            .unwrap();
+    let line = "2026/12/06 05:05:57 inventory: GET /stock?sku=sku-hammer 200 1.2ms request_id=abcdef0123456789\n";
+    let mut log = line.repeat((50 << 20) / line.len() + 1);
+    log.push_str(&crash);
+    log
+}
+
+#[test]
+fn a_50_mib_paste_is_parsed_in_the_background_and_keys_work_meanwhile() {
+    let state = tempfile::tempdir().unwrap();
+    // The app has no journal: its evidence goes to the default sessions directory, under XDG_STATE_HOME.
+    std::env::set_var("XDG_STATE_HOME", state.path());
+    let steps = "      - id: ev\n        title: Evidence\n        evidence: {}\n";
+    let mut app = app_from(&runbook(steps), state.path().to_str().unwrap(), Theme::plain());
+    apply(&mut app, &[Intent::Run]);
+    assert!(matches!(app.overlay(), Overlay::Evidence(_)));
+    let log = big_log();
+    let lines = log.lines().count();
+    apply(&mut app, &[Intent::TextPaste(log), Intent::Confirm]);
+
+    // Enter queued the parse and returned: nothing is in the session yet, the dialog says what is going on.
+    let queued = app.take_jobs();
+    let load = queued.into_iter().find_map(|j| match j {
+        Job::View(job @ ViewJob::LoadEvidence(_)) => Some(job),
+        _ => None,
+    });
+    let load = load.expect("a LoadEvidence job");
+    assert!(!app.session().has_evidence());
+    let shown = screen(&mut app, 80, 24).backend().to_string();
+    assert!(shown.contains("parsing 50 MiB…"), "{shown}");
+    assert!(shown.contains(&format!("{} lines pasted", lines)), "{shown}");
+
+    // Keys while it parses: Esc is answered (not queued behind the parse), typing does not disturb the load.
+    apply(&mut app, &[Intent::Back]);
+    assert!(app.flash().unwrap_or_default().contains("parsed in the background"), "{:?}", app.flash());
+    apply(&mut app, &[Intent::NextPane, Intent::TextChar('x')]);
+    assert!(matches!(app.overlay(), Overlay::Evidence(_)), "the dialog stays until the evidence is in");
+    assert_eq!(app.status(0), StepStatus::Running);
+
+    // The job's answer arrives: the step passes with the crash found at the end of the 50 MiB.
+    app.apply(jobs::perform(load));
+    assert!(matches!(app.overlay(), Overlay::None));
+    assert_eq!(app.status(0), StepStatus::Passed);
+    let triage = app.session().evidence_triage().unwrap();
+    assert_eq!(triage.lookup_key("message").map(|v| v.to_text()), Some("concurrent map writes".into()));
+    let shown = screen(&mut app, 80, 24).backend().to_string();
+    assert!(shown.contains("fatal error: concurrent map writes"), "{shown}");
+    assert!(
+        app.flash().unwrap_or_default().contains(&format!("evidence in: paste ({lines} lines)")),
+        "{:?}",
+        app.flash()
+    );
+}
