@@ -2,7 +2,7 @@
 //! policy, choices, timeouts, cancellation, and a 100 MB flood with a memory bound.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
-mod common;
+use crate::common;
 
 use runbook::engine::model::Action;
 use runbook::locate::{grep_collect, GrepOptions};
