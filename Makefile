@@ -45,7 +45,7 @@ tools:
 
 ## Property tests with many more cases than `make test` runs (the parsers and the loader must never panic or hang).
 fuzz:
-	PROPTEST_CASES=20000 $(CARGO) test --release --test fuzz_properties --test inject_property
+	PROPTEST_CASES=20000 $(CARGO) test --release --test it -- fuzz_properties:: inject_property::
 
 ## Benchmarks side by side with the tools a user would otherwise use (ratios in one run).
 bench: build

@@ -5,8 +5,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
-mod blame_support;
-mod common;
+use crate::blame_support;
+use crate::common;
 
 use blame_support::{build, History};
 

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test or benchmark set-up that fails should panic loudly
 
-mod common;
+use crate::common;
 
 use common::{commit_all, git, write};
 use runbook::locate::{blame, BlameError, BlameOptions, LineRange};

@@ -4,8 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
-mod blame_support;
-mod common;
+use crate::blame_support;
 
 use blame_support::{build, parse_porcelain};
 use runbook::locate::{blame, BlameError, BlameOptions};

@@ -2,7 +2,7 @@
 //! `.expected` file (each expected line appears at the start of a line of output), and never panic.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::fs;
 

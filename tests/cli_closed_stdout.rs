@@ -5,7 +5,7 @@
 //! with real Go logs whose JSON is several times larger than a pipe's buffer.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

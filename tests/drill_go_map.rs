@@ -4,7 +4,7 @@
 //! journal and `runbook report` renders it, blamelessly unless asked for authors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 // Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod pty_support;
+use crate::pty_support;
 
 use portable_pty::CommandBuilder;
 use pty_support::Pty;

@@ -12,54 +12,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 
+use crate::alloc_support::work;
 use proptest::prelude::*;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::path::Path;
-
-/// Counts allocations (calls and bytes) made by the current thread.
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-}
-
-#[allow(unsafe_code)]
-// SAFETY: every call is forwarded to the system allocator unchanged; the counter is a const-initialised
-// thread-local Cell, which allocates nothing.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| {
-            let (n, bytes) = c.get();
-            c.set((n + 1, bytes + layout.size() as u64));
-        });
-        // SAFETY: same layout contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCS.try_with(|c| {
-            let (n, bytes) = c.get();
-            c.set((n + 1, bytes + new_size as u64));
-        });
-        // SAFETY: forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static COUNTING: Counting = Counting;
-
-/// The allocations (calls, bytes) `f` makes on this thread.
-fn work(f: impl FnOnce()) -> (u64, u64) {
-    let before = ALLOCS.with(Cell::get);
-    f();
-    let after = ALLOCS.with(Cell::get);
-    (after.0 - before.0, after.1 - before.1)
-}
 
 /// Work on four copies of an input stays within eight times the work on one (plus `slack`): linear, not quadratic.
 fn assert_linear(one: (u64, u64), four: (u64, u64), slack: u64, what: &str) {

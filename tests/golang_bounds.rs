@@ -5,66 +5,11 @@
 // Helpers outside #[test] fns: a failed expect is a failed test with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use crate::alloc_support::measure;
 use runbook::golang::input::{read_bounded, MAX_LINE};
 use runbook::golang::traceback::MAX_GOROUTINES;
 use runbook::golang::{gctrace, parse_logs, ProblemKind};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::io::Read;
-
-/// Counts the bytes allocated and live on each thread (tests run on several threads at once).
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-    static TOTAL: Cell<usize> = const { Cell::new(0) };
-}
-
-fn on_alloc(size: usize) {
-    // `try_with`: a thread being torn down has no locals left; its allocations are not measured.
-    let _ = LIVE.try_with(|live| {
-        live.set(live.get() + size);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
-    });
-    let _ = TOTAL.try_with(|total| total.set(total.get() + size));
-}
-
-fn on_free(size: usize) {
-    let _ = LIVE.try_with(|live| live.set(live.get().saturating_sub(size)));
-}
-
-// A global allocator is an unsafe trait: this one only counts and forwards every call to `System` unchanged.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        on_alloc(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        on_free(layout.size());
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        on_free(layout.size());
-        on_alloc(new_size);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// (bytes allocated in all, peak bytes live above the start) while `f` runs on this thread.
-fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
-    let start_live = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(start_live));
-    let start_total = TOTAL.with(Cell::get);
-    let value = f();
-    let total = TOTAL.with(Cell::get) - start_total;
-    let peak = PEAK.with(Cell::get) - start_live;
-    (value, total, peak)
-}
 
 /// One goroutine whose stack has `frames` distinct user frames.
 fn deep_goroutine(frames: usize) -> Vec<u8> {

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test or benchmark set-up that fails should panic loudly
 
-mod common;
+use crate::common;
 
 use runbook::locate::{grep, grep_collect, ContextLine, GrepError, GrepOptions, GrepSink, LineMatch};
 use std::os::unix::ffi::OsStrExt as _;

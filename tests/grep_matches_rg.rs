@@ -1,13 +1,13 @@
-//! `locate::grep` finds the same (path, line, column) triples as `rg -n --column --no-heading` on a
+//! `locate::grep` (run as `runbook grep --json`) finds the same (path, line, column) triples as `rg -n --column --no-heading` on a
 //! generated tree that exercises what differs between naive grep and ripgrep: .gitignore rules in a git
 //! repository (nested, negated, anchored), .ignore files, hidden files, binary files (NUL early, NUL after
 //! the first buffer), non-UTF-8 names and contents, CRLF and missing final newlines.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test or benchmark set-up that fails should panic loudly
 
-mod common;
+use crate::common;
 
-use runbook::locate::{grep_collect, GrepOptions};
+use runbook::locate::GrepOptions;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,11 +41,6 @@ fn generated_line(rng: &mut Lcg) -> String {
         "sum += m[key]",
     ];
     format!("{} {}", rng.pick(&pieces), rng.next() % 1000)
-}
-
-fn bytes_of(path: &Path) -> Vec<u8> {
-    use std::os::unix::ffi::OsStrExt as _;
-    path.as_os_str().as_bytes().to_vec()
 }
 
 fn build_tree(root: &Path) {
@@ -173,9 +168,8 @@ fn same_matches_as_ripgrep_on_a_generated_git_tree() {
     ];
     let mut compared = 0;
     for case in &cases {
-        // Paths are relative: run both from the parent directory (the library through its CLI-free API).
-        let ours = in_dir(parent, || grep_collect(&case.options)).expect("grep");
-        let ours: BTreeSet<Triple> = ours.matches.iter().map(|m| (bytes_of(&m.path), m.line, m.column)).collect();
+        // Paths are relative: run both from the parent directory.
+        let ours = ours_triples(parent, &case.options);
         let args: Vec<&str> = case.rg_args.iter().map(String::as_str).collect();
         let theirs = rg_triples(&rg, parent, &args);
         let show = |set: BTreeSet<&Triple>| -> Vec<String> {
@@ -219,14 +213,35 @@ fn cli_without_paths_prints_what_rg_prints_in_the_current_directory() {
     assert_eq!(sorted(&ours.stdout), sorted(&theirs.stdout));
 }
 
-/// The library takes relative paths like the CLI; the tests that need a working directory share it through
-/// this lock so parallel tests do not see each other's `chdir`.
-fn in_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
-    static CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = CWD.lock().unwrap_or_else(|p| p.into_inner());
-    let before = std::env::current_dir().expect("cwd");
-    std::env::set_current_dir(dir).expect("chdir");
-    let result = f();
-    std::env::set_current_dir(before).expect("chdir back");
-    result
+/// The triples `runbook grep --json` (the library behind a printer) finds, run from `cwd` as rg is. A child
+/// process, not the library in this one: the paths are relative to a working directory, and this process's is
+/// shared by every test of the binary.
+fn ours_triples(cwd: &Path, options: &GrepOptions) -> BTreeSet<Triple> {
+    use base64::Engine as _;
+    let mut cmd = Command::new(common::bin());
+    cmd.current_dir(cwd).args(["grep", "--json"]);
+    for glob in &options.include {
+        cmd.arg("--include").arg(glob);
+    }
+    for glob in &options.exclude {
+        cmd.arg("--exclude").arg(glob);
+    }
+    if options.ignore_case {
+        cmd.arg("-i");
+    }
+    if options.fixed_strings {
+        cmd.arg("-F");
+    }
+    cmd.arg("--").arg(&options.pattern).args(&options.paths);
+    let output = cmd.output().expect("run runbook grep");
+    assert!(output.status.code().is_some_and(|c| c <= 1), "runbook grep {options:?}: {output:?}");
+    let path = |m: &serde_json::Value| match m["path_b64"].as_str() {
+        Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).expect("path_b64"),
+        None => m["path"].as_str().expect("path").as_bytes().to_vec(),
+    };
+    common::json_lines(&output)
+        .iter()
+        .filter(|m| m["type"] == "match")
+        .map(|m| (path(m), m["line"].as_u64().expect("line"), m["column"].as_u64().expect("column")))
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! regex), blame and simulate steps. Checked on stdout (text and `--json`) and in the journal.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 const SECRET: &str = "PW_LEAK_123";
 

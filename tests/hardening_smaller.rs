@@ -4,7 +4,7 @@
 //! tests/headless_lifetime.rs.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! and `blame`. Text output shows them visibly (`^[`, `\u{9b}`); JSON keeps the exact values.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

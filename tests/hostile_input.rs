@@ -2,7 +2,7 @@
 //! 2, at once, never a stack overflow, an abort or a hang. Each reproduction is the one from the issue.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -3,7 +3,7 @@
 //! race with `go test -race` (the incident's "reproduce in the service" step), with Go 1.27 and 1.19.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@
 // Helpers outside #[test] fns: a failed expect is a failed test with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use runbook::golang::{parse_logs, ParseReport};
 use runbook::locate::{MappingKind, PathMapper, Rewrite};

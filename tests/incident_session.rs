@@ -4,7 +4,7 @@
 //! introduced it, never the bundled practice program.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -11,8 +11,8 @@
 //! Go's race build is cached across tests (`GOCACHE` under the target dir, as `common::go_env` sets it).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
-mod pty_support;
+use crate::common;
+use crate::pty_support;
 
 use portable_pty::CommandBuilder;
 use pty_support::Pty;

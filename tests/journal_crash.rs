@@ -3,7 +3,7 @@
 //! with its captures restored, appending to the same journal.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! filtered out.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! that loads to a runbook `check` accepts with the same phases and steps, and a user's `.md` runbook is listed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 #[test]
 fn convert_prints_yaml_that_check_accepts_with_the_same_steps() {

@@ -4,8 +4,8 @@
 //! TUI (the status bar when the screen opens, and when such a value is typed into the vars list).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
-mod tui_support;
+use crate::common;
+use crate::tui_support;
 
 use runbook::engine::{Context, Session};
 use runbook::tui::action::Intent;

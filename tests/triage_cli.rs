@@ -2,7 +2,7 @@
 //! from real runs of the service) and on other Go failures; JSON field names as documented in docs/cli.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::io::Write;

@@ -4,7 +4,7 @@
 //! carried out by the test between keys, as the event loop's blocking thread would: nothing here is timed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
-mod tui_support;
+use crate::tui_support;
 
 use runbook::engine::StepStatus;
 use runbook::tui::action::Intent;
@@ -27,10 +27,12 @@ fn big_log() -> String {
 #[test]
 fn a_50_mib_paste_is_parsed_in_the_background_and_keys_work_meanwhile() {
     let state = tempfile::tempdir().unwrap();
-    // The app has no journal: its evidence goes to the default sessions directory, under XDG_STATE_HOME.
-    std::env::set_var("XDG_STATE_HOME", state.path());
     let steps = "      - id: ev\n        title: Evidence\n        evidence: {}\n";
     let mut app = app_from(&runbook(steps), state.path().to_str().unwrap(), Theme::plain());
+    // A journal in the temp dir, so the evidence is stored beside it (this process is shared with other tests:
+    // no XDG variable is set for it).
+    let start = runbook::journal::Meta::Note { step: None, text: "start".into() };
+    app.set_journal(runbook::journal::Journal::create(&state.path().join("s.jsonl"), start).unwrap());
     apply(&mut app, &[Intent::Run]);
     assert!(matches!(app.overlay(), Overlay::Evidence(_)));
     let log = big_log();

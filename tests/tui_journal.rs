@@ -6,7 +6,7 @@
 //! Space plays a replay and toggles a checklist otherwise, and the note input and the chooser read keys their
 //! own way.
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::backend::TestBackend;

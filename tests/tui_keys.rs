@@ -5,7 +5,7 @@
 // Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runbook::engine::{Context, ProcessEnd, Session, StepStatus, Stream};
@@ -220,7 +220,7 @@ fn readme_key_table_matches_the_keymap() {
 fn readme_screen_capture_matches_the_main_screen_snapshot() {
     let snap = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/snapshots/tui_snapshots__main_screen_80x24.snap"
+        "/tests/snapshots/it__tui_snapshots__main_screen_80x24.snap"
     ))
     .unwrap();
     let screen: Vec<String> =

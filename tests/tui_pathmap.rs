@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+use crate::tui_support;
 
 use runbook::evidence::{Pending, Redactor, Source};
 use runbook::tui::action::{Intent, Message};

@@ -3,8 +3,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
-mod common;
-mod tui_support;
+use crate::common;
+use crate::tui_support;
 
 use runbook::engine::model::Action;
 use runbook::locate::{grep_collect, GrepOptions};

@@ -5,8 +5,8 @@
 //! passed with its output. Also an insta snapshot of the replay screen (a journal with fixed times), and the
 //! scrubber's keys (events, milestones, speed) on the `App`.
 
-mod common;
-mod tui_support;
+use crate::common;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;

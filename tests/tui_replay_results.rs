@@ -4,8 +4,8 @@
 //! live (the live one is recomputed in the test with the same probe and compared field for field), and nothing
 //! runs or is written.
 
-mod common;
-mod tui_support;
+use crate::common;
+use crate::tui_support;
 
 use runbook::engine::Input;
 use runbook::probes::output::{execute_typed, from_recorded};

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 
-mod pty_support;
+use crate::pty_support;
 
 use portable_pty::CommandBuilder;
 use pty_support::Pty;

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;

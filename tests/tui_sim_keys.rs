@@ -4,7 +4,7 @@
 //! seeds and fixes and Go versions re-run in background jobs whose stale answers are dropped, the classic
 //! `hashWriting` flag named on Go 1.19, GC stop-the-world bands across the lanes, Esc closing the view.
 
-mod tui_sim_support;
+use crate::tui_sim_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use runbook::probes::output::SimSource;

@@ -3,7 +3,7 @@
 //! keep being handled meanwhile (each key is read within a frame or two, all of them long before the runs
 //! finish); the answer for the last seed asked for is the one on screen.
 
-mod tui_sim_support;
+use crate::tui_sim_support;
 
 use crossterm::event::KeyCode;
 use futures::StreamExt;

@@ -3,7 +3,7 @@
 //! the same seed with the mutex fix (no crash), and the crash-rate bar chart (computing, then filled in), at
 //! 80x24 and 40x12. Also a `simulate` step's result and Enter on it opening the simulator.
 
-mod tui_sim_support;
+use crate::tui_sim_support;
 
 use runbook::probes::output::SimSource;
 use runbook::sim::GoVersion;
@@ -14,7 +14,7 @@ use runbook::tui::sim::SimSpec;
 use runbook::tui::views::View;
 use runbook::tui::Theme;
 use tui_sim_support::views::{app_from, apply, runbook, screen, settle};
-use tui_sim_support::{isolate, sim_app, tiny_family, TINY_REPRO};
+use tui_sim_support::{sim_app, tiny_family, TINY_REPRO};
 
 /// Seed 2 of the built-in `repro` crashes on Go 1.27 (seed 1 exits cleanly).
 const CRASHING_SEED: u64 = 2;
@@ -66,7 +66,6 @@ fn crash_rate_chart_computing_then_filled_in() {
 
 #[test]
 fn a_simulate_step_lists_its_summary_and_enter_opens_the_simulator() {
-    isolate();
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("tiny.yaml");
     std::fs::write(&program, TINY_REPRO).unwrap();
@@ -103,7 +102,6 @@ fn a_simulate_step_lists_its_summary_and_enter_opens_the_simulator() {
 
 #[test]
 fn a_simulate_step_with_a_gctrace_log_charts_its_heap_and_pauses() {
-    isolate();
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("tiny.yaml");
     std::fs::write(&program, TINY_REPRO).unwrap();

@@ -6,7 +6,7 @@
 // Helpers outside #[test] functions unwrap too: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+use crate::tui_support;
 
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;

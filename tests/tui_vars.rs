@@ -4,7 +4,7 @@
 //! the commands, are journaled as `var_set` (a secret one masked, its value nowhere in the journal), `v` changes a
 //! value later, and a replay of the journal restores them without running anything.
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;

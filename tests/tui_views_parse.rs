@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod tui_support;
+use crate::tui_support;
 
 use runbook::tui::action::{Intent, Message};
 use runbook::tui::jobs::{Job, ViewJob};

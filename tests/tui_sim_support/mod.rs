@@ -1,6 +1,7 @@
 //! Helpers shared by the `tui_sim_*` tests: small programs (debug-build simulator runs are slow, so tests that
-//! need many runs use these instead of the 100,000-iteration built-ins), an app with a simulator view open, and
-//! HOME/XDG directories in a temp dir so nothing touches the user's state.
+//! need many runs use these instead of the 100,000-iteration built-ins) and an app with a simulator view open.
+//! The simulator reads and writes no state directory, so nothing here points HOME or XDG anywhere: all tests
+//! share one process, and a variable set for one would be set for all.
 
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
@@ -10,23 +11,8 @@ use runbook::sim::GoVersion;
 use runbook::tui::action::{Intent, Message};
 use runbook::tui::sim::SimSpec;
 use runbook::tui::{App, Theme};
-use std::sync::Once;
 
-#[path = "../tui_support/mod.rs"]
-pub mod views;
-
-/// HOME and the XDG dirs point into a temp dir for the whole test process.
-pub fn isolate() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        for (var, sub) in
-            [("HOME", ""), ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")]
-        {
-            std::env::set_var(var, dir.join(sub));
-        }
-    });
-}
+pub(crate) use crate::tui_support as views;
 
 /// A writer and a reader sharing a map without a lock, 300 iterations with 6 µs of work between accesses (so
 /// the write windows are visible and the read check can land in one). Seed 1 crashes.
@@ -117,7 +103,6 @@ pub fn tiny_family() -> Vec<SimSource> {
 
 /// An app on a one-step runbook.
 pub fn app(theme: Theme) -> App {
-    isolate();
     views::app_from(&views::runbook("      - id: r\n        title: R\n"), "/srv", theme)
 }
 
