@@ -72,3 +72,42 @@ fn a_50_mib_paste_is_parsed_in_the_background_and_keys_work_meanwhile() {
         app.flash()
     );
 }
+
+/// Runs the evidence step with `text` pasted, carrying out the load job as the event loop would.
+fn paste_evidence(app: &mut runbook::tui::App, text: &str) {
+    apply(app, &[Intent::Run]);
+    assert!(matches!(app.overlay(), Overlay::Evidence(_)), "Enter on the evidence step opens the dialog");
+    apply(app, &[Intent::TextPaste(text.to_string()), Intent::Confirm]);
+    let load = app.take_jobs().into_iter().find_map(|j| match j {
+        Job::View(job @ ViewJob::LoadEvidence(_)) => Some(job),
+        _ => None,
+    });
+    app.apply(jobs::perform(load.expect("a LoadEvidence job")));
+}
+
+#[test]
+fn a_wrong_log_is_replaced_by_running_the_evidence_step_again() {
+    let state = tempfile::tempdir().unwrap();
+    let steps = "      - id: ev\n        title: Evidence\n        evidence: {}\n";
+    let mut app = app_from(&runbook(steps), state.path().to_str().unwrap(), Theme::plain());
+    let start = runbook::journal::Meta::Note { step: None, text: "start".into() };
+    let journal = state.path().join("s.jsonl");
+    app.set_journal(runbook::journal::Journal::create(&journal, start).unwrap());
+    // The wrong log first: no crash in it.
+    paste_evidence(&mut app, "GET /stock 200 1.2ms\nGET /stock 200 1.1ms\n");
+    assert_eq!(app.status(0), StepStatus::Passed);
+    assert_eq!(
+        app.session().evidence_triage().and_then(|t| t.lookup_key("crashes")).map(|v| v.to_text()),
+        Some("0".into())
+    );
+    // Run the step again: the dialog opens, and the right log replaces the wrong one.
+    let crash =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/incident/logs/crash.go1.27.log"))
+            .unwrap();
+    paste_evidence(&mut app, &crash);
+    let triage = app.session().evidence_triage().unwrap();
+    assert_eq!(triage.lookup_key("message").map(|v| v.to_text()), Some("concurrent map writes".into()));
+    assert_eq!(app.status(0), StepStatus::Passed);
+    let journaled = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(journaled.matches("\"type\":\"evidence\"").count(), 2, "both are journaled, the last one counts");
+}

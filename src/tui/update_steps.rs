@@ -54,6 +54,14 @@ impl App {
                 self.ensure_started(index);
                 self.screen.focus = Pane::Action;
             }
+            // The evidence is in and the step passed: running it again is how the engineer replaces a wrong or
+            // empty log (the new one is triaged, the steps that read the old one are marked stale).
+            Some(StepAction::Evidence(_))
+                if self.status(index) == StepStatus::Passed && self.session.has_evidence() =>
+            {
+                self.open_evidence_dialog(step.id.clone());
+                self.flash = Some("give the evidence again: it replaces the current one".into());
+            }
             // A probe reads what earlier steps captured: pressed too early (the step that captures its input is
             // still running, a var has no value yet) it waits, instead of recording a failure in the journal.
             _ => match self.session.preview_probe(index) {
