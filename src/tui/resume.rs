@@ -40,6 +40,10 @@ pub fn rebuild(
     app.mode = Mode::Replay(Box::new(Replay::new(resumed.records, runbook, context, vars, Vec::new())));
     app.seek(count);
     app.mode = Mode::Live { journal: None };
+    // The path rewrites recorded with the evidence (`--map`, `p`) go on applying to what is given on screen.
+    if let Some(triage) = app.session.evidence_triage() {
+        app.rewrites = crate::evidence::recorded_rewrites(triage);
+    }
     for snapshot in &resumed.repo_states {
         app.repos.borrow_mut().seed(snapshot);
     }
