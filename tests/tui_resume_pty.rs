@@ -105,3 +105,52 @@ fn resume_without_a_terminal_says_to_add_headless() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--headless"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+const SLOW: &str = "id: slow\ntitle: Slow\nphases:\n- id: p\n  title: P\n  steps:\n  - id: first\n    title: First\n    text: one\n    run:\n      command: echo started-first; sleep 30; echo done-first\n  - id: second\n    title: Second\n    text: two\n    run:\n      command: echo second-step-ran\n";
+
+#[test]
+fn a_step_cut_off_by_a_crash_is_shown_ended_on_resume_and_enter_runs_it_again() {
+    let home = tempfile::tempdir().unwrap();
+    let runbook = home.path().join("slow.yaml");
+    std::fs::write(&runbook, SLOW).unwrap();
+    let journal = home.path().join("crash.jsonl");
+    let (rb, j) = (runbook.to_str().unwrap(), journal.to_str().unwrap());
+
+    // The first process dies (SIGKILL) while the step's command runs.
+    let mut pty = spawn(home.path(), &[rb, "--journal", j]);
+    pty.wait_for("1/2 first");
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.send("\r");
+    pty.wait_for("c cancels");
+    // The command's text holds the word too: wait for its output line in the journal, as a crash would find it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&journal).unwrap().contains(r#""line":"started-first""#) {
+        assert!(std::time::Instant::now() < deadline, "the output line never reached the journal");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = pty.child.process_id().expect("the runbook process") as i32;
+    let pid = rustix::process::Pid::from_raw(pid).expect("a pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::KILL).expect("SIGKILL");
+    pty.wait_exit();
+    assert_eq!(types(&journal).last().map(String::as_str), Some("output"), "no session_finished after a crash");
+
+    // Resumed: the step is ended (no spinner, nothing to cancel), selected, and Enter runs it again.
+    let mut pty = spawn(home.path(), &["resume", j]);
+    pty.wait_for("`first` was cut off: Enter runs it again");
+    pty.wait_for("1/2 first");
+    pty.wait_for("cancelled");
+    assert!(!pty.screen().contains("c cancels"), "{}", pty.screen());
+    pty.send("\r");
+    pty.wait_for("Run this?");
+    pty.send("\r");
+    pty.wait_for("running");
+    pty.send("c");
+    pty.wait_for("cancelled");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_terminal_restored();
+    let types = types(&journal);
+    assert_eq!(types.iter().filter(|t| *t == "step_started").count(), 2, "run again once: {types:?}");
+    assert!(types.contains(&"session_resumed".to_string()), "{types:?}");
+}

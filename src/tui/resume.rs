@@ -7,7 +7,7 @@ use super::app::App;
 use super::mode::Mode;
 use super::recording::Replay;
 use super::theme::Theme;
-use crate::engine::{Context, RepoSnapshot, Runbook, Session};
+use crate::engine::{Action, Context, Input, ProcessEnd, RepoSnapshot, Runbook, Session, StepStatus};
 use crate::journal::{Journal, Record};
 use std::collections::BTreeMap;
 
@@ -48,15 +48,43 @@ pub fn rebuild(
         app.repos.borrow_mut().seed(snapshot);
     }
     app.set_journal(resumed.journal);
-    if let Some(cursor) = app.session.cursor() {
-        app.select(cursor);
-    }
     let done = app.session.statuses().iter().filter(|s| s.is_done()).count();
+    let interrupted = end_interrupted(&mut app);
+    if let Some(index) = interrupted.first().copied().or(app.session.cursor()) {
+        app.select(index);
+    }
     let how = if resumed.reopened { "reopened" } else { "resumed" };
     let mut flash = format!("session {how}: {done} step(s) done, where it stood");
-    if let Some(first) = resumed.notices.first() {
+    if let Some(&index) = interrupted.first() {
+        let id = app.step(index).map(|s| s.id.clone()).unwrap_or_default();
+        flash = format!("session {how}: {done} step(s) done · `{id}` was cut off: Enter runs it again");
+    } else if let Some(first) = resumed.notices.first() {
         flash = format!("{flash} · {first}");
     }
     app.flash = Some(flash);
     Ok(app)
+}
+
+/// A command or probe that was running when the session ended has no process any more: it is ended as cancelled
+/// (journaled), so the screen shows no spinner for it and Enter runs it again. A choice, a checklist or an evidence
+/// step in progress waits for the engineer as it did. Returns the steps ended, by index.
+fn end_interrupted(app: &mut App) -> Vec<usize> {
+    let cut_off: Vec<(usize, String)> = app
+        .session
+        .runbook()
+        .steps()
+        .enumerate()
+        .filter(|(i, s)| {
+            app.session.status(*i) == StepStatus::Running
+                && matches!(
+                    s.action,
+                    Some(Action::Run(_) | Action::Parse(_) | Action::Grep(_) | Action::Blame(_) | Action::Simulate(_))
+                )
+        })
+        .map(|(i, s)| (i, s.id.clone()))
+        .collect();
+    for (_, step) in &cut_off {
+        app.feed(Input::Exited { step: step.clone(), end: ProcessEnd::Cancelled, duration_ms: 0 });
+    }
+    cut_off.into_iter().map(|(i, _)| i).collect()
 }
