@@ -21,16 +21,7 @@ fn write_runbook(dir: &Path, steps: &str) -> PathBuf {
 
 /// The binary on `runbook` in a pseudo-terminal, in `dir` (HOME and XDG dirs there too).
 fn open(dir: &Path, runbook: &Path) -> Pty {
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.arg(runbook);
-    cmd.cwd(dir);
-    cmd.env("HOME", dir);
-    cmd.env("XDG_STATE_HOME", dir.join("state"));
-    cmd.env("XDG_CACHE_HOME", dir.join("cache"));
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    Pty::spawn(cmd)
+    Pty::spawn(pty_support::command_in(dir, &[runbook.as_os_str()]))
 }
 
 #[test]

@@ -7,7 +7,6 @@
 
 use crate::pty_support;
 
-use portable_pty::CommandBuilder;
 use pty_support::Pty;
 use std::path::Path;
 
@@ -15,16 +14,8 @@ const TWO_STEPS: &str = "id: two\ntitle: Two steps\nphases:\n- id: p\n  title: P
 
 /// The binary with `args` in a pseudo-terminal, run in `home` with its own HOME and XDG directories.
 fn spawn(home: &Path, args: &[&str]) -> Pty {
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.args(args);
-    cmd.cwd(home);
-    cmd.env("HOME", home);
-    cmd.env("XDG_STATE_HOME", home.join("state"));
-    cmd.env("XDG_CACHE_HOME", home.join("cache"));
-    cmd.env("XDG_CONFIG_HOME", home.join("config"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    Pty::spawn(cmd)
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    Pty::spawn(pty_support::command_in(home, &args))
 }
 
 fn types(journal: &Path) -> Vec<String> {

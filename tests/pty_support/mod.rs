@@ -9,6 +9,21 @@ use std::time::{Duration, Instant};
 
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
+/// The binary with `args`, run in `dir` with HOME and the XDG directories there too (nothing of the machine's own
+/// state is read or written), for `Pty::spawn`; a caller adds what its journey needs (an editor, Go on PATH).
+pub fn command_in(dir: &std::path::Path, args: &[&std::ffi::OsStr]) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(args);
+    cmd.cwd(dir);
+    cmd.env("HOME", dir);
+    cmd.env("XDG_STATE_HOME", dir.join("state"));
+    cmd.env("XDG_CACHE_HOME", dir.join("cache"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
 pub struct Pty {
     pub parser: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote, as written (the parser keeps only the resulting screen).
