@@ -2,7 +2,6 @@
 //! 2 usage, input or environment error). Libraries below never see clap; this layer composes them.
 
 pub mod blame;
-mod capture_text;
 pub mod catalog;
 pub mod check;
 pub mod convert;

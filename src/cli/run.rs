@@ -375,7 +375,7 @@ fn text_line(event: &Event) -> Option<String> {
         Event::StepStarted { step, title, .. } => format!("▶ {step}: {title}"),
         Event::Command { command, cwd, mode, .. } => format!("  $ {command}    (in {cwd}, {mode})"),
         Event::Output { line, .. } => format!("  │ {line}"),
-        Event::Capture { name, value, .. } => format!("  = {name}: {}", super::capture_text::summarize(value)),
+        Event::Capture { name, value, .. } => format!("  = {name}: {}", crate::engine::value_text::summarize(value)),
         Event::Choice { option, label, .. } => format!("  → chose {option}: {label}"),
         Event::ChecklistTick { item, label, checked, .. } => {
             format!("  {} {}. {label}", if *checked { "[x]" } else { "[ ]" }, item + 1)

@@ -12,6 +12,7 @@ pub mod match_rules;
 pub mod model;
 pub mod template;
 pub mod value;
+pub mod value_text;
 pub mod yaml;
 
 pub use diag::{Diagnostic, LoadError};

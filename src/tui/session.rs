@@ -63,11 +63,10 @@ impl App {
                 }
             }
             Event::Capture { step, name, value } => {
-                let text = self.session.mask(&value.to_text());
-                let first = text.lines().next().unwrap_or("");
-                let more = if text.lines().nth(1).is_some() { " …" } else { "" };
+                // The same one line headless prints: what failed and where, not the value's JSON.
+                let text = self.session.mask(&crate::engine::value_text::summarize(&value));
                 if let Some(run) = self.run_mut(&step) {
-                    run.push(LineKind::Note, format!("captured {name} = {first}{more}"));
+                    run.push(LineKind::Note, format!("captured {name} = {text}"));
                 }
             }
             Event::Choice { step, option, label, goto } => {

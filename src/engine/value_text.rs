@@ -1,10 +1,11 @@
-//! One line a person reads for a captured value in headless text output. Captures of probe steps are whole typed
+//! One line a person reads for a captured value, in headless text output and in the TUI's step output. Captures of probe steps are whole typed
 //! results (a triage, a parse report, a blame), which printed as JSON read `= incident: {"crash_time":null,
 //! "crashes":1,"frames":[{"file":…` at 3 a.m. Here a value reads as what an engineer looks for: what failed and
 //! where (`kind: message`, the operation, `file:line in function`), the commit of a blamed line, counts, and how
-//! many items each list holds. JSON mode keeps the value exact; this is only the text rendering.
+//! many items each list holds. JSON mode and the journal keep the value exact; this is only its text. Pure, beside
+//! `Value`, so that both fronts say a capture the same way.
 
-use crate::engine::Value;
+use super::Value;
 
 /// At most this many characters of summary per capture (the rest is in `--json` and the journal).
 const WIDTH: usize = 200;
