@@ -72,6 +72,7 @@ mod tui_loop;
 mod tui_pathmap;
 mod tui_polish;
 mod tui_replay;
+mod tui_replay_past;
 mod tui_replay_results;
 mod tui_resume_pty;
 mod tui_secrets;

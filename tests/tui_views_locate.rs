@@ -91,7 +91,7 @@ fn e_asks_for_the_editor_and_y_for_the_clipboard_at_the_cursor_line() {
     assert_eq!(handed, vec![HostJob::Editor { path: file.clone(), line: 7 }, HostJob::Copy { text: location }]);
     apply(&mut app, &[Message::EditorClosed { path: file.clone(), result: Ok(()) }]);
     assert!(
-        app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file })),
+        app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file, rev: None })),
         "the file is blamed afresh after an edit"
     );
 }
@@ -133,7 +133,10 @@ fn grep_view_groups_matches_by_file_with_counts() {
     );
     insta::assert_snapshot!(screen(&mut app, 100, 30).backend());
     apply(&mut app, &[Intent::Down, Intent::Down, Intent::Open]);
-    assert_eq!(app.take_jobs().first(), Some(&Job::View(ViewJob::LoadSource { path: "pkg/cache/cache.go".into() })));
+    assert_eq!(
+        app.take_jobs().first(),
+        Some(&Job::View(ViewJob::LoadSource { path: "pkg/cache/cache.go".into(), past: None }))
+    );
     assert!(matches!(app.view(), Some(View::Source(v)) if v.target == 44), "the third match, in file order");
 }
 

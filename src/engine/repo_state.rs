@@ -50,6 +50,10 @@ pub struct RepoSnapshot {
     pub diff: Option<String>,
     #[serde(default)]
     pub diff_truncated: bool,
+    /// Files a source or blame view showed, as they were then (clean ones included): replay shows them from here
+    /// when the repository has moved on, is gone (a drill's scenario directory), or is on another machine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown: Vec<RepoFile>,
 }
 
 impl RepoSnapshot {

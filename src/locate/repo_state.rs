@@ -33,7 +33,8 @@ pub fn capture(root: &Path, base: Option<&str>) -> Result<RepoSnapshot, git2::Er
     let base = base.map(str::to_string).or_else(|| head.clone());
     let files = dirty_files(&repo, root)?;
     let (diff, diff_truncated) = diff_from(&repo, base.as_deref())?;
-    Ok(RepoSnapshot { repo: root.to_string_lossy().into_owned(), head, base, files, diff: Some(diff), diff_truncated })
+    let repo = root.to_string_lossy().into_owned();
+    Ok(RepoSnapshot { repo, head, base, files, diff: Some(diff), diff_truncated, shown: Vec::new() })
 }
 
 fn dirty_files(repo: &Repository, root: &Path) -> Result<Vec<RepoFile>, git2::Error> {
@@ -126,6 +127,8 @@ pub struct Tracker {
     known: std::collections::BTreeMap<PathBuf, (Option<String>, String)>,
     /// The working directory of each step's last command (from its `command` event).
     cwds: std::collections::BTreeMap<String, String>,
+    /// Files already recorded as shown, with the hash they had then.
+    shown: std::collections::BTreeSet<(PathBuf, String)>,
 }
 
 /// What a host journals as a `repo_state` entry: after which step, why, and the state.
@@ -167,6 +170,27 @@ impl Tracker {
     /// The state of the repository containing `dir` when it is new to the session (the base is its HEAD now),
     /// or when it changed since it was last recorded; `None` otherwise, or outside a repository. The flag says
     /// whether this is the repository's first state (the session's start for it).
+    /// A source or blame view shows `file`: the repository's state when it changed since its last record, or when
+    /// this file has not been recorded as shown with this content yet; the file itself goes in `shown`, so replay
+    /// can show it as it was without the repository. `None` outside a repository and when nothing is new.
+    pub fn observe_view(&mut self, file: &Path) -> Option<RepoSnapshot> {
+        let file = std::fs::canonicalize(file).ok()?;
+        let root = root_of(file.parent()?)?;
+        let relative = file.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
+        let (sha256, content, truncated) = read_bounded(&file, CONTENT_LIMIT);
+        let new_file = self.shown.insert((file.clone(), sha256.clone()));
+        let snapshot = match self.observe(&root) {
+            Some((_, snapshot)) => snapshot,
+            None if new_file => {
+                let base = self.known.get(&root).and_then(|k| k.0.clone());
+                capture(&root, base.as_deref()).ok()?
+            }
+            None => return None,
+        };
+        let shown = vec![RepoFile { path: relative, sha256, content, truncated }];
+        Some(RepoSnapshot { shown, ..snapshot })
+    }
+
     pub fn observe(&mut self, dir: &Path) -> Option<(bool, RepoSnapshot)> {
         let root = root_of(dir)?;
         let known = self.known.get(&root).cloned();

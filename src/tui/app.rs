@@ -190,6 +190,7 @@ impl App {
             When::HelpOnly => false,
             When::CanNote => !self.mode.is_replay() && !self.holds(When::Searching),
             When::Replay => self.mode.is_replay(),
+            When::Live => !self.mode.is_replay(),
             When::CanRun => {
                 let id = self.selected_step().map(|s| s.id.as_str()).unwrap_or("");
                 !self.outputs.active.contains(id) && !matches!(action, Some(StepAction::Choose(_)))

@@ -10,6 +10,7 @@ use super::action::ViewAnswer;
 use super::highlight;
 use super::sim::{RateRequest, SimRequest};
 use super::source::file::{self, SourceFile};
+use super::source::past::{self, Past};
 use crate::engine::{CommandSpec, ProbeRequest};
 use crate::locate::blame::{blame, BlameOptions};
 use std::path::PathBuf;
@@ -41,12 +42,12 @@ pub enum Job {
 /// The view jobs: slow work behind a full-screen view, done off the UI thread.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewJob {
-    /// Read and index a file for the source view.
-    LoadSource { path: PathBuf },
+    /// Read and index a file for the source view; in a replay, the file as it was then (`source::past`).
+    LoadSource { path: PathBuf, past: Option<Past> },
     /// Highlighter checkpoints for a whole file (too long to do on the UI thread).
     Checkpoints { path: PathBuf, file: Arc<SourceFile> },
-    /// Blame a whole file once (working tree), for the source view's gutter.
-    Blame { path: PathBuf },
+    /// Blame a whole file once (working tree, or at `rev` in a replay), for the source view's gutter.
+    Blame { path: PathBuf, rev: Option<String> },
     /// One commit in full (`b`).
     Commit { path: PathBuf, commit: String },
     /// One seeded simulator run with its timeline.
@@ -104,8 +105,16 @@ impl From<HostJob> for Job {
 /// Carries out a view job and says how it went (exactly one answer per job: the loop counts them). Blocking.
 pub fn perform(job: ViewJob) -> ViewAnswer {
     match job {
-        ViewJob::LoadSource { path } => {
-            let result = file::load(&path).map(Arc::new);
+        ViewJob::LoadSource { path, past } => {
+            let result = match past {
+                None | Some(Past::NotRecorded) => file::load(&path),
+                Some(Past::Recorded { text, .. }) => Ok(SourceFile::from_bytes(text.as_bytes())),
+                Some(Past::AtCommit { repo, head, relative }) => {
+                    past::load_at_commit(&repo, &head, &relative).map(|b| SourceFile::from_bytes(&b))
+                }
+                Some(Past::Unavailable(why)) => Err(why),
+            };
+            let result = result.map(Arc::new);
             ViewAnswer::SourceLoaded { path, result }
         }
         ViewJob::Checkpoints { path, file } => {
@@ -115,9 +124,9 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
             };
             ViewAnswer::CheckpointsReady { path, checkpoints: Arc::new(checkpoints) }
         }
-        ViewJob::Blame { path } => {
-            // The whole working-tree file, once: the gutter then costs nothing per scroll.
-            let options = BlameOptions { file: path.clone(), lines: None, rev: None };
+        ViewJob::Blame { path, rev } => {
+            // The whole file, once: the gutter then costs nothing per scroll.
+            let options = BlameOptions { file: path.clone(), lines: None, rev };
             let result = blame(&options).map(Arc::new).map_err(|e| e.to_string());
             ViewAnswer::BlameLoaded { path, result }
         }

@@ -77,14 +77,15 @@ impl App {
         self.journal_repo_state(observed);
     }
 
-    /// Records the repository's state when a source or blame view shows a file of `dir`'s repository and the
-    /// repository changed since its last recorded state (replay then shows the file as it was).
-    pub(crate) fn journal_repo_view(&self, dir: &std::path::Path) {
+    /// Records the repository's state, and `file` as shown, when a source or blame view shows a file the journal
+    /// has not recorded with this content, or the repository changed since its last recorded state: replay then
+    /// shows the file as it was, even without the repository.
+    pub(crate) fn journal_repo_view(&self, file: &std::path::Path) {
         if self.mode.journal().is_none() {
             return;
         }
-        let observed = self.repos.borrow_mut().observe(dir);
-        let observed = observed.map(|(_, snapshot)| (None, crate::engine::RepoStateReason::View, snapshot));
+        let observed = self.repos.borrow_mut().observe_view(file);
+        let observed = observed.map(|snapshot| (None, crate::engine::RepoStateReason::View, snapshot));
         self.journal_repo_state(observed);
     }
 

@@ -79,6 +79,8 @@ pub enum When {
     CanNote,
     /// A replay (`runbook replay JOURNAL`): the time scrubber.
     Replay,
+    /// A live session or a drill, not a replay: keys that edit or write.
+    Live,
     /// The "Run this?" dialog hides part of the command (Enter shows more), or shows its end (Enter runs it).
     CommandHidden,
     CommandShown,
@@ -430,7 +432,7 @@ pub static BINDINGS: &[Binding] = &[
         Intent::MarkLine,
         "mark",
         "mark this line as the culprit (vars mark_file, mark_line)",
-        Always
+        Live
     ),
     bind!(
         Source,
@@ -441,7 +443,7 @@ pub static BINDINGS: &[Binding] = &[
         "correct how this frame's path maps to the repository (FROM=TO)",
         HelpOnly
     ),
-    bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Always),
+    bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Live),
     bind!(Source, [c('y')], "y", Intent::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
     bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close the source view", Always),
     bind!(Source, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),

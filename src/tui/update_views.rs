@@ -9,6 +9,7 @@ use super::action::{Intent, ViewAnswer};
 use super::app::App;
 use super::jobs::{HostJob, ViewJob};
 use super::results::Target;
+use super::source::past::{self, Past};
 use super::source::SourceView;
 use super::views::{view_areas, BlameState, CommitView, View};
 use std::path::PathBuf;
@@ -47,22 +48,45 @@ impl App {
     pub(crate) fn open_source(&mut self, printed: PathBuf, line: usize) {
         let resolved = self.resolve_frame(&printed);
         let path = resolved.path.clone();
-        if let Some(dir) = path.parent() {
-            self.journal_repo_view(dir);
-        }
+        self.journal_repo_view(&path);
+        // A replay shows the file as it was at the replay's position, never as it is today.
+        let past =
+            self.mode.replay().map(|r| past::as_it_was(r.records().get(..r.position()).unwrap_or_default(), &path));
         let mut view = SourceView::new(path.clone(), line, self.theme.color);
         view.origin = resolved.origin;
         view.mapped_by = resolved.mapped_by;
+        view.past = past.as_ref().map(Past::note);
         self.stack.views.push(View::Source(Box::new(view)));
-        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
-        if !self.stack.blames.contains_key(&path) {
+        self.jobs.push(ViewJob::LoadSource { path: path.clone(), past: past.clone() }.into());
+        // What to blame: the working tree live (once per file), the recorded commit in a replay (again at each
+        // open, since the moment may differ), nothing when the replay cannot tell the lines' commits.
+        let blame: Option<Option<String>> = match &past {
+            None => (!self.stack.blames.contains_key(&path)).then_some(None),
+            Some(Past::NotRecorded) => Some(None),
+            Some(p) => match p.blame_rev() {
+                Some(rev) => Some(Some(rev.to_string())),
+                None => {
+                    let why = match p {
+                        Past::Recorded { .. } => "the file had uncommitted changes then: no blame in a replay",
+                        _ => "the file is not available as it was then",
+                    };
+                    self.stack.blames.insert(path.clone(), BlameState::Failed(why.into()));
+                    None
+                }
+            },
+        };
+        if let Some(rev) = blame {
             self.stack.blames.insert(path.clone(), BlameState::Loading);
-            self.jobs.push(ViewJob::Blame { path }.into());
+            self.jobs.push(ViewJob::Blame { path, rev }.into());
         }
     }
 
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
     pub(crate) fn view_key(&mut self, action: &Intent) -> bool {
+        if self.is_replay() && matches!(action, Intent::OpenEditor | Intent::MarkLine | Intent::MapPathStart) {
+            self.flash = Some("read-only replay: the file is shown as it was, nothing is edited or written".into());
+            return true;
+        }
         let rows = self.view_rows();
         if matches!(self.stack.views.last(), Some(View::Sim(_))) && matches!(action, Intent::Sim(_)) {
             return self.sim_key(action);
@@ -192,8 +216,8 @@ impl App {
         if let Err(e) = result {
             self.flash = Some(format!("editor: {e}"));
         }
-        self.jobs.push(ViewJob::LoadSource { path: path.clone() }.into());
+        self.jobs.push(ViewJob::LoadSource { path: path.clone(), past: None }.into());
         self.stack.blames.insert(path.clone(), BlameState::Loading);
-        self.jobs.push(ViewJob::Blame { path }.into());
+        self.jobs.push(ViewJob::Blame { path, rev: None }.into());
     }
 }

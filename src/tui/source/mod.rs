@@ -7,6 +7,7 @@
 //! that checkpoints the whole file reports back.
 
 pub mod file;
+pub mod past;
 
 use super::highlight::{self, Checkpoint, CHECKPOINT_EVERY};
 use file::SourceFile;
@@ -40,6 +41,8 @@ pub struct SourceView {
     pub origin: Option<String>,
     /// How `origin` was mapped to `path` (`by module example.com/app`, `by suffix …`, `by your rewrite …`).
     pub mapped_by: Option<String>,
+    /// In a replay: where the shown content came from (the file as it was then, or why it cannot be shown).
+    pub past: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,7 @@ impl SourceView {
             pending: Vec::new(),
             origin: None,
             mapped_by: None,
+            past: None,
         }
     }
 

@@ -34,8 +34,13 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
         .border_style(theme.border(true))
         .title(Line::styled(title, theme.bold()))
         .title(Line::styled(note, theme.muted()).right_aligned());
-    // Where a frame's path came from: the mapping used, or that it did not map (and how to fix that).
+    // Where a frame's path came from: the mapping used, or that it did not map (and how to fix that). In a replay,
+    // where the content came from comes first: the file as it was then, or why it is not.
     let room = (area.width as usize).saturating_sub(4);
+    if let Some(past) = &view.past {
+        let style = if past.starts_with("as it was") { theme.muted() } else { theme.warning() };
+        block = block.title_bottom(Line::styled(format!(" {} ", truncate(past, room)), style));
+    }
     match (&view.origin, &view.mapped_by) {
         (Some(_), Some(how)) => {
             block = block
