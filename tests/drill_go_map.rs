@@ -20,6 +20,12 @@ fn drill(home: &Path, path_env: &str, gocache: &Path, extra: &[&str]) -> (Option
     (out.status.code(), stdout, journal)
 }
 
+/// The drill's scenario directories left in `home` (its TMPDIR).
+fn scenario_dirs(home: &Path) -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(home).unwrap().map(|e| e.unwrap().path());
+    entries.filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("runbook-drill-")).collect()
+}
+
 fn report(home: &Path, journal: &Path, extra: &[&str]) -> String {
     let out = common::runbook(home).arg("report").arg(journal).args(extra).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -53,6 +59,9 @@ fn drill_with_go_checks_every_milestone_for_real() {
     assert!(stdout.contains("✔ located at +"), "{stdout}");
     assert!(stdout.contains("✔ fixed"), "{stdout}");
     assert!(stdout.contains("target 2 min 00 s: met"), "{stdout}");
+    // The scenario directory is gone after the drill; the journal has what the report needs.
+    assert!(stdout.contains("scenario directory removed"), "{stdout}");
+    assert_eq!(scenario_dirs(home.path()), Vec::<PathBuf>::new());
 
     let recs = records(&journal);
     assert_eq!(recs[0]["type"], "session_start");
@@ -85,8 +94,11 @@ fn drill_without_go_says_what_it_could_not_check() {
         home.path(),
         &path_env.join(":"),
         &home.path().join("gocache"),
-        &["--answer", "fix_choice=mutex", "--mark", "store.go:3"],
+        &["--answer", "fix_choice=mutex", "--mark", "store.go:3", "--keep"],
     );
+    // --keep keeps the scenario for a look around.
+    assert!(stdout.contains("scenario kept in "), "{stdout}");
+    assert_eq!(scenario_dirs(home.path()).len(), 1, "{stdout}");
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("✘ reproduced"), "{stdout}");
     assert!(stdout.contains(&format!("but the racy line is {}", racy_line())), "{stdout}");

@@ -32,6 +32,9 @@ pub struct DrillArgs {
     /// Write the session journal here
     #[arg(long)]
     pub journal: Option<String>,
+    /// Keep the scenario's directory after the drill (it is removed by default; the journal keeps what was shown)
+    #[arg(long)]
+    pub keep: bool,
 }
 
 pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
@@ -125,6 +128,20 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
     let _ = journal.meta(Meta::Debrief(Box::new(debrief.clone())));
     let code = if checked.iter().all(|c| c.ok) { Code::Success } else { Code::Failure };
     run::close_journal(Some(&journal), code);
+    // The journal holds what the drill showed (outputs, results, the files the source view opened), so the
+    // scenario's directory is no longer needed, even for the replay. An interrupted drill (above) keeps it: its
+    // session can be resumed.
+    let scenario_note = if args.keep {
+        format!("scenario kept in {workdir}")
+    } else {
+        match std::fs::remove_dir_all(&prepared.dir) {
+            Ok(()) => format!("scenario directory removed ({workdir}; --keep keeps it)"),
+            Err(e) => format!("could not remove the scenario directory {workdir}: {e}"),
+        }
+    };
+    if !args.json {
+        writeln!(out, "{scenario_note}")?;
+    }
     // The journal has the checks and the debrief: only now may a closed stdout end the command.
     if let Some(e) = stdout {
         return Err(e).context("cannot print the drill's events (its journal has them all)");
