@@ -56,6 +56,7 @@ mod journal_crash;
 mod journal_flood;
 mod journal_report;
 mod markdown_cli;
+mod session_dir;
 mod short_secrets;
 mod sim_cli;
 mod sim_model;

@@ -116,10 +116,10 @@ fn every_printed_event_is_journaled_between_session_start_and_finish() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = common::json_lines(&out);
     let sessions = home.path().join("state/runbook/sessions");
-    let files: Vec<_> = std::fs::read_dir(&sessions).unwrap().map(|e| e.unwrap().path()).collect();
-    let journal = files.iter().find(|p| p.extension().is_some_and(|e| e == "jsonl")).unwrap();
-    let name = journal.file_name().unwrap().to_string_lossy().to_string();
-    assert!(name.ends_with("-chain.jsonl"), "{name}");
+    let dirs: Vec<_> = std::fs::read_dir(&sessions).unwrap().map(|e| e.unwrap().path()).collect();
+    let journal = &dirs.iter().map(|d| d.join("journal.jsonl")).find(|j| j.is_file()).unwrap();
+    let name = journal.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.ends_with("-chain"), "{name}");
     let records = lines(journal);
     assert_eq!(records.first().unwrap()["type"], "session_start");
     assert_eq!(records.last().unwrap()["type"], "session_finished");
@@ -167,8 +167,8 @@ fn torn_last_line_is_skipped_then_the_session_resumes_with_its_captures() {
     let sessions = home.path().join("state/runbook/sessions");
     let journal = std::fs::read_dir(&sessions)
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .map(|e| e.unwrap().path().join("journal.jsonl"))
+        .find(|p| p.is_file())
         .unwrap();
     // Simulate a crash while `second` ran: keep everything up to its command, then half a line.
     let text = std::fs::read_to_string(&journal).unwrap();

@@ -99,7 +99,8 @@ async fn a_tui_session_writes_its_journal() {
 fn without_an_explicit_path_the_journal_goes_to_the_sessions_directory_name() {
     // Only the name: creating it would touch the user's state directory.
     let path = sessions::default_path("tui-tour");
-    assert!(path.display().to_string().ends_with("-tui-tour.jsonl"), "{}", path.display());
+    // A session is a directory: `<start>-<runbook>/journal.jsonl`, side files beside the journal.
+    assert!(path.display().to_string().ends_with("-tui-tour/journal.jsonl"), "{}", path.display());
     assert!(path.starts_with(sessions::sessions_dir()));
 }
 

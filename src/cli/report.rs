@@ -21,7 +21,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<Code> {
-    let loaded = journal::read(std::path::Path::new(&args.journal))?;
+    let loaded = journal::read(&journal::sessions::resolve(std::path::Path::new(&args.journal)))?;
     for warning in &loaded.warnings {
         crate::textsafe::eprint_line(&format!("runbook: warning: {}: {warning}", args.journal));
     }

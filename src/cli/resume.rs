@@ -39,7 +39,7 @@ pub fn run(args: &ResumeArgs) -> anyhow::Result<Code> {
         bail!("resume --map applies to --headless; on the screen, `p` corrects the path mapping (and journals it)");
     }
     let path = match &args.journal {
-        Some(p) => PathBuf::from(p),
+        Some(p) => sessions::resolve(std::path::Path::new(p)),
         None => sessions::latest(&super::source::workdir())
             .ok_or_else(|| anyhow!("no session for this directory in {}", sessions::sessions_dir().display()))?,
     };

@@ -15,6 +15,7 @@ pub mod reader;
 pub mod record;
 pub mod replay;
 pub mod sessions;
+pub mod side_paths;
 pub mod timeline;
 pub mod writer;
 

@@ -39,7 +39,13 @@ pub const MAX_LINE: usize = 64 << 20;
 pub fn read(path: &Path) -> Result<Loaded, ReadError> {
     let shown = || path.display().to_string();
     let file = crate::bounded_read::open_regular(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
-    let loaded = parse_from(file, MAX_LINE).map_err(|source| ReadError::Io { path: shown(), source })?;
+    let mut loaded = parse_from(file, MAX_LINE).map_err(|source| ReadError::Io { path: shown(), source })?;
+    // Side files are named relative to the journal's directory (a session is a directory that can be copied).
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for record in &mut loaded.records {
+        let entry = std::mem::replace(&mut record.entry, Entry::Unknown(serde_json::Value::Null));
+        record.entry = super::side_paths::to_absolute(entry, dir);
+    }
     match loaded.records.first().and_then(Record::meta) {
         Some(Meta::SessionStart(start)) if start.format > FORMAT_VERSION => {
             Err(ReadError::TooNew { path: shown(), found: start.format })

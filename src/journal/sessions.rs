@@ -25,22 +25,34 @@ pub fn sessions_dir() -> PathBuf {
     crate::bundled::state_dir().join("sessions")
 }
 
-/// `<sessions>/<UTC timestamp>-<runbook id>.jsonl`; the timestamp sorts sessions by start.
+/// The journal's file name inside a session directory.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+/// `<sessions>/<UTC timestamp>-<runbook id>/journal.jsonl`: a session is a directory (the journal and its side
+/// files, `journal.evidence/` and `journal.output/`), so it can be copied as a whole; the timestamp sorts sessions
+/// by start.
 pub fn default_path(runbook_id: &str) -> PathBuf {
     let ts = rfc3339(SystemTime::now());
     // 2026-11-26T02:30:00.123Z -> 20261126T023000123Z
     let compact: String = ts.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let dir = sessions_dir();
-    let mut path = dir.join(format!("{compact}-{runbook_id}.jsonl"));
+    let mut session = dir.join(format!("{compact}-{runbook_id}"));
     let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{compact}-{runbook_id}-{n}.jsonl"));
+    while session.exists() || session.with_extension("jsonl").exists() {
+        session = dir.join(format!("{compact}-{runbook_id}-{n}"));
         n += 1;
     }
-    path
+    session.join(JOURNAL_FILE)
 }
 
-/// The most recent journal for `workdir` without a `session_finished`, if any.
+/// The journal a JOURNAL argument names: the file itself, or a session directory's `journal.jsonl`.
+pub fn resolve(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.join(JOURNAL_FILE);
+    }
+    path.to_path_buf()
+}
+
 /// The newest session started in `workdir`, finished or not (`runbook resume` without a journal).
 pub fn latest(workdir: &str) -> Option<PathBuf> {
     newest_where(workdir, |_| true)
@@ -50,7 +62,11 @@ fn newest_where(workdir: &str, keep: impl Fn(&reader::Loaded) -> bool) -> Option
     let mut files: Vec<PathBuf> = std::fs::read_dir(sessions_dir())
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        // A session directory, or a journal file of the layout before sessions were directories.
+        .filter_map(|p| match p.join(JOURNAL_FILE) {
+            journal if journal.is_file() => Some(journal),
+            _ => p.extension().is_some_and(|e| e == "jsonl").then_some(p),
+        })
         .collect();
     files.sort();
     files.into_iter().rev().find(|path| match reader::read(path) {

@@ -230,6 +230,11 @@ impl Inner {
     }
 
     fn line(&self, entry: Entry) -> String {
+        // Side files are named relative to the journal's directory, so a copied session finds its own.
+        let entry = match self.spill_dir.parent() {
+            Some(dir) => super::side_paths::to_relative(entry, dir),
+            None => entry,
+        };
         let record = Record { ts: rfc3339(SystemTime::now()), offset_ms: self.offset_ms(), entry };
         let record = self.masked(record);
         let mut line = record.to_line();

@@ -175,6 +175,7 @@ pub fn drill(
 /// `runbook replay JOURNAL`: the recorded session, read-only (see `replay`). Returns 0, or 2 when the journal
 /// cannot be read or the terminal not set up.
 pub fn replay(path: &std::path::Path) -> i32 {
+    let path = &crate::journal::sessions::resolve(path);
     let mut app = match replay::open(path, Theme::from_env()) {
         Ok(app) => app,
         Err(e) => {
