@@ -61,6 +61,7 @@ mod short_secrets;
 mod sim_cli;
 mod sim_model;
 mod sim_vs_go;
+mod spill_cap;
 mod triage_cli;
 mod triage_match;
 mod tui_checklist;

@@ -104,6 +104,7 @@ fn ticks_are_journaled_and_read_back_by_replay_and_the_report() {
         yaml: CHECKLIST.as_bytes().to_vec(),
         source: "c.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let session = Session::new(runbook.clone(), context.clone(), BTreeMap::new()).unwrap();
     let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();

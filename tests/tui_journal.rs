@@ -45,6 +45,7 @@ async fn a_tui_session_writes_its_journal() {
         yaml: ONE_STEP.as_bytes().to_vec(),
         source: "test.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let session = Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
     let (journal, warning) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
@@ -194,6 +195,7 @@ fn journaled(dir: &Path, path: &Path) -> App {
         yaml: ONE_STEP.as_bytes().to_vec(),
         source: "test.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let mut app = app_in(dir);
     let context = app.session().context().clone();

@@ -67,6 +67,7 @@ fn app_with_evidence(dir: &Path, repo: &Path) -> App {
         yaml: yaml.into_bytes(),
         source: "views.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
     let mut app = App::new(session, "views.yaml", Theme::plain());

@@ -48,6 +48,7 @@ fn record(home: &Path, file: &Path) -> PathBuf {
         yaml: YAML.as_bytes().to_vec(),
         source: "t.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let session = Session::new(runbook.clone(), context.clone(), BTreeMap::new()).unwrap();
     let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();

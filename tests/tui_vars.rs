@@ -100,6 +100,7 @@ async fn typed_values_reach_the_command_and_the_journal_masks_the_secret() {
         yaml: WITH_VARS.as_bytes().to_vec(),
         source: "vars.yaml".into(),
         bundled: false,
+        spill_cap: None,
     };
     let s = session(dir.path());
     let (journal, _) = journaling::open(&spec, &s, &context(dir.path()), &BTreeMap::new()).unwrap();

@@ -55,6 +55,10 @@ pub enum Command {
         vars: Vec<String>,
         #[command(flatten)]
         evidence: evidence::EvidenceArgs,
+        /// Cap of each step's side file of complete output, head and tail kept (default 1GiB; a step's
+        /// `spill_cap:` wins)
+        #[arg(long, value_name = "SIZE", value_parser = crate::engine::size::parse)]
+        spill_cap: Option<u64>,
     },
     /// List the runbooks: bundled, and the user's own ($XDG_CONFIG_HOME/runbook/runbooks, --runbooks DIR)
     List(list::ListArgs),
@@ -147,8 +151,10 @@ pub fn main() -> i32 {
 
 fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
     match command {
-        None => open(None, None, &[], &evidence::EvidenceArgs::default()),
-        Some(Command::Open { runbook, journal, vars, evidence }) => open(runbook.as_deref(), journal, &vars, &evidence),
+        None => open(None, None, &[], &evidence::EvidenceArgs::default(), None),
+        Some(Command::Open { runbook, journal, vars, evidence, spill_cap }) => {
+            open(runbook.as_deref(), journal, &vars, &evidence, spill_cap)
+        }
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Schema) => schema::run(),
@@ -173,6 +179,7 @@ fn open(
     journal: Option<String>,
     vars: &[String],
     evidence: &evidence::EvidenceArgs,
+    spill_cap: Option<u64>,
 ) -> anyhow::Result<Code> {
     let vars = run::split_pairs(vars, "--var")?;
     use std::io::{IsTerminal, Write};
@@ -194,7 +201,7 @@ fn open(
         },
         (None, _) => source::find(crate::bundled::DEFAULT_RUNBOOK)?,
     };
-    open_source(&source, journal, vars, pending.as_ref())
+    open_source(&source, journal, vars, pending.as_ref(), spill_cap)
 }
 
 /// Opens `source` on the screen with the evidence already read (`open`, and `triage` when one runbook fits).
@@ -203,6 +210,7 @@ pub(crate) fn open_source(
     journal: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
     pending: Option<&crate::evidence::Pending>,
+    spill_cap: Option<u64>,
 ) -> anyhow::Result<Code> {
     use std::io::{IsTerminal, Write};
     let rb = source::load(source)?;
@@ -220,6 +228,7 @@ pub(crate) fn open_source(
         yaml: source.bytes.clone(),
         source: source.name.clone(),
         bundled: source.bundled,
+        spill_cap,
     };
     Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending)))
 }

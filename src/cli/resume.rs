@@ -120,6 +120,9 @@ fn prepare(args: &ResumeArgs, path: &Path, loaded: &journal::Loaded) -> anyhow::
     let journal = Journal::append(path, loaded.keep_len, loaded.needs_newline, loaded.last_offset_ms())
         .with_context(|| format!("cannot append to {}", path.display()))?;
     journal.set_secrets(secrets);
+    if let Some(cap) = args.flags.spill_cap {
+        journal.set_spill_cap(cap);
+    }
     let tool_version = env!("CARGO_PKG_VERSION").to_string();
     let pid = Some(std::process::id());
     let _ = journal.meta(match loaded.finished() {

@@ -48,6 +48,10 @@ pub struct RunFlags {
     /// Run only the steps of this phase (repeatable): --phase reproduce; the others are skipped
     #[arg(long = "phase", value_name = "PHASE")]
     pub phases: Vec<String>,
+    /// Cap of each step's side file of complete output, head and tail kept (default 1GiB; a step's `spill_cap:`
+    /// wins)
+    #[arg(long, value_name = "SIZE", value_parser = crate::engine::size::parse)]
+    pub spill_cap: Option<u64>,
 }
 
 impl RunFlags {
@@ -105,6 +109,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     let journal = open_journal(args.journal.as_deref(), session.runbook(), start)?;
     if let Some(j) = &journal {
         j.set_secrets(secret_values(session.runbook(), &given));
+        if let Some(cap) = args.flags.spill_cap {
+            j.set_spill_cap(cap);
+        }
     }
     let mut evidence = None;
     if let Some(pending) = &pending {
@@ -464,7 +471,7 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
                 }
                 Effect::Spawn { step, spec } => {
                     let (tx, mut rx) = mpsc::channel(1024);
-                    let spill = printer.journal.as_ref().and_then(|j| j.spill_path(&step));
+                    let spill = printer.journal.as_ref().and_then(|j| j.spill(&step, spec.spill_cap));
                     tokio::spawn(shell::run(spec, spill, tx, cancel.clone()));
                     // `Exited` is the step's last message: the step ends there, even if a process that left the
                     // group (a daemon) still holds the pipe.

@@ -15,6 +15,7 @@ pub fn schema() -> Value {
             "command": s, "cwd": s,
             "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
             "timeout": duration, "grace": duration,
+            "spill_cap": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^[0-9]+ ?(B|K|k|KiB|M|MiB|G|GiB|KB|kB|MB|GB)?$"}]},
             "expect": {"type": "object", "additionalProperties": false, "properties": {
                 "exit_code": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
                 "matches": strings, "not_matches": strings}}

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub const ACTION_KEYS: [&str; 8] = ["run", "parse", "grep", "blame", "simulate", "choose", "checklist", "evidence"];
 
-const RUN_KEYS: [&str; 6] = ["command", "cwd", "env", "timeout", "grace", "expect"];
+const RUN_KEYS: [&str; 7] = ["command", "cwd", "env", "timeout", "grace", "expect", "spill_cap"];
 const EXPECT_KEYS: [&str; 3] = ["exit_code", "matches", "not_matches"];
 const PARSE_KEYS: [&str; 3] = ["input", "file", "kind"];
 const GREP_KEYS: [&str; 7] = ["pattern", "paths", "include", "exclude", "ignore_case", "fixed_strings", "context"];
@@ -122,7 +122,15 @@ fn run(l: &mut Loader<'_>, f: &Fields<'_>) -> Option<RunAction> {
         Some(node) => expect(l, node, &f.child("expect")),
         None => Expect::default(),
     };
-    Some(RunAction { command: command?, cwd, env, timeout, grace, expect })
+    let spill_cap = l.reader.string(f, "spill_cap", false).and_then(|text| match super::size::parse(&text) {
+        Ok(bytes) => Some(bytes),
+        Err(message) => {
+            let node = f.get("spill_cap").unwrap_or(f.node);
+            l.reader.error(node, &f.child("spill_cap"), message);
+            None
+        }
+    });
+    Some(RunAction { command: command?, cwd, env, timeout, grace, expect, spill_cap })
 }
 
 fn expect(l: &mut Loader<'_>, node: &super::yaml::Node, path: &str) -> Expect {

@@ -159,6 +159,8 @@ pub struct RunAction {
     pub timeout: Duration,
     pub grace: Duration,
     pub expect: Expect,
+    /// The cap of the step's side file of complete output (`spill_cap: 2GiB`); the session's when absent.
+    pub spill_cap: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

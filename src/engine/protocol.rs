@@ -34,6 +34,8 @@ pub struct CommandSpec {
     pub grace: Duration,
     /// Keep stdout and stderr apart (a capture needs one of them); otherwise one pipe keeps their exact order.
     pub separate_streams: bool,
+    /// The step's own cap for its side file of complete output (`spill_cap:`), else the session's.
+    pub spill_cap: Option<u64>,
 }
 
 /// A non-shell action with its templates rendered.

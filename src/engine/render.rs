@@ -34,6 +34,7 @@ impl Session {
             timeout: run.timeout,
             grace: run.grace,
             separate_streams,
+            spill_cap: run.spill_cap,
         })
     }
 

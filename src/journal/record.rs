@@ -62,6 +62,9 @@ pub enum Meta {
         bytes: u64,
         file: String,
         sha256: String,
+        /// Bytes the side file's cap dropped between its head and its tail (absent when everything fit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dropped_bytes: Option<u64>,
     },
     /// The typed result of a non-shell action (parse, grep, blame, simulate): the input resume feeds back.
     ProbeResult {

@@ -36,9 +36,9 @@ fn rewrite(entry: Entry, change: impl Fn(&str) -> Option<String>) -> Entry {
             }
             Entry::Event(Event::Evidence { files, triage })
         }
-        Entry::Meta(Meta::OutputElided { step, lines, bytes, file, sha256 }) => {
+        Entry::Meta(Meta::OutputElided { step, lines, bytes, file, sha256, dropped_bytes }) => {
             let file = change(&file).unwrap_or(file);
-            Entry::Meta(Meta::OutputElided { step, lines, bytes, file, sha256 })
+            Entry::Meta(Meta::OutputElided { step, lines, bytes, file, sha256, dropped_bytes })
         }
         other => other,
     }
@@ -74,6 +74,7 @@ mod tests {
             bytes: 1,
             file: "/state/s1/journal.output/001-s.log".into(),
             sha256: String::new(),
+            dropped_bytes: None,
         });
         let written = to_relative(elided, Path::new("/state/s1"));
         assert_eq!(path_of(&written), "journal.output/001-s.log");
@@ -91,6 +92,7 @@ mod tests {
             bytes: 1,
             file: "(not kept)".into(),
             sha256: String::new(),
+            dropped_bytes: None,
         });
         assert_eq!(path_of(&to_absolute(not_kept, Path::new("/c"))), "(not kept)");
     }

@@ -12,6 +12,7 @@
 
 use super::record::{rfc3339, Entry, Meta, Record};
 use crate::engine::{masking, Event, StepStatus};
+use crate::probes::spill::{Spill, SpillStats};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::{File, OpenOptions};
@@ -47,6 +48,8 @@ struct Inner {
     secrets: Vec<String>,
     spill_dir: PathBuf,
     spills: u32,
+    /// The side files' cap when a step sets none.
+    spill_cap: u64,
     /// The first write error, reported once; the run goes on without a journal rather than dying.
     broken: Option<String>,
 }
@@ -60,6 +63,8 @@ struct StepOutput {
     elided_lines: u64,
     elided_bytes: u64,
     spill: Option<PathBuf>,
+    /// What the side file's cap dropped (read when the step ends).
+    spill_stats: Option<std::sync::Arc<SpillStats>>,
     /// Lines went to the tail (and so only to the side file on disk) since the side file was last synced.
     spill_unsynced: bool,
 }
@@ -102,6 +107,7 @@ impl Journal {
                 secrets: Vec::new(),
                 spill_dir,
                 spills: 0,
+                spill_cap: crate::probes::spill::DEFAULT_CAP,
                 broken: None,
             }),
             stop: Mutex::new(false),
@@ -122,15 +128,25 @@ impl Journal {
         self.lock().secrets = masking::usable(&secrets);
     }
 
-    /// Where the complete output of a step's next command goes (created by the process runner).
-    pub fn spill_path(&self, step: &str) -> Option<PathBuf> {
+    /// The cap of every step's side file unless the step sets its own (`--spill-cap`; default
+    /// `probes::spill::DEFAULT_CAP`).
+    pub fn set_spill_cap(&self, cap: u64) {
+        self.lock().spill_cap = cap;
+    }
+
+    /// The side file for the complete output of a step's next command, capped at `cap` (the step's own
+    /// `spill_cap`) or the journal's cap. Written by the process runner; the journal records what the cap dropped.
+    pub fn spill(&self, step: &str, cap: Option<u64>) -> Option<Spill> {
         let mut inner = self.lock();
         std::fs::create_dir_all(&inner.spill_dir).ok()?;
         inner.spills += 1;
         let safe: String = step.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         let path = inner.spill_dir.join(format!("{:03}-{safe}.log", inner.spills));
-        inner.steps.entry(step.to_string()).or_default().spill = Some(path.clone());
-        Some(path)
+        let spill = Spill::create(&path, cap.unwrap_or(inner.spill_cap)).ok()?;
+        let out = inner.steps.entry(step.to_string()).or_default();
+        out.spill = Some(path);
+        out.spill_stats = Some(spill.stats());
+        Some(spill)
     }
 
     /// Makes every output line recorded so far for `step` durable: the batched journal lines are written and
@@ -302,12 +318,14 @@ impl Inner {
                 }
                 None => ("(not kept)".to_string(), String::new(), out.elided_bytes),
             };
+            let dropped = out.spill_stats.as_ref().map(|s| s.dropped.load(std::sync::atomic::Ordering::Acquire));
             let text = self.line(Entry::Meta(Meta::OutputElided {
                 step: step.to_string(),
                 lines: out.elided_lines,
                 bytes,
                 file,
                 sha256,
+                dropped_bytes: dropped.filter(|d| *d > 0),
             }));
             self.pending.extend_from_slice(text.as_bytes());
         } else if let Some(path) = &out.spill {
@@ -368,12 +386,12 @@ mod tests {
         let journal = Journal::create(&path, Meta::Note { step: None, text: "start".into() }).unwrap();
         // One step within its head, another past it: its later lines live in the side file until the step ends.
         journal.record(&output("a", "head line".into())).unwrap();
-        let spill = journal.spill_path("b").unwrap();
+        let mut side = journal.spill("b", None).unwrap();
+        let spill = side.path().to_path_buf();
         let long = "x".repeat(64 * 1024);
-        let mut side = File::create(&spill).unwrap();
         for i in 0..10 {
             let line = format!("{i} {long}");
-            writeln!(side, "{line}").unwrap();
+            side.write(format!("{line}\n").as_bytes()).unwrap();
             journal.record(&output("b", line)).unwrap();
         }
         journal.sync_all_output().unwrap();

@@ -5,3 +5,4 @@ pub mod execute;
 pub mod fetch;
 pub mod output;
 pub mod shell;
+pub mod spill;

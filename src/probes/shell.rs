@@ -14,9 +14,10 @@
 //!   listening to the pipe it still holds (they poll, so a read never blocks past the end of the step), the step
 //!   ends and its later output is dropped. Without that, the run waited for the daemon, deaf to SIGINT.
 
+use super::spill::Spill;
 use crate::engine::{CommandSpec, ProcessEnd, Stream};
 use rustix::process::{Pid, Signal};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,7 +44,7 @@ pub enum ShellMsg {
 }
 
 /// Runs the command to completion, sending lines and then exactly one `Exited`.
-pub async fn run(spec: CommandSpec, spill: Option<PathBuf>, tx: mpsc::Sender<ShellMsg>, cancel: CancellationToken) {
+pub async fn run(spec: CommandSpec, spill: Option<Spill>, tx: mpsc::Sender<ShellMsg>, cancel: CancellationToken) {
     let started = Instant::now();
     let end = match run_inner(&spec, spill, &tx, &cancel).await {
         Ok(end) => end,
@@ -55,7 +56,7 @@ pub async fn run(spec: CommandSpec, spill: Option<PathBuf>, tx: mpsc::Sender<She
 
 async fn run_inner(
     spec: &CommandSpec,
-    spill: Option<PathBuf>,
+    spill: Option<Spill>,
     tx: &mpsc::Sender<ShellMsg>,
     cancel: &CancellationToken,
 ) -> Result<ProcessEnd, String> {
@@ -69,12 +70,7 @@ async fn run_inner(
     }
     // Values too big for the environment travel as files that live as long as the step.
     let value_files = ValueFiles::write(&spec.script_files)?;
-    let spill = match spill {
-        Some(path) => {
-            Some(Arc::new(Mutex::new(std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?)))
-        }
-        None => None,
-    };
+    let spill = spill.map(|s| Arc::new(Mutex::new(Some(s))));
     let mut readers = Vec::new();
     let stop_reading = Arc::new(AtomicBool::new(false));
     let mut child = {
@@ -124,10 +120,9 @@ async fn run_inner(
     let _ = tokio::time::timeout(DRAIN_AFTER_KILL, wait_readers(&mut readers)).await;
     stop_reading.store(true, Ordering::Release);
     wait_readers(&mut readers).await;
-    if let Some(spill) = spill {
-        if let Ok(mut f) = spill.lock() {
-            let _ = f.flush();
-        }
+    // The readers are done: put the side file in order (head, what the cap dropped, tail).
+    if let Some(spill) = spill.and_then(|s| s.lock().ok().and_then(|mut s| s.take())) {
+        let _ = spill.finish();
     }
     drop(value_files);
     Ok(end)
@@ -234,7 +229,7 @@ fn spawn_reader(
     mut pipe: std::io::PipeReader,
     stream: Stream,
     tx: mpsc::Sender<ShellMsg>,
-    spill: Option<Arc<Mutex<std::fs::File>>>,
+    spill: Option<Arc<Mutex<Option<Spill>>>>,
     stop: Arc<AtomicBool>,
 ) -> tokio::sync::oneshot::Receiver<()> {
     use std::os::fd::AsRawFd;
@@ -255,8 +250,10 @@ fn spawn_reader(
                 Ok(n) => n,
             };
             if let Some(spill) = &spill {
-                if let Ok(mut f) = spill.lock() {
-                    let _ = f.write_all(&buf[..n]);
+                if let Ok(mut guard) = spill.lock() {
+                    if let Some(file) = guard.as_mut() {
+                        let _ = file.write(&buf[..n]);
+                    }
                 }
             }
             pending.extend_from_slice(&buf[..n]);

@@ -400,6 +400,7 @@ mod tests {
             timeout: std::time::Duration::from_secs(1),
             grace: std::time::Duration::from_secs(1),
             separate_streams: false,
+            spill_cap: None,
         };
         let mut confirm =
             Confirm { step: 0, spec: Ok(spec), mode: "observe".into(), top: 0, script: false, prepared: None };

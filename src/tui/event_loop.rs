@@ -263,7 +263,7 @@ fn dispatch(app: &mut App, workers: &mut Workers, action: Action) {
     for job in app.take_jobs() {
         // The journal's side file for the command's complete output.
         let spill = match &job {
-            Job::Spawn { step, .. } => app.spill_path(step),
+            Job::Spawn { step, spec, .. } => app.spill(step, spec.spill_cap),
             _ => None,
         };
         workers.start(job, spill);
@@ -281,7 +281,7 @@ struct Workers {
 }
 
 impl Workers {
-    fn start(&mut self, job: Job, spill: Option<std::path::PathBuf>) {
+    fn start(&mut self, job: Job, spill: Option<crate::probes::spill::Spill>) {
         match job {
             Job::View(job) => {
                 self.view_jobs += 1;

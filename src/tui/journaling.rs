@@ -25,6 +25,8 @@ pub struct JournalSpec {
     /// The runbook's name: a path, or `runbooks/ID.yaml` for bundled ones.
     pub source: String,
     pub bundled: bool,
+    /// `--spill-cap`: the side files' cap when a step sets none.
+    pub spill_cap: Option<u64>,
 }
 
 /// Creates the session's journal. An explicit path that cannot be created is an error (`Err` with the message);
@@ -55,6 +57,9 @@ pub fn open(
     match Journal::create(&path, start) {
         Ok(journal) => {
             journal.set_secrets(secret_values(session));
+            if let Some(cap) = spec.spill_cap {
+                journal.set_spill_cap(cap);
+            }
             Ok((Some(journal), None))
         }
         Err(e) if explicit => Err(sessions::create_failure(&path, &e)),
@@ -134,9 +139,10 @@ impl App {
         });
     }
 
-    /// Where the complete output of a step's command goes (the journal keeps its head and tail).
-    pub(crate) fn spill_path(&self, step: &str) -> Option<PathBuf> {
-        self.mode.journal().and_then(|j| j.spill_path(step))
+    /// The side file for the complete output of a step's command (the journal keeps its head and tail), capped
+    /// at the step's `spill_cap` or the session's.
+    pub(crate) fn spill(&self, step: &str, cap: Option<u64>) -> Option<crate::probes::spill::Spill> {
+        self.mode.journal().and_then(|j| j.spill(step, cap))
     }
 
     /// A journal-only entry (note, hand-set milestone); `false` when there is no journal to write it to.
