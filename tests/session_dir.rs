@@ -107,3 +107,56 @@ fn spilled_output_is_named_relative_to_the_journal_and_read_from_a_copy() {
     assert_eq!(spilled.lines().count(), 300_000);
     assert_eq!(spilled.lines().last(), Some("300000"));
 }
+
+#[test]
+fn a_result_too_large_for_a_line_goes_to_a_side_file_and_reads_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&tree).unwrap();
+    // 30,000 matching lines: the grep result is several MB of JSON.
+    let text: String = (0..30_000).map(|i| format!("var hits{i} = map[string]int{{}} // site {i}\n")).collect();
+    std::fs::write(tree.join("maps.go"), text).unwrap();
+    let runbook = dir.path().join("big.yaml");
+    let step = format!(
+        "      - id: sites\n        title: Sites\n        grep:\n          pattern: 'map\\['\n          paths: [\"{}\"]\n        \
+         capture:\n          - {{name: sites, from: result}}\n",
+        tree.display()
+    );
+    std::fs::write(&runbook, format!("id: big\ntitle: Big\nphases:\n  - id: p\n    title: P\n    steps:\n{step}"))
+        .unwrap();
+    let journal = dir.path().join("s/journal.jsonl");
+    let out = common::runbook(&home)
+        .current_dir(&home)
+        .args(["run", "--headless", "--yes", "--journal"])
+        .arg(&journal)
+        .arg(&runbook)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let longest = text.lines().max_by_key(|l| l.len()).unwrap();
+    assert!(longest.len() < 64 * 1024, "a journal line of {} bytes: {}", longest.len(), &longest[..300]);
+    let sides: Vec<Value> = lines(&journal).into_iter().filter(|r| r.get("side_file").is_some()).collect();
+    let kinds: Vec<&str> = sides.iter().map(|r| r["type"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"probe_result") && kinds.contains(&"capture"), "{kinds:?}");
+
+    // Read back (moved elsewhere, as a copied session is): the typed records have the whole value again.
+    let copy = dir.path().join("copy");
+    std::fs::rename(journal.parent().unwrap(), &copy).unwrap();
+    let loaded = runbook::journal::read(&copy.join("journal.jsonl")).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let result = loaded
+        .records
+        .iter()
+        .find_map(|r| match r.meta() {
+            Some(runbook::journal::Meta::ProbeResult { result, .. }) => Some(result.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let json = serde_json::to_value(&result).unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(30_000), "{}", &json.to_string()[..200]);
+    let report = common::runbook(&home).arg("report").arg(&copy).output().unwrap();
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+}

@@ -5,6 +5,7 @@
 //! rendered from the same record (`postmortem.rs`, `markdown.rs`). Writing (`writer.rs`) and reading with crash
 //! recovery (`reader.rs`) are the only I/O here; the clock is read by the writer, never by the engine.
 
+pub mod big_values;
 pub mod checklists;
 pub mod findings;
 pub mod fix;

@@ -39,9 +39,10 @@ pub const MAX_LINE: usize = 64 << 20;
 pub fn read(path: &Path) -> Result<Loaded, ReadError> {
     let shown = || path.display().to_string();
     let file = crate::bounded_read::open_regular(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
-    let mut loaded = parse_from(file, MAX_LINE).map_err(|source| ReadError::Io { path: shown(), source })?;
     // Side files are named relative to the journal's directory (a session is a directory that can be copied).
     let dir = path.parent().unwrap_or(Path::new(""));
+    let mut loaded =
+        parse_from_in(file, MAX_LINE, Some(dir)).map_err(|source| ReadError::Io { path: shown(), source })?;
     for record in &mut loaded.records {
         let entry = std::mem::replace(&mut record.entry, Entry::Unknown(serde_json::Value::Null));
         record.entry = super::side_paths::to_absolute(entry, dir);
@@ -66,6 +67,11 @@ pub fn parse(bytes: &[u8]) -> Loaded {
 
 /// Parses a journal line by line, holding at most `max_line` bytes of any one line.
 pub fn parse_from(input: impl std::io::Read, max_line: usize) -> std::io::Result<Loaded> {
+    parse_from_in(input, max_line, None)
+}
+
+/// `parse_from` for the journal in `dir`, whose side files hold the values too large for a line.
+pub fn parse_from_in(input: impl std::io::Read, max_line: usize, dir: Option<&Path>) -> std::io::Result<Loaded> {
     let mut loaded = Loaded { records: Vec::new(), warnings: Vec::new(), keep_len: 0, needs_newline: false };
     let mut lines = Lines::new(input, max_line);
     let mut number = 0usize;
@@ -91,8 +97,11 @@ pub fn parse_from(input: impl std::io::Read, max_line: usize) -> std::io::Result
             }
             continue;
         }
-        match Record::parse(&text) {
-            Ok(record) => {
+        match Record::parse_in(&text, dir) {
+            Ok((record, warning)) => {
+                if let Some(w) = warning {
+                    loaded.warnings.push(format!("line {number}: {w}"));
+                }
                 loaded.records.push(record);
                 loaded.keep_len = next;
                 loaded.needs_newline = !terminated;

@@ -243,8 +243,18 @@ impl Record {
 
     /// Parses one line; `Err` says why it is not a record (a torn or corrupt line).
     pub fn parse(line: &str) -> Result<Record, String> {
+        Record::parse_in(line, None).map(|(record, _)| record)
+    }
+
+    /// Parses one line of the journal in `dir`: a value moved to a side file (`big_values`) is read back from
+    /// there; the warning says when it could not be.
+    pub fn parse_in(line: &str, dir: Option<&std::path::Path>) -> Result<(Record, Option<String>), String> {
         let mut json: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
         let map = json.as_object_mut().ok_or("not a JSON object")?;
+        let warning = match dir {
+            Some(dir) if map.contains_key("side_file") => super::big_values::internalize(map, dir),
+            _ => None,
+        };
         let ts = map.remove("ts").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let offset_ms = map.remove("offset_ms").and_then(|v| v.as_u64()).unwrap_or(0);
         let kind = map.get("type").and_then(|t| t.as_str()).ok_or("no `type` field")?.to_string();
@@ -255,7 +265,7 @@ impl Record {
         } else {
             Entry::Unknown(json)
         };
-        Ok(Record { ts, offset_ms, entry })
+        Ok((Record { ts, offset_ms, entry }, warning))
     }
 
     pub fn event(&self) -> Option<&Event> {

@@ -50,6 +50,8 @@ struct Inner {
     spills: u32,
     /// The side files' cap when a step sets none.
     spill_cap: u64,
+    /// Values moved to side files so far (`big_values`), for their numbering.
+    values: u32,
     /// The first write error, reported once; the run goes on without a journal rather than dying.
     broken: Option<String>,
 }
@@ -108,6 +110,7 @@ impl Journal {
                 spill_dir,
                 spills: 0,
                 spill_cap: crate::probes::spill::DEFAULT_CAP,
+                values: 0,
                 broken: None,
             }),
             stop: Mutex::new(false),
@@ -245,7 +248,7 @@ impl Inner {
         self.base_ms + self.started.elapsed().as_millis() as u64
     }
 
-    fn line(&self, entry: Entry) -> String {
+    fn line(&mut self, entry: Entry) -> String {
         // Side files are named relative to the journal's directory, so a copied session finds its own.
         let entry = match self.spill_dir.parent() {
             Some(dir) => super::side_paths::to_relative(entry, dir),
@@ -254,6 +257,14 @@ impl Inner {
         let record = Record { ts: rfc3339(SystemTime::now()), offset_ms: self.offset_ms(), entry };
         let record = self.masked(record);
         let mut line = record.to_line();
+        // No line is unbounded: a large result, capture or triage goes to a side file (`big_values`).
+        if line.len() > super::big_values::INLINE_LIMIT {
+            if let Some(dir) = self.spill_dir.parent() {
+                self.values += 1;
+                let values_dir = self.spill_dir.with_extension("values");
+                line = super::big_values::externalize(line, &values_dir, dir, self.values);
+            }
+        }
         line.push('\n');
         line
     }
