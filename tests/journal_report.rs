@@ -144,3 +144,45 @@ phases:
     let md = report(home.path(), &journal, &[]);
     insta::assert_snapshot!("small_run_md", filtered(&md, home.path()));
 }
+
+/// A session where steps ran again: the race test before and after the fix, the blame twice (the second on the
+/// line the engineer moved), and a parse left stale by the rerun.
+const RERUN: &str = r#"{"type":"session_start","format":1,"runbook":{"id":"t","title":"T","sha256":"00","source":"t.yaml","bundled":false,"yaml":"id: t\n"},"workdir":"/srv/svc","runbook_dir":"/srv/svc","user":"oncall","host":"h","tool_version":"0.1.0","mode":"tui","vars":{},"ts":"2026-11-20T02:00:00.000Z","offset_ms":0}
+{"type":"step_started","step":"race_repo","title":"Tests with -race","action":"run","ts":"2026-11-20T02:00:01.000Z","offset_ms":1000}
+{"type":"command","step":"race_repo","command":"go test -race ./internal/stock","cwd":"/srv/svc","mode":"observe","ts":"2026-11-20T02:00:01.001Z","offset_ms":1001}
+{"type":"step_finished","step":"race_repo","status":"passed","exit_code":1,"duration_ms":9000,"ts":"2026-11-20T02:00:10.000Z","offset_ms":10000}
+{"type":"step_started","step":"blame_crash","title":"Blame","action":"blame","ts":"2026-11-20T02:00:20.000Z","offset_ms":20000}
+{"type":"probe_result","step":"blame_crash","result":[{"line":33,"commit":"aaaaaaa1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","orig_path":"internal/stock/stock.go","summary":"stock: cache levels","uncommitted":false}],"passed":true,"ts":"2026-11-20T02:00:20.100Z","offset_ms":20100}
+{"type":"step_finished","step":"blame_crash","status":"passed","ts":"2026-11-20T02:00:20.200Z","offset_ms":20200}
+{"type":"step_started","step":"race_repo","title":"Tests with -race","action":"run","ts":"2026-11-20T02:01:00.000Z","offset_ms":60000}
+{"type":"command","step":"race_repo","command":"go test -race ./internal/stock","cwd":"/srv/svc","mode":"observe","ts":"2026-11-20T02:01:00.001Z","offset_ms":60001}
+{"type":"step_finished","step":"race_repo","status":"failed","exit_code":0,"duration_ms":8000,"reason":"exit code 0, expected 1","ts":"2026-11-20T02:01:08.000Z","offset_ms":68000}
+{"type":"stale","step":"read_race","capture":"repo_race_log","by":"race_repo","reason":"`repo_race_log` changed when `race_repo` ran again","ts":"2026-11-20T02:01:08.001Z","offset_ms":68001}
+{"type":"step_started","step":"blame_crash","title":"Blame","action":"blame","ts":"2026-11-20T02:02:00.000Z","offset_ms":120000}
+{"type":"probe_result","step":"blame_crash","result":[{"line":35,"commit":"bbbbbbb2bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","orig_path":"internal/stock/stock.go","summary":"stock: lock levels","uncommitted":false}],"passed":true,"ts":"2026-11-20T02:02:00.100Z","offset_ms":120100}
+{"type":"step_finished","step":"blame_crash","status":"passed","ts":"2026-11-20T02:02:00.200Z","offset_ms":120200}
+{"type":"session_finished","reason":"quit","exit_code":0,"ts":"2026-11-20T02:03:00.000Z","offset_ms":180000}
+"#;
+
+#[test]
+fn a_rerun_supersedes_the_earlier_result_and_a_stale_step_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let journal = home.path().join("rerun.jsonl");
+    std::fs::write(&journal, RERUN).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&report(home.path(), &journal, &["--format", "json"])).unwrap();
+    let rc = &json["root_cause"];
+    let located: Vec<u64> = rc["located"].as_array().unwrap().iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    assert_eq!(located, [35], "only the latest result is the finding: {rc:#}");
+    assert_eq!(rc["superseded"][0]["located"][0]["line"], 33, "{rc:#}");
+    assert_eq!(rc["superseded"][0]["by_ms"], 120100);
+    assert_eq!(rc["stale"][0]["step"], "read_race");
+    let commands = json["commands"].as_array().unwrap();
+    assert_eq!(commands[0]["superseded_at_ms"], 60001, "{commands:#?}");
+    assert!(commands[1].get("superseded_at_ms").is_none());
+
+    let md = report(home.path(), &journal, &[]);
+    assert!(md.contains("| passed, superseded by the rerun at +01:00.001 |"), "{md}");
+    assert!(md.contains("- Superseded: step `blame_crash` at +00:20.100 located `internal/stock/stock.go:33`"), "{md}");
+    assert!(md.contains("- Stale: step `read_race`'s result was not recomputed"), "{md}");
+    assert!(md.contains("- Introduced by commit `bbbbbbb2bbbb` \"stock: lock levels\""), "the latest blame: {md}");
+}

@@ -35,11 +35,24 @@ pub struct RootCause {
     /// The crash's first frame in the service's code, from the evidence, mapped to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<super::incident::Site>,
-    /// The lines the session blamed, with their commits.
+    /// The lines the session blamed, with their commits: each blaming step's latest result.
     pub located: Vec<super::incident::Located>,
+    /// Earlier results of blaming steps that their rerun replaced: shown as superseded, never as the finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<super::incident::Superseded>,
+    /// Steps whose result is stale: an input changed by a later rerun and they were not run again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<StaleResult>,
     /// When the crash happened, from the evidence's timestamps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crash_time: Option<String>,
+}
+
+/// A step's result computed from a capture that a later rerun changed, and not recomputed since.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaleResult {
+    pub step: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -93,8 +106,19 @@ pub fn root_cause(records: &[Record], start: Option<&SessionStart>, with_authors
 /// The evidence's failure and site, and the lines blamed in its repository, over what captures suggested.
 fn with_evidence(mut rc: RootCause, records: &[Record], with_authors: bool) -> RootCause {
     use super::incident;
-    rc.located = incident::located(records);
-    let Some(evidence) = incident::evidence(records) else { return rc };
+    (rc.located, rc.superseded) = incident::located_and_superseded(records);
+    rc.stale = stale(records);
+    let Some(evidence) = incident::evidence(records) else {
+        // No evidence: a blame result (the latest of each step) still names the commit when no capture did.
+        if rc.commit.is_none() {
+            rc.commit = rc.located.first().map(|l| BlamedCommit {
+                commit: l.commit.clone(),
+                summary: Some(l.summary.clone()).filter(|s| !s.is_empty()),
+                author: None,
+            });
+        }
+        return rc;
+    };
     rc.fatal_message = Some(incident::full_message(&evidence));
     rc.map_op = incident::operation_words(&evidence).or(rc.map_op);
     if let Some(site) = &evidence.site {
@@ -114,6 +138,22 @@ fn with_evidence(mut rc: RootCause, records: &[Record], with_authors: bool) -> R
     rc.site = evidence.site;
     rc.crash_time = evidence.crash_time;
     rc
+}
+
+/// The steps left stale: a `stale` entry with no start of the step after it.
+fn stale(records: &[Record]) -> Vec<StaleResult> {
+    let mut out: Vec<StaleResult> = Vec::new();
+    for r in records {
+        match r.event() {
+            Some(Event::Stale { step, reason, .. }) => {
+                out.retain(|s| &s.step != step);
+                out.push(StaleResult { step: step.clone(), reason: reason.clone() });
+            }
+            Some(Event::StepStarted { step, .. }) => out.retain(|s| &s.step != step),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether a capture names people (authors, emails): hidden unless `--with-authors`.

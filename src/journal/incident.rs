@@ -67,27 +67,69 @@ pub fn evidence(records: &[Record]) -> Option<FromEvidence> {
 /// Every line blamed in the session (blame results: a list of lines with `commit` and `orig_path`), committed
 /// ones only, in the order they were blamed, each line once.
 pub fn located(records: &[Record]) -> Vec<Located> {
+    located_and_superseded(records).0
+}
+
+/// The located lines of each blaming step's latest result (the finding), and the lines of earlier results that a
+/// rerun of the same step replaced (shown as superseded, never as the finding). A rerun that failed leaves its
+/// step no finding.
+pub fn located_and_superseded(records: &[Record]) -> (Vec<Located>, Vec<Superseded>) {
+    let results: Vec<(usize, &str, &Value, bool, u64)> = records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r.meta() {
+            Some(Meta::ProbeResult { step, result, passed, .. }) => {
+                Some((i, step.as_str(), result, *passed, r.offset_ms))
+            }
+            _ => None,
+        })
+        .collect();
+    let latest = |step: &str| results.iter().rev().find(|(_, s, ..)| *s == step).map(|(i, ..)| *i);
+    let mut found: Vec<Located> = Vec::new();
+    let mut superseded: Vec<Superseded> = Vec::new();
+    for &(index, step, result, passed, at_ms) in &results {
+        let lines = if passed { blamed_lines(step, result) } else { Vec::new() };
+        if latest(step) == Some(index) {
+            for l in lines {
+                if !found.iter().any(|f| f.file == l.file && f.line == l.line) {
+                    found.push(l);
+                }
+            }
+        } else if !lines.is_empty() {
+            let by_ms = results.iter().find(|(i, s, ..)| *i > index && *s == step).map_or(at_ms, |r| r.4);
+            superseded.push(Superseded { located: lines, at_ms, by_ms });
+        }
+    }
+    (found, superseded)
+}
+
+/// An earlier result of a blaming step, replaced by the step's rerun.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Superseded {
+    pub located: Vec<Located>,
+    /// When the earlier result came, and when the rerun's replaced it (ms from the session start).
+    pub at_ms: u64,
+    pub by_ms: u64,
+}
+
+fn blamed_lines(step: &str, result: &Value) -> Vec<Located> {
+    let Value::List(lines) = result else { return Vec::new() };
     let mut out: Vec<Located> = Vec::new();
-    for r in records {
-        let Some(Meta::ProbeResult { step, result: Value::List(lines), passed: true, .. }) = r.meta() else {
+    for line in lines {
+        let Value::Map(map) = line else { continue };
+        let field = |k: &str| map.get(k).map(Value::to_text).filter(|s| !s.is_empty());
+        let (Some(commit), Some(file), Some(number)) = (field("commit"), field("orig_path"), field("line")) else {
             continue;
         };
-        for line in lines {
-            let Value::Map(map) = line else { continue };
-            let field = |k: &str| map.get(k).map(Value::to_text).filter(|s| !s.is_empty());
-            let (Some(commit), Some(file), Some(number)) = (field("commit"), field("orig_path"), field("line")) else {
-                continue;
-            };
-            if map.get("uncommitted") == Some(&Value::Bool(true)) {
-                continue;
-            }
-            let Ok(number) = number.parse() else { continue };
-            if out.iter().any(|l| l.file == file && l.line == number) {
-                continue;
-            }
-            let summary = field("summary").unwrap_or_default();
-            out.push(Located { file, line: number, commit, summary, step: step.clone() });
+        if map.get("uncommitted") == Some(&Value::Bool(true)) {
+            continue;
         }
+        let Ok(number) = number.parse() else { continue };
+        if out.iter().any(|l| l.file == file && l.line == number) {
+            continue;
+        }
+        let summary = field("summary").unwrap_or_default();
+        out.push(Located { file, line: number, commit, summary, step: step.to_string() });
     }
     out
 }

@@ -127,6 +127,24 @@ fn root_cause(doc: &mut Doc, pm: &Postmortem) {
             ));
         }
     }
+    for old in &rc.superseded {
+        let lines: Vec<String> =
+            old.located.iter().map(|l| format!("`{}:{}` (commit `{}`)", l.file, l.line, short(&l.commit))).collect();
+        let step = old.located.first().map(|l| l.step.as_str()).unwrap_or("?");
+        doc.line(&format!(
+            "- Superseded: step `{step}` at {} located {}; its rerun at {} replaced that result.",
+            offset(old.at_ms),
+            lines.join(", "),
+            offset(old.by_ms)
+        ));
+    }
+    for s in &rc.stale {
+        doc.line(&format!(
+            "- Stale: step `{}`'s result was not recomputed after its input changed ({}).",
+            s.step,
+            one_line(&s.reason)
+        ));
+    }
     doc.line("");
 }
 
@@ -239,7 +257,11 @@ fn commands(doc: &mut Doc, pm: &Postmortem) {
         for c in &pm.commands {
             let exit = c.exit_code.map(|e| e.to_string()).unwrap_or_else(|| "—".into());
             let dur = c.duration_ms.map(human).unwrap_or_else(|| "—".into());
-            doc.line(&format!("| `{}` | `{}` | {exit} | {} | {dur} |", c.step, cell(&c.command), c.status));
+            let status = match c.superseded_at_ms {
+                Some(at) => format!("{}, superseded by the rerun at {}", c.status, offset(at)),
+                None => c.status.clone(),
+            };
+            doc.line(&format!("| `{}` | `{}` | {exit} | {status} | {dur} |", c.step, cell(&c.command)));
         }
     }
     doc.line("");

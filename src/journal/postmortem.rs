@@ -106,6 +106,11 @@ pub struct CommandRun {
     /// passed, failed, …, or `interrupted` when the journal ends before the step did.
     pub status: String,
     pub duration_ms: Option<u64>,
+    /// When the command started (ms from the session start).
+    pub at_ms: u64,
+    /// When the step ran again, replacing this run's result (ms from the session start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_at_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -258,6 +263,8 @@ fn commands(records: &[Record]) -> Vec<CommandRun> {
                 exit_code: None,
                 status: "interrupted".into(),
                 duration_ms: None,
+                at_ms: r.offset_ms,
+                superseded_at_ms: None,
             }),
             Some(Event::StepFinished { step, status, exit_code, duration_ms, .. }) => {
                 if let Some(run) = runs.iter_mut().rev().find(|c| &c.step == step && c.status == "interrupted") {
@@ -268,6 +275,12 @@ fn commands(records: &[Record]) -> Vec<CommandRun> {
             }
             _ => {}
         }
+    }
+    // A run followed by another run of the same step: the later one's result is the step's.
+    let rerun_at: Vec<Option<u64>> =
+        (0..runs.len()).map(|i| runs.iter().skip(i + 1).find(|c| c.step == runs[i].step).map(|c| c.at_ms)).collect();
+    for (run, at) in runs.iter_mut().zip(rerun_at) {
+        run.superseded_at_ms = at;
     }
     runs
 }
