@@ -59,16 +59,17 @@ pub fn load(session: &Session, pending: &Pending, dir: &Path) -> anyhow::Result<
     pending.load(session, dir)
 }
 
-/// Why a headless run cannot start: it would reach an `evidence` step and no `--log` was given.
-pub fn refusal(runbook: &Runbook, phases: &[String], have_logs: bool) -> Option<String> {
+/// Why a headless run cannot start: it would reach an `evidence` step (one of `reachable`, the steps the run can
+/// get to: `reach::reachable`) and no `--log` was given.
+pub fn refusal(runbook: &Runbook, reachable: &[String], have_logs: bool) -> Option<String> {
     if have_logs {
         return None;
     }
     let step = runbook
         .phases
         .iter()
-        .filter(|p| phases.is_empty() || phases.contains(&p.id))
         .flat_map(|p| p.steps.iter())
+        .filter(|s| reachable.contains(&s.id))
         .find(|s| matches!(s.action, Some(Action::Evidence(_))))?;
     Some(format!(
         "step `{}` needs the incident's evidence: give the crash log with --log FILE (`--log -` reads standard \

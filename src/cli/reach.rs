@@ -26,6 +26,29 @@ pub fn open_choices(
     answers: &BTreeMap<String, String>,
     phases: &[String],
 ) -> Vec<Gap> {
+    walk(runbook, start, answers, phases).0
+}
+
+/// The ids of the steps the run can reach from `start` and will run (in a selected phase), in runbook order:
+/// an `evidence` step among them needs `--log`.
+pub fn reachable(
+    runbook: &Runbook,
+    start: usize,
+    answers: &BTreeMap<String, String>,
+    phases: &[String],
+) -> Vec<String> {
+    let (_, seen) = walk(runbook, start, answers, phases);
+    let selected = |phase: &str| phases.is_empty() || phases.iter().any(|p| p == phase);
+    let steps = runbook.phases.iter().flat_map(|p| p.steps.iter().map(move |s| (p.id.as_str(), s)));
+    steps.zip(seen).filter(|((phase, _), seen)| *seen && selected(phase)).map(|((_, s), _)| s.id.clone()).collect()
+}
+
+fn walk(
+    runbook: &Runbook,
+    start: usize,
+    answers: &BTreeMap<String, String>,
+    phases: &[String],
+) -> (Vec<Gap>, Vec<bool>) {
     let steps: Vec<(&str, &crate::engine::Step)> =
         runbook.phases.iter().flat_map(|p| p.steps.iter().map(move |s| (p.id.as_str(), s))).collect();
     let selected = |phase: &str| phases.is_empty() || phases.iter().any(|p| p == phase);
@@ -66,7 +89,7 @@ pub fn open_choices(
         }
     }
     gaps.sort_by_key(|g| runbook.step_index(&g.step));
-    gaps
+    (gaps, seen)
 }
 
 /// The refusal for `gaps`, one line per open choice; `None` when there is none.
@@ -129,5 +152,16 @@ mod tests {
         let found = open_choices(&runbook, 0, &answers, &[]);
         assert_eq!(found[0].bad_answer.as_deref(), Some("zz"));
         assert!(refusal(&found).unwrap().contains("--answer pick=zz names no option"), "{found:?}");
+    }
+
+    #[test]
+    fn the_reachable_steps_follow_answers_and_phases() {
+        let runbook = crate::engine::load("b.yaml", BRANCHES.as_bytes()).unwrap();
+        let answers = [("pick".to_string(), "b".to_string())].into_iter().collect();
+        assert_eq!(reachable(&runbook, 0, &answers, &[]), ["first", "pick", "b", "done"]);
+        // Phase one skipped: its choice is not made, so the run goes on to `a` (and its `next:`).
+        assert_eq!(reachable(&runbook, 0, &answers, &["two".to_string()]), ["a", "done"]);
+        // Unanswered: every branch may be taken.
+        assert_eq!(reachable(&runbook, 0, &BTreeMap::new(), &[]), ["first", "pick", "a", "b", "done"]);
     }
 }

@@ -84,7 +84,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Code> {
     let given = vars.clone();
     let session = Session::new(runbook, context, vars).map_err(anyhow::Error::msg)?;
     let phases = args.flags.phases(session.runbook())?;
-    if let Some(why) = super::evidence::refusal(session.runbook(), &phases, !args.evidence.logs.is_empty()) {
+    let reachable = super::reach::reachable(session.runbook(), 0, &answers, &phases);
+    if let Some(why) = super::evidence::refusal(session.runbook(), &reachable, !args.evidence.logs.is_empty()) {
         bail!("{why}");
     }
     let pending = args.evidence.read()?;
