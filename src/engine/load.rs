@@ -358,10 +358,9 @@ impl Loader<'_> {
             return;
         }
         for r in template::references(text) {
-            if !self.scope.defines(&r.name) {
+            for name in r.names().filter(|n| !self.scope.defines(n)).map(str::to_string).collect::<Vec<_>>() {
                 let message = format!(
-                    "`{{{{{}}}}}` is not defined here: no var, built-in ({}) or capture of an earlier step has that name",
-                    r.name,
+                    "`{{{{{name}}}}}` is not defined here: no var, built-in ({}) or capture of an earlier step has that name",
                     BUILTINS.join(", ")
                 );
                 self.reader.error(node, path, message);

@@ -44,7 +44,7 @@ pub fn render_script(command: &str, resolver: &dyn Resolver) -> Result<Script, S
         let (start, end) = reference.span;
         script.text.push_str(&command[rest..start]);
         rest = end;
-        let value = resolver.resolve(&reference)?;
+        let value = super::template::resolve(resolver, &reference)?;
         let key = format!("{place:?}:{}", reference_key(&reference));
         let base = match names.get(&key) {
             Some(base) => base.clone(),
@@ -98,6 +98,10 @@ fn reference_key(reference: &Reference) -> String {
             Segment::Field(f) => key.push_str(&format!(".{f}")),
             Segment::Index(i) => key.push_str(&format!("[{i}]")),
         }
+    }
+    // `{{a or b}}` is not `{{a}}`: the alternatives are part of the key.
+    for fallback in &reference.fallbacks {
+        key.push_str(&format!(" or {fallback:?}"));
     }
     key
 }

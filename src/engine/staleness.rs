@@ -41,7 +41,11 @@ pub fn step_references(step: &Step) -> BTreeSet<String> {
         Some(Action::Evidence(e)) => texts.extend(e.repo.as_deref()),
         Some(Action::Choose(_) | Action::Checklist(_)) | None => {}
     }
-    texts.into_iter().flat_map(template::references).map(|r| r.name).collect()
+    texts
+        .into_iter()
+        .flat_map(template::references)
+        .flat_map(|r| r.names().map(str::to_string).collect::<Vec<_>>())
+        .collect()
 }
 
 /// A step whose result was computed from a value that has since changed.

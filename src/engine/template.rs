@@ -6,13 +6,38 @@
 
 use super::value::{Segment, Value};
 
-/// A parsed `{{…}}` reference.
+/// A parsed `{{…}}` reference: `name.path`, then the alternatives after each `or`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     pub name: String,
     pub path: Vec<Segment>,
     /// Byte range of the whole `{{…}}` in the template.
     pub span: (usize, usize),
+    /// `{{packages or incident.packages or "./..."}}`: tried in order when the value before is empty (an empty
+    /// string or list) or has none yet (an unset var, a capture never set).
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// An alternative after `or`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    Ref {
+        name: String,
+        path: Vec<Segment>,
+    },
+    /// A double-quoted literal: the value when every reference before it is empty.
+    Literal(String),
+}
+
+impl Reference {
+    /// Every name the reference reads, its alternatives' included (for `check` and staleness).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let alternatives = self.fallbacks.iter().filter_map(|f| match f {
+            Fallback::Ref { name, .. } => Some(name.as_str()),
+            Fallback::Literal(_) => None,
+        });
+        std::iter::once(self.name.as_str()).chain(alternatives)
+    }
 }
 
 /// A template split into literal text and references.
@@ -43,8 +68,11 @@ pub fn parse(template: &str) -> Result<Vec<Piece>, TemplateError> {
         };
         let end = start + 2 + len + 2;
         let inner = &template[start + 2..end - 2];
-        let (name, path) = parse_reference(inner).map_err(|message| TemplateError { offset: start, message })?;
-        pieces.push(Piece::Ref(Reference { name, path, span: (start, end) }));
+        let error = |message| TemplateError { offset: start, message };
+        let mut parts = split_or(inner).into_iter();
+        let (name, path) = parse_reference(parts.next().unwrap_or_default()).map_err(error)?;
+        let fallbacks = parts.map(parse_fallback).collect::<Result<Vec<_>, _>>().map_err(error)?;
+        pieces.push(Piece::Ref(Reference { name, path, span: (start, end), fallbacks }));
         rest = end;
     }
     if rest < template.len() {
@@ -66,6 +94,88 @@ pub fn references(template: &str) -> Vec<Reference> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `a or b or "x"` → `["a", "b", "\"x\""]` (split on the word `or` outside double quotes).
+fn split_or(inner: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b'o' if !quoted
+                && inner[i..].starts_with("or")
+                && i > 0
+                && bytes[i - 1].is_ascii_whitespace()
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_whitespace) =>
+            {
+                parts.push(&inner[start..i]);
+                start = i + 2;
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&inner[start..]);
+    parts
+}
+
+fn parse_fallback(text: &str) -> Result<Fallback, String> {
+    let t = text.trim();
+    if let Some(literal) = t.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        if literal.contains('"') {
+            return Err(format!("`{t}`: a literal after `or` cannot hold a double quote"));
+        }
+        return Ok(Fallback::Literal(literal.to_string()));
+    }
+    let (name, path) = parse_reference(t)?;
+    Ok(Fallback::Ref { name, path })
+}
+
+/// The value of `reference`, trying its `or` alternatives in order while the value is empty or unset. When every
+/// alternative fails, the first failure is the error; when all are empty, the last empty value is the value.
+pub fn resolve(resolver: &dyn Resolver, reference: &Reference) -> Result<Value, String> {
+    let first = resolver.resolve(reference);
+    if reference.fallbacks.is_empty() {
+        return first;
+    }
+    let empty = |v: &Value| match v {
+        Value::Str(s) => s.is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Null => true,
+        _ => false,
+    };
+    let (mut error, mut last) = (None, None);
+    match first {
+        Ok(v) if !empty(&v) => return Ok(v),
+        Ok(v) => last = Some(v),
+        Err(e) => error = Some(e),
+    }
+    for fallback in &reference.fallbacks {
+        let (name, path) = match fallback {
+            Fallback::Literal(text) => return Ok(Value::Str(text.clone())),
+            Fallback::Ref { name, path } => (name, path),
+        };
+        let alternative =
+            Reference { name: name.clone(), path: path.clone(), span: reference.span, fallbacks: Vec::new() };
+        match resolver.resolve(&alternative) {
+            Ok(v) if !empty(&v) => return Ok(v),
+            Ok(v) => last = Some(v),
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    }
+    match (last, error) {
+        (Some(v), _) => Ok(v),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(Value::Null),
+    }
 }
 
 fn parse_reference(inner: &str) -> Result<(String, Vec<Segment>), String> {
@@ -167,7 +277,7 @@ fn render(template: &str, resolver: &dyn Resolver, show: impl Fn(&Value) -> Stri
     for piece in pieces {
         match piece {
             Piece::Text(t) => out.push_str(&t),
-            Piece::Ref(r) => out.push_str(&show(&resolver.resolve(&r)?)),
+            Piece::Ref(r) => out.push_str(&show(&resolve(resolver, &r)?)),
         }
     }
     Ok(out)
@@ -182,6 +292,35 @@ mod tests {
         fn resolve(&self, r: &Reference) -> Result<Value, String> {
             self.0.lookup(&r.path).cloned()
         }
+    }
+
+    #[test]
+    fn or_falls_back_on_empty_or_unset_values_then_on_a_literal() {
+        struct Named(Vec<(&'static str, Option<Value>)>);
+        impl Resolver for Named {
+            fn resolve(&self, r: &Reference) -> Result<Value, String> {
+                match self.0.iter().find(|(n, _)| *n == r.name) {
+                    Some((_, Some(v))) => v.lookup(&r.path).cloned(),
+                    _ => Err(format!("`{}` has no value yet", r.name)),
+                }
+            }
+        }
+        let values = Named(vec![
+            ("empty", Some(Value::Str(String::new()))),
+            ("pkgs", Some(Value::List(vec![Value::Str("./internal/stock".into())]))),
+            ("none", Some(Value::List(Vec::new()))),
+        ]);
+        let show = |t: &str| render_shell(t, &values);
+        assert_eq!(show("go test {{empty or pkgs}}").unwrap(), "go test ./internal/stock");
+        assert_eq!(show("go test {{unset or pkgs}}").unwrap(), "go test ./internal/stock");
+        assert_eq!(show("go test {{empty or none or \"./...\"}}").unwrap(), "go test ./...");
+        assert_eq!(show("x {{ empty or none }}").unwrap(), "x ");
+        assert!(show("x {{unset or missing}}").unwrap_err().contains("`unset` has no value yet"));
+        let r = &references("{{ packages or incident.packages or \"./...\" }}")[0];
+        assert_eq!(r.names().collect::<Vec<_>>(), ["packages", "incident"]);
+        assert!(parse("{{a or}}").is_err() && parse("{{a or \"x\"y\"}}").is_err());
+        // `or` inside a name or a literal is not the operator.
+        assert_eq!(references("{{order or \"a or b\"}}")[0].fallbacks, [Fallback::Literal("a or b".into())]);
     }
 
     #[test]
