@@ -19,6 +19,13 @@ pub fn run(files: &[String]) -> anyhow::Result<Code> {
         };
         match engine::load(file, &bytes) {
             Ok(rb) => {
+                // Warnings do not fail the check: the runbook is valid, one of its promises is doubtful.
+                for w in engine::observe_lint::warnings(&rb) {
+                    crate::textsafe::eprint_line(&format!(
+                        "{file}:{}:{}: {}: warning: {}",
+                        w.line, w.col, w.path, w.message
+                    ));
+                }
                 let (phases, steps) = (rb.phases.len(), rb.step_count());
                 let s = |n: usize| if n == 1 { "" } else { "s" };
                 writeln!(out, "{file}: ok ({phases} phase{}, {steps} step{})", s(phases), s(steps))?

@@ -10,6 +10,7 @@ pub mod load;
 pub mod markdown;
 pub mod match_rules;
 pub mod model;
+pub mod observe_lint;
 pub mod size;
 pub mod template;
 pub mod value;

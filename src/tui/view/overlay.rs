@@ -78,7 +78,10 @@ pub fn confirm(app: &App, frame: &mut Frame<'_>, area: Rect, confirm: &Confirm) 
                 lines.push(field(app, "env", &truncate(&visible(&rest), width.saturating_sub(7))));
             }
             let mode_style = if confirm.mode == "change" { theme.warning() } else { theme.passed() };
-            let meaning = if confirm.mode == "change" { "may change things" } else { "only reads" };
+            // What `observe` promises, precisely (docs/runbook-format.md): reading is not all it does (a build
+            // writes its cache), but it writes nothing of yours.
+            let meaning =
+                if confirm.mode == "change" { "may change things" } else { "writes only to caches and temp dirs" };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>5}  ", "mode"), theme.muted()),
                 Span::styled(confirm.mode.clone(), mode_style),
