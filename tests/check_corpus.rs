@@ -103,3 +103,23 @@ fn schema_names_every_step_key_the_loader_knows() {
         assert!(step.get(*key).is_some(), "schema lacks step key {key}");
     }
 }
+
+#[test]
+fn check_warns_about_an_observe_step_that_writes_and_still_passes() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("writes.yaml");
+    std::fs::write(
+        &path,
+        "id: w\ntitle: W\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: save\n        title: Save\n        \
+         mode: observe\n        run:\n          command: go test -race ./... 2>&1 | tee race.log\n",
+    )
+    .unwrap();
+    let out = crate::common::runbook(home.path()).arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "a warning is not a failure");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("writes.yaml:7:9: phases[0].steps[0].run.command: warning: step `save` is `observe`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("runs `tee` into a file"), "{stderr}");
+}
