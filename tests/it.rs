@@ -26,6 +26,7 @@ mod blame_worktree_cases;
 mod bundled_runbook;
 mod check_corpus;
 mod cli_closed_stdout;
+mod completions;
 mod drill_go_map;
 mod e2e_pty;
 mod engine;

@@ -4,6 +4,7 @@
 pub mod blame;
 pub mod catalog;
 pub mod check;
+pub mod completions;
 pub mod convert;
 pub mod drill;
 pub mod evidence;
@@ -98,6 +99,16 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Practise on a prepared incident: a scenario with a git history, timed and checked
     Drill(drill::DrillArgs),
+    /// Print shell completions: runbook completions bash > ~/.local/share/bash-completion/completions/runbook
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff): runbook man > ~/.local/share/man/man1/runbook.1; runbook man run: one command's
+    Man {
+        /// A command (run, open, resume, …): its page with every flag
+        command: Option<String>,
+    },
 }
 
 /// Rewrites `runbook FILE` to `runbook open FILE`: a first argument that is not a subcommand (or `help`) is a
@@ -167,6 +178,8 @@ fn dispatch(command: Option<Command>) -> anyhow::Result<Code> {
         Some(Command::Sim(args)) => sim::run(&args),
         Some(Command::Blame(args)) => blame::run(&args),
         Some(Command::Gc(args)) => gc::run(&args),
+        Some(Command::Completions { shell }) => completions::completions(shell),
+        Some(Command::Man { command }) => completions::man(command.as_deref()),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Resume(args)) => resume::run(&args),
         Some(Command::Replay { journal }) => replay(&journal),
