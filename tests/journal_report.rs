@@ -161,6 +161,9 @@ const RERUN: &str = r#"{"type":"session_start","format":1,"runbook":{"id":"t","t
 {"type":"step_started","step":"blame_crash","title":"Blame","action":"blame","ts":"2026-11-20T02:02:00.000Z","offset_ms":120000}
 {"type":"probe_result","step":"blame_crash","result":[{"line":35,"commit":"bbbbbbb2bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","orig_path":"internal/stock/stock.go","summary":"stock: lock levels","uncommitted":false}],"passed":true,"ts":"2026-11-20T02:02:00.100Z","offset_ms":120100}
 {"type":"step_finished","step":"blame_crash","status":"passed","ts":"2026-11-20T02:02:00.200Z","offset_ms":120200}
+{"type":"step_started","step":"blame_crash","title":"Blame","action":"blame","ts":"2026-11-20T02:02:30.000Z","offset_ms":150000}
+{"type":"probe_result","step":"blame_crash","result":[{"line":35,"commit":"bbbbbbb2bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","orig_path":"internal/stock/stock.go","summary":"stock: lock levels","uncommitted":false}],"passed":true,"ts":"2026-11-20T02:02:30.100Z","offset_ms":150100}
+{"type":"step_finished","step":"blame_crash","status":"passed","ts":"2026-11-20T02:02:30.200Z","offset_ms":150200}
 {"type":"session_finished","reason":"quit","exit_code":0,"ts":"2026-11-20T02:03:00.000Z","offset_ms":180000}
 "#;
 
@@ -175,6 +178,8 @@ fn a_rerun_supersedes_the_earlier_result_and_a_stale_step_is_named() {
     assert_eq!(located, [35], "only the latest result is the finding: {rc:#}");
     assert_eq!(rc["superseded"][0]["located"][0]["line"], 33, "{rc:#}");
     assert_eq!(rc["superseded"][0]["by_ms"], 120100);
+    // The last rerun found the same line as the one before: that is no news, and not listed.
+    assert_eq!(rc["superseded"].as_array().map(Vec::len), Some(1), "{rc:#}");
     assert_eq!(rc["stale"][0]["step"], "read_race");
     let commands = json["commands"].as_array().unwrap();
     assert_eq!(commands[0]["superseded_at_ms"], 60001, "{commands:#?}");

@@ -100,6 +100,10 @@ pub fn located_and_superseded(records: &[Record]) -> (Vec<Located>, Vec<Supersed
             superseded.push(Superseded { located: lines, at_ms, by_ms });
         }
     }
+    // A rerun that found the same lines replaced nothing worth telling: only a result that differs from the
+    // finding is listed as superseded.
+    let same = |l: &Located| found.iter().any(|f| f.file == l.file && f.line == l.line && f.commit == l.commit);
+    superseded.retain(|s| !s.located.iter().all(same));
     (found, superseded)
 }
 
