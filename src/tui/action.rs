@@ -107,9 +107,11 @@ pub enum Intent {
     VarsStart,
     /// `M` in the source view: mark the line as the one to blame (sets the vars `mark_file` and `mark_line`).
     MarkLine,
-    /// `h`/`l`: scroll the output sideways (long lines).
+    /// `h`/`l` (and the arrows outside a replay): scroll the output, a result list or the source sideways.
     ScrollLeft,
     ScrollRight,
+    /// `B` in the source view: hide or show the blame gutter.
+    ToggleGutter,
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.

@@ -184,8 +184,6 @@ pub static BINDINGS: &[Binding] = &[
         "scroll the focused pane a page down",
         HelpOnly
     ),
-    bind!(Main, [c('h')], "h", Intent::ScrollLeft, "left", "scroll the output left (long lines)", HelpOnly),
-    bind!(Main, [c('l')], "l", Intent::ScrollRight, "right", "scroll the output right (long lines)", HelpOnly),
     bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "go to the top", HelpOnly),
     bind!(
         Main,
@@ -226,6 +224,25 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c(' ')], "Space", r(Scrub::Play), "play", "replay: play or pause", Replay),
     bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
     bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
+    // After the replay's rows: outside a replay the arrows scroll sideways.
+    bind!(
+        Main,
+        [c('h'), Key(KeyCode::Left)],
+        "h/←",
+        Intent::ScrollLeft,
+        "left",
+        "scroll the output left (long lines)",
+        HelpOnly
+    ),
+    bind!(
+        Main,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the output right (long lines)",
+        HelpOnly
+    ),
     bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
     bind!(
         PathMap,
@@ -401,6 +418,16 @@ pub static BINDINGS: &[Binding] = &[
         "correct how the selected frame's path maps to the repository (FROM=TO)",
         HelpOnly
     ),
+    bind!(Results, [c('h'), Key(KeyCode::Left)], "h/←", Intent::ScrollLeft, "left", "scroll the list left", HelpOnly),
+    bind!(
+        Results,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the list right (long paths and names)",
+        HelpOnly
+    ),
     bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
     bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first item", HelpOnly),
@@ -414,6 +441,16 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Source, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next line", HelpOnly),
     bind!(Source, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Source, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Source, [c('h'), Key(KeyCode::Left)], "h/←", Intent::ScrollLeft, "left", "scroll the code left", HelpOnly),
+    bind!(
+        Source,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the code right",
+        HelpOnly
+    ),
     bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first line", HelpOnly),
     bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "last line", HelpOnly),
     bind!(
@@ -442,6 +479,15 @@ pub static BINDINGS: &[Binding] = &[
         "map path",
         "correct how this frame's path maps to the repository (FROM=TO)",
         HelpOnly
+    ),
+    bind!(
+        Source,
+        [c('B')],
+        "B",
+        Intent::ToggleGutter,
+        "gutter",
+        "hide or show the blame gutter (more room for code)",
+        Always
     ),
     bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Live),
     bind!(Source, [c('y')], "y", Intent::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),

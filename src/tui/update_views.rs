@@ -10,14 +10,14 @@ use super::app::App;
 use super::jobs::{HostJob, ViewJob};
 use super::results::Target;
 use super::source::past::{self, Past};
-use super::source::SourceView;
+use super::source::{SourceView, SIDEWAYS};
 use super::views::{view_areas, BlameState, CommitView, View};
 use std::path::PathBuf;
 
 impl App {
     /// Lines of source inside the view's border.
     pub(crate) fn view_rows(&self) -> usize {
-        (view_areas(self.size).0.height as usize).saturating_sub(2).max(1)
+        (view_areas(self.size, self.status_rows(self.size)).0.height as usize).saturating_sub(2).max(1)
     }
 
     /// Enter in a result list.
@@ -102,6 +102,9 @@ impl App {
             (View::Source(v), Intent::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
             (View::Source(v), Intent::Top) => v.move_cursor(i64::MIN / 2, rows),
             (View::Source(v), Intent::Bottom) => v.to_end(rows),
+            (View::Source(v), Intent::ScrollLeft) => v.scroll_sideways(-(SIDEWAYS as i64), rows),
+            (View::Source(v), Intent::ScrollRight) => v.scroll_sideways(SIDEWAYS as i64, rows),
+            (View::Source(v), Intent::ToggleGutter) => v.gutter_hidden = !v.gutter_hidden,
             (View::Source(v), Intent::ShowCommit) => {
                 let (path, cursor) = (v.path.clone(), v.cursor);
                 self.show_commit(path, cursor);

@@ -140,9 +140,10 @@ pub enum BlameState {
     Failed(String),
 }
 
-/// A full-screen view's frame and the status bar under it.
-pub fn view_areas(area: Rect) -> (Rect, Rect) {
-    let body = Rect { height: area.height.saturating_sub(1), ..area };
-    let status = Rect { y: area.y + body.height, height: area.height.min(1), ..area };
+/// A full-screen view's frame and the status bar of `status_rows` under it.
+pub fn view_areas(area: Rect, status_rows: u16) -> (Rect, Rect) {
+    let rows = status_rows.max(1).min(area.height);
+    let body = Rect { height: area.height.saturating_sub(rows), ..area };
+    let status = Rect { y: area.y + body.height, height: rows, ..area };
     (body, status)
 }

@@ -28,18 +28,32 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
     pub line: Line<'static>,
+    /// The same row with more to read (a racing site's path relative to the repository rather than its last two
+    /// parts), drawn instead of `line` when it fits the pane.
+    pub wide: Option<Line<'static>>,
     pub target: Option<Target>,
 }
 
 impl ResultRow {
     fn text(line: impl Into<Line<'static>>) -> ResultRow {
-        ResultRow { line: line.into(), target: None }
+        ResultRow { line: line.into(), wide: None, target: None }
     }
 
     fn to(line: impl Into<Line<'static>>, target: Target) -> ResultRow {
-        ResultRow { line: line.into(), target: Some(target) }
+        ResultRow { line: line.into(), wide: None, target: Some(target) }
+    }
+
+    /// The row as drawn in `width` columns: the wide form when it fits.
+    pub fn fitted(&self, width: usize) -> &Line<'static> {
+        match &self.wide {
+            Some(wide) if wide.width() <= width => wide,
+            _ => &self.line,
+        }
     }
 }
+
+/// A frame's path relative to the repository (the session's path mapping), when it maps into it.
+pub type Relative<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// A probe step's result and the selection in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,18 +64,20 @@ pub struct StepResult {
     pub cursor: usize,
     /// First row in the window.
     pub top: usize,
+    /// Columns scrolled off to the left (`h`/`l`).
+    pub left: usize,
 }
 
 impl StepResult {
-    pub fn new(output: Arc<ProbeOutput>, theme: &Theme) -> StepResult {
+    pub fn new(output: Arc<ProbeOutput>, theme: &Theme, relative: Relative<'_>) -> StepResult {
         let rows = match output.as_ref() {
-            ProbeOutput::Parse(report) => parse::rows(report, theme),
+            ProbeOutput::Parse(report) => parse::rows(report, theme, relative),
             ProbeOutput::Grep(matches) => locate::grep_rows(matches, theme),
             ProbeOutput::Blame { file, lines } => locate::blame_rows(file, lines, theme),
             ProbeOutput::Simulate(out) => sim::rows(out, theme),
         };
         let cursor = rows.iter().position(|r| r.target.is_some()).unwrap_or(0);
-        StepResult { output, rows, cursor, top: 0 }
+        StepResult { output, rows, cursor, top: 0, left: 0 }
     }
 
     pub fn has_targets(&self) -> bool {
@@ -89,6 +105,13 @@ impl StepResult {
         } else if self.cursor >= self.top + height {
             self.top = self.cursor + 1 - height;
         }
+    }
+
+    /// Scrolls sideways by `delta` columns, no further than shows the end of the widest row.
+    pub fn scroll_sideways(&mut self, delta: i64, width: usize) {
+        let widest = self.rows.iter().map(|r| r.fitted(width).width()).max().unwrap_or(0);
+        let limit = (widest + 1).saturating_sub(width);
+        self.left = (self.left as i64 + delta).clamp(0, limit as i64) as usize;
     }
 
     /// Scrolls the window without moving the selection out of it when possible.

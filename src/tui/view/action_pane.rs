@@ -5,7 +5,7 @@
 use super::super::app::App;
 use super::super::layout::Pane;
 use super::super::output::{short_duration, LineKind, StepRun};
-use super::super::text::truncate;
+use super::super::text::{truncate, wrap};
 use super::steps::mark;
 use crate::engine::{Action as StepAction, StepStatus};
 use ratatui::layout::Rect;
@@ -79,14 +79,14 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         action => {
-            let header = header(app, index, action.is_some());
+            let header = header(app, index, action.is_some(), inner.width as usize);
             let mut lines = header;
             // The verdict wraps (a failure's reason is what the user needs to read in full); output does not.
             let verdict = run.and_then(|run| verdict(app, index, run, inner.width as usize)).unwrap_or_default();
             let height = (inner.height as usize).saturating_sub(lines.len() + verdict.len().max(1));
             if let (Some(result), Some(_)) = (app.result_of(index), run) {
                 let focused = app.focus() == Pane::Action;
-                lines.extend(super::results::window(app, result, height, focused));
+                lines.extend(super::results::window(app, result, height, inner.width as usize, focused));
                 lines.extend(verdict);
             } else if let Some(run) = run {
                 lines.extend(output_window(app, run, height, inner.width as usize));
@@ -100,7 +100,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
 }
 
 /// The command line (as run, or as it would run) and a rule under it.
-fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
+fn header(app: &App, index: usize, has_action: bool, width: usize) -> Vec<Line<'static>> {
     if !has_action {
         return Vec::new();
     }
@@ -114,7 +114,11 @@ fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
     });
     match command {
         // A template that cannot be filled yet (a capture of an earlier step): say so instead of a blank line.
-        Some(Err(reason)) => vec![Line::styled(format!("not ready: {reason}"), app.theme.warning())],
+        // Wrapped, not cut: the reason names the step that sets what is missing.
+        Some(Err(reason)) => wrap(&format!("not ready: {reason}"), width.max(1))
+            .into_iter()
+            .map(|l| Line::styled(l, app.theme.warning()))
+            .collect(),
         Some(Ok(command)) => {
             // Shown as the dialog shows it: a run of spaces or a control character cannot hide the line's tail.
             let first: String = super::super::confirm::pieces(command.split('\n').next().unwrap_or(""))
@@ -209,34 +213,6 @@ fn verdict(app: &App, index: usize, run: &StepRun, width: usize) -> Option<Vec<L
         lines.extend(wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, app.theme.warning())));
     }
     Some(lines)
-}
-
-/// Greedy word wrap to `width` columns; a word longer than a line is cut where the line ends.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        if used > 0 && used + 1 + unicode_width::UnicodeWidthStr::width(word) > width {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
-        }
-        for c in word.chars() {
-            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + cw > width && used > 0 {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            line.push(c);
-            used += cw;
-        }
-    }
-    lines.push(line);
-    lines
 }
 
 /// The line without its first `left` columns, marked with `…` when something was cut.

@@ -36,7 +36,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
         return;
     }
     if let Some(view) = app.view() {
-        let (body, status_area) = super::views::view_areas(area);
+        let (body, status_area) = super::views::view_areas(area, app.status_rows(area));
         match view {
             View::Source(v) => source::draw(app, frame, body, v),
             View::Commit(c) => commit::draw(app, frame, body, c),

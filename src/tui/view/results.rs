@@ -3,17 +3,21 @@
 
 use super::super::app::App;
 use super::super::results::StepResult;
+use super::super::text::skip_columns;
 use ratatui::text::{Line, Span};
 
-pub fn window(app: &App, result: &StepResult, height: usize, focused: bool) -> Vec<Line<'static>> {
+pub fn window(app: &App, result: &StepResult, height: usize, width: usize, focused: bool) -> Vec<Line<'static>> {
     let top = result.top.min(result.rows.len().saturating_sub(height.max(1)));
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
+    // The pointer column stays; the rows scroll sideways under it.
+    let width = width.saturating_sub(1);
     for (i, row) in result.rows.iter().enumerate().skip(top).take(height) {
         let selected = i == result.cursor && row.target.is_some();
         let pointer = if selected && focused { "▸" } else { " " };
         let mut spans = vec![Span::raw(pointer)];
-        spans.extend(row.line.spans.iter().cloned());
-        let mut line = Line::from(spans).style(row.line.style);
+        let shown = row.fitted(width);
+        spans.extend(skip_columns(&shown.spans, result.left));
+        let mut line = Line::from(spans).style(shown.style);
         if selected && focused {
             line = line.patch_style(app.theme.selected());
         }

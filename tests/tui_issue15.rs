@@ -1,0 +1,192 @@
+//! Issue 15 (the TUI at lazygit/gitui level), pinned the way a person meets it: the status bar that keeps
+//! `? help` and wraps long news, the source view's cursor line and title, sideways scrolling, the blame gutter
+//! hidden by `B`, racing sites by their path in the repository, contextual help, search beyond the output, `y`
+//! copying the focused thing, the commit's diff and the runbook's summary. Screens at 80x24, 120x40 and 40x12.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::tui_support;
+
+use runbook::tui::action::{Intent, Message};
+use runbook::tui::{App, Theme};
+use tui_support::{app_from, apply, runbook, screen};
+
+const NOT_READY: &str = "not ready: capture `repo_race_log` was never set: step `race_repo` that sets it is pending";
+
+fn one_command() -> App {
+    app_from(
+        &runbook("      - id: hello\n        title: Say hello\n        run:\n          command: echo hello\n"),
+        "/srv",
+        Theme::plain(),
+    )
+}
+
+#[test]
+fn a_long_flash_wraps_over_more_rows_and_keeps_help_at_40x12() {
+    let mut app = one_command();
+    apply(&mut app, &[Message::Notice(NOT_READY.into())]);
+    let text = screen(&mut app, 40, 12).backend().to_string();
+    assert!(text.contains("is pending"), "the whole reason is on screen:\n{text}");
+    assert!(text.contains("? help"), "help stays:\n{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_long_flash_wraps_at_80x24_and_fits_one_row_at_120x40() {
+    let mut app = one_command();
+    let long = format!("{NOT_READY}; and then a second sentence that makes it longer than eighty columns");
+    apply(&mut app, &[Message::Notice(long)]);
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("eighty columns"), "{text}");
+    insta::assert_snapshot!("flash_80x24", text);
+    apply(&mut app, &[Message::Notice(NOT_READY.into())]);
+    let text = screen(&mut app, 120, 40).backend().to_string();
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("is pending") && last.contains("? help"), "one row at 120 columns: {last}");
+}
+
+#[test]
+fn keys_that_do_not_fit_are_dropped_but_help_stays() {
+    let mut app = one_command();
+    let text = screen(&mut app, 40, 12).backend().to_string();
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("? help"), "{last}");
+    apply(&mut app, &[Message::Notice("a flash of some thirty columns".into())]);
+    let text = screen(&mut app, 40, 12).backend().to_string();
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("? help") && last.contains("thirty columns"), "{last}");
+}
+
+#[test]
+fn not_ready_wraps_in_the_action_pane() {
+    let yaml = runbook(
+        "      - id: a\n        title: A\n        run:\n          command: echo hi\n        capture:\n          - {name: log, from: output}\n      - id: b\n        title: B\n        run:\n          command: cat {{log}} and a long tail that needs wrapping\n",
+    );
+    let mut app = app_from(&yaml, "/srv", Theme::plain());
+    apply(&mut app, &[Intent::Down, Intent::NextPane, Intent::NextPane]);
+    let text = screen(&mut app, 40, 12).backend().to_string();
+    insta::assert_snapshot!(text);
+}
+
+/// The inventory incident's repository (five commits, fixed ids), built by its `make-repo.sh`.
+fn inventory(dir: &std::path::Path) -> std::path::PathBuf {
+    let repo = dir.join("inventory");
+    let out = std::process::Command::new("bash")
+        .arg(crate::common::fixture("incident/make-repo.sh"))
+        .arg(&repo)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
+    repo
+}
+
+fn stock_source(repo: &std::path::Path, width: u16, height: u16) -> App {
+    let mut app = app_from(&runbook("      - id: r\n        title: R\n"), &repo.display().to_string(), Theme::plain());
+    apply(&mut app, &[Message::Resize { width, height }]);
+    apply(&mut app, &[Intent::OpenSource { file: repo.join("internal/stock/stock.go"), line: 33 }]);
+    tui_support::settle(&mut app);
+    app
+}
+
+fn shown(app: &mut App, width: u16, height: u16, tmp: &std::path::Path) -> String {
+    screen(app, width, height).backend().to_string().replace(&tmp.display().to_string(), "<tmp>")
+}
+
+#[test]
+fn the_source_title_names_the_cursor_and_the_target_and_the_cursor_line_is_highlighted() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    for (width, height) in [(80, 24), (120, 40), (40, 12)] {
+        let mut app = stock_source(&repo, width, height);
+        apply(&mut app, &[Intent::Up, Intent::Up, Intent::Up]);
+        let text = shown(&mut app, width, height, dir.path());
+        assert!(text.contains(":30 · ▶ 33"), "{width}x{height}:\n{text}");
+        insta::assert_snapshot!(format!("source_cursor_{width}x{height}"), text);
+        // Reverse video from the line number to the right border: the whole line, not only its number.
+        let terminal = screen(&mut app, width, height);
+        let buffer = terminal.backend().buffer();
+        let row = (0..height).find(|&y| {
+            buffer[(0, y)].symbol() != " " && {
+                let line: String = (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+                line.contains("30 func")
+            }
+        });
+        let y = row.expect("the cursor line is on screen");
+        let reversed = |x: u16| buffer[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED);
+        assert!(reversed(width - 2), "{width}x{height}: the highlight reaches the right border");
+    }
+}
+
+#[test]
+fn b_upper_hides_the_blame_gutter_and_l_scrolls_the_code_sideways() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = stock_source(&repo, 80, 24);
+    let before = shown(&mut app, 80, 24, dir.path());
+    assert!(before.contains("Marco Rossi"), "{before}");
+    apply(&mut app, &[Intent::ToggleGutter]);
+    let text = shown(&mut app, 80, 24, dir.path());
+    assert!(!text.contains("Marco Rossi"), "the gutter is hidden:\n{text}");
+    assert!(text.contains("lookups: make(map[string]int)}"), "code gets the room:\n{text}");
+    insta::assert_snapshot!("source_no_gutter_80x24", text);
+    apply(&mut app, &[Intent::ScrollRight, Intent::ScrollRight]);
+    let text = shown(&mut app, 80, 24, dir.path());
+    assert!(text.contains("33▶u]++"), "16 columns scrolled off:\n{text}");
+    apply(&mut app, &[Intent::ScrollLeft, Intent::ScrollLeft, Intent::ScrollLeft]);
+    assert_eq!(shown(&mut app, 80, 24, dir.path()), insta_free(&app, dir.path()));
+}
+
+/// The screen without sideways scroll: what `h` brings back.
+fn insta_free(app: &App, tmp: &std::path::Path) -> String {
+    let mut again = stock_source(&tmp.join("inventory"), 80, 24);
+    apply(&mut again, &[Intent::ToggleGutter]);
+    let _ = app;
+    shown(&mut again, 80, 24, tmp)
+}
+
+#[test]
+fn keys_h_l_and_arrows_scroll_sideways_in_lists_and_the_source_view() {
+    use crossterm::event::KeyCode;
+    use runbook::tui::keymap::{action_for, Scope};
+    use runbook::tui::keymap::{action_when, When};
+    use tui_support::key;
+    let live = |w: When| w != When::Replay;
+    for scope in [Scope::Main, Scope::Results, Scope::Source] {
+        assert_eq!(action_for(scope, key(KeyCode::Char('h'))), Some(Intent::ScrollLeft), "{scope:?}");
+        assert_eq!(action_for(scope, key(KeyCode::Char('l'))), Some(Intent::ScrollRight), "{scope:?}");
+        assert_eq!(action_when(scope, key(KeyCode::Right), live), Some(Intent::ScrollRight), "{scope:?}");
+        assert_eq!(action_when(scope, key(KeyCode::Left), live), Some(Intent::ScrollLeft), "{scope:?}");
+    }
+    assert_eq!(action_for(Scope::Source, key(KeyCode::Char('B'))), Some(Intent::ToggleGutter));
+}
+
+fn race_triage(repo: &std::path::Path, width: u16, height: u16) -> App {
+    let log = crate::common::fixture("incident/logs/race_test.go1.27.log");
+    let steps =
+        format!("      - id: triage\n        title: Triage the race\n        parse:\n          file: {log:?}\n");
+    let mut app = app_from(&runbook(&steps), &repo.display().to_string(), Theme::plain());
+    apply(&mut app, &[Message::Resize { width, height }]);
+    apply(&mut app, &[Intent::Run]);
+    tui_support::settle(&mut app);
+    app
+}
+
+#[test]
+fn racing_sites_show_the_path_in_the_repository_when_it_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = race_triage(&repo, 120, 40);
+    let text = shown(&mut app, 120, 40, dir.path());
+    assert!(text.contains("internal/stock/stock.go:33  read+write"), "{text}");
+    insta::assert_snapshot!("sites_120x40", text);
+    let mut app = race_triage(&repo, 80, 24);
+    let text = shown(&mut app, 80, 24, dir.path());
+    insta::assert_snapshot!("sites_80x24", text);
+    // At 40 columns the short form, and `l` reaches what the pane cut.
+    let mut app = race_triage(&repo, 40, 12);
+    let text = shown(&mut app, 40, 12, dir.path());
+    assert!(text.contains("stock/stock.go:33") && !text.contains("internal/stock/stock.go:33"), "{text}");
+    apply(&mut app, &[Intent::ScrollRight, Intent::ScrollRight, Intent::ScrollRight]);
+    let text = shown(&mut app, 40, 12, dir.path());
+    insta::assert_snapshot!("sites_40x12_scrolled", text);
+}
