@@ -190,3 +190,51 @@ fn racing_sites_show_the_path_in_the_repository_when_it_fits() {
     let text = shown(&mut app, 40, 12, dir.path());
     insta::assert_snapshot!("sites_40x12_scrolled", text);
 }
+
+#[test]
+fn help_in_the_source_view_lists_its_keys_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    for (width, height) in [(80, 24), (120, 40), (40, 12)] {
+        let mut app = stock_source(&repo, width, height);
+        apply(&mut app, &[Intent::ToggleHelp]);
+        let text = shown(&mut app, width, height, dir.path());
+        assert!(text.contains("Source view (here)"), "{width}x{height}:\n{text}");
+        if height >= 24 {
+            assert!(text.contains("B ") && text.contains("hide or show the blame gutter"), "{text}");
+        }
+        insta::assert_snapshot!(format!("help_source_{width}x{height}"), text);
+        apply(&mut app, &[Intent::ToggleHelp]);
+        assert!(matches!(app.view(), Some(runbook::tui::views::View::Source(_))), "back in the source view");
+    }
+}
+
+#[test]
+fn help_lists_n_once_with_both_meanings() {
+    use runbook::tui::keymap::{help_rows, Scope};
+    let rows = help_rows(Scope::Main);
+    let n: Vec<&(&str, String)> = rows.iter().filter(|(label, _)| *label == "n").collect();
+    assert_eq!(n.len(), 1, "{rows:?}");
+    assert!(n[0].1.contains("next match") && n[0].1.contains("note"), "{:?}", n[0]);
+    let mut app = one_command();
+    apply(&mut app, &[Intent::ToggleHelp]);
+    let text = screen(&mut app, 120, 40).backend().to_string();
+    assert_eq!(text.matches("  n   ").count(), 1, "{text}");
+}
+
+#[test]
+fn help_over_the_run_dialog_shows_its_keys_first_and_closes_back_to_it() {
+    use crossterm::event::KeyCode;
+    use runbook::tui::keymap::{action_for, Scope};
+    use runbook::tui::screen::Overlay;
+    assert_eq!(action_for(Scope::Confirm, tui_support::key(KeyCode::Char('?'))), Some(Intent::ToggleHelp));
+    let mut app = one_command();
+    apply(&mut app, &[Intent::Run]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(_)));
+    apply(&mut app, &[Intent::ToggleHelp]);
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("Before a command runs (here)"), "{text}");
+    insta::assert_snapshot!("help_confirm_80x24", text);
+    apply(&mut app, &[Intent::Back]);
+    assert!(matches!(app.overlay(), Overlay::Confirm(_)), "Esc closes the help, not the dialog");
+}

@@ -172,7 +172,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "pane", "next pane (steps, text, action)", Always),
     bind!(Main, [Key(KeyCode::BackTab)], "S-Tab", Intent::PrevPane, "pane", "previous pane", HelpOnly),
     bind!(Main, [c('/')], "/", Intent::SearchStart, "search", "search the output", HasOutput),
-    bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match", Searching),
+    bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match (while searching)", Searching),
     bind!(Main, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", Searching),
     bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
     bind!(
@@ -274,6 +274,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Vars, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next var", HelpOnly),
     bind!(Vars, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "edit", "type a new value for the var", Always),
     bind!(Vars, [Key(KeyCode::Esc), c('q')], "Esc", Intent::Back, "close", "close the vars", Always),
+    bind!(Vars, [c('?')], "?", Intent::ToggleHelp, "help", "keys (these first)", HelpOnly),
     bind!(
         VarEdit,
         [Key(KeyCode::Enter)],
@@ -322,6 +323,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Milestone, [Digit], "1-4", Intent::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
     bind!(Milestone, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "set", "set the highlighted milestone", Always),
     bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "set nothing", Always),
+    bind!(Milestone, [c('?')], "?", Intent::ToggleHelp, "help", "keys (these first)", HelpOnly),
     bind!(
         Confirm,
         [Key(KeyCode::Enter)],
@@ -356,6 +358,7 @@ pub static BINDINGS: &[Binding] = &[
         HelpOnly
     ),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
+    bind!(Confirm, [c('?')], "?", Intent::ToggleHelp, "help", "keys (this dialog's first)", HelpOnly),
     bind!(
         QuitConfirm,
         [c('y'), Key(KeyCode::Enter)],
@@ -590,6 +593,22 @@ pub const SCOPES: [Scope; 15] = [
 /// The bindings of one scope, in table order.
 pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.scope == scope)
+}
+
+/// A scope's keys as the help lists them: one row per key, so a key bound twice (`n`: the next match while
+/// searching, else a note) is listed once with both meanings.
+pub fn help_rows(scope: Scope) -> Vec<(&'static str, String)> {
+    let mut rows: Vec<(&'static str, String)> = Vec::new();
+    for b in bindings(scope) {
+        match rows.iter_mut().find(|(label, _)| *label == b.label) {
+            Some((_, help)) => {
+                help.push_str("; otherwise ");
+                help.push_str(b.help);
+            }
+            None => rows.push((b.label, b.help.to_string())),
+        }
+    }
+    rows
 }
 
 /// The key table as Markdown (README "The screen").

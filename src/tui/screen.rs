@@ -68,8 +68,12 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
+    /// The keys, those of `from` (where `?` was pressed) first; closing it brings back the dialog it was opened
+    /// over (`under`), if any.
     Help {
         scroll: u16,
+        from: super::keymap::Scope,
+        under: Option<Box<Overlay>>,
     },
     Confirm(Box<Confirm>),
     QuitConfirm,

@@ -94,16 +94,30 @@ impl App {
 
     fn key_action(&mut self, action: Intent) -> Option<Intent> {
         match (&self.screen.overlay, action) {
-            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => self.screen.overlay = Overlay::None,
-            (Overlay::Help { scroll }, Intent::Up) => {
-                self.screen.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) }
+            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => {
+                let under = match std::mem::replace(&mut self.screen.overlay, Overlay::None) {
+                    Overlay::Help { under: Some(under), .. } => *under,
+                    _ => Overlay::None,
+                };
+                self.screen.overlay = under;
             }
-            (Overlay::Help { scroll }, Intent::Down) => {
+            (Overlay::Help { .. }, direction @ (Intent::Up | Intent::Down)) => {
                 // Help has a line per binding plus a heading and a gap per section: never scroll past it.
                 let max = (super::keymap::BINDINGS.len() + 2 * super::keymap::SCOPES.len()) as u16;
-                self.screen.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
+                if let Overlay::Help { scroll, .. } = &mut self.screen.overlay {
+                    *scroll = if direction == Intent::Up { scroll.saturating_sub(1) } else { (*scroll + 1).min(max) };
+                }
             }
             (Overlay::Help { .. }, _) => {}
+            // `?` over a dialog: the help opens over it, the dialog's keys first, and closing it brings it back.
+            (
+                Overlay::Confirm(_) | Overlay::Vars { edit: None, .. } | Overlay::Milestone { .. },
+                Intent::ToggleHelp,
+            ) => {
+                let from = self.scope();
+                let under = std::mem::replace(&mut self.screen.overlay, Overlay::None);
+                self.screen.overlay = Overlay::Help { scroll: 0, from, under: Some(Box::new(under)) };
+            }
             (Overlay::Confirm(_), action) => self.confirm_key(action),
             (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(Exit::Quit),
             (Overlay::QuitConfirm, Intent::Back) => self.screen.overlay = Overlay::None,
@@ -163,7 +177,7 @@ impl App {
                     self.quit_now(Exit::Quit);
                 }
             }
-            Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0 },
+            Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0, from: self.scope(), under: None },
             Intent::SearchStart => self.screen.search = Some(Search { editing: true, ..Search::default() }),
             Intent::SearchChar(c) => {
                 if let Some(s) = &mut self.screen.search {

@@ -66,7 +66,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
 fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
     match app.overlay() {
         Overlay::None => {}
-        Overlay::Help { scroll } => overlay::help(app, frame, area, *scroll),
+        Overlay::Help { scroll, from, .. } => overlay::help(app, frame, area, *scroll, *from),
         Overlay::Confirm(confirm) => overlay::confirm(app, frame, area, confirm),
         Overlay::QuitConfirm => overlay::quit(app, frame, area),
         Overlay::Note { text } => note::note(app, frame, area, text),
