@@ -238,3 +238,68 @@ fn help_over_the_run_dialog_shows_its_keys_first_and_closes_back_to_it() {
     apply(&mut app, &[Intent::Back]);
     assert!(matches!(app.overlay(), Overlay::Confirm(_)), "Esc closes the help, not the dialog");
 }
+
+fn type_search(app: &mut App, query: &str) {
+    apply(app, &[Intent::SearchStart]);
+    for c in query.chars() {
+        apply(app, &[Intent::SearchChar(c)]);
+    }
+}
+
+#[test]
+fn search_finds_step_text_and_selects_the_step() {
+    let yaml = runbook(
+        "      - id: a\n        title: First\n        text: Nothing here.\n      - id: b\n        title: Second\n        text: |\n          Line one.\n\n          Count the goroutines in the dump.\n",
+    );
+    let mut app = app_from(&yaml, "/srv", Theme::plain());
+    apply(&mut app, &[Message::Resize { width: 80, height: 24 }]);
+    type_search(&mut app, "goroutines");
+    apply(&mut app, &[Intent::SearchSubmit]);
+    assert_eq!(app.selected(), 1, "the step whose text holds it is selected");
+    let flash = app.flash().unwrap_or_default().to_string();
+    assert!(flash.contains("match 1/1") && flash.contains("Second"), "{flash}");
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    insta::assert_snapshot!("search_text_80x24", text);
+    type_search(&mut app, "nowhere-at-all");
+    apply(&mut app, &[Intent::SearchSubmit]);
+    assert_eq!(app.flash(), Some("not found: nowhere-at-all"));
+}
+
+#[test]
+fn slash_in_a_result_list_filters_it_as_you_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = race_triage(&repo, 80, 24);
+    assert_eq!(app.scope(), runbook::tui::keymap::Scope::Results);
+    type_search(&mut app, "level");
+    let text = shown(&mut app, 80, 24, dir.path());
+    assert!(text.contains("stock.(*Store).Level") && !text.contains("TestConcurrentLookups"), "{text}");
+    insta::assert_snapshot!("results_filtered_80x24", text);
+    let text = shown(&mut app, 40, 12, dir.path());
+    insta::assert_snapshot!("results_filtered_40x12", text);
+    apply(&mut app, &[Intent::SearchSubmit]);
+    apply(&mut app, &[Intent::Open]);
+    match app.view() {
+        Some(runbook::tui::views::View::Source(v)) => assert_eq!(v.target, 33),
+        other => panic!("Enter opens the filtered row: {other:?}"),
+    }
+    apply(&mut app, &[Intent::Back, Intent::Back]);
+    let text = shown(&mut app, 80, 24, dir.path());
+    assert!(text.contains("TestConcurrentLookups"), "Esc shows every row again:\n{text}");
+}
+
+#[test]
+fn slash_in_the_source_view_moves_the_cursor_to_the_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = stock_source(&repo, 120, 40);
+    type_search(&mut app, "func (s *Store) Reserve");
+    apply(&mut app, &[Intent::SearchSubmit]);
+    let Some(runbook::tui::views::View::Source(v)) = app.view() else { panic!("source view") };
+    assert_eq!(v.cursor, 38);
+    apply(&mut app, &[Intent::SearchNext]);
+    let Some(runbook::tui::views::View::Source(v)) = app.view() else { panic!("source view") };
+    assert_eq!(v.cursor, 38, "one match: n stays on it");
+    let text = shown(&mut app, 120, 40, dir.path());
+    assert!(text.contains("stock.go:38 · ▶ 33"), "{text}");
+}

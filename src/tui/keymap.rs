@@ -171,7 +171,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('c')], "c", Intent::CancelCommand, "cancel", "cancel the running command", Running),
     bind!(Main, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "pane", "next pane (steps, text, action)", Always),
     bind!(Main, [Key(KeyCode::BackTab)], "S-Tab", Intent::PrevPane, "pane", "previous pane", HelpOnly),
-    bind!(Main, [c('/')], "/", Intent::SearchStart, "search", "search the output", HasOutput),
+    bind!(
+        Main,
+        [c('/')],
+        "/",
+        Intent::SearchStart,
+        "search",
+        "search the output, else the steps' text (the text pane focused: the text)",
+        HasOutput
+    ),
     bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match (while searching)", Searching),
     bind!(Main, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", Searching),
     bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
@@ -412,6 +420,7 @@ pub static BINDINGS: &[Binding] = &[
         HasResult
     ),
     bind!(Results, [c('r')], "r", Intent::Run, "rerun", "run the step again", CanRun),
+    bind!(Results, [c('/')], "/", Intent::SearchStart, "filter", "filter the list as you type (Esc: all rows)", Always),
     bind!(
         Results,
         [c('p')],
@@ -454,6 +463,9 @@ pub static BINDINGS: &[Binding] = &[
         "scroll the code right",
         HelpOnly
     ),
+    bind!(Source, [c('/')], "/", Intent::SearchStart, "search", "search the file (from the cursor on)", HelpOnly),
+    bind!(Source, [c('n')], "n", Intent::SearchNext, "next", "next match", Searching),
+    bind!(Source, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", HelpOnly),
     bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first line", HelpOnly),
     bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "last line", HelpOnly),
     bind!(

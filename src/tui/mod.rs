@@ -37,6 +37,7 @@ mod update;
 mod update_confirm;
 mod update_results;
 mod update_scroll;
+mod update_search;
 mod update_sim;
 mod update_steps;
 mod update_views;

@@ -9,7 +9,7 @@ use super::app::App;
 use super::jobs::Job;
 use super::layout::Pane;
 use super::mode::Exit;
-use super::screen::{Overlay, Search};
+use super::screen::Overlay;
 use crate::engine::Input;
 
 impl App {
@@ -127,8 +127,13 @@ impl App {
             (Overlay::Vars { .. }, action) => self.vars_key(action),
             (Overlay::Evidence(_), action) => self.evidence_key(action),
             (Overlay::PathMap(_), action) => self.path_map_key(action),
+            // A search being typed over a view: the characters are the query's.
+            (Overlay::None, action) if self.screen.search.as_ref().is_some_and(|s| s.editing) => {
+                return self.main_action(action);
+            }
             (Overlay::None, action) if !self.stack.views.is_empty() => {
-                if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
+                let searching = matches!(action, Intent::SearchStart | Intent::SearchNext | Intent::SearchPrev);
+                if !self.view_key(&action) && (searching || matches!(action, Intent::ToggleHelp | Intent::Quit)) {
                     return self.main_action(action);
                 }
             }
@@ -160,6 +165,7 @@ impl App {
             Intent::Back => {
                 if self.screen.search.is_some() {
                     self.screen.search = None;
+                    self.search_cleared();
                 } else {
                     self.screen.focus = Pane::Steps;
                 }
@@ -178,21 +184,24 @@ impl App {
                 }
             }
             Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0, from: self.scope(), under: None },
-            Intent::SearchStart => self.screen.search = Some(Search { editing: true, ..Search::default() }),
+            Intent::SearchStart => self.start_search(),
             Intent::SearchChar(c) => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.push(c);
                 }
+                self.search_typed();
             }
             Intent::SearchPaste(text) => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.push_str(text.lines().next().unwrap_or(""));
                 }
+                self.search_typed();
             }
             Intent::SearchBackspace => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.pop();
                 }
+                self.search_typed();
             }
             Intent::SearchSubmit => {
                 if let Some(s) = &mut self.screen.search {
@@ -201,18 +210,19 @@ impl App {
                 }
                 if self.screen.search.as_ref().is_some_and(|s| s.query.is_empty()) {
                     self.screen.search = None;
+                    self.search_cleared();
                 } else {
                     return Some(Intent::SearchNext);
                 }
             }
-            Intent::SearchNext => self.find(true),
+            Intent::SearchNext => self.search_step(true),
             Intent::NoteStart => self.open_note(),
             Intent::MapPathStart => self.open_path_map(None),
             Intent::VarsStart => self.open_vars(),
             Intent::MilestoneStart => self.open_milestones(),
             Intent::Replay(key) => self.scrub(key),
             Intent::Sim(super::action::SimKey::Open) => self.open_default_sim(),
-            Intent::SearchPrev => self.find(false),
+            Intent::SearchPrev => self.search_step(false),
             _ => {}
         }
         None

@@ -7,11 +7,14 @@ use super::super::text::skip_columns;
 use ratatui::text::{Line, Span};
 
 pub fn window(app: &App, result: &StepResult, height: usize, width: usize, focused: bool) -> Vec<Line<'static>> {
-    let top = result.top.min(result.rows.len().saturating_sub(height.max(1)));
+    let top = result.top.min(result.shown.len().saturating_sub(height.max(1)));
     let mut lines: Vec<Line<'static>> = Vec::with_capacity(height);
     // The pointer column stays; the rows scroll sideways under it.
     let width = width.saturating_sub(1);
-    for (i, row) in result.rows.iter().enumerate().skip(top).take(height) {
+    if result.shown.is_empty() {
+        lines.push(Line::styled(format!(" no row holds {}", result.filter), app.theme.muted()));
+    }
+    for (i, row) in result.shown.iter().skip(top).take(height).map(|&i| (i, &result.rows[i])) {
         let selected = i == result.cursor && row.target.is_some();
         let pointer = if selected && focused { "▸" } else { " " };
         let mut spans = vec![Span::raw(pointer)];

@@ -14,7 +14,13 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     if let Some(search) = app.search().filter(|s| s.editing) {
-        let line = Line::from(vec![Span::styled("/", theme.key()), Span::raw(search.query.clone()), Span::raw("█")]);
+        let mut spans = vec![Span::styled("/", theme.key()), Span::raw(search.query.clone()), Span::raw("█")];
+        // A list filtered as the query is typed says how many rows are left.
+        if search.target == super::super::screen::SearchTarget::Results {
+            let left = app.result_of(app.selected()).map_or(0, |r| r.shown_count());
+            spans.push(Span::styled(format!("  {}", crate::tui::text::count(left, "row")), theme.muted()));
+        }
+        let line = Line::from(spans);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
