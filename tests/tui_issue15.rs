@@ -303,3 +303,111 @@ fn slash_in_the_source_view_moves_the_cursor_to_the_match() {
     let text = shown(&mut app, 120, 40, dir.path());
     assert!(text.contains("stock.go:38 · ▶ 33"), "{text}");
 }
+
+/// The bytes the terminal host writes for a copy: OSC 52 with the text in base64, then BEL.
+fn osc52_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    runbook::tui::host::write_osc52(&mut out, text).unwrap();
+    out
+}
+
+#[test]
+fn y_copies_the_focused_thing_as_osc52() {
+    use runbook::tui::jobs::HostJob;
+    // The command of the selected step.
+    let mut app = one_command();
+    apply(&mut app, &[Intent::CopyLocation]);
+    let handed = tui_support::settle(&mut app);
+    assert_eq!(handed, vec![HostJob::Copy { text: "echo hello".into(), what: "the command".into() }]);
+    assert_eq!(osc52_bytes("echo hello"), b"\x1b]52;c;ZWNobyBoZWxsbw==\x07");
+    // A frame's file:line in a result list, and a blamed line's commit id.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = race_triage(&repo, 80, 24);
+    apply(&mut app, &[Intent::CopyLocation]);
+    let handed = tui_support::settle(&mut app);
+    let at = "/home/ci/src/inventory/internal/stock/stock.go:33";
+    assert_eq!(handed, vec![HostJob::Copy { text: at.into(), what: at.into() }]);
+    let blame = format!(
+        "      - id: who\n        title: Who\n        blame:\n          file: {:?}\n          lines: \"33\"\n",
+        repo.join("internal/stock/stock.go")
+    );
+    let mut app = app_from(&runbook(&blame), &repo.display().to_string(), Theme::plain());
+    apply(&mut app, &[Message::Resize { width: 80, height: 24 }]);
+    apply(&mut app, &[Intent::Run]);
+    tui_support::settle(&mut app);
+    apply(&mut app, &[Intent::CopyLocation]);
+    let handed = tui_support::settle(&mut app);
+    let commit = "f9aba8a844121bab6f766cfe21f3b050f14c5c60";
+    assert_eq!(handed, vec![HostJob::Copy { text: commit.into(), what: "commit f9aba8a8".into() }]);
+    let expected = format!("\x1b]52;c;{}\x07", "ZjlhYmE4YTg0NDEyMWJhYjZmNzY2Y2ZlMjFmM2IwNTBmMTRjNWM2MA==");
+    assert_eq!(osc52_bytes(commit), expected.as_bytes());
+}
+
+#[test]
+fn upper_y_copies_the_whole_output_and_y_an_output_line() {
+    use runbook::engine::Stream;
+    use runbook::tui::action::OutputLine;
+    use runbook::tui::jobs::HostJob;
+    let mut app = one_command();
+    apply(&mut app, &[Message::Resize { width: 80, height: 24 }]);
+    apply(&mut app, &[Intent::Run, Intent::Confirm]);
+    let _ = app.take_jobs();
+    let lines = ["first", "second"]
+        .iter()
+        .map(|l| OutputLine { stream: Stream::Output, line: l.to_string(), raw: None })
+        .collect();
+    apply(&mut app, &[Message::Lines { step: "hello".into(), lines }]);
+    apply(&mut app, &[Intent::CopyOutput]);
+    let handed = tui_support::settle(&mut app);
+    let what = "the whole output (2 lines, 12 B)".to_string();
+    assert_eq!(handed, vec![HostJob::Copy { text: "first\nsecond".into(), what }]);
+    assert_eq!(osc52_bytes("first\nsecond"), b"\x1b]52;c;Zmlyc3QKc2Vjb25k\x07");
+    apply(&mut app, &[Intent::NextPane, Intent::NextPane, Intent::CopyLocation]);
+    let handed = tui_support::settle(&mut app);
+    assert_eq!(handed, vec![HostJob::Copy { text: "second".into(), what: "output line 2".into() }]);
+}
+
+/// A terminal host that writes what it is asked to copy into a byte buffer, as the real one writes to stdout.
+struct RecordingHost {
+    written: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl runbook::tui::host::Host for RecordingHost {
+    fn owns_terminal(&self) -> bool {
+        false
+    }
+    fn events(&mut self) -> Option<runbook::tui::host::Events> {
+        None
+    }
+    fn run_editor(&mut self, _: &std::path::Path, _: usize) -> Result<(), String> {
+        Err("no editor here".into())
+    }
+    fn copy(&mut self, text: &str) -> Result<(), String> {
+        let mut out = self.written.lock().unwrap();
+        runbook::tui::host::write_osc52(&mut *out, text).map_err(|e| e.to_string())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_in_the_loop_writes_osc52_through_the_host_not_the_screen_and_says_so() {
+    use crossterm::event::{Event, KeyCode};
+    use ratatui::{backend::TestBackend, Terminal};
+    let mut app = one_command();
+    let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut host = RecordingHost { written: written.clone() };
+    let keys =
+        futures::stream::iter(vec![Ok::<Event, std::io::Error>(Event::Key(tui_support::key(KeyCode::Char('y'))))]);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let run =
+        runbook::tui::event_loop::run_hosted(&mut terminal, &mut app, keys, futures::stream::pending(), &mut host);
+    tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
+    assert_eq!(written.lock().unwrap().as_slice(), b"\x1b]52;c;ZWNobyBoZWxsbw==\x07");
+    let screen = terminal.backend().to_string();
+    assert!(!screen.contains("52;c"), "nothing of the escape in the drawn buffer:\n{screen}");
+    assert_eq!(
+        app.flash(),
+        Some("copied the command with OSC 52 (a terminal without OSC 52 ignores it)"),
+        "the flash says what and how"
+    );
+}

@@ -85,8 +85,10 @@ pub enum Intent {
     ShowCommit,
     /// `e` in the source view: `$EDITOR +LINE FILE`.
     OpenEditor,
-    /// `y` in the source view: `file:line` to the clipboard.
+    /// `y`: the focused thing to the clipboard (the command, an output line, a frame's `file:line`, a commit id).
     CopyLocation,
+    /// `Y`: the selected step's whole output to the clipboard.
+    CopyOutput,
     /// Push a source view of `file` at a 1-based `line`.
     OpenSource {
         file: PathBuf,

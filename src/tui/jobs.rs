@@ -86,8 +86,8 @@ impl PartialEq for EvidenceLoad {
 pub enum HostJob {
     /// Hand the terminal to `$EDITOR +line file` and take it back.
     Editor { path: PathBuf, line: usize },
-    /// Put text on the clipboard (OSC 52).
-    Copy { text: String },
+    /// Put text on the clipboard (OSC 52); `what` names it in the status bar (`the command`, `output line 12`).
+    Copy { text: String, what: String },
 }
 
 impl From<ViewJob> for Job {

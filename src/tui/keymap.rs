@@ -224,6 +224,16 @@ pub static BINDINGS: &[Binding] = &[
         "correct how the evidence's paths map to the repository (FROM=TO, journaled)",
         HelpOnly
     ),
+    bind!(
+        Main,
+        [c('y')],
+        "y",
+        Intent::CopyLocation,
+        "copy",
+        "copy the focused thing (OSC 52): the step's command, or the output line (the match, else the last shown)",
+        HelpOnly
+    ),
+    bind!(Main, [c('Y')], "Y", Intent::CopyOutput, "copy all", "copy the step's whole output (OSC 52)", HelpOnly),
     bind!(Main, [c('v')], "v", Intent::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
@@ -440,6 +450,16 @@ pub static BINDINGS: &[Binding] = &[
         "scroll the list right (long paths and names)",
         HelpOnly
     ),
+    bind!(
+        Results,
+        [c('y')],
+        "y",
+        Intent::CopyLocation,
+        "copy",
+        "copy the item: a frame's file:line, a blamed line's commit id (OSC 52)",
+        HelpOnly
+    ),
+    bind!(Results, [c('Y')], "Y", Intent::CopyOutput, "copy all", "copy the step's whole output (OSC 52)", HelpOnly),
     bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
     bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first item", HelpOnly),
@@ -525,6 +545,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Sim, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll up", HelpOnly),
     bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll down", HelpOnly),
+    bind!(Detail, [c('y')], "y", Intent::CopyLocation, "copy", "copy the commit id (OSC 52)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close it", Always),
     bind!(Detail, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
     bind!(Detail, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),

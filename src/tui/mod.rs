@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod confirm;
+mod copy;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod evidence_summary;

@@ -215,6 +215,8 @@ impl App {
                     return Some(Intent::SearchNext);
                 }
             }
+            Intent::CopyLocation => self.copy_focused(),
+            Intent::CopyOutput => self.copy_output(),
             Intent::SearchNext => self.search_step(true),
             Intent::NoteStart => self.open_note(),
             Intent::MapPathStart => self.open_path_map(None),

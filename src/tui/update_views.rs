@@ -121,10 +121,7 @@ impl App {
                 let (path, line) = (v.path.clone(), v.cursor);
                 self.mark_line(&path, line);
             }
-            (View::Source(v), Intent::CopyLocation) => {
-                let text = format!("{}:{}", v.path.display(), v.cursor);
-                self.jobs.push(HostJob::Copy { text }.into());
-            }
+            (View::Source(_) | View::Commit(_), Intent::CopyLocation) => self.copy_focused(),
             (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
             (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
             (_, _) => return false,
