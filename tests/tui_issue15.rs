@@ -411,3 +411,97 @@ async fn y_in_the_loop_writes_osc52_through_the_host_not_the_screen_and_says_so(
         "the flash says what and how"
     );
 }
+
+#[test]
+fn b_shows_the_commit_with_the_blamed_files_diff_and_a_shows_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    for (width, height) in [(80, 24), (120, 40), (40, 12)] {
+        let mut app = stock_source(&repo, width, height);
+        apply(&mut app, &[Intent::ShowCommit]);
+        tui_support::settle(&mut app);
+        let text = shown(&mut app, width, height, dir.path());
+        if height >= 24 {
+            assert!(text.contains("Diff of internal/stock/stock.go · a: all 2 files"), "{width}x{height}:\n{text}");
+        } else {
+            // A small screen reaches the diff by scrolling.
+            apply(&mut app, &[Intent::PageDown]);
+        }
+        insta::assert_snapshot!(format!("commit_diff_{width}x{height}"), shown(&mut app, width, height, dir.path()));
+    }
+    let mut app = stock_source(&repo, 120, 40);
+    apply(&mut app, &[Intent::ShowCommit]);
+    tui_support::settle(&mut app);
+    let Some(runbook::tui::views::View::Commit(view)) = app.view() else { panic!("the commit view") };
+    let files: Vec<&str> = view.shown_files().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(files, ["internal/stock/stock.go"]);
+    let text: Vec<String> = view.shown_files()[0].lines.iter().map(|l| l.text.clone()).collect();
+    assert!(text.iter().any(|l| l == "+\ts.lookups[sku]++"), "{text:#?}");
+    apply(&mut app, &[Intent::Toggle]);
+    let Some(runbook::tui::views::View::Commit(view)) = app.view() else { panic!("the commit view") };
+    let files: Vec<&str> = view.shown_files().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(files, ["internal/api/handlers.go", "internal/stock/stock.go"]);
+    let text = shown(&mut app, 120, 40, dir.path());
+    assert!(text.contains("Diff of 2 files · a: only the blamed file"), "{text}");
+    apply(&mut app, &[Intent::PageDown]);
+    insta::assert_snapshot!("commit_diff_all_files_paged_120x40", shown(&mut app, 120, 40, dir.path()));
+}
+
+#[test]
+fn the_diff_is_coloured_like_git_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app =
+        app_from(&runbook("      - id: r\n        title: R\n"), &repo.display().to_string(), Theme::colored());
+    apply(&mut app, &[Message::Resize { width: 120, height: 40 }]);
+    apply(&mut app, &[Intent::OpenSource { file: repo.join("internal/stock/stock.go"), line: 33 }]);
+    tui_support::settle(&mut app);
+    apply(&mut app, &[Intent::ShowCommit]);
+    tui_support::settle(&mut app);
+    let terminal = screen(&mut app, 120, 40);
+    let buffer = terminal.backend().buffer();
+    let row_of = |needle: &str| {
+        (0..40u16)
+            .find(|&y| (0..120u16).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>().contains(needle))
+    };
+    let added = row_of("+    \"sort\"").expect("the added line");
+    let fg = |y: u16| buffer[(2, y)].fg;
+    assert_eq!(fg(added), ratatui::style::Color::Green);
+    let hunk = row_of("@@ ").expect("a hunk header");
+    assert_ne!(fg(hunk), fg(added));
+}
+
+#[test]
+fn in_a_replay_the_commit_view_says_the_diff_is_not_available_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let file = dir.path().join("one.yaml");
+    std::fs::write(&file, "id: one\ntitle: One\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: r\n        title: R\n        text: Read.\n").unwrap();
+    let journal = dir.path().join("session.jsonl");
+    let out = crate::common::runbook(dir.path())
+        .args(["run", "--headless", "--yes", "--journal"])
+        .arg(&journal)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut app = runbook::tui::replay::open(&journal, Theme::plain()).unwrap();
+    apply(&mut app, &[Message::Resize { width: 80, height: 24 }]);
+    apply(&mut app, &[Intent::OpenSource { file: repo.join("internal/stock/stock.go"), line: 33 }]);
+    tui_support::settle(&mut app);
+    apply(&mut app, &[Intent::ShowCommit]);
+    let jobs = app.take_jobs();
+    assert!(
+        !jobs
+            .iter()
+            .any(|j| matches!(j, runbook::tui::jobs::Job::View(runbook::tui::jobs::ViewJob::CommitPatch { .. }))),
+        "no diff is computed in a replay: {jobs:?}"
+    );
+    for job in jobs {
+        if let runbook::tui::jobs::Job::View(job) = job {
+            app.apply(runbook::tui::jobs::perform(job));
+        }
+    }
+    let text = shown(&mut app, 80, 24, dir.path());
+    assert!(text.contains("no diff: the diff is not shown in a replay"), "{text}");
+}

@@ -189,6 +189,10 @@ pub enum ViewAnswer {
         commit: String,
         result: Result<CommitDetails, String>,
     },
+    PatchLoaded {
+        commit: String,
+        result: Result<Arc<crate::locate::commit_patch::CommitPatch>, String>,
+    },
     /// The evidence dialog's fetch command ended.
     EvidenceFetched {
         command: String,

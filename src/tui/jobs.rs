@@ -50,6 +50,8 @@ pub enum ViewJob {
     Blame { path: PathBuf, rev: Option<String> },
     /// One commit in full (`b`).
     Commit { path: PathBuf, commit: String },
+    /// One commit's patch against its first parent (`b`).
+    CommitPatch { path: PathBuf, commit: String },
     /// One seeded simulator run with its timeline.
     Sim(SimRequest),
     /// One program's batch of seeded runs for the crash-rate chart.
@@ -133,6 +135,10 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
         ViewJob::Commit { path, commit } => {
             let result = crate::probes::commit::show(&path, &commit);
             ViewAnswer::CommitLoaded { commit, result }
+        }
+        ViewJob::CommitPatch { path, commit } => {
+            let result = crate::locate::commit_patch::commit_patch(&path, &commit).map(Arc::new);
+            ViewAnswer::PatchLoaded { commit, result }
         }
         ViewJob::Sim(request) => {
             let result = super::sim::run::run_one(&request).map(Arc::new);

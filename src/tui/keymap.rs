@@ -545,6 +545,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Sim, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll up", HelpOnly),
     bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll down", HelpOnly),
+    bind!(Detail, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Detail, [Key(KeyCode::PageDown), c(' ')], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Detail, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "the top", HelpOnly),
+    bind!(
+        Detail,
+        [c('a')],
+        "a",
+        Intent::Toggle,
+        "all files",
+        "a commit: the diff of every file it changed, or only the blamed file's",
+        Always
+    ),
     bind!(Detail, [c('y')], "y", Intent::CopyLocation, "copy", "copy the commit id (OSC 52)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close it", Always),
     bind!(Detail, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),

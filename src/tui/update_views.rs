@@ -124,6 +124,13 @@ impl App {
             (View::Source(_) | View::Commit(_), Intent::CopyLocation) => self.copy_focused(),
             (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
             (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
+            (View::Commit(c), Intent::PageUp) => c.scroll = c.scroll.saturating_sub(rows as u16),
+            (View::Commit(c), Intent::PageDown) => c.scroll = c.scroll.saturating_add(rows as u16),
+            (View::Commit(c), Intent::Top) => c.scroll = 0,
+            (View::Commit(c), Intent::Toggle) => {
+                c.all_files = !c.all_files;
+                c.scroll = 0;
+            }
             (_, _) => return false,
         }
         true
@@ -156,7 +163,14 @@ impl App {
         match blamed {
             Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
             Some(l) => {
-                self.stack.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
+                let mut view = CommitView::new(l.commit.clone(), path.clone());
+                if self.mode.is_replay() {
+                    // A replay runs nothing and the journal keeps no diffs.
+                    view.patch = Some(Err("the diff is not shown in a replay: the journal does not hold it".into()));
+                } else {
+                    self.jobs.push(ViewJob::CommitPatch { path: path.clone(), commit: l.commit.clone() }.into());
+                }
+                self.stack.views.push(View::Commit(Box::new(view)));
                 self.jobs.push(ViewJob::Commit { path, commit: l.commit }.into());
             }
             None => self.flash = Some(format!("no blame for line {line}")),
@@ -203,6 +217,7 @@ impl App {
                 self.stack.blames.insert(path, state);
             }
             ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
+            ViewAnswer::PatchLoaded { commit, result } => self.stack.patch_loaded(&commit, &result),
             ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
             ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
             ViewAnswer::EvidenceFetched { command, result } => self.evidence_fetched(command, result),

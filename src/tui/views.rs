@@ -5,6 +5,7 @@
 
 use super::sim::{RatesView, SimRun, SimView, PLAY_STEP};
 use super::source::SourceView;
+use crate::locate::commit_patch::{CommitPatch, FilePatch};
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
 use crate::sim::Summary;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum View {
     Source(Box<SourceView>),
-    Commit(CommitView),
+    Commit(Box<CommitView>),
     /// The GC chart of a parse step's report (by step index).
     Gc {
         step: usize,
@@ -78,6 +79,17 @@ impl ViewStack {
         }
     }
 
+    /// A commit's patch arrived: every commit view of it shows it.
+    pub fn patch_loaded(&mut self, commit: &str, result: &Result<Arc<CommitPatch>, String>) {
+        for view in &mut self.views {
+            if let View::Commit(c) = view {
+                if c.commit == commit && c.patch.is_none() {
+                    c.patch = Some(result.clone());
+                }
+            }
+        }
+    }
+
     /// A simulator run arrived: show it (cursor on the crash, or the end) if it is the one asked for last.
     pub(crate) fn sim_loaded(&mut self, generation: u64, result: Result<Arc<SimRun>, String>) {
         for view in &mut self.views {
@@ -131,6 +143,27 @@ pub struct CommitView {
     /// `None` while the lookup runs.
     pub details: Option<Result<CommitDetails, String>>,
     pub scroll: u16,
+    /// The blamed file, whose diff is shown first.
+    pub path: PathBuf,
+    /// The commit's patch, file by file (`None` while it is computed; in a replay, why it is not shown).
+    pub patch: Option<Result<Arc<CommitPatch>, String>>,
+    /// `a`: the diff of every file the commit changed, not only the blamed one's.
+    pub all_files: bool,
+}
+
+impl CommitView {
+    pub fn new(commit: String, path: PathBuf) -> CommitView {
+        CommitView { commit, details: None, scroll: 0, path, patch: None, all_files: false }
+    }
+
+    /// The patches shown: the blamed file's (matched by its path in the repository), or all of them.
+    pub fn shown_files(&self) -> Vec<&FilePatch> {
+        let Some(Ok(patch)) = &self.patch else { return Vec::new() };
+        if self.all_files {
+            return patch.files.iter().collect();
+        }
+        patch.files.iter().filter(|f| self.path.ends_with(&f.path)).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
