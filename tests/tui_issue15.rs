@@ -505,3 +505,25 @@ fn in_a_replay_the_commit_view_says_the_diff_is_not_available_and_runs_nothing()
     let text = shown(&mut app, 80, 24, dir.path());
     assert!(text.contains("no diff: the diff is not shown in a replay"), "{text}");
 }
+
+#[test]
+fn the_summary_is_on_the_first_screen_and_i_shows_it_with_the_phases() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/go-map-concurrency.yaml");
+    let bytes = std::fs::read(path).unwrap();
+    let loaded = runbook::engine::load(path, &bytes).unwrap();
+    let first = loaded.summary.lines().next().unwrap_or_default().trim().to_string();
+    assert_eq!(first, "Use this when a Go process died with one of:");
+    let context =
+        runbook::engine::Context { workdir: "/srv".into(), assets_dir: "/a".into(), runbook_dir: "/r".into() };
+    let session = runbook::engine::Session::with_unset_vars(loaded, context, Default::default()).unwrap();
+    let mut app = App::new(session, "go-map-concurrency", Theme::plain());
+    assert_eq!(app.summary_flash(), Some(format!("{first} · i: about this runbook")));
+    for (width, height) in [(80, 24), (120, 40), (40, 12)] {
+        apply(&mut app, &[Intent::ShowInfo]);
+        let text = screen(&mut app, width, height).backend().to_string();
+        assert!(text.contains("About this runbook"), "{text}");
+        insta::assert_snapshot!(format!("info_{width}x{height}"), text);
+        apply(&mut app, &[Intent::Back]);
+        assert!(app.view().is_none(), "Esc closes it");
+    }
+}

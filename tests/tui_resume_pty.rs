@@ -49,7 +49,7 @@ fn a_quit_session_says_how_to_go_on_and_resume_opens_it_where_it_stood() {
 
     // Second process: the screen as it stood, then the session goes on.
     let mut pty = spawn(home.path(), &["resume", j]);
-    pty.wait_for("session reopened: 1 step(s) done");
+    pty.wait_for("session reopened: 1 step done");
     pty.wait_for("2/2 second");
     pty.wait_for("1/2 done");
     pty.send("k");

@@ -89,6 +89,8 @@ pub enum Intent {
     CopyLocation,
     /// `Y`: the selected step's whole output to the clipboard.
     CopyOutput,
+    /// `i`: about the runbook (title, summary, phases).
+    ShowInfo,
     /// Push a source view of `file` at a 1-based `line`.
     OpenSource {
         file: PathBuf,

@@ -155,6 +155,13 @@ impl App {
         layout::panes(area, self.screen.focus, output_first, self.status_rows(area))
     }
 
+    /// The first line of the runbook's summary as the first screen's news, with the key that shows all of it
+    /// (`None`: no summary). One line: a summary of a dozen lines would push the panes off a small screen.
+    pub fn summary_flash(&self) -> Option<String> {
+        let first = self.session.runbook().summary.lines().map(str::trim).find(|l| !l.is_empty())?;
+        Some(format!("{first} · i: about this runbook"))
+    }
+
     /// Rows of the status bar: one, or as many as its news needs to be read whole (wrapped, up to a third of
     /// the screen), leaving room for `? help` on the last.
     pub fn status_rows(&self, area: Rect) -> u16 {
@@ -220,6 +227,7 @@ impl App {
             When::Choose => matches!(action, Some(StepAction::Choose(_))),
             When::Checklist => matches!(action, Some(StepAction::Checklist(_))),
             When::HasResult => self.outputs.results.get(&self.screen.selected).is_some_and(|r| r.has_targets()),
+            When::CommitView => matches!(self.stack.views.last(), Some(View::Commit(_))),
             When::CommandHidden | When::CommandShown => match &self.screen.overlay {
                 Overlay::Confirm(c) => super::confirm::layout(self.size, c).at_end() == (when == When::CommandShown),
                 _ => false,

@@ -45,7 +45,7 @@ impl Scope {
             Scope::Search => "Typing a search",
             Scope::Results => "A result list",
             Scope::Source => "Source view",
-            Scope::Detail => "Commit, GC chart, crash rates",
+            Scope::Detail => "Commit, GC chart, crash rates, about the runbook",
             Scope::Sim => "Simulator",
             Scope::Note => "Typing a note",
             Scope::Milestone => "Choosing a milestone",
@@ -84,6 +84,8 @@ pub enum When {
     /// The "Run this?" dialog hides part of the command (Enter shows more), or shows its end (Enter runs it).
     CommandHidden,
     CommandShown,
+    /// The commit view is on top (its `a`).
+    CommitView,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +236,7 @@ pub static BINDINGS: &[Binding] = &[
         HelpOnly
     ),
     bind!(Main, [c('Y')], "Y", Intent::CopyOutput, "copy all", "copy the step's whole output (OSC 52)", HelpOnly),
+    bind!(Main, [c('i')], "i", Intent::ShowInfo, "about", "about this runbook: its summary and phases", HelpOnly),
     bind!(Main, [c('v')], "v", Intent::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
@@ -555,7 +558,7 @@ pub static BINDINGS: &[Binding] = &[
         Intent::Toggle,
         "all files",
         "a commit: the diff of every file it changed, or only the blamed file's",
-        Always
+        CommitView
     ),
     bind!(Detail, [c('y')], "y", Intent::CopyLocation, "copy", "copy the commit id (OSC 52)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close it", Always),

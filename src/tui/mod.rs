@@ -87,6 +87,10 @@ pub fn run(
         }
     }
     app.warn_short_secrets();
+    // The first screen says what the runbook is for (its `summary:`), unless there is a warning to read.
+    if app.flash.is_none() {
+        app.flash = app.summary_flash();
+    }
     if let Some(pending) = evidence {
         app.redactor = pending.redactor.clone();
         app.rewrites = pending.rewrites.clone();

@@ -215,6 +215,7 @@ impl App {
                     return Some(Intent::SearchNext);
                 }
             }
+            Intent::ShowInfo => self.stack.views.push(super::views::View::Info { scroll: 0 }),
             Intent::CopyLocation => self.copy_focused(),
             Intent::CopyOutput => self.copy_output(),
             Intent::SearchNext => self.search_step(true),

@@ -122,6 +122,8 @@ impl App {
                 self.mark_line(&path, line);
             }
             (View::Source(_) | View::Commit(_), Intent::CopyLocation) => self.copy_focused(),
+            (View::Info { scroll }, Intent::Up) => *scroll = scroll.saturating_sub(1),
+            (View::Info { scroll }, Intent::Down) => *scroll = scroll.saturating_add(1),
             (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
             (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
             (View::Commit(c), Intent::PageUp) => c.scroll = c.scroll.saturating_sub(rows as u16),

@@ -1,5 +1,5 @@
 //! The view stack's state: full-screen views pushed over the main screen (a source file, a commit, the GC chart,
-//! the simulator and its crash-rate chart), the blame cache they share, and where a view is drawn. How `update`
+//! the simulator and its crash-rate chart, the runbook's summary), the blame cache they share, and where a view is drawn. How `update`
 //! drives them is in `update_views.rs`; this module knows nothing of `App`, so `App` can hold a `ViewStack`
 //! without the two modules depending on each other.
 
@@ -26,6 +26,10 @@ pub enum View {
     Sim(Box<SimView>),
     /// Crash rate per program.
     Rates(Box<RatesView>),
+    /// About the runbook (`i`): its title, summary and phases, scrolled by `scroll` rows.
+    Info {
+        scroll: u16,
+    },
 }
 
 /// The views over the main screen, top last, and what they share.

@@ -6,6 +6,7 @@ mod commit;
 mod evidence;
 pub mod gc;
 mod hints;
+mod info;
 mod note;
 mod overlay;
 mod pathmap;
@@ -43,6 +44,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
             View::Gc { step } => gc::draw(app, frame, body, *step),
             View::Sim(v) => sim::draw(app, frame, body, v),
             View::Rates(r) => sim_rates::draw(app, frame, body, r),
+            View::Info { scroll } => info::draw(app, frame, body, *scroll),
         }
         status::draw(app, frame, status_area);
         overlays(app, frame, area);
