@@ -258,7 +258,14 @@ fn search_finds_step_text_and_selects_the_step() {
     assert_eq!(app.selected(), 1, "the step whose text holds it is selected");
     let flash = app.flash().unwrap_or_default().to_string();
     assert!(flash.contains("match 1/1") && flash.contains("Second"), "{flash}");
-    let text = screen(&mut app, 80, 24).backend().to_string();
+    let terminal = screen(&mut app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let row = (0..24u16)
+        .find(|&y| (0..80u16).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>().contains("goroutines"))
+        .expect("the matching line is on screen");
+    let x = (0..80u16).find(|&x| buffer[(x, row)].symbol() == "C" && x > 27).expect("the line's text");
+    assert!(buffer[(x, row)].modifier.contains(ratatui::style::Modifier::UNDERLINED), "the match is marked");
+    let text = terminal.backend().to_string();
     insta::assert_snapshot!("search_text_80x24", text);
     type_search(&mut app, "nowhere-at-all");
     apply(&mut app, &[Intent::SearchSubmit]);

@@ -95,6 +95,10 @@ impl App {
         match (view, action) {
             (_, Intent::Back) => {
                 self.stack.views.pop();
+                // A search of the view closed with it.
+                if self.screen.search.as_ref().is_some_and(|s| s.target == super::screen::SearchTarget::Source) {
+                    self.screen.search = None;
+                }
             }
             (View::Source(v), Intent::Up) => v.move_cursor(-1, rows),
             (View::Source(v), Intent::Down) => v.move_cursor(1, rows),
