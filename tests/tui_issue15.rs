@@ -534,3 +534,15 @@ fn the_summary_is_on_the_first_screen_and_i_shows_it_with_the_phases() {
         assert!(app.view().is_none(), "Esc closes it");
     }
 }
+
+#[test]
+fn comments_in_code_blocks_wrap_as_comments_not_to_column_0() {
+    let yaml = runbook(
+        "      - id: code\n        title: Code\n        text: |\n          ```go\n          var sessions = map[string]*Session{}            // shared by every request\n          ```\n",
+    );
+    let mut app = app_from(&yaml, "/srv", Theme::plain());
+    apply(&mut app, &[Intent::NextPane]);
+    let text = screen(&mut app, 40, 12).backend().to_string();
+    assert!(text.contains("│  // shared by every request"), "{text}");
+    insta::assert_snapshot!("code_comment_40x12", text);
+}

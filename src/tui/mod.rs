@@ -18,6 +18,7 @@ pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod md_code;
 pub mod md_layout;
 pub mod mode;
 mod notes;
