@@ -546,3 +546,24 @@ fn comments_in_code_blocks_wrap_as_comments_not_to_column_0() {
     assert!(text.contains("│  // shared by every request"), "{text}");
     insta::assert_snapshot!("code_comment_40x12", text);
 }
+
+#[test]
+fn long_output_lines_say_they_go_on_and_l_reaches_their_end() {
+    use runbook::engine::Stream;
+    use runbook::tui::action::OutputLine;
+    let mut app = one_command();
+    apply(&mut app, &[Message::Resize { width: 80, height: 24 }]);
+    apply(&mut app, &[Intent::Run, Intent::Confirm]);
+    let _ = app.take_jobs();
+    let long = format!("start {} the-end", "x".repeat(120));
+    let lines = vec![OutputLine { stream: Stream::Output, line: long, raw: None }];
+    apply(&mut app, &[Message::Lines { step: "hello".into(), lines }]);
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("run · l →") && !text.contains("the-end"), "{text}");
+    for _ in 0..12 {
+        apply(&mut app, &[Intent::ScrollRight]);
+    }
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("the-end") && text.contains("run · ← h"), "{text}");
+    insta::assert_snapshot!("output_sideways_80x24", text);
+}

@@ -13,15 +13,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let index = app.selected();
     let Some(step) = app.step(index) else { return };
     let kind = step.action.as_ref().map(|a| a.kind()).unwrap_or("read");
-    let block = super::pane_block(app, Pane::Action, format!(" {kind} "));
+    let run = app.run_of(index);
+    let hint = sideways_hint(app, index, area);
+    let block = super::pane_block(app, Pane::Action, format!(" {kind}{hint} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let run = app.run_of(index);
     match &step.action {
         Some(StepAction::Choose(choose)) => {
             let chosen = run.and_then(|r| r.lines.iter().rev().find(|l| l.kind == LineKind::Note));
@@ -96,6 +98,34 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
+    }
+}
+
+/// What sideways scrolling would show, for the pane's title: ` · l →` when lines on screen go on past the right
+/// edge, ` · ← h` when columns are scrolled off to the left (both: ` · ← h · l →`). Long output lines are cut at
+/// the pane's width (one row per line keeps line numbers, search and the tail simple); this says they go on.
+fn sideways_hint(app: &App, index: usize, area: Rect) -> String {
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let (left, widest) = match (app.result_of(index), app.run_of(index)) {
+        (Some(result), _) => {
+            let width = width.saturating_sub(1);
+            let rows = result.shown.iter().skip(result.top).take(height).map(|&i| result.rows[i].fitted(width).width());
+            (result.left, rows.max().unwrap_or(0).saturating_sub(width))
+        }
+        (None, Some(run)) => {
+            let len = run.len();
+            let top = app.screen.output_top.unwrap_or(len.saturating_sub(height)).min(len);
+            let rows = run.lines.iter().skip(top).take(height).map(|l| printable(&l.text).width());
+            (app.screen.output_left, rows.max().unwrap_or(0).saturating_sub(width))
+        }
+        (None, None) => (0, 0),
+    };
+    match (left > 0, widest > left) {
+        (true, true) => " · ← h · l →".into(),
+        (true, false) => " · ← h".into(),
+        (false, true) => " · l →".into(),
+        (false, false) => String::new(),
     }
 }
 

@@ -30,11 +30,14 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
         _ => String::new(),
     };
     // Both lines by name: the cursor's (what `b`, `e`, `y` and `M` act on) and the one the result pointed at.
-    let lines_named = if view.cursor == view.target {
+    let mut lines_named = if view.cursor == view.target {
         format!(":{} ▶", view.cursor)
     } else {
         format!(":{} · ▶ {}", view.cursor, view.target)
     };
+    if view.left > 0 {
+        lines_named.push_str(&format!(" · from column {} (h)", view.left + 1));
+    }
     let room = (area.width as usize).saturating_sub(note.width() + 4 + lines_named.width());
     let title = format!(" {}{lines_named} ", keep_end(&view.path.display().to_string(), room.saturating_sub(2)));
     let mut block = Block::bordered()
