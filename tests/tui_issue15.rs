@@ -567,3 +567,20 @@ fn long_output_lines_say_they_go_on_and_l_reaches_their_end() {
     assert!(text.contains("the-end") && text.contains("run · ← h"), "{text}");
     insta::assert_snapshot!("output_sideways_80x24", text);
 }
+
+#[test]
+fn help_in_the_simulator_and_a_result_list_lists_their_keys_first() {
+    use runbook::tui::action::SimKey;
+    use runbook::tui::screen::Overlay;
+    let mut app = one_command();
+    apply(&mut app, &[Intent::Sim(SimKey::Open), Intent::ToggleHelp]);
+    assert!(matches!(app.overlay(), Overlay::Help { from: runbook::tui::keymap::Scope::Sim, .. }));
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("Simulator (here)"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let repo = inventory(dir.path());
+    let mut app = race_triage(&repo, 80, 24);
+    apply(&mut app, &[Intent::ToggleHelp]);
+    let text = screen(&mut app, 80, 24).backend().to_string();
+    assert!(text.contains("A result list (here)"), "{text}");
+}
