@@ -69,6 +69,7 @@ mod tui_checklist;
 mod tui_confirm;
 mod tui_evidence_load;
 mod tui_harden_pty;
+mod tui_issue15;
 mod tui_journal;
 mod tui_keys;
 mod tui_loop;

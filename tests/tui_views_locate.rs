@@ -88,7 +88,10 @@ fn e_asks_for_the_editor_and_y_for_the_clipboard_at_the_cursor_line() {
     apply(&mut app, &[Intent::Down, Intent::Down, Intent::OpenEditor, Intent::CopyLocation]);
     let handed = settle(&mut app);
     let location = format!("{}:7", file.display());
-    assert_eq!(handed, vec![HostJob::Editor { path: file.clone(), line: 7 }, HostJob::Copy { text: location }]);
+    assert_eq!(
+        handed,
+        vec![HostJob::Editor { path: file.clone(), line: 7 }, HostJob::Copy { text: location.clone(), what: location }]
+    );
     apply(&mut app, &[Message::EditorClosed { path: file.clone(), result: Ok(()) }]);
     assert!(
         app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file, rev: None })),

@@ -13,6 +13,7 @@ mod blame_rename;
 mod blame_worktree;
 mod clean_filter;
 mod commit_info;
+pub mod commit_patch;
 pub mod grep;
 mod grep_sink;
 mod line_range;

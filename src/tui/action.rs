@@ -85,8 +85,12 @@ pub enum Intent {
     ShowCommit,
     /// `e` in the source view: `$EDITOR +LINE FILE`.
     OpenEditor,
-    /// `y` in the source view: `file:line` to the clipboard.
+    /// `y`: the focused thing to the clipboard (the command, an output line, a frame's `file:line`, a commit id).
     CopyLocation,
+    /// `Y`: the selected step's whole output to the clipboard.
+    CopyOutput,
+    /// `i`: about the runbook (title, summary, phases).
+    ShowInfo,
     /// Push a source view of `file` at a 1-based `line`.
     OpenSource {
         file: PathBuf,
@@ -107,9 +111,11 @@ pub enum Intent {
     VarsStart,
     /// `M` in the source view: mark the line as the one to blame (sets the vars `mark_file` and `mark_line`).
     MarkLine,
-    /// `h`/`l`: scroll the output sideways (long lines).
+    /// `h`/`l` (and the arrows outside a replay): scroll the output, a result list or the source sideways.
     ScrollLeft,
     ScrollRight,
+    /// `B` in the source view: hide or show the blame gutter.
+    ToggleGutter,
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.
@@ -184,6 +190,10 @@ pub enum ViewAnswer {
     CommitLoaded {
         commit: String,
         result: Result<CommitDetails, String>,
+    },
+    PatchLoaded {
+        commit: String,
+        result: Result<Arc<crate::locate::commit_patch::CommitPatch>, String>,
     },
     /// The evidence dialog's fetch command ended.
     EvidenceFetched {

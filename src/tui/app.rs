@@ -17,6 +17,9 @@ use super::views::{BlameState, View, ViewStack};
 use crate::engine::{Action as StepAction, Session, Step, StepStatus};
 use ratatui::layout::Rect;
 
+/// Columns the status bar keeps for ` ? help` whatever else it shows.
+pub const STATUS_HELP_WIDTH: usize = 7;
+
 pub struct App {
     pub(crate) session: Session,
     pub(crate) name: String,
@@ -149,7 +152,30 @@ impl App {
         let output_first =
             self.outputs.runs.get(&self.screen.selected).is_some_and(|r| r.command.is_some() || !r.is_empty())
                 || matches!(self.selected_step().and_then(|s| s.action.as_ref()), Some(StepAction::Choose(_)));
-        layout::panes(area, self.screen.focus, output_first)
+        layout::panes(area, self.screen.focus, output_first, self.status_rows(area))
+    }
+
+    /// The first line of the runbook's summary as the first screen's news, with the key that shows all of it
+    /// (`None`: no summary). One line: a summary of a dozen lines would push the panes off a small screen.
+    pub fn summary_flash(&self) -> Option<String> {
+        let first = self.session.runbook().summary.lines().map(str::trim).find(|l| !l.is_empty())?;
+        Some(format!("{first} · i: about this runbook"))
+    }
+
+    /// Rows of the status bar: one, or as many as its news needs to be read whole (wrapped, up to a third of
+    /// the screen), leaving room for `? help` on the last.
+    pub fn status_rows(&self, area: Rect) -> u16 {
+        match self.flash_lines(area.width) {
+            Some(lines) => (lines.len() as u16).clamp(1, (area.height / 3).max(1)),
+            None => 1,
+        }
+    }
+
+    /// The news wrapped for a status bar `width` wide, when it does not fit on one row beside `? help`.
+    pub fn flash_lines(&self, width: u16) -> Option<Vec<String>> {
+        let flash = self.flash.as_deref().filter(|_| self.replay().is_none())?;
+        let room = usize::from(width).saturating_sub(STATUS_HELP_WIDTH + 2);
+        (unicode_width::UnicodeWidthStr::width(flash) > room).then(|| super::text::wrap(flash, room.max(1)))
     }
 
     /// Where keys go now.
@@ -201,6 +227,7 @@ impl App {
             When::Choose => matches!(action, Some(StepAction::Choose(_))),
             When::Checklist => matches!(action, Some(StepAction::Checklist(_))),
             When::HasResult => self.outputs.results.get(&self.screen.selected).is_some_and(|r| r.has_targets()),
+            When::CommitView => matches!(self.stack.views.last(), Some(View::Commit(_))),
             When::CommandHidden | When::CommandShown => match &self.screen.overlay {
                 Overlay::Confirm(c) => super::confirm::layout(self.size, c).at_end() == (when == When::CommandShown),
                 _ => false,

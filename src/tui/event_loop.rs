@@ -234,9 +234,9 @@ fn hand_off<B: Backend, E, H: Host>(
             terminal.swap_buffers();
             dispatch(app, workers, Message::EditorClosed { path, result }.into());
         }
-        HostJob::Copy { text } => {
+        HostJob::Copy { text, what } => {
             let notice = match host.copy(&text) {
-                Ok(()) => format!("copied {text}"),
+                Ok(()) => format!("copied {what} with OSC 52 (a terminal without OSC 52 ignores it)"),
                 Err(e) => format!("not copied: {e}"),
             };
             dispatch(app, workers, Message::Notice(notice).into());

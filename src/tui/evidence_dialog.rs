@@ -280,14 +280,16 @@ impl App {
         match result {
             Ok(input) => {
                 let lines = match &input {
-                    Input::Evidence { files, .. } => files.iter().map(|f| f.lines).sum::<u64>().to_string(),
-                    _ => "?".into(),
+                    Input::Evidence { files, .. } => {
+                        super::text::count(files.iter().map(|f| f.lines).sum::<u64>() as usize, "line")
+                    }
+                    _ => "? lines".into(),
                 };
                 self.feed(input);
                 if matches!(self.screen.overlay, Overlay::Evidence(_)) {
                     self.screen.overlay = Overlay::None;
                 }
-                self.flash = Some(format!("evidence in: {name} ({lines} lines)"));
+                self.flash = Some(format!("evidence in: {name} ({lines})"));
             }
             Err(e) => self.evidence_problem(e),
         }

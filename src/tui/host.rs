@@ -115,8 +115,7 @@ impl Host for TerminalHost {
     }
 
     fn copy(&mut self, text: &str) -> Result<(), String> {
-        let mut out = std::io::stdout();
-        out.write_all(osc52(text).as_bytes()).and_then(|()| out.flush()).map_err(|e| e.to_string())
+        write_osc52(&mut std::io::stdout(), text).map_err(|e| e.to_string())
     }
 }
 
@@ -126,6 +125,13 @@ pub fn editor_command(editor: Option<&str>, path: &Path, line: usize) -> (String
     let script = format!("{editor} \"$@\"");
     let args = vec!["-c".into(), script, "runbook-editor".into(), format!("+{line}"), path.display().to_string()];
     ("/bin/sh".into(), args)
+}
+
+/// Writes the OSC 52 sequence for `text` to the terminal (`out`: stdout, the terminal ratatui draws on, but
+/// outside its buffer, so the next frame does not overwrite or show it) and flushes it.
+pub fn write_osc52(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+    out.write_all(osc52(text).as_bytes())?;
+    out.flush()
 }
 
 /// The escape sequence that asks the terminal to put `text` on the system clipboard (works over ssh and tmux

@@ -50,6 +50,8 @@ pub enum ViewJob {
     Blame { path: PathBuf, rev: Option<String> },
     /// One commit in full (`b`).
     Commit { path: PathBuf, commit: String },
+    /// One commit's patch against its first parent (`b`).
+    CommitPatch { path: PathBuf, commit: String },
     /// One seeded simulator run with its timeline.
     Sim(SimRequest),
     /// One program's batch of seeded runs for the crash-rate chart.
@@ -86,8 +88,8 @@ impl PartialEq for EvidenceLoad {
 pub enum HostJob {
     /// Hand the terminal to `$EDITOR +line file` and take it back.
     Editor { path: PathBuf, line: usize },
-    /// Put text on the clipboard (OSC 52).
-    Copy { text: String },
+    /// Put text on the clipboard (OSC 52); `what` names it in the status bar (`the command`, `output line 12`).
+    Copy { text: String, what: String },
 }
 
 impl From<ViewJob> for Job {
@@ -133,6 +135,10 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
         ViewJob::Commit { path, commit } => {
             let result = crate::probes::commit::show(&path, &commit);
             ViewAnswer::CommitLoaded { commit, result }
+        }
+        ViewJob::CommitPatch { path, commit } => {
+            let result = crate::locate::commit_patch::commit_patch(&path, &commit).map(Arc::new);
+            ViewAnswer::PatchLoaded { commit, result }
         }
         ViewJob::Sim(request) => {
             let result = super::sim::run::run_one(&request).map(Arc::new);

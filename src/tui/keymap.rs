@@ -45,7 +45,7 @@ impl Scope {
             Scope::Search => "Typing a search",
             Scope::Results => "A result list",
             Scope::Source => "Source view",
-            Scope::Detail => "Commit, GC chart, crash rates",
+            Scope::Detail => "Commit, GC chart, crash rates, about the runbook",
             Scope::Sim => "Simulator",
             Scope::Note => "Typing a note",
             Scope::Milestone => "Choosing a milestone",
@@ -84,6 +84,8 @@ pub enum When {
     /// The "Run this?" dialog hides part of the command (Enter shows more), or shows its end (Enter runs it).
     CommandHidden,
     CommandShown,
+    /// The commit view is on top (its `a`).
+    CommitView,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,8 +173,16 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c('c')], "c", Intent::CancelCommand, "cancel", "cancel the running command", Running),
     bind!(Main, [Key(KeyCode::Tab)], "Tab", Intent::NextPane, "pane", "next pane (steps, text, action)", Always),
     bind!(Main, [Key(KeyCode::BackTab)], "S-Tab", Intent::PrevPane, "pane", "previous pane", HelpOnly),
-    bind!(Main, [c('/')], "/", Intent::SearchStart, "search", "search the output", HasOutput),
-    bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match", Searching),
+    bind!(
+        Main,
+        [c('/')],
+        "/",
+        Intent::SearchStart,
+        "search",
+        "search the output, else the steps' text (the text pane focused: the text)",
+        HasOutput
+    ),
+    bind!(Main, [c('n')], "n", Intent::SearchNext, "next", "next match (while searching)", Searching),
     bind!(Main, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", Searching),
     bind!(Main, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "scroll the focused pane a page up", HelpOnly),
     bind!(
@@ -184,8 +194,6 @@ pub static BINDINGS: &[Binding] = &[
         "scroll the focused pane a page down",
         HelpOnly
     ),
-    bind!(Main, [c('h')], "h", Intent::ScrollLeft, "left", "scroll the output left (long lines)", HelpOnly),
-    bind!(Main, [c('l')], "l", Intent::ScrollRight, "right", "scroll the output right (long lines)", HelpOnly),
     bind!(Main, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "go to the top", HelpOnly),
     bind!(
         Main,
@@ -218,6 +226,17 @@ pub static BINDINGS: &[Binding] = &[
         "correct how the evidence's paths map to the repository (FROM=TO, journaled)",
         HelpOnly
     ),
+    bind!(
+        Main,
+        [c('y')],
+        "y",
+        Intent::CopyLocation,
+        "copy",
+        "copy the focused thing (OSC 52): the step's command, or the output line (the match, else the last shown)",
+        HelpOnly
+    ),
+    bind!(Main, [c('Y')], "Y", Intent::CopyOutput, "copy all", "copy the step's whole output (OSC 52)", HelpOnly),
+    bind!(Main, [c('i')], "i", Intent::ShowInfo, "about", "about this runbook: its summary and phases", HelpOnly),
     bind!(Main, [c('v')], "v", Intent::VarsStart, "vars", "show the runbook's vars and set them (journal)", HelpOnly),
     bind!(Main, [c('.'), Key(KeyCode::Right)], "./→", r(Scrub::Next), "next", "replay: next event", Replay),
     bind!(Main, [c(','), Key(KeyCode::Left)], ",/←", r(Scrub::Prev), "prev", "replay: previous event", Replay),
@@ -226,6 +245,25 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [c(' ')], "Space", r(Scrub::Play), "play", "replay: play or pause", Replay),
     bind!(Main, [c('+'), c('=')], "+", r(Scrub::Faster), "faster", "replay: play faster (up to 128×)", HelpOnly),
     bind!(Main, [c('-')], "-", r(Scrub::Slower), "slower", "replay: play slower (down to 1×)", HelpOnly),
+    // After the replay's rows: outside a replay the arrows scroll sideways.
+    bind!(
+        Main,
+        [c('h'), Key(KeyCode::Left)],
+        "h/←",
+        Intent::ScrollLeft,
+        "left",
+        "scroll the output left (long lines)",
+        HelpOnly
+    ),
+    bind!(
+        Main,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the output right (long lines)",
+        HelpOnly
+    ),
     bind!(Main, [c('S')], "S", s(SimKey::Open), "simulator", "the map-race simulator on `repro`", HelpOnly),
     bind!(
         PathMap,
@@ -257,6 +295,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Vars, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next var", HelpOnly),
     bind!(Vars, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "edit", "type a new value for the var", Always),
     bind!(Vars, [Key(KeyCode::Esc), c('q')], "Esc", Intent::Back, "close", "close the vars", Always),
+    bind!(Vars, [c('?')], "?", Intent::ToggleHelp, "help", "keys (these first)", HelpOnly),
     bind!(
         VarEdit,
         [Key(KeyCode::Enter)],
@@ -305,6 +344,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Milestone, [Digit], "1-4", Intent::Pick(0), "choose", "reproduced, located, fixed, verified", Always),
     bind!(Milestone, [Key(KeyCode::Enter)], "Enter", Intent::Confirm, "set", "set the highlighted milestone", Always),
     bind!(Milestone, [Key(KeyCode::Esc)], "Esc", Intent::Back, "cancel", "set nothing", Always),
+    bind!(Milestone, [c('?')], "?", Intent::ToggleHelp, "help", "keys (these first)", HelpOnly),
     bind!(
         Confirm,
         [Key(KeyCode::Enter)],
@@ -339,6 +379,7 @@ pub static BINDINGS: &[Binding] = &[
         HelpOnly
     ),
     bind!(Confirm, [Key(KeyCode::Esc), c('n'), c('q')], "Esc", Intent::Back, "cancel", "do not run it", Always),
+    bind!(Confirm, [c('?')], "?", Intent::ToggleHelp, "help", "keys (this dialog's first)", HelpOnly),
     bind!(
         QuitConfirm,
         [c('y'), Key(KeyCode::Enter)],
@@ -392,6 +433,7 @@ pub static BINDINGS: &[Binding] = &[
         HasResult
     ),
     bind!(Results, [c('r')], "r", Intent::Run, "rerun", "run the step again", CanRun),
+    bind!(Results, [c('/')], "/", Intent::SearchStart, "filter", "filter the list as you type (Esc: all rows)", Always),
     bind!(
         Results,
         [c('p')],
@@ -401,6 +443,26 @@ pub static BINDINGS: &[Binding] = &[
         "correct how the selected frame's path maps to the repository (FROM=TO)",
         HelpOnly
     ),
+    bind!(Results, [c('h'), Key(KeyCode::Left)], "h/←", Intent::ScrollLeft, "left", "scroll the list left", HelpOnly),
+    bind!(
+        Results,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the list right (long paths and names)",
+        HelpOnly
+    ),
+    bind!(
+        Results,
+        [c('y')],
+        "y",
+        Intent::CopyLocation,
+        "copy",
+        "copy the item: a frame's file:line, a blamed line's commit id (OSC 52)",
+        HelpOnly
+    ),
+    bind!(Results, [c('Y')], "Y", Intent::CopyOutput, "copy all", "copy the step's whole output (OSC 52)", HelpOnly),
     bind!(Results, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Results, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
     bind!(Results, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first item", HelpOnly),
@@ -414,6 +476,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Source, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "next line", HelpOnly),
     bind!(Source, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
     bind!(Source, [Key(KeyCode::PageDown)], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Source, [c('h'), Key(KeyCode::Left)], "h/←", Intent::ScrollLeft, "left", "scroll the code left", HelpOnly),
+    bind!(
+        Source,
+        [c('l'), Key(KeyCode::Right)],
+        "l/→",
+        Intent::ScrollRight,
+        "right",
+        "scroll the code right",
+        HelpOnly
+    ),
+    bind!(Source, [c('/')], "/", Intent::SearchStart, "search", "search the file (from the cursor on)", HelpOnly),
+    bind!(Source, [c('n')], "n", Intent::SearchNext, "next", "next match", Searching),
+    bind!(Source, [c('N')], "N", Intent::SearchPrev, "prev", "previous match", HelpOnly),
     bind!(Source, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "first line", HelpOnly),
     bind!(Source, [c('G'), Key(KeyCode::End)], "G/End", Intent::Bottom, "end", "last line", HelpOnly),
     bind!(
@@ -443,6 +518,15 @@ pub static BINDINGS: &[Binding] = &[
         "correct how this frame's path maps to the repository (FROM=TO)",
         HelpOnly
     ),
+    bind!(
+        Source,
+        [c('B')],
+        "B",
+        Intent::ToggleGutter,
+        "gutter",
+        "hide or show the blame gutter (more room for code)",
+        Always
+    ),
     bind!(Source, [c('e')], "e", Intent::OpenEditor, "edit", "open $EDITOR at the line (default vi)", Live),
     bind!(Source, [c('y')], "y", Intent::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
     bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close the source view", Always),
@@ -464,6 +548,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Sim, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Up), c('k')], "↑/k", Intent::Up, "up", "scroll up", HelpOnly),
     bind!(Detail, [Key(KeyCode::Down), c('j')], "↓/j", Intent::Down, "down", "scroll down", HelpOnly),
+    bind!(Detail, [Key(KeyCode::PageUp)], "PgUp", Intent::PageUp, "page", "a page up", HelpOnly),
+    bind!(Detail, [Key(KeyCode::PageDown), c(' ')], "PgDn", Intent::PageDown, "page", "a page down", HelpOnly),
+    bind!(Detail, [c('g'), Key(KeyCode::Home)], "g/Home", Intent::Top, "top", "the top", HelpOnly),
+    bind!(
+        Detail,
+        [c('a')],
+        "a",
+        Intent::Toggle,
+        "all files",
+        "a commit: the diff of every file it changed, or only the blamed file's",
+        CommitView
+    ),
+    bind!(Detail, [c('y')], "y", Intent::CopyLocation, "copy", "copy the commit id (OSC 52)", HelpOnly),
     bind!(Detail, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close it", Always),
     bind!(Detail, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
     bind!(Detail, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
@@ -544,6 +641,22 @@ pub const SCOPES: [Scope; 15] = [
 /// The bindings of one scope, in table order.
 pub fn bindings(scope: Scope) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.scope == scope)
+}
+
+/// A scope's keys as the help lists them: one row per key, so a key bound twice (`n`: the next match while
+/// searching, else a note) is listed once with both meanings.
+pub fn help_rows(scope: Scope) -> Vec<(&'static str, String)> {
+    let mut rows: Vec<(&'static str, String)> = Vec::new();
+    for b in bindings(scope) {
+        match rows.iter_mut().find(|(label, _)| *label == b.label) {
+            Some((_, help)) => {
+                help.push_str("; otherwise ");
+                help.push_str(b.help);
+            }
+            None => rows.push((b.label, b.help.to_string())),
+        }
+    }
+    rows
 }
 
 /// The key table as Markdown (README "The screen").

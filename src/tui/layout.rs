@@ -55,10 +55,12 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// `output_first` gives the action pane the larger share (the selected step has output to show).
-pub fn panes(area: Rect, focus: Pane, output_first: bool) -> Panes {
+/// `output_first` gives the action pane the larger share (the selected step has output to show); the status bar
+/// takes `status_rows` (more than one when its news wraps).
+pub fn panes(area: Rect, focus: Pane, output_first: bool, status_rows: u16) -> Panes {
     let [title, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(status_rows.max(1))])
+            .areas(area);
     let narrow = area.width < 60 || area.height < 16;
     if narrow {
         let only = |p: Pane| (focus == p).then_some(body);

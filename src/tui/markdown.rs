@@ -45,7 +45,7 @@ impl Doc {
         for block in &self.blocks {
             match block {
                 Block::Line(line) => lines.push(line.clone()),
-                Block::Code(line) => lines.extend(md_layout::code_lines(line, width)),
+                Block::Code(line) => lines.extend(super::md_code::code_lines(line, width)),
                 Block::Table(table) => {
                     let style = self.table_style.unwrap_or(TableStyle { header: Style::new(), rule: Style::new() });
                     lines.extend(md_layout::table_lines(table, width, style));

@@ -250,16 +250,6 @@ fn indent(n: usize) -> Cell {
     }
 }
 
-/// A code line wrapped to `width`, its continuations starting under its own first non-blank character.
-pub fn code_lines(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
-    if line.width() <= width {
-        return vec![line.clone()];
-    }
-    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-    let lead = text.width() - text.trim_start().width();
-    wrap(&line.spans, width, lead).into_iter().map(Line::from).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,13 +298,6 @@ mod tests {
         let t = table(&[&["the map is…", "use", "why"], &["hot: contention", "sharded map", "independent locks"]]);
         let text = plain(&table_lines(&t, 20, style()));
         assert_eq!(text, vec!["the map is…: hot:", "  contention", "use: sharded map", "why: independent", "  locks"],);
-    }
-
-    #[test]
-    fn a_long_code_line_wraps_under_its_own_indentation() {
-        let line = Line::from("    // a comment that is much too long for the pane");
-        let text = plain(&code_lines(&line, 24));
-        assert_eq!(text, vec!["    // a comment that is", "    much too long for", "    the pane"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod confirm;
+mod copy;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod evidence_summary;
@@ -17,6 +18,7 @@ pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod md_code;
 pub mod md_layout;
 pub mod mode;
 mod notes;
@@ -37,6 +39,7 @@ mod update;
 mod update_confirm;
 mod update_results;
 mod update_scroll;
+mod update_search;
 mod update_sim;
 mod update_steps;
 mod update_views;
@@ -85,6 +88,10 @@ pub fn run(
         }
     }
     app.warn_short_secrets();
+    // The first screen says what the runbook is for (its `summary:`), unless there is a warning to read.
+    if app.flash.is_none() {
+        app.flash = app.summary_flash();
+    }
     if let Some(pending) = evidence {
         app.redactor = pending.redactor.clone();
         app.rewrites = pending.rewrites.clone();

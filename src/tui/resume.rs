@@ -54,10 +54,11 @@ pub fn rebuild(
         app.select(index);
     }
     let how = if resumed.reopened { "reopened" } else { "resumed" };
-    let mut flash = format!("session {how}: {done} step(s) done, where it stood");
+    let steps = super::text::count(done, "step");
+    let mut flash = format!("session {how}: {steps} done, where it stood");
     if let Some(&index) = interrupted.first() {
         let id = app.step(index).map(|s| s.id.clone()).unwrap_or_default();
-        flash = format!("session {how}: {done} step(s) done · `{id}` was cut off: Enter runs it again");
+        flash = format!("session {how}: {steps} done · `{id}` was cut off: Enter runs it again");
     } else if let Some(first) = resumed.notices.first() {
         flash = format!("{flash} · {first}");
     }

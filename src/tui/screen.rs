@@ -68,8 +68,12 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
+    /// The keys, those of `from` (where `?` was pressed) first; closing it brings back the dialog it was opened
+    /// over (`under`), if any.
     Help {
         scroll: u16,
+        from: super::keymap::Scope,
+        under: Option<Box<Overlay>>,
     },
     Confirm(Box<Confirm>),
     QuitConfirm,
@@ -99,4 +103,22 @@ pub struct Search {
     pub editing: bool,
     /// The line of the current match in the selected step's output.
     pub current: Option<usize>,
+    /// What `/` searches: chosen when the search starts, by what has the focus.
+    pub target: SearchTarget,
+    /// The current match in the steps' text: step index and line of its rendered text.
+    pub text_at: Option<(usize, usize)>,
+}
+
+/// Where a search looks (`/` searches what the person is looking at).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchTarget {
+    /// The selected step's output; when it has no match, the steps' text.
+    #[default]
+    Output,
+    /// The steps' text (titles and Markdown), from the selected step on.
+    Text,
+    /// The selected step's result list, filtered as the query is typed.
+    Results,
+    /// The source view on top: its lines, from the cursor on.
+    Source,
 }

@@ -9,7 +9,7 @@ use super::app::App;
 use super::jobs::Job;
 use super::layout::Pane;
 use super::mode::Exit;
-use super::screen::{Overlay, Search};
+use super::screen::Overlay;
 use crate::engine::Input;
 
 impl App {
@@ -94,16 +94,30 @@ impl App {
 
     fn key_action(&mut self, action: Intent) -> Option<Intent> {
         match (&self.screen.overlay, action) {
-            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => self.screen.overlay = Overlay::None,
-            (Overlay::Help { scroll }, Intent::Up) => {
-                self.screen.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) }
+            (Overlay::Help { .. }, Intent::ToggleHelp | Intent::Back) => {
+                let under = match std::mem::replace(&mut self.screen.overlay, Overlay::None) {
+                    Overlay::Help { under: Some(under), .. } => *under,
+                    _ => Overlay::None,
+                };
+                self.screen.overlay = under;
             }
-            (Overlay::Help { scroll }, Intent::Down) => {
+            (Overlay::Help { .. }, direction @ (Intent::Up | Intent::Down)) => {
                 // Help has a line per binding plus a heading and a gap per section: never scroll past it.
                 let max = (super::keymap::BINDINGS.len() + 2 * super::keymap::SCOPES.len()) as u16;
-                self.screen.overlay = Overlay::Help { scroll: (scroll + 1).min(max) }
+                if let Overlay::Help { scroll, .. } = &mut self.screen.overlay {
+                    *scroll = if direction == Intent::Up { scroll.saturating_sub(1) } else { (*scroll + 1).min(max) };
+                }
             }
             (Overlay::Help { .. }, _) => {}
+            // `?` over a dialog: the help opens over it, the dialog's keys first, and closing it brings it back.
+            (
+                Overlay::Confirm(_) | Overlay::Vars { edit: None, .. } | Overlay::Milestone { .. },
+                Intent::ToggleHelp,
+            ) => {
+                let from = self.scope();
+                let under = std::mem::replace(&mut self.screen.overlay, Overlay::None);
+                self.screen.overlay = Overlay::Help { scroll: 0, from, under: Some(Box::new(under)) };
+            }
             (Overlay::Confirm(_), action) => self.confirm_key(action),
             (Overlay::QuitConfirm, Intent::Confirm) => self.quit_now(Exit::Quit),
             (Overlay::QuitConfirm, Intent::Back) => self.screen.overlay = Overlay::None,
@@ -113,8 +127,13 @@ impl App {
             (Overlay::Vars { .. }, action) => self.vars_key(action),
             (Overlay::Evidence(_), action) => self.evidence_key(action),
             (Overlay::PathMap(_), action) => self.path_map_key(action),
+            // A search being typed over a view: the characters are the query's.
+            (Overlay::None, action) if self.screen.search.as_ref().is_some_and(|s| s.editing) => {
+                return self.main_action(action);
+            }
             (Overlay::None, action) if !self.stack.views.is_empty() => {
-                if !self.view_key(&action) && matches!(action, Intent::ToggleHelp | Intent::Quit) {
+                let searching = matches!(action, Intent::SearchStart | Intent::SearchNext | Intent::SearchPrev);
+                if !self.view_key(&action) && (searching || matches!(action, Intent::ToggleHelp | Intent::Quit)) {
                     return self.main_action(action);
                 }
             }
@@ -146,6 +165,7 @@ impl App {
             Intent::Back => {
                 if self.screen.search.is_some() {
                     self.screen.search = None;
+                    self.search_cleared();
                 } else {
                     self.screen.focus = Pane::Steps;
                 }
@@ -163,22 +183,25 @@ impl App {
                     self.quit_now(Exit::Quit);
                 }
             }
-            Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0 },
-            Intent::SearchStart => self.screen.search = Some(Search { editing: true, ..Search::default() }),
+            Intent::ToggleHelp => self.screen.overlay = Overlay::Help { scroll: 0, from: self.scope(), under: None },
+            Intent::SearchStart => self.start_search(),
             Intent::SearchChar(c) => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.push(c);
                 }
+                self.search_typed();
             }
             Intent::SearchPaste(text) => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.push_str(text.lines().next().unwrap_or(""));
                 }
+                self.search_typed();
             }
             Intent::SearchBackspace => {
                 if let Some(s) = &mut self.screen.search {
                     s.query.pop();
                 }
+                self.search_typed();
             }
             Intent::SearchSubmit => {
                 if let Some(s) = &mut self.screen.search {
@@ -187,18 +210,22 @@ impl App {
                 }
                 if self.screen.search.as_ref().is_some_and(|s| s.query.is_empty()) {
                     self.screen.search = None;
+                    self.search_cleared();
                 } else {
                     return Some(Intent::SearchNext);
                 }
             }
-            Intent::SearchNext => self.find(true),
+            Intent::ShowInfo => self.stack.views.push(super::views::View::Info { scroll: 0 }),
+            Intent::CopyLocation => self.copy_focused(),
+            Intent::CopyOutput => self.copy_output(),
+            Intent::SearchNext => self.search_step(true),
             Intent::NoteStart => self.open_note(),
             Intent::MapPathStart => self.open_path_map(None),
             Intent::VarsStart => self.open_vars(),
             Intent::MilestoneStart => self.open_milestones(),
             Intent::Replay(key) => self.scrub(key),
             Intent::Sim(super::action::SimKey::Open) => self.open_default_sim(),
-            Intent::SearchPrev => self.find(false),
+            Intent::SearchPrev => self.search_step(false),
             _ => {}
         }
         None

@@ -5,13 +5,16 @@ use super::action::Intent;
 use super::app::App;
 use super::layout::Pane;
 use super::results::StepResult;
+use super::source::SIDEWAYS;
 use crate::probes::output::ProbeOutput;
 use std::sync::Arc;
 
 impl App {
     pub(crate) fn probe_result(&mut self, step: &str, output: Arc<ProbeOutput>) {
         let Some(index) = self.session.runbook().step_index(step) else { return };
-        let result = StepResult::new(output, &self.theme);
+        let (_, mapper) = self.path_mapper();
+        let relative = |file: &str| mapper.map(file).map(|m| m.file.to_string());
+        let result = StepResult::new(output, &self.theme, &relative);
         // A result to explore for the step in view: put the focus on it, so j/k and Enter work at once (not in a
         // replay, where the keys belong to the time scrubber).
         if index == self.screen.selected && result.has_targets() && !self.mode.is_replay() {
@@ -27,6 +30,7 @@ impl App {
 
     pub(crate) fn result_action(&mut self, action: Intent) -> Option<Intent> {
         let rows = self.result_rows();
+        let width = self.panes().inner_width(Pane::Action).saturating_sub(1);
         let index = self.screen.selected;
         let Some(result) = self.outputs.results.get_mut(&index) else { return self.main_action(action) };
         match action {
@@ -36,6 +40,8 @@ impl App {
             Intent::PageDown => result.move_by((rows as i64 - 1).max(1), rows),
             Intent::Top => result.move_by(i64::MIN / 2, rows),
             Intent::Bottom => result.move_by(i64::MAX / 2, rows),
+            Intent::ScrollLeft => result.scroll_sideways(-(SIDEWAYS as i64), width),
+            Intent::ScrollRight => result.scroll_sideways(SIDEWAYS as i64, width),
             Intent::Open => return self.open_selected(),
             Intent::MapPathStart => {
                 let frame = match result.target() {

@@ -10,14 +10,14 @@ use super::app::App;
 use super::jobs::{HostJob, ViewJob};
 use super::results::Target;
 use super::source::past::{self, Past};
-use super::source::SourceView;
+use super::source::{SourceView, SIDEWAYS};
 use super::views::{view_areas, BlameState, CommitView, View};
 use std::path::PathBuf;
 
 impl App {
     /// Lines of source inside the view's border.
     pub(crate) fn view_rows(&self) -> usize {
-        (view_areas(self.size).0.height as usize).saturating_sub(2).max(1)
+        (view_areas(self.size, self.status_rows(self.size)).0.height as usize).saturating_sub(2).max(1)
     }
 
     /// Enter in a result list.
@@ -95,6 +95,10 @@ impl App {
         match (view, action) {
             (_, Intent::Back) => {
                 self.stack.views.pop();
+                // A search of the view closed with it.
+                if self.screen.search.as_ref().is_some_and(|s| s.target == super::screen::SearchTarget::Source) {
+                    self.screen.search = None;
+                }
             }
             (View::Source(v), Intent::Up) => v.move_cursor(-1, rows),
             (View::Source(v), Intent::Down) => v.move_cursor(1, rows),
@@ -102,6 +106,9 @@ impl App {
             (View::Source(v), Intent::PageDown) => v.move_cursor((rows as i64 - 1).max(1), rows),
             (View::Source(v), Intent::Top) => v.move_cursor(i64::MIN / 2, rows),
             (View::Source(v), Intent::Bottom) => v.to_end(rows),
+            (View::Source(v), Intent::ScrollLeft) => v.scroll_sideways(-(SIDEWAYS as i64), rows),
+            (View::Source(v), Intent::ScrollRight) => v.scroll_sideways(SIDEWAYS as i64, rows),
+            (View::Source(v), Intent::ToggleGutter) => v.gutter_hidden = !v.gutter_hidden,
             (View::Source(v), Intent::ShowCommit) => {
                 let (path, cursor) = (v.path.clone(), v.cursor);
                 self.show_commit(path, cursor);
@@ -118,12 +125,18 @@ impl App {
                 let (path, line) = (v.path.clone(), v.cursor);
                 self.mark_line(&path, line);
             }
-            (View::Source(v), Intent::CopyLocation) => {
-                let text = format!("{}:{}", v.path.display(), v.cursor);
-                self.jobs.push(HostJob::Copy { text }.into());
-            }
+            (View::Source(_) | View::Commit(_), Intent::CopyLocation) => self.copy_focused(),
+            (View::Info { scroll }, Intent::Up) => *scroll = scroll.saturating_sub(1),
+            (View::Info { scroll }, Intent::Down) => *scroll = scroll.saturating_add(1),
             (View::Commit(c), Intent::Up) => c.scroll = c.scroll.saturating_sub(1),
             (View::Commit(c), Intent::Down) => c.scroll = c.scroll.saturating_add(1),
+            (View::Commit(c), Intent::PageUp) => c.scroll = c.scroll.saturating_sub(rows as u16),
+            (View::Commit(c), Intent::PageDown) => c.scroll = c.scroll.saturating_add(rows as u16),
+            (View::Commit(c), Intent::Top) => c.scroll = 0,
+            (View::Commit(c), Intent::Toggle) => {
+                c.all_files = !c.all_files;
+                c.scroll = 0;
+            }
             (_, _) => return false,
         }
         true
@@ -156,7 +169,14 @@ impl App {
         match blamed {
             Some(l) if l.uncommitted => self.flash = Some("not committed yet".into()),
             Some(l) => {
-                self.stack.views.push(View::Commit(CommitView { commit: l.commit.clone(), details: None, scroll: 0 }));
+                let mut view = CommitView::new(l.commit.clone(), path.clone());
+                if self.mode.is_replay() {
+                    // A replay runs nothing and the journal keeps no diffs.
+                    view.patch = Some(Err("the diff is not shown in a replay: the journal does not hold it".into()));
+                } else {
+                    self.jobs.push(ViewJob::CommitPatch { path: path.clone(), commit: l.commit.clone() }.into());
+                }
+                self.stack.views.push(View::Commit(Box::new(view)));
                 self.jobs.push(ViewJob::Commit { path, commit: l.commit }.into());
             }
             None => self.flash = Some(format!("no blame for line {line}")),
@@ -203,6 +223,7 @@ impl App {
                 self.stack.blames.insert(path, state);
             }
             ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
+            ViewAnswer::PatchLoaded { commit, result } => self.stack.patch_loaded(&commit, &result),
             ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
             ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
             ViewAnswer::EvidenceFetched { command, result } => self.evidence_fetched(command, result),

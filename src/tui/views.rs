@@ -1,10 +1,11 @@
 //! The view stack's state: full-screen views pushed over the main screen (a source file, a commit, the GC chart,
-//! the simulator and its crash-rate chart), the blame cache they share, and where a view is drawn. How `update`
+//! the simulator and its crash-rate chart, the runbook's summary), the blame cache they share, and where a view is drawn. How `update`
 //! drives them is in `update_views.rs`; this module knows nothing of `App`, so `App` can hold a `ViewStack`
 //! without the two modules depending on each other.
 
 use super::sim::{RatesView, SimRun, SimView, PLAY_STEP};
 use super::source::SourceView;
+use crate::locate::commit_patch::{CommitPatch, FilePatch};
 use crate::locate::BlameLine;
 use crate::probes::commit::CommitDetails;
 use crate::sim::Summary;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum View {
     Source(Box<SourceView>),
-    Commit(CommitView),
+    Commit(Box<CommitView>),
     /// The GC chart of a parse step's report (by step index).
     Gc {
         step: usize,
@@ -25,6 +26,10 @@ pub enum View {
     Sim(Box<SimView>),
     /// Crash rate per program.
     Rates(Box<RatesView>),
+    /// About the runbook (`i`): its title, summary and phases, scrolled by `scroll` rows.
+    Info {
+        scroll: u16,
+    },
 }
 
 /// The views over the main screen, top last, and what they share.
@@ -73,6 +78,17 @@ impl ViewStack {
             if let View::Commit(c) = view {
                 if c.commit == commit && c.details.is_none() {
                     c.details = Some(result.clone());
+                }
+            }
+        }
+    }
+
+    /// A commit's patch arrived: every commit view of it shows it.
+    pub fn patch_loaded(&mut self, commit: &str, result: &Result<Arc<CommitPatch>, String>) {
+        for view in &mut self.views {
+            if let View::Commit(c) = view {
+                if c.commit == commit && c.patch.is_none() {
+                    c.patch = Some(result.clone());
                 }
             }
         }
@@ -131,6 +147,27 @@ pub struct CommitView {
     /// `None` while the lookup runs.
     pub details: Option<Result<CommitDetails, String>>,
     pub scroll: u16,
+    /// The blamed file, whose diff is shown first.
+    pub path: PathBuf,
+    /// The commit's patch, file by file (`None` while it is computed; in a replay, why it is not shown).
+    pub patch: Option<Result<Arc<CommitPatch>, String>>,
+    /// `a`: the diff of every file the commit changed, not only the blamed one's.
+    pub all_files: bool,
+}
+
+impl CommitView {
+    pub fn new(commit: String, path: PathBuf) -> CommitView {
+        CommitView { commit, details: None, scroll: 0, path, patch: None, all_files: false }
+    }
+
+    /// The patches shown: the blamed file's (matched by its path in the repository), or all of them.
+    pub fn shown_files(&self) -> Vec<&FilePatch> {
+        let Some(Ok(patch)) = &self.patch else { return Vec::new() };
+        if self.all_files {
+            return patch.files.iter().collect();
+        }
+        patch.files.iter().filter(|f| self.path.ends_with(&f.path)).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,9 +177,10 @@ pub enum BlameState {
     Failed(String),
 }
 
-/// A full-screen view's frame and the status bar under it.
-pub fn view_areas(area: Rect) -> (Rect, Rect) {
-    let body = Rect { height: area.height.saturating_sub(1), ..area };
-    let status = Rect { y: area.y + body.height, height: area.height.min(1), ..area };
+/// A full-screen view's frame and the status bar of `status_rows` under it.
+pub fn view_areas(area: Rect, status_rows: u16) -> (Rect, Rect) {
+    let rows = status_rows.max(1).min(area.height);
+    let body = Rect { height: area.height.saturating_sub(rows), ..area };
+    let status = Rect { y: area.y + body.height, height: rows, ..area };
     (body, status)
 }

@@ -28,18 +28,32 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
     pub line: Line<'static>,
+    /// The same row with more to read (a racing site's path relative to the repository rather than its last two
+    /// parts), drawn instead of `line` when it fits the pane.
+    pub wide: Option<Line<'static>>,
     pub target: Option<Target>,
 }
 
 impl ResultRow {
     fn text(line: impl Into<Line<'static>>) -> ResultRow {
-        ResultRow { line: line.into(), target: None }
+        ResultRow { line: line.into(), wide: None, target: None }
     }
 
     fn to(line: impl Into<Line<'static>>, target: Target) -> ResultRow {
-        ResultRow { line: line.into(), target: Some(target) }
+        ResultRow { line: line.into(), wide: None, target: Some(target) }
+    }
+
+    /// The row as drawn in `width` columns: the wide form when it fits.
+    pub fn fitted(&self, width: usize) -> &Line<'static> {
+        match &self.wide {
+            Some(wide) if wide.width() <= width => wide,
+            _ => &self.line,
+        }
     }
 }
+
+/// A frame's path relative to the repository (the session's path mapping), when it maps into it.
+pub type Relative<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// A probe step's result and the selection in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,20 +62,27 @@ pub struct StepResult {
     pub rows: Vec<ResultRow>,
     /// The selected row (always one with a target, when there is any).
     pub cursor: usize,
-    /// First row in the window.
+    /// First row in the window, as a position in `shown`.
     pub top: usize,
+    /// Columns scrolled off to the left (`h`/`l`).
+    pub left: usize,
+    /// The rows shown (indices into `rows`): all of them, or those holding the filter typed after `/`.
+    pub shown: Vec<usize>,
+    /// The filter, lowercased (`""`: none).
+    pub filter: String,
 }
 
 impl StepResult {
-    pub fn new(output: Arc<ProbeOutput>, theme: &Theme) -> StepResult {
+    pub fn new(output: Arc<ProbeOutput>, theme: &Theme, relative: Relative<'_>) -> StepResult {
         let rows = match output.as_ref() {
-            ProbeOutput::Parse(report) => parse::rows(report, theme),
+            ProbeOutput::Parse(report) => parse::rows(report, theme, relative),
             ProbeOutput::Grep(matches) => locate::grep_rows(matches, theme),
             ProbeOutput::Blame { file, lines } => locate::blame_rows(file, lines, theme),
             ProbeOutput::Simulate(out) => sim::rows(out, theme),
         };
         let cursor = rows.iter().position(|r| r.target.is_some()).unwrap_or(0);
-        StepResult { output, rows, cursor, top: 0 }
+        let shown = (0..rows.len()).collect();
+        StepResult { output, rows, cursor, top: 0, left: 0, shown, filter: String::new() }
     }
 
     pub fn has_targets(&self) -> bool {
@@ -69,38 +90,78 @@ impl StepResult {
     }
 
     pub fn target(&self) -> Option<&Target> {
-        self.rows.get(self.cursor).and_then(|r| r.target.as_ref())
+        self.rows.get(self.cursor).filter(|_| self.shown.contains(&self.cursor)).and_then(|r| r.target.as_ref())
+    }
+
+    /// Rows shown now (all, or those that pass the filter).
+    pub fn shown_count(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Keeps the rows whose text holds `query` (case-insensitive; `""` shows all) and selects the first item.
+    pub fn set_filter(&mut self, query: &str, height: usize) {
+        self.filter = query.to_lowercase();
+        let text = |line: &Line<'_>| line.spans.iter().map(|s| s.content.as_ref()).collect::<String>().to_lowercase();
+        self.shown = (0..self.rows.len())
+            .filter(|&i| {
+                let row = &self.rows[i];
+                self.filter.is_empty()
+                    || text(&row.line).contains(&self.filter)
+                    || row.wide.as_ref().is_some_and(|w| text(w).contains(&self.filter))
+            })
+            .collect();
+        self.top = 0;
+        if let Some(&first) = self.shown.iter().find(|&&i| self.rows[i].target.is_some()) {
+            self.cursor = first;
+        }
+        self.move_by(0, height);
+    }
+
+    /// The selection's position in `shown`.
+    fn position(&self) -> usize {
+        self.shown.iter().position(|&i| i >= self.cursor).unwrap_or(0)
     }
 
     /// Moves the selection by `delta` selectable rows and keeps it in a window of `height` rows.
     pub fn move_by(&mut self, delta: i64, height: usize) {
-        let selectable: Vec<usize> = (0..self.rows.len()).filter(|&i| self.rows[i].target.is_some()).collect();
+        let selectable: Vec<usize> =
+            (0..self.shown.len()).filter(|&p| self.rows[self.shown[p]].target.is_some()).collect();
         if selectable.is_empty() {
             self.scroll(delta, height);
             return;
         }
-        let at = selectable.iter().position(|&i| i >= self.cursor).unwrap_or(0) as i64;
+        let here = self.position();
+        let at = selectable.iter().position(|&p| p >= here).unwrap_or(0) as i64;
         let to = (at + delta).clamp(0, selectable.len() as i64 - 1) as usize;
-        self.cursor = selectable[to];
+        let p = selectable[to];
+        self.cursor = self.shown[p];
         let height = height.max(1);
-        if self.cursor < self.top {
+        if p < self.top {
             // Show the heading just above the first item of a group too.
-            self.top = if to == 0 { 0 } else { self.cursor };
-        } else if self.cursor >= self.top + height {
-            self.top = self.cursor + 1 - height;
+            self.top = if to == 0 { 0 } else { p };
+        } else if p >= self.top + height {
+            self.top = p + 1 - height;
         }
+    }
+
+    /// Scrolls sideways by `delta` columns, no further than shows the end of the widest row.
+    pub fn scroll_sideways(&mut self, delta: i64, width: usize) {
+        let widest = self.rows.iter().map(|r| r.fitted(width).width()).max().unwrap_or(0);
+        let limit = (widest + 1).saturating_sub(width);
+        self.left = (self.left as i64 + delta).clamp(0, limit as i64) as usize;
     }
 
     /// Scrolls the window without moving the selection out of it when possible.
     pub fn scroll(&mut self, delta: i64, height: usize) {
-        let max = self.rows.len().saturating_sub(height.max(1)) as i64;
+        let max = self.shown.len().saturating_sub(height.max(1)) as i64;
         self.top = (self.top as i64 + delta).clamp(0, max.max(0)) as usize;
+        let here = self.position();
         if self.rows.get(self.cursor).is_some_and(|r| r.target.is_some())
-            && (self.cursor < self.top || self.cursor >= self.top + height)
+            && (here < self.top || here >= self.top + height)
         {
-            let visible = (self.top..(self.top + height).min(self.rows.len())).find(|&i| self.rows[i].target.is_some());
-            if let Some(i) = visible {
-                self.cursor = i;
+            let end = (self.top + height).min(self.shown.len());
+            if let Some(p) = (self.top..end).find(|&p| self.rows[self.shown[p]].target.is_some()) {
+                self.cursor = self.shown[p];
             }
         }
     }

@@ -4,7 +4,7 @@
 //! the toolchain's are dimmed, since the engineer's code is what they came for.
 
 use super::symbol::{own_prefix, short_symbol};
-use super::{ResultRow, Target};
+use super::{Relative, ResultRow, Target};
 use crate::golang::frames::{detect_goroots, UserFrameRule};
 use crate::golang::{gcview, CrashKind, Frame, ParseReport};
 use crate::tui::theme::Theme;
@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 /// Frames shown per stack before `… N more`.
 const MAX_FRAMES: usize = 12;
 
-pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
+pub fn rows(report: &ParseReport, theme: &Theme, relative: Relative<'_>) -> Vec<ResultRow> {
     let crash_frames = report.crashes.iter().flat_map(|c| c.goroutines.iter()).flat_map(|g| g.frames.iter());
     let race_frames = report.races.iter().flat_map(|r| r.accesses.iter()).flat_map(|a| a.frames.iter());
     let rule =
@@ -57,12 +57,18 @@ pub fn rows(report: &ParseReport, theme: &Theme) -> Vec<ResultRow> {
         rows.push(heading(format!("Racing sites ({})", report.sites.len()), theme));
         for site in &report.sites {
             let kinds: Vec<&str> = site.kinds.iter().map(|k| k.as_str()).collect();
-            let line = Line::from(vec![
-                Span::raw(format!("  {}:{}  ", short_path(&site.file), site.line)),
-                Span::styled(format!("{:<10} ", kinds.join("+")), theme.warning()),
-                Span::styled(short_symbol(&site.func, own).to_string(), theme.muted()),
-            ]);
-            rows.push(ResultRow::to(line, source(&site.file, site.line)));
+            let site_line = |path: &str| {
+                Line::from(vec![
+                    Span::raw(format!("  {path}:{}  ", site.line)),
+                    Span::styled(format!("{:<10} ", kinds.join("+")), theme.warning()),
+                    Span::styled(short_symbol(&site.func, own).to_string(), theme.muted()),
+                ])
+            };
+            let short = short_path(&site.file);
+            let mut row = ResultRow::to(site_line(&short), source(&site.file, site.line));
+            // `internal/stock/stock.go` tells which package; `stock/stock.go` may not. Shown when it fits.
+            row.wide = relative(&site.file).filter(|r| *r != short).map(|r| site_line(&r));
+            rows.push(row);
         }
     }
     for pairing in &report.pairing {

@@ -43,7 +43,14 @@ pub struct SourceView {
     pub mapped_by: Option<String>,
     /// In a replay: where the shown content came from (the file as it was then, or why it cannot be shown).
     pub past: Option<String>,
+    /// Columns of code scrolled off to the left (`h`/`l`); line numbers and the gutter stay.
+    pub left: usize,
+    /// The blame gutter is hidden (`B`): at 80 columns it leaves 42 for code.
+    pub gutter_hidden: bool,
 }
+
+/// Columns one `h`/`l` press scrolls the code sideways.
+pub const SIDEWAYS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Move {
@@ -69,7 +76,21 @@ impl SourceView {
             origin: None,
             mapped_by: None,
             past: None,
+            left: 0,
+            gutter_hidden: false,
         }
+    }
+
+    /// Scrolls the code sideways by `delta` columns, no further than shows the end of the longest line in the
+    /// window (tabs count four columns, as drawn).
+    pub fn scroll_sideways(&mut self, delta: i64, height: usize) {
+        let Some(file) = &self.file else { return };
+        let longest = (self.top..(self.top + height.max(1)).min(file.len()))
+            .map(|i| unicode_width::UnicodeWidthStr::width(file.line(i).replace('\t', "    ").as_str()))
+            .max()
+            .unwrap_or(0);
+        let left = (self.left as i64 + delta).clamp(0, longest.saturating_sub(1) as i64);
+        self.left = left as usize;
     }
 
     /// Lines in the file (0 until it is loaded).

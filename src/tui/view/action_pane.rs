@@ -5,7 +5,7 @@
 use super::super::app::App;
 use super::super::layout::Pane;
 use super::super::output::{short_duration, LineKind, StepRun};
-use super::super::text::truncate;
+use super::super::text::{truncate, wrap};
 use super::steps::mark;
 use crate::engine::{Action as StepAction, StepStatus};
 use ratatui::layout::Rect;
@@ -13,15 +13,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let index = app.selected();
     let Some(step) = app.step(index) else { return };
     let kind = step.action.as_ref().map(|a| a.kind()).unwrap_or("read");
-    let block = super::pane_block(app, Pane::Action, format!(" {kind} "));
+    let run = app.run_of(index);
+    let hint = sideways_hint(app, index, area);
+    let block = super::pane_block(app, Pane::Action, format!(" {kind}{hint} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let run = app.run_of(index);
     match &step.action {
         Some(StepAction::Choose(choose)) => {
             let chosen = run.and_then(|r| r.lines.iter().rev().find(|l| l.kind == LineKind::Note));
@@ -79,14 +81,14 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         action => {
-            let header = header(app, index, action.is_some());
+            let header = header(app, index, action.is_some(), inner.width as usize);
             let mut lines = header;
             // The verdict wraps (a failure's reason is what the user needs to read in full); output does not.
             let verdict = run.and_then(|run| verdict(app, index, run, inner.width as usize)).unwrap_or_default();
             let height = (inner.height as usize).saturating_sub(lines.len() + verdict.len().max(1));
             if let (Some(result), Some(_)) = (app.result_of(index), run) {
                 let focused = app.focus() == Pane::Action;
-                lines.extend(super::results::window(app, result, height, focused));
+                lines.extend(super::results::window(app, result, height, inner.width as usize, focused));
                 lines.extend(verdict);
             } else if let Some(run) = run {
                 lines.extend(output_window(app, run, height, inner.width as usize));
@@ -99,8 +101,36 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
+/// What sideways scrolling would show, for the pane's title: ` · l →` when lines on screen go on past the right
+/// edge, ` · ← h` when columns are scrolled off to the left (both: ` · ← h · l →`). Long output lines are cut at
+/// the pane's width (one row per line keeps line numbers, search and the tail simple); this says they go on.
+fn sideways_hint(app: &App, index: usize, area: Rect) -> String {
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let (left, widest) = match (app.result_of(index), app.run_of(index)) {
+        (Some(result), _) => {
+            let width = width.saturating_sub(1);
+            let rows = result.shown.iter().skip(result.top).take(height).map(|&i| result.rows[i].fitted(width).width());
+            (result.left, rows.max().unwrap_or(0).saturating_sub(width))
+        }
+        (None, Some(run)) => {
+            let len = run.len();
+            let top = app.screen.output_top.unwrap_or(len.saturating_sub(height)).min(len);
+            let rows = run.lines.iter().skip(top).take(height).map(|l| printable(&l.text).width());
+            (app.screen.output_left, rows.max().unwrap_or(0).saturating_sub(width))
+        }
+        (None, None) => (0, 0),
+    };
+    match (left > 0, widest > left) {
+        (true, true) => " · ← h · l →".into(),
+        (true, false) => " · ← h".into(),
+        (false, true) => " · l →".into(),
+        (false, false) => String::new(),
+    }
+}
+
 /// The command line (as run, or as it would run) and a rule under it.
-fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
+fn header(app: &App, index: usize, has_action: bool, width: usize) -> Vec<Line<'static>> {
     if !has_action {
         return Vec::new();
     }
@@ -114,7 +144,11 @@ fn header(app: &App, index: usize, has_action: bool) -> Vec<Line<'static>> {
     });
     match command {
         // A template that cannot be filled yet (a capture of an earlier step): say so instead of a blank line.
-        Some(Err(reason)) => vec![Line::styled(format!("not ready: {reason}"), app.theme.warning())],
+        // Wrapped, not cut: the reason names the step that sets what is missing.
+        Some(Err(reason)) => wrap(&format!("not ready: {reason}"), width.max(1))
+            .into_iter()
+            .map(|l| Line::styled(l, app.theme.warning()))
+            .collect(),
         Some(Ok(command)) => {
             // Shown as the dialog shows it: a run of spaces or a control character cannot hide the line's tail.
             let first: String = super::super::confirm::pieces(command.split('\n').next().unwrap_or(""))
@@ -209,34 +243,6 @@ fn verdict(app: &App, index: usize, run: &StepRun, width: usize) -> Option<Vec<L
         lines.extend(wrap(&text, width.max(1)).into_iter().map(|l| Line::styled(l, app.theme.warning())));
     }
     Some(lines)
-}
-
-/// Greedy word wrap to `width` columns; a word longer than a line is cut where the line ends.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        if used > 0 && used + 1 + unicode_width::UnicodeWidthStr::width(word) > width {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
-        }
-        for c in word.chars() {
-            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + cw > width && used > 0 {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            line.push(c);
-            used += cw;
-        }
-    }
-    lines.push(line);
-    lines
 }
 
 /// The line without its first `left` columns, marked with `…` when something was cut.

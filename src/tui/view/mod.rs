@@ -6,6 +6,7 @@ mod commit;
 mod evidence;
 pub mod gc;
 mod hints;
+mod info;
 mod note;
 mod overlay;
 mod pathmap;
@@ -36,13 +37,14 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
         return;
     }
     if let Some(view) = app.view() {
-        let (body, status_area) = super::views::view_areas(area);
+        let (body, status_area) = super::views::view_areas(area, app.status_rows(area));
         match view {
             View::Source(v) => source::draw(app, frame, body, v),
             View::Commit(c) => commit::draw(app, frame, body, c),
             View::Gc { step } => gc::draw(app, frame, body, *step),
             View::Sim(v) => sim::draw(app, frame, body, v),
             View::Rates(r) => sim_rates::draw(app, frame, body, r),
+            View::Info { scroll } => info::draw(app, frame, body, *scroll),
         }
         status::draw(app, frame, status_area);
         overlays(app, frame, area);
@@ -66,7 +68,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>) {
 fn overlays(app: &App, frame: &mut Frame<'_>, area: Rect) {
     match app.overlay() {
         Overlay::None => {}
-        Overlay::Help { scroll } => overlay::help(app, frame, area, *scroll),
+        Overlay::Help { scroll, from, .. } => overlay::help(app, frame, area, *scroll, *from),
         Overlay::Confirm(confirm) => overlay::confirm(app, frame, area, confirm),
         Overlay::QuitConfirm => overlay::quit(app, frame, area),
         Overlay::Note { text } => note::note(app, frame, area, text),

@@ -13,18 +13,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16) {
+pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect, scroll: u16, from: Scope) {
     let theme = &app.theme;
     let mut lines = Vec::new();
-    for scope in
-        [Scope::Main, Scope::Results, Scope::Source, Scope::Detail, Scope::Confirm, Scope::Search, Scope::QuitConfirm]
-    {
+    // The keys of where `?` was pressed first, then every other place's.
+    let order = std::iter::once(from).chain(keymap::SCOPES.into_iter().filter(|s| *s != from && *s != Scope::Help));
+    for scope in order {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.push(Line::styled(scope.title(), theme.heading()));
-        let rows: Vec<(&str, &str)> = keymap::bindings(scope).map(|b| (b.label, b.help)).collect();
-        let rows = if scope == Scope::Main { [rows, vec![WHEEL_HELP]].concat() } else { rows };
+        let title = if scope == from { format!("{} (here)", scope.title()) } else { scope.title().to_string() };
+        lines.push(Line::styled(title, theme.heading()));
+        let rows = keymap::help_rows(scope);
+        let rows =
+            if scope == Scope::Main { [rows, vec![(WHEEL_HELP.0, WHEEL_HELP.1.to_string())]].concat() } else { rows };
         for (keys, help) in rows {
             lines.push(Line::from(vec![Span::styled(format!("  {keys:<10}"), theme.key()), Span::raw(help)]));
         }

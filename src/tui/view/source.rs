@@ -1,11 +1,12 @@
 //! The source view, full screen: line numbers, the target line marked, the cursor line, highlighted text from
 //! the view's painted window (plain text where none is painted yet), and the blame gutter for the visible lines
-//! once the background blame is in. Reads only what `update` prepared.
+//! once the background blame is in (unless `B` hid it). The cursor line is highlighted across the width and the
+//! title names it and the target; `h`/`l` scroll the code sideways. Reads only what `update` prepared.
 
 use super::super::app::App;
 use super::super::results::{date, offset_minutes};
 use super::super::source::SourceView;
-use super::super::text::truncate;
+use super::super::text::{skip_columns, spans_width, truncate};
 use super::super::views::BlameState;
 use crate::locate::BlameLine;
 use ratatui::layout::Rect;
@@ -28,8 +29,17 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
         }
         _ => String::new(),
     };
-    let room = (area.width as usize).saturating_sub(note.width() + 4);
-    let title = format!(" {} ", keep_end(&format!("{}:{}", view.path.display(), view.cursor), room.saturating_sub(2)));
+    // Both lines by name: the cursor's (what `b`, `e`, `y` and `M` act on) and the one the result pointed at.
+    let mut lines_named = if view.cursor == view.target {
+        format!(":{} ▶", view.cursor)
+    } else {
+        format!(":{} · ▶ {}", view.cursor, view.target)
+    };
+    if view.left > 0 {
+        lines_named.push_str(&format!(" · from column {} (h)", view.left + 1));
+    }
+    let room = (area.width as usize).saturating_sub(note.width() + 4 + lines_named.width());
+    let title = format!(" {}{lines_named} ", keep_end(&view.path.display().to_string(), room.saturating_sub(2)));
     let mut block = Block::bordered()
         .border_style(theme.border(true))
         .title(Line::styled(title, theme.bold()))
@@ -60,7 +70,9 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
         return;
     };
     let lines = match blame {
-        Some(BlameState::Ready(lines)) if inner.width as usize >= GUTTER + 40 => Some(lines.as_slice()),
+        Some(BlameState::Ready(lines)) if inner.width as usize >= GUTTER + 40 && !view.gutter_hidden => {
+            Some(lines.as_slice())
+        }
         _ => None,
     };
     let digits = file.len().max(1).to_string().len();
@@ -75,23 +87,33 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
             spans.push(gutter(line, previous == commit && commit.is_some(), theme));
             previous = commit;
         }
-        let number = Span::styled(format!("{n:>digits$}"), theme.muted());
-        let marker = if n == view.target { Span::styled("▶", theme.warning()) } else { Span::raw(" ") };
-        if n == view.cursor {
-            spans.push(number.patch_style(theme.selected()));
-        } else {
-            spans.push(number);
-        }
-        spans.push(marker);
-        match view.painted_line(i) {
-            Some(painted) => spans.extend(painted.spans.iter().cloned()),
-            None => spans.push(Span::raw(file.line(i).replace('\t', "    "))),
-        }
-        let mut line = Line::from(spans);
+        let gutter_spans = spans.len();
+        spans.push(Span::styled(format!("{n:>digits$}"), theme.muted()));
+        spans.push(if n == view.target { Span::styled("▶", theme.warning()) } else { Span::raw(" ") });
+        let code = match view.painted_line(i) {
+            Some(painted) => skip_columns(&painted.spans, view.left),
+            None => skip_columns(&[Span::raw(file.line(i).replace('\t', "    "))], view.left),
+        };
+        spans.extend(code);
         if n == view.target && app.theme.color {
-            line = line.patch_style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD));
+            let bold = ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD);
+            spans = spans
+                .into_iter()
+                .enumerate()
+                .map(|(k, s)| if k >= gutter_spans { s.patch_style(bold) } else { s })
+                .collect();
         }
-        out.push(line);
+        if n == view.cursor {
+            // The cursor line is highlighted across the whole width (the gutter apart), not only its number.
+            let used = spans_width(&spans);
+            spans.push(Span::raw(" ".repeat((inner.width as usize).saturating_sub(used))));
+            spans = spans
+                .into_iter()
+                .enumerate()
+                .map(|(k, s)| if k >= gutter_spans { s.patch_style(theme.selected()) } else { s })
+                .collect();
+        }
+        out.push(Line::from(spans));
     }
     if file.is_empty() {
         out.push(Line::styled("(empty file)", theme.muted()));

@@ -24,6 +24,20 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if let Some(body) = app.texts.get(index) {
         text.lines.extend(body.lines(usize::from(area.width.saturating_sub(2)).max(1)));
     }
+    // A search of the steps' text marks the lines holding the query.
+    let query = app
+        .search()
+        .filter(|s| s.text_at.is_some_and(|(step, _)| step == index))
+        .map(|s| s.query.to_lowercase())
+        .filter(|q| !q.is_empty());
+    if let Some(query) = query {
+        for line in &mut text.lines {
+            let content: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            if content.to_lowercase().contains(&query) {
+                *line = line.clone().patch_style(theme.search_match());
+            }
+        }
+    }
     let paragraph = Paragraph::new(text).block(block).wrap(Wrap { trim: false }).scroll((app.screen.text_scroll, 0));
     frame.render_widget(paragraph, area);
 }
