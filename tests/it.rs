@@ -68,6 +68,7 @@ mod triage_match;
 mod tui_checklist;
 mod tui_confirm;
 mod tui_evidence_load;
+mod tui_function_blame;
 mod tui_harden_pty;
 mod tui_issue15;
 mod tui_journal;

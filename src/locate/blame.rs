@@ -133,6 +133,34 @@ pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<Blam
     })
 }
 
+/// The function around `line` (1-based): its header line's text and its line range, as git's `-L :funcname`
+/// picks it for that header (from the header to the line before the next function header, by git's default
+/// rule, or its Go rule where `.gitattributes` sets `diff=golang`), blamed. The TUI's "blame this function".
+pub fn blame_function(options: &BlameOptions, line: usize) -> Result<FunctionBlame, BlameError> {
+    let found = std::cell::RefCell::new(None);
+    let lines = blame_with(options, |content, repo, rel| {
+        let golang = repo
+            .get_attr(rel, "diff", git2::AttrCheckFlags::FILE_THEN_INDEX)
+            .is_ok_and(|value| value == Some("golang"));
+        let (header, start, end) = super::range_spec::function_around(content, line, golang).ok_or_else(|| {
+            let source =
+                super::range_spec::RangeSpecError::NoMatch { spec: format!(":(the function around line {line})") };
+            BlameError::BadRange { path: options.file.clone(), source }
+        })?;
+        *found.borrow_mut() = Some(header);
+        Ok((start..=end).collect())
+    })?;
+    let header = found.into_inner().unwrap_or_default();
+    Ok(FunctionBlame { header, lines })
+}
+
+/// `blame_function`'s answer: the function's header line and its blamed lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionBlame {
+    pub header: String,
+    pub lines: Vec<BlameLine>,
+}
+
 /// The blame itself; `pick` chooses the lines (1-based, ascending) from the blamed content.
 fn blame_with(
     options: &BlameOptions,

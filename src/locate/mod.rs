@@ -23,7 +23,7 @@ pub mod repo_state;
 mod similarity;
 mod text;
 
-pub use blame::{blame, blame_ranges, BlameError, BlameLine, BlameOptions};
+pub use blame::{blame, blame_function, blame_ranges, BlameError, BlameLine, BlameOptions, FunctionBlame};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};

@@ -152,6 +152,18 @@ fn split_lines(content: &[u8]) -> Vec<&[u8]> {
     lines
 }
 
+/// The function `line` (1-based) is in: its header's text and the range git's `-L :funcname` gives for that
+/// header (the header to the line before the next header, or the end). `None` above the first header.
+pub fn function_around(content: &[u8], line: usize, golang: bool) -> Option<(String, usize, usize)> {
+    let lines = split_lines(content);
+    let at = line.checked_sub(1)?.min(lines.len().checked_sub(1)?);
+    let header = (0..=at).rev().find(|&i| lines.get(i).is_some_and(|l| is_function(l, golang)))?;
+    let end =
+        lines.iter().enumerate().skip(header + 1).find(|(_, l)| is_function(l, golang)).map_or(lines.len(), |(i, _)| i);
+    let text = String::from_utf8_lossy(lines.get(header)?).trim_end().to_string();
+    Some((text, header + 1, end))
+}
+
 /// A function header line: git's built-in Go rule, or git's default rule.
 fn is_function(line: &[u8], golang: bool) -> bool {
     if !golang {
@@ -197,6 +209,17 @@ mod tests {
         for bad in ["", "0,3", "1,+", "1,-", "X", "1,X", "1,+N", "-1", ":"] {
             assert!(bad.parse::<RangeSpec>().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_function_around_a_line_is_the_range_git_gives_its_header() {
+        let go = "package a\n\nfunc A() {\n\tx := 1\n}\n\n// B does b.\nfunc (s *S) B() int {\n\treturn 2\n}\n";
+        let (header, start, end) = function_around(go.as_bytes(), 9, true).unwrap();
+        assert_eq!((header.as_str(), start, end), ("func (s *S) B() int {", 8, 10));
+        // git's own range for that header, through the `:funcname` form.
+        assert_eq!(pick(":B\\(\\)", go).map(|r| r.0), Ok(8));
+        assert_eq!(function_around(go.as_bytes(), 4, true).map(|f| (f.1, f.2)), Some((3, 7)));
+        assert_eq!(function_around(go.as_bytes(), 1, true), None);
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub enum Intent {
     ScrollRight,
     /// `B` in the source view: hide or show the blame gutter.
     ToggleGutter,
+    /// `F` in the source view: blame the function around the cursor (git's `-L :funcname` range).
+    BlameFunction,
     /// `m`: open the chooser of milestones to set by hand.
     MilestoneStart,
     /// A time scrubber key of a replay.
@@ -190,6 +192,11 @@ pub enum ViewAnswer {
     CommitLoaded {
         commit: String,
         result: Result<CommitDetails, String>,
+    },
+    /// `F`: the function around a line, blamed.
+    FunctionBlamed {
+        path: PathBuf,
+        result: Result<crate::locate::FunctionBlame, String>,
     },
     PatchLoaded {
         commit: String,

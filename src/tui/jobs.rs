@@ -50,6 +50,8 @@ pub enum ViewJob {
     Blame { path: PathBuf, rev: Option<String> },
     /// One commit in full (`b`).
     Commit { path: PathBuf, commit: String },
+    /// Blame the function around `line` of the file (`F`), at `rev` in a replay.
+    BlameFunction { path: PathBuf, line: usize, rev: Option<String> },
     /// One commit's patch against its first parent (`b`).
     CommitPatch { path: PathBuf, commit: String },
     /// One seeded simulator run with its timeline.
@@ -131,6 +133,11 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
             let options = BlameOptions { file: path.clone(), lines: None, rev };
             let result = blame(&options).map(Arc::new).map_err(|e| e.to_string());
             ViewAnswer::BlameLoaded { path, result }
+        }
+        ViewJob::BlameFunction { path, line, rev } => {
+            let options = BlameOptions { file: path.clone(), lines: None, rev };
+            let result = crate::locate::blame_function(&options, line).map_err(|e| e.to_string());
+            ViewAnswer::FunctionBlamed { path, result }
         }
         ViewJob::Commit { path, commit } => {
             let result = crate::probes::commit::show(&path, &commit);

@@ -531,6 +531,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Source, [c('y')], "y", Intent::CopyLocation, "copy", "copy file:line to the clipboard (OSC 52)", Always),
     bind!(Source, [Key(KeyCode::Esc), c('q')], "Esc/q", Intent::Back, "back", "close the source view", Always),
     bind!(Source, [c('?')], "?", Intent::ToggleHelp, "help", "show all keys", Always),
+    bind!(
+        Source,
+        [c('F')],
+        "F",
+        Intent::BlameFunction,
+        "blame fn",
+        "blame the function around the cursor (as -L :funcname)",
+        HelpOnly
+    ),
     bind!(Source, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Sim, [c(' ')], "Space", s(SimKey::Play), "play", "play or pause the timeline", Always),
     bind!(Sim, [Key(KeyCode::Right), c('l')], "→/l", s(SimKey::Next), "step", "next event (micro-step)", Always),

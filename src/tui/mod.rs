@@ -11,6 +11,7 @@ mod copy;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod evidence_summary;
+pub mod function_blame;
 pub mod highlight;
 pub mod host;
 pub mod jobs;

@@ -81,6 +81,13 @@ impl App {
         }
     }
 
+    /// In a replay, the commit the file's lines were at (the recorded HEAD); `None` live (the working tree).
+    fn replay_rev(&self, path: &std::path::Path) -> Option<String> {
+        let replay = self.mode.replay()?;
+        let past = past::as_it_was(replay.records().get(..replay.position()).unwrap_or_default(), path);
+        past.blame_rev().map(str::to_string)
+    }
+
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
     pub(crate) fn view_key(&mut self, action: &Intent) -> bool {
         if self.is_replay() && matches!(action, Intent::OpenEditor | Intent::MarkLine | Intent::MapPathStart) {
@@ -109,6 +116,19 @@ impl App {
             (View::Source(v), Intent::ScrollLeft) => v.scroll_sideways(-(SIDEWAYS as i64), rows),
             (View::Source(v), Intent::ScrollRight) => v.scroll_sideways(SIDEWAYS as i64, rows),
             (View::Source(v), Intent::ToggleGutter) => v.gutter_hidden = !v.gutter_hidden,
+            (View::Source(v), Intent::BlameFunction) => {
+                let (path, line) = (v.path.clone(), v.cursor);
+                // In a replay, the function as it was: blamed at the recorded commit (see `open_source`).
+                let rev = match self.stack.blames.get(&path) {
+                    Some(BlameState::Failed(_)) if self.is_replay() => {
+                        self.flash = Some("no blame for this file as it was then".into());
+                        return true;
+                    }
+                    _ => self.replay_rev(&path),
+                };
+                self.flash = Some("blaming the function…".into());
+                self.jobs.push(ViewJob::BlameFunction { path, line, rev }.into());
+            }
             (View::Source(v), Intent::ShowCommit) => {
                 let (path, cursor) = (v.path.clone(), v.cursor);
                 self.show_commit(path, cursor);
@@ -214,6 +234,12 @@ impl App {
                 for view in self.stack.source_views(&path) {
                     view.add_checkpoints(&checkpoints, rows);
                 }
+            }
+            ViewAnswer::FunctionBlamed { path, result } => {
+                self.flash = Some(match result {
+                    Ok(found) => super::function_blame::summary(&found, &path),
+                    Err(e) => format!("no function blame: {e}"),
+                });
             }
             ViewAnswer::BlameLoaded { path, result } => {
                 let state = match result {
