@@ -30,6 +30,7 @@ mod completions;
 mod drill_go_map;
 mod e2e_pty;
 mod engine;
+mod failure_runbooks;
 mod fuzz_properties;
 mod golang_bounds;
 mod golang_cli;

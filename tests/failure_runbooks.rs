@@ -1,0 +1,199 @@
+//! The bundled runbooks beyond the map race (go-nil, go-sync-misuse, go-deadlock, go-memory), run headless on
+//! real Go output: the captures in tests/fixtures/failures/logs (Go 1.19.8 and 1.27.3, made by
+//! tests/fixtures/failures/capture.sh from the runbooks' own practice programs in assets/). Each run works on a
+//! git copy of the practice program as the service's repository, so the locate steps find real lines and commits.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure with its message
+use crate::common;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const VERSIONS: [&str; 2] = ["go1.19", "go1.27"];
+
+fn capture_log(name: &str, version: &str) -> PathBuf {
+    common::fixture(&format!("failures/logs/{name}.{version}.log"))
+}
+
+/// A git repository holding a copy of `assets/ASSET` (the captures' paths, /tmp/runbook-failures/ASSET/…, map
+/// into it by suffix), committed once by "Dana".
+fn service_repo(git: &Path, dir: &Path, asset: &str) -> PathBuf {
+    let repo = dir.join("service");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(asset);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            common::write(&repo.join(entry.file_name()), std::fs::read(entry.path()).unwrap());
+        }
+    }
+    common::git(git, &repo, &["init", "-q"]);
+    common::commit_all(git, &repo, "Dana", 1_790_000_000, "the service as it crashed");
+    repo
+}
+
+/// `runbook run ID --headless --json --log LOG --var repo=REPO ARGS…`: the JSON events.
+fn run_headless(home: &Path, id: &str, log: &Path, repo: &Path, args: &[&str]) -> Vec<Value> {
+    let out = common::runbook(home)
+        .current_dir(home)
+        .args(["run", id, "--headless", "--json", "--log"])
+        .arg(log)
+        .arg("--var")
+        .arg(format!("repo={}", repo.display()))
+        .args(args)
+        .output()
+        .unwrap();
+    let events = common::json_lines(&out);
+    assert!(
+        events.iter().any(|e| e["type"] == "run_finished"),
+        "no run_finished: {}\n{events:#?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    events
+}
+
+fn finished<'a>(events: &'a [Value], step: &str) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["type"] == "step_finished" && e["step"] == step)
+        .unwrap_or_else(|| panic!("step {step} did not finish: {events:#?}"))
+}
+
+fn captured<'a>(events: &'a [Value], name: &str) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["type"] == "capture" && e["name"] == name)
+        .map(|e| &e["value"])
+        .unwrap_or_else(|| panic!("no capture {name}: {events:#?}"))
+}
+
+fn grep_texts(value: &Value) -> Vec<String> {
+    value.as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap().trim().to_string()).collect()
+}
+
+fn triage_pick(home: &Path, log: &Path) -> Value {
+    let out = common::runbook(home).current_dir(home).args(["triage", "--json"]).arg(log).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {out:?}"))
+}
+
+#[test]
+fn go_nil_on_a_real_nil_map_write_blames_the_write_and_finds_the_literal_that_skipped_the_constructor() {
+    let Some(git) = common::git_tool() else { return };
+    for version in VERSIONS {
+        let home = tempfile::tempdir().unwrap();
+        let repo = service_repo(&git, home.path(), "go-nil");
+        let log = capture_log("nil_map", version);
+        let events = run_headless(home.path(), "go-nil", &log, &repo, &["--phase", "triage", "--phase", "locate"]);
+        let triage = &events.iter().find(|e| e["type"] == "evidence").expect("an evidence event")["triage"];
+        assert_eq!(triage["kind"], "panic", "{version}: {triage}");
+        assert_eq!(triage["message"], "assignment to entry in nil map", "{version}");
+        assert_eq!(triage["service_frame"]["file"], "inventory.go", "{version}: {triage}");
+        assert_eq!(triage["service_frame"]["line"], 29);
+        assert_eq!(triage["service_frame"]["function"], "main.(*Inventory).Add");
+        // The path on which the map stayed nil: the caller that built the literal is two frames down.
+        let path: Vec<_> = triage["frames"].as_array().unwrap().iter().map(|f| f["function"].clone()).collect();
+        assert_eq!(path, ["main.(*Inventory).Add", "main.restock", "main.main"], "{version}");
+        for step in ["evidence", "read_crash", "blame_crash", "nil_fields", "zero_values"] {
+            assert_eq!(finished(&events, step)["status"], "passed", "{version} {step}: {events:#?}");
+        }
+        let blame = captured(&events, "crash_blame");
+        assert_eq!(blame[0]["line"], 29, "{blame}");
+        assert_eq!(blame[0]["author"], "Dana");
+        assert_eq!(blame[0]["text"], "\tinv.counts[sku] += n");
+        let fields = grep_texts(captured(&events, "nil_fields"));
+        assert_eq!(fields, ["counts map[string]int", "limits *Limits"], "{version}");
+        // The literal on the crash's path, and nothing from comments.
+        let zero = captured(&events, "zero_values");
+        assert_eq!(grep_texts(zero), ["inv := &Inventory{} // the path that skipped NewInventory: counts stays nil"]);
+        assert!(zero[0]["path"].as_str().unwrap().ends_with("/main.go"), "{zero}");
+        assert_eq!(zero[0]["line"], 21);
+        let located = events.iter().find(|e| e["type"] == "milestone" && e["milestone"] == "located");
+        assert_eq!(located.map(|e| e["step"].clone()), Some("blame_crash".into()), "{version}");
+    }
+}
+
+#[test]
+fn go_nil_on_a_real_nil_pointer_sigsegv_reads_the_signal_and_takes_the_fix_choice() {
+    let Some(git) = common::git_tool() else { return };
+    for version in VERSIONS {
+        let home = tempfile::tempdir().unwrap();
+        let repo = service_repo(&git, home.path(), "go-nil");
+        let log = capture_log("nil_pointer", version);
+        let args = ["--phase", "triage", "--phase", "locate", "--phase", "fix", "--answer", "fix_choice=required"];
+        let events = run_headless(home.path(), "go-nil", &log, &repo, &args);
+        let triage = &events.iter().find(|e| e["type"] == "evidence").expect("an evidence event")["triage"];
+        assert_eq!(triage["message"], "runtime error: invalid memory address or nil pointer dereference");
+        assert_eq!(triage["service_frame"]["line"], 39, "{version}: {triage}");
+        assert_eq!(triage["service_frame"]["function"], "main.(*Inventory).Allowed");
+        let crash = &captured(&events, "crash")["crashes"][0];
+        assert_eq!(crash["signal"]["name"], "SIGSEGV", "{version}: {crash}");
+        assert_eq!(crash["signal"]["addr"], "0x0", "{version}: {crash}");
+        assert_eq!(captured(&events, "crash_blame")[0]["text"], "\treturn n <= inv.limits.MaxPerOrder");
+        assert_eq!(captured(&events, "fix")["option"], "required");
+        assert_eq!(finished(&events, "fix_required")["status"], "passed", "{events:#?}");
+        // The other fixes are branches not taken, and the change steps wait for --yes.
+        assert!(!events.iter().any(|e| e["type"] == "step_started" && e["step"] == "fix_lazy"));
+        assert_eq!(finished(&events, "fix_check")["status"], "skipped");
+    }
+}
+
+#[test]
+fn triage_picks_go_nil_for_both_real_nil_crashes_and_the_kubectl_timestamped_one() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        for name in ["nil_map", "nil_pointer", "nil_map_kubectl"] {
+            let v = triage_pick(home.path(), &capture_log(name, version));
+            assert_eq!(v["runbook"], "go-nil", "{name}.{version}: {v}");
+            let ids: Vec<_> = v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+            assert_eq!(ids, ["go-nil"], "{name}.{version}: only one runbook fits");
+        }
+    }
+    let pointer = triage_pick(home.path(), &capture_log("nil_pointer", "go1.27"));
+    let lines: Vec<_> =
+        pointer["candidates"][0]["evidence"].as_array().unwrap().iter().map(|l| l["line"].clone()).collect();
+    assert_eq!(lines, [1, 2], "the panic line and the SIGSEGV line are the evidence: {pointer}");
+}
+
+#[test]
+fn every_bundled_runbook_passes_check_without_warnings() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    for id in ["go-nil"] {
+        let out = common::runbook(home.path()).arg("check").arg(dir.join(format!("{id}.yaml"))).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{id}: {stderr}");
+        assert!(stdout.contains(": ok (") && stderr.is_empty(), "{id}: {stdout}{stderr}");
+    }
+}
+
+/// The practice phase of `id` with the Go toolchain of `go_env_var`, all observe steps, headless.
+fn practice_with(id: &str, go_env_var: &str) -> Option<Vec<Value>> {
+    let go = common::tool(go_env_var, "go")?;
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = common::runbook(home.path());
+    common::go_env(&mut cmd, &go, home.path());
+    let out =
+        cmd.current_dir(home.path()).args(["run", id, "--headless", "--json", "--phase", "practice"]).output().unwrap();
+    Some(common::json_lines(&out))
+}
+
+fn go_nil_practice(go_env_var: &str) {
+    let Some(events) = practice_with("go-nil", go_env_var) else { return };
+    for (step, code) in [("repro_map", 2), ("repro_pointer", 2), ("practice_fixed", 0)] {
+        let f = finished(&events, step);
+        assert_eq!(f["status"], "passed", "{step}: {events:#?}");
+        assert_eq!(f["exit_code"], code, "{step}");
+    }
+    let crash = &captured(&events, "practice_crash")["crashes"][0];
+    assert_eq!(crash["user_frame"]["func"], "main.(*Inventory).Allowed", "{crash}");
+    assert_eq!(crash["signal"]["addr"], "0x0");
+}
+
+#[test]
+fn go_nil_practice_crashes_both_ways_and_the_fixed_path_passes_with_go_1_27() {
+    go_nil_practice("RUNBOOK_GO");
+}
+
+#[test]
+fn go_nil_practice_crashes_both_ways_and_the_fixed_path_passes_with_go_1_19() {
+    go_nil_practice("RUNBOOK_GO119");
+}
