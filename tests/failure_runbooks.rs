@@ -199,3 +199,86 @@ fn go_nil_practice_crashes_both_ways_and_the_fixed_path_passes_with_go_1_27() {
 fn go_nil_practice_crashes_both_ways_and_the_fixed_path_passes_with_go_1_19() {
     go_nil_practice("RUNBOOK_GO119");
 }
+
+/// The five misuses as captured: the log's name, the kind and message the triage reads, the service line the
+/// crash names (pipeline.go), and that line's text as blamed.
+const SYNC_CASES: [(&str, &str, &str, u64, &str); 5] = [
+    ("sync_send_closed", "panic", "send on closed channel", 30, "\tresults <- \"retried \" + job"),
+    ("sync_close_closed", "panic", "close of closed channel", 40, "func (s *server) onSignal() { close(s.quit) }"),
+    ("sync_negative_wg", "panic", "sync: negative WaitGroup counter", 51, "\t\t\t\treturn"),
+    (
+        "sync_unlock_unlocked",
+        "fatal error",
+        "sync: unlock of unlocked mutex",
+        67,
+        "\t\tc.mu.Unlock() // an early return copied from below, without the Lock",
+    ),
+    (
+        "sync_runlock_unlocked",
+        "fatal error",
+        "sync: RUnlock of unlocked RWMutex",
+        80,
+        "\t\tc.rw.RUnlock() // a second unlock left from a refactor",
+    ),
+];
+
+#[test]
+fn go_sync_misuse_on_each_real_crash_blames_the_second_party_and_lists_the_owners() {
+    let Some(git) = common::git_tool() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let repo = service_repo(&git, home.path(), "go-sync");
+    for version in VERSIONS {
+        for (name, kind, message, line, text) in SYNC_CASES {
+            let log = capture_log(name, version);
+            let events =
+                run_headless(home.path(), "go-sync-misuse", &log, &repo, &["--phase", "triage", "--phase", "locate"]);
+            let triage = &events.iter().find(|e| e["type"] == "evidence").expect("an evidence event")["triage"];
+            assert_eq!(triage["kind"], kind, "{name}.{version}: {triage}");
+            assert_eq!(triage["message"], message, "{name}.{version}");
+            // The service's frame, below the sync and runtime frames of the toolchain.
+            assert_eq!(triage["service_frame"]["file"], "pipeline.go", "{name}.{version}: {triage}");
+            assert_eq!(triage["service_frame"]["line"], line, "{name}.{version}");
+            assert_eq!(captured(&events, "crash_blame")[0]["text"], text, "{name}.{version}");
+            let owners = grep_texts(captured(&events, "owners"));
+            for party in [
+                "close(results) // every expected result is in; a retry below still sends",
+                "results <- \"retried \" + job",
+                "defer wg.Done()",
+                "c.mu.Unlock() // an early return copied from below, without the Lock",
+                "c.rw.RLock()",
+            ] {
+                assert!(owners.iter().any(|o| o == party), "{name}.{version}: {party} not in {owners:?}");
+            }
+            assert!(!owners.iter().any(|o| o.contains("<-results")), "a receive is not a send: {owners:?}");
+        }
+    }
+}
+
+#[test]
+fn triage_picks_go_sync_misuse_for_each_real_misuse_and_nothing_else() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        for (name, kind, message, _, _) in SYNC_CASES {
+            let v = triage_pick(home.path(), &capture_log(name, version));
+            let ids: Vec<_> = v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+            assert_eq!(ids, ["go-sync-misuse"], "{name}.{version}: {v}");
+            assert_eq!(v["candidates"][0]["evidence"][0]["text"], format!("{kind}: {message}"));
+        }
+    }
+}
+
+fn go_sync_practice(go_env_var: &str) {
+    let Some(events) = practice_with("go-sync-misuse", go_env_var) else { return };
+    let f = finished(&events, "practice_runs");
+    assert_eq!(f["status"], "passed", "{events:#?}");
+}
+
+#[test]
+fn go_sync_practice_breaks_each_rule_with_the_documented_message_with_go_1_27() {
+    go_sync_practice("RUNBOOK_GO");
+}
+
+#[test]
+fn go_sync_practice_breaks_each_rule_with_the_documented_message_with_go_1_19() {
+    go_sync_practice("RUNBOOK_GO119");
+}
