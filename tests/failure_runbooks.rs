@@ -282,3 +282,30 @@ fn go_sync_practice_breaks_each_rule_with_the_documented_message_with_go_1_27() 
 fn go_sync_practice_breaks_each_rule_with_the_documented_message_with_go_1_19() {
     go_sync_practice("RUNBOOK_GO119");
 }
+
+#[test]
+fn list_shows_each_runbooks_signatures_under_it_and_none_for_the_drill() {
+    let home = tempfile::tempdir().unwrap();
+    let out = common::runbook(home.path()).arg("list").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |id: &str| lines.iter().position(|l| l.starts_with(&format!("{id} "))).unwrap_or_else(|| panic!("{text}"));
+    let signatures = |id: &str| -> Vec<&str> {
+        lines[at(id) + 1..].iter().map_while(|l| l.trim_start().strip_prefix("matches: ")).collect()
+    };
+    assert!(signatures("drill-go-map").is_empty(), "{text}");
+    assert_eq!(signatures("go-map-concurrency").len(), 2, "{text}");
+    let nil = signatures("go-nil");
+    assert!(nil.iter().any(|s| s.contains("assignment to entry in nil map")), "{text}");
+    assert!(nil.iter().any(|s| s.contains("SIGSEGV")), "{text}");
+    let sync = signatures("go-sync-misuse").join("\n");
+    for message in [
+        "send on closed channel",
+        "close of closed channel",
+        "negative WaitGroup counter",
+        "unlock of unlocked mutex",
+        "RUnlock of unlocked RWMutex",
+    ] {
+        assert!(sync.contains(message), "{message}: {text}");
+    }
+}
