@@ -5,6 +5,7 @@
 //! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
 
 mod dump;
+pub mod dump_diff;
 mod exports;
 pub mod formats;
 pub mod frames;
