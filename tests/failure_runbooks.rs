@@ -309,3 +309,101 @@ fn list_shows_each_runbooks_signatures_under_it_and_none_for_the_drill() {
         assert!(sync.contains(message), "{message}: {text}");
     }
 }
+
+/// The two debug=2 dumps of the stuck service, 95 s apart, in one file as `curl … >> dumps.txt` twice makes it.
+fn two_dumps_in_one_file(dir: &Path, version: &str) -> PathBuf {
+    let mut text = std::fs::read(capture_log("deadlock_stuck_dump1", version)).unwrap();
+    text.extend(std::fs::read(capture_log("deadlock_stuck_dump2", version)).unwrap());
+    let file = dir.join(format!("dumps.{version}.txt"));
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn go_deadlock_on_two_real_dumps_finds_the_growing_bucket_the_lock_and_the_inversion() {
+    let Some(git) = common::git_tool() else { return };
+    for version in VERSIONS {
+        let home = tempfile::tempdir().unwrap();
+        let repo = service_repo(&git, home.path(), "go-deadlock");
+        let log = two_dumps_in_one_file(home.path(), version);
+        let events = run_headless(home.path(), "go-deadlock", &log, &repo, &["--phase", "triage", "--phase", "locate"]);
+        let triage = &events.iter().find(|e| e["type"] == "evidence").expect("an evidence event")["triage"];
+        assert_eq!(triage["kind"], "goroutine dump", "{version}: {triage}");
+        // The later dump is the process as it is now; its largest group waits in Transfer on mu.
+        assert!(triage["message"].as_str().unwrap().starts_with('4'), "{version}: {}", triage["message"]);
+        assert_eq!(triage["service_frame"]["file"], "ledger.go", "{version}: {triage}");
+        assert_eq!(triage["service_frame"]["line"], 31);
+        for step in ["evidence", "read_dump", "waits_on", "blame_wait", "lock_order"] {
+            assert_eq!(finished(&events, step)["status"], "passed", "{version} {step}: {events:#?}");
+        }
+        let dump = captured(&events, "dump");
+        assert_eq!(dump["crashes"].as_array().unwrap().len(), 2, "{version}: two dumps in one file");
+        let grew = &dump["dump_changes"][0]["buckets"][0];
+        assert_eq!(grew["user_frame"]["func"], "main.(*Ledger).Transfer", "{version}: {grew}");
+        let (before, after) = (grew["before"].as_u64().unwrap(), grew["after"].as_u64().unwrap());
+        assert!(before > 10 && after > before + 300, "{version}: {before} → {after}");
+        let biggest = &dump["crashes"][1]["buckets"][0];
+        assert!(biggest["waiting_minutes"].as_u64().unwrap() > 100, "{version}: {biggest}");
+        assert_eq!(biggest["max_wait_minutes"], 1, "{version}: waits of 95 s or less read as 1 minute");
+        // The pair of the inversion: alone in their buckets, in record (holds mu) and Report (holds statsMu).
+        let singles: Vec<&str> = dump["crashes"][1]["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["count"] == 1)
+            .filter_map(|b| b["user_frame"]["func"].as_str())
+            .collect();
+        assert!(
+            singles.contains(&"main.(*Ledger).record") && singles.contains(&"main.(*Ledger).Report"),
+            "{singles:?}"
+        );
+        // The lock everyone waits on: one address with hundreds of waiters, another with the pair's one each.
+        let addresses = captured(&events, "wait_addresses").as_str().unwrap().to_string();
+        let counts: Vec<u64> = addresses.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+        assert!(counts.len() == 2 && counts[0] > 300 && counts[1] == 2, "{version}: {addresses}");
+        assert_eq!(captured(&events, "wait_blame")[0]["text"], "\tl.mu.Lock()");
+        let sites = grep_texts(captured(&events, "lock_sites"));
+        for call in ["l.mu.Lock()", "l.statsMu.Lock()", "wg.Wait()"] {
+            assert!(sites.iter().any(|s| s == call), "{version}: {call} not in {sites:?}");
+        }
+    }
+}
+
+#[test]
+fn triage_picks_go_deadlock_for_all_asleep_a_hung_test_a_sigquit_and_minute_long_waits() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        for name in ["deadlock_all_asleep", "deadlock_test_timeout", "deadlock_sigquit", "deadlock_stuck_dump2"] {
+            let v = triage_pick(home.path(), &capture_log(name, version));
+            let ids: Vec<_> = v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+            assert_eq!(ids, ["go-deadlock"], "{name}.{version}: {v}");
+        }
+        // The first dump was taken 5 s in: nothing has waited a minute, nothing says deadlock.
+        let early = triage_pick(home.path(), &capture_log("deadlock_stuck_dump1", version));
+        assert_eq!(early["runbook"], Value::Null, "{version}: {early}");
+        assert_eq!(early["triage"]["failure"], "goroutine dump");
+    }
+    let asleep = triage_pick(home.path(), &capture_log("deadlock_all_asleep", "go1.19"));
+    assert_eq!(asleep["triage"]["service_frame"]["func"], "main.batch", "{asleep}");
+}
+
+fn go_deadlock_practice(go_env_var: &str) {
+    let Some(events) = practice_with("go-deadlock", go_env_var) else { return };
+    for (step, code) in [("repro_asleep", 2), ("repro_service", 2), ("practice_test", 0)] {
+        let f = finished(&events, step);
+        assert_eq!(f["status"], "passed", "{step}: {events:#?}");
+        assert_eq!(f["exit_code"], code, "{step}");
+    }
+    let dump = &captured(&events, "practice_dump")["crashes"][0];
+    assert_eq!(dump["buckets"][0]["user_frame"]["func"], "main.(*Ledger).Transfer", "{dump}");
+}
+
+#[test]
+fn go_deadlock_practice_hangs_three_ways_and_the_ordered_locks_finish_with_go_1_27() {
+    go_deadlock_practice("RUNBOOK_GO");
+}
+
+#[test]
+fn go_deadlock_practice_hangs_three_ways_and_the_ordered_locks_finish_with_go_1_19() {
+    go_deadlock_practice("RUNBOOK_GO119");
+}

@@ -121,7 +121,8 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
     };
     let name_of = |input: usize| inputs.get(input).map(|(name, _)| name.clone()).unwrap_or_default();
     let time_of = |input: usize, line: usize| inputs.get(input).and_then(|(_, raw)| timestamp_of_line(raw, line));
-    let crash = report.crashes.iter().find(|c| c.kind != CrashKind::Dump).or(report.crashes.first());
+    // A crash first; else the latest goroutine dump (of several taken apart, the process as it is now).
+    let crash = report.crashes.iter().find(|c| c.kind != CrashKind::Dump).or(report.crashes.last());
     if let Some(crash) = crash {
         triage.failure = Some(crash.kind.as_str().to_string());
         triage.message = Some(crash.message.clone());
@@ -132,7 +133,10 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
         let crashing = crashing_goroutine(crash);
         triage.service_frames = crashing.map(|g| frames.all(&g.frames)).unwrap_or_default();
         triage.service_frame = triage.service_frames.first().cloned();
-        triage.same_map = same_map(crash, crashing, triage.service_frame.as_ref(), &frames);
+        // Only a map failure has a map to share; a dump's waiters in one function are its buckets' business.
+        if crash.map_op.is_some() {
+            triage.same_map = same_map(crash, crashing, triage.service_frame.as_ref(), &frames);
+        }
     } else if let Some(first) = report.races.first() {
         triage.failure = Some("data race".to_string());
         triage.message = Some("WARNING: DATA RACE".to_string());
@@ -154,7 +158,11 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
 fn crashing_goroutine(crash: &Crash) -> Option<&Goroutine> {
     match crash.crashing_goroutine {
         Some(id) => crash.goroutines.iter().find(|g| g.id == id),
-        None => crash.goroutines.first(),
+        // No goroutine crashed (a goroutine dump, SIGQUIT, all asleep): the largest group, where most wait.
+        None => {
+            let focus = crash.buckets.first().and_then(|b| b.ids.first());
+            focus.and_then(|id| crash.goroutines.iter().find(|g| g.id == *id)).or(crash.goroutines.first())
+        }
     }
 }
 
