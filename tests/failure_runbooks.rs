@@ -298,6 +298,8 @@ fn list_shows_each_runbooks_signatures_under_it_and_none_for_the_drill() {
     let nil = signatures("go-nil");
     assert!(nil.iter().any(|s| s.contains("assignment to entry in nil map")), "{text}");
     assert!(nil.iter().any(|s| s.contains("SIGSEGV")), "{text}");
+    assert!(signatures("go-deadlock").iter().any(|s| s.contains("all goroutines are asleep")), "{text}");
+    assert!(signatures("go-memory").iter().any(|s| s.contains("OOMKilled")), "{text}");
     let sync = signatures("go-sync-misuse").join("\n");
     for message in [
         "send on closed channel",
@@ -406,4 +408,124 @@ fn go_deadlock_practice_hangs_three_ways_and_the_ordered_locks_finish_with_go_1_
 #[test]
 fn go_deadlock_practice_hangs_three_ways_and_the_ordered_locks_finish_with_go_1_19() {
     go_deadlock_practice("RUNBOOK_GO119");
+}
+
+#[test]
+fn go_memory_on_a_real_out_of_memory_reads_the_growing_heap_and_blames_the_cache() {
+    let Some(git) = common::git_tool() else { return };
+    for version in VERSIONS {
+        let home = tempfile::tempdir().unwrap();
+        let repo = service_repo(&git, home.path(), "go-memory");
+        let log = capture_log("memory_oom", version);
+        let events = run_headless(home.path(), "go-memory", &log, &repo, &["--phase", "triage", "--phase", "locate"]);
+        let triage = &events.iter().find(|e| e["type"] == "evidence").expect("an evidence event")["triage"];
+        assert_eq!(triage["kind"], "fatal error", "{version}: {triage}");
+        assert_eq!(triage["message"], "out of memory", "{version}: not `runtime: out of memory`");
+        assert_eq!(triage["service_frame"]["file"], "cache.go", "{version}: {triage}");
+        assert_eq!(triage["service_frame"]["line"], 14);
+        for step in ["evidence", "read_gc", "blame_alloc", "holders"] {
+            assert_eq!(finished(&events, step)["status"], "passed", "{version} {step}: {events:#?}");
+        }
+        let cycles = captured(&events, "gc")["gc"]["cycles"].as_array().unwrap().clone();
+        let live: Vec<u64> = cycles.iter().map(|c| c["heap_mb"][2].as_u64().unwrap()).collect();
+        assert!(live.len() >= 4 && live.windows(2).all(|w| w[1] >= w[0]), "{version}: live heap {live:?}");
+        assert_eq!(captured(&events, "alloc_blame")[0]["text"], "\tc.entries[key] = append([]byte(nil), response...)");
+        let holders = grep_texts(captured(&events, "holders"));
+        assert!(holders.iter().any(|h| h == "c.entries[key] = append([]byte(nil), response...)"), "{holders:?}");
+    }
+}
+
+#[test]
+fn gc_limit_tells_a_growing_heap_from_a_flat_one_on_real_traces() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        for (name, verdict) in [
+            ("memory_oom", "still growing in the second half"),
+            ("memory_gc_pressure", "flat in the second half"),
+            ("memory_bounded", "flat in the second half"),
+        ] {
+            let out = common::runbook(home.path())
+                .args(["gc", "--limit", "64MiB"])
+                .arg(capture_log(name, version))
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{name}.{version}");
+            assert!(text.contains("against a limit of 64 MiB") && text.contains(verdict), "{name}.{version}: {text}");
+        }
+        // Under GOMEMLIMIT=64MiB the GC ran most cycles with its goal at the limit.
+        let out = common::runbook(home.path())
+            .args(["gc", "--json", "--limit", "64Mi"])
+            .arg(capture_log("memory_gc_pressure", version))
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (near, cycles) =
+            (v["limit"]["cycles_near_limit"].as_u64().unwrap(), v["limit"]["cycles"].as_u64().unwrap());
+        assert!(near * 2 > cycles, "{version}: {near} of {cycles} cycles near the limit");
+    }
+    let bad = common::runbook(home.path()).args(["gc", "--limit", "lots", "x.log"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a size"));
+}
+
+#[test]
+fn triage_picks_go_memory_for_out_of_memory_an_oom_kill_and_a_gctrace() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        for name in ["memory_oom", "memory_killed", "memory_gc_pressure"] {
+            let v = triage_pick(home.path(), &capture_log(name, version));
+            let ids: Vec<_> = v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+            assert_eq!(ids, ["go-memory"], "{name}.{version}: {v}");
+        }
+        let oom = triage_pick(home.path(), &capture_log("memory_oom", version));
+        assert_eq!(oom["candidates"][0]["matches_failure"], true, "{oom}");
+    }
+    // No Go output at all: kubectl describe's last state is the evidence.
+    let describe = triage_pick(home.path(), &common::fixture("failures/kubectl-describe-oomkilled.txt"));
+    assert_eq!(describe["runbook"], "go-memory", "{describe}");
+    let lines: Vec<_> =
+        describe["candidates"][0]["evidence"].as_array().unwrap().iter().map(|l| l["text"].clone()).collect();
+    assert_eq!(lines, ["      Reason:       OOMKilled", "      Exit Code:    137"]);
+}
+
+#[test]
+fn when_two_runbooks_match_the_one_for_the_failures_line_is_picked_and_the_text_says_where_the_rest_points() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        // A map crash after gc lines (the parser corpus): the map runbook for the crash, go-memory for the gc lines.
+        let log = common::fixture(&format!("go/logs/gc_then_crash.{version}.log"));
+        let v = triage_pick(home.path(), &log);
+        let ids: Vec<_> = v["candidates"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+        assert_eq!(ids, ["go-map-concurrency", "go-memory"], "{version}: {v}");
+        assert_eq!(v["candidates"][0]["matches_failure"], true);
+        assert_eq!(v["candidates"][1]["matches_failure"], false);
+        let out = common::runbook(home.path()).current_dir(home.path()).arg("triage").arg(&log).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("runbook: go-map-concurrency"), "{text}");
+        assert!(text.contains("also matches: go-memory  [bundled]"), "{text}");
+        assert!(text.contains("other evidence in the log: the failure at"), "{text}");
+        assert!(text.contains("is go-map-concurrency's"), "{text}");
+    }
+}
+
+fn go_memory_practice(go_env_var: &str) {
+    let Some(events) = practice_with("go-memory", go_env_var) else { return };
+    for (step, code) in [("repro_oom", 2), ("repro_kill", 0)] {
+        let f = finished(&events, step);
+        assert_eq!(f["status"], "passed", "{step}: {events:#?}");
+        assert_eq!(f["exit_code"], code, "{step}");
+    }
+    assert_eq!(finished(&events, "read_practice")["status"], "passed");
+    assert!(!captured(&events, "practice_gc")["gc"]["cycles"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn go_memory_practice_runs_out_of_memory_and_is_killed_without_a_trace_with_go_1_27() {
+    go_memory_practice("RUNBOOK_GO");
+}
+
+#[test]
+fn go_memory_practice_runs_out_of_memory_and_is_killed_without_a_trace_with_go_1_19() {
+    go_memory_practice("RUNBOOK_GO119");
 }

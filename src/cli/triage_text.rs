@@ -77,9 +77,20 @@ pub fn render(outcome: &Outcome, logs: &[String]) -> String {
             if pick.evidence_total > pick.evidence.len() {
                 let _ = writeln!(out, "  … {} more matching lines", pick.evidence_total - pick.evidence.len());
             }
+            // Which evidence points where: the pick's lines are above; each other runbook with its first line.
+            let at = t.at.as_ref().map(|at| format!("{}:{}", at.input, at.line)).unwrap_or_default();
             for other in outcome.candidates.iter().skip(1) {
                 let _ =
                     writeln!(out, "also matches: {}  [{}] ({} lines)", other.id, other.source, other.evidence_total);
+                if let Some(first) = other.evidence.first() {
+                    let _ = writeln!(out, "  {}:{}: {}", first.input, first.line, first.text.trim());
+                }
+                let why = match (other.matches_failure, pick.matches_failure) {
+                    (true, _) => "  it matches the failure's own line too".to_string(),
+                    (false, true) => format!("  other evidence in the log: the failure at {at} is {}'s", pick.id),
+                    (false, false) => "  other evidence in the log".to_string(),
+                };
+                let _ = writeln!(out, "{why}");
             }
             let _ = writeln!(out, "\nopen it with the evidence:\n  {}", open_command(pick, logs));
         }

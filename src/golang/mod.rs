@@ -10,6 +10,7 @@ mod exports;
 pub mod formats;
 pub mod frames;
 mod gcdfa;
+pub mod gclimit;
 mod gcline;
 #[cfg(test)]
 mod gcline_reference;
