@@ -27,6 +27,7 @@ mod bundled_runbook;
 mod check_corpus;
 mod cli_closed_stdout;
 mod completions;
+mod drill_go_deadlock;
 mod drill_go_map;
 mod e2e_pty;
 mod engine;
