@@ -3,7 +3,7 @@
 //! - reproduced: the scenario's failure (a race report, a crash, a test timeout) really appears in a step's
 //!   recorded output;
 //! - located: the line the trainee marked is the racy line the scenario knows;
-//! - fixed: `go test -race -timeout 2m` is clean in the drill directory after the change, run here rather than
+//! - fixed: `go test -race -timeout 60s` is clean in the drill directory after the change, run here rather than
 //!   trusted from the runbook (the timeout turns a deadlock that is still there into a failure, not a hang);
 //!   without a Go toolchain the simulator confirms the chosen fix pattern instead (map races only).
 
@@ -100,7 +100,7 @@ pub fn fixed(dir: &Path, go: Option<&Path>, now_ms: u64, records: &[Record]) -> 
         return fixed_by_simulator(records);
     };
     let output = std::process::Command::new(go)
-        .args(["test", "-race", "-count=1", "-timeout", "2m", "./..."])
+        .args(["test", "-race", "-count=1", "-timeout", "60s", "./..."])
         .current_dir(dir)
         .env("GOTOOLCHAIN", "local")
         .env("GOPROXY", "off")
