@@ -529,3 +529,31 @@ fn go_memory_practice_runs_out_of_memory_and_is_killed_without_a_trace_with_go_1
 fn go_memory_practice_runs_out_of_memory_and_is_killed_without_a_trace_with_go_1_19() {
     go_memory_practice("RUNBOOK_GO119");
 }
+
+#[test]
+fn triage_of_two_real_dumps_lists_the_waiting_groups_and_the_one_that_grew() {
+    let home = tempfile::tempdir().unwrap();
+    for version in VERSIONS {
+        let log = two_dumps_in_one_file(home.path(), version);
+        let v = triage_pick(home.path(), &log);
+        assert_eq!(v["runbook"], "go-deadlock", "{version}");
+        let waiting = v["triage"]["waiting"].as_array().unwrap();
+        assert!(!waiting.is_empty() && waiting.len() <= 5, "{version}: {waiting:?}");
+        let first = &waiting[0];
+        assert_eq!(first["frame"]["func"], "main.(*Ledger).Transfer", "{version}: {first}");
+        let (before, count) = (first["before"].as_u64().unwrap(), first["count"].as_u64().unwrap());
+        assert!(before < 50 && count > 300, "{version}: {before} → {count}");
+        assert_eq!(first["max_wait_minutes"], 1);
+        let out = common::runbook(home.path()).current_dir(home.path()).arg("triage").arg(&log).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().find(|l| l.contains("waiting:")).unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            line.contains("main.(*Ledger).Transfer")
+                && line.contains(&format!("({before} → {count} since the dump before)")),
+            "{line}"
+        );
+        // A map crash keeps its `same map?` lines and has no waiting groups.
+        let map = triage_pick(home.path(), &common::fixture("go/logs/map_read_write_all.go1.27.log"));
+        assert_eq!(map["triage"]["waiting"], serde_json::json!([]), "{map}");
+    }
+}

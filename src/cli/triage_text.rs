@@ -49,6 +49,17 @@ pub fn render(outcome: &Outcome, logs: &[String]) -> String {
             format!("goroutine {} [{}] {} ({})", other.id, other.state, frame_text(&other.frame), other.reason),
         );
     }
+    for group in &t.waiting {
+        let place = group.frame.as_ref().map(frame_text).unwrap_or_else(|| "(the runtime's own)".to_string());
+        let mut line = format!("{} × [{}] {place}", group.count, group.state);
+        if let Some(before) = group.before.filter(|b| *b != group.count) {
+            let _ = write!(line, "  ({before} → {} since the dump before)", group.count);
+        }
+        if let Some(minutes) = group.max_wait_minutes {
+            let _ = write!(line, "  (up to {minutes} min)");
+        }
+        field("waiting", line);
+    }
     if t.race_reports > 0 {
         field("race reports", t.race_reports.to_string());
     }
