@@ -76,9 +76,13 @@ fn reproduce_phase_crashes_and_races_with_go_1_19() {
 /// the engineer, as `{{incident.go_version}}` did on the toolchain step.
 #[test]
 fn no_step_text_of_a_bundled_runbook_shows_a_template_placeholder() {
-    for file in ["runbooks/go-map-concurrency.yaml", "runbooks/drill-go-map.yaml"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-        let runbook = runbook::engine::load(file, &std::fs::read(&path).unwrap()).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 7, "every bundled runbook: {files:?}");
+    for path in files {
+        let file = path.display().to_string();
+        let runbook = runbook::engine::load(&file, &std::fs::read(&path).unwrap()).unwrap();
         for step in runbook.steps() {
             assert!(!step.text.contains("{{"), "{file}: step `{}` text shows a placeholder:\n{}", step.id, step.text);
         }

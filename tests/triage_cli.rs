@@ -173,22 +173,32 @@ fn a_race_report_from_ci_points_at_the_racy_write() {
 }
 
 #[test]
-fn a_go_panic_that_is_not_a_map_race_matches_nothing_but_is_still_triaged() {
+fn a_go_panic_no_runbook_is_for_matches_nothing_but_is_still_triaged() {
     let home = tempfile::tempdir().unwrap();
-    let log = common::fixture("go/logs/nil_deref.go1.27.log");
+    let log = common::fixture("go/logs/nested_panic.go1.27.log");
     let out = triage(home.path(), &["--json", path(&log)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["runbook"], Value::Null);
     assert_eq!(v["candidates"], serde_json::json!([]));
     assert_eq!(v["triage"]["failure"], "panic");
-    assert_eq!(v["triage"]["message"], "runtime error: invalid memory address or nil pointer dereference");
-    assert_eq!(v["triage"]["service_frame"]["func"], "main.name");
+    assert_eq!(v["triage"]["message"], "handler failed: invalid field email");
+    assert_eq!(v["triage"]["service_frame"]["func"], "main.handle.func1");
     let text = triage(home.path(), &[path(&log)]);
     assert_eq!(text.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.starts_with("panic: runtime error: invalid memory address"), "{stdout}");
+    assert!(stdout.starts_with("panic: handler failed: invalid field email"), "{stdout}");
     assert!(stdout.contains("no runbook's match: fits this evidence"), "{stdout}");
+}
+
+#[test]
+fn a_nil_dereference_from_the_parser_corpus_picks_go_nil() {
+    let home = tempfile::tempdir().unwrap();
+    let log = common::fixture("go/logs/nil_deref.go1.27.log");
+    let v = json(&triage(home.path(), &["--json", path(&log)]));
+    assert_eq!(v["runbook"], "go-nil");
+    assert_eq!(v["triage"]["message"], "runtime error: invalid memory address or nil pointer dereference");
+    assert_eq!(v["triage"]["service_frame"]["func"], "main.name");
 }
 
 #[test]

@@ -110,7 +110,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<Code> {
         writeln!(out, "checking the fix: go test -race in {workdir} …")?;
     }
     let checked = vec![
-        checks::reproduced(&records),
+        checks::reproduced(scenario, &records),
         checks::located(scenario, &prepared.dir, mark_text, &prepared.racy_lines, &records),
         checks::fixed(&prepared.dir, go.as_deref(), journal.offset_ms(), &records),
     ];

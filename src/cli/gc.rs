@@ -1,4 +1,5 @@
-//! `runbook gc LOG [--chart] [--json]`: the gctrace of a log as a table, a summary and a chart.
+//! `runbook gc LOG [--chart] [--json] [--limit SIZE]`: the gctrace of a log as a table, a summary and a chart, and
+//! with `--limit` the heap against the memory limit the process ran under (`golang::gclimit`).
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
@@ -21,6 +22,14 @@ pub struct GcArgs {
     /// Print one JSON document (cycles, summary, problems).
     #[arg(long)]
     pub json: bool,
+    /// The memory limit the process ran under (container limit or GOMEMLIMIT: 512MiB, 1Gi, 536870912): compare
+    /// the heap goal and the live heap with it.
+    #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+    pub limit: Option<u64>,
+}
+
+fn parse_limit(text: &str) -> Result<u64, String> {
+    crate::golang::gclimit::parse_size(text).ok_or_else(|| format!("`{text}` is not a size (512MiB, 1Gi, bytes)"))
 }
 
 #[derive(Serialize)]
@@ -30,6 +39,8 @@ struct GcJson<'a> {
     summary: GcSummary,
     neighbours: &'a [GcNeighbour],
     problems: Vec<&'a Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<crate::golang::gclimit::LimitReport>,
 }
 
 pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
@@ -43,6 +54,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     let cycles = &trace.cycles;
     let mut out = crate::textsafe::stdout(args.json);
     let summary = summarize(cycles);
+    let limit = args.limit.and_then(|bytes| crate::golang::gclimit::against_limit(cycles, bytes));
     if args.json {
         let doc = GcJson {
             input: &args.log,
@@ -50,6 +62,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
             summary,
             neighbours: &trace.neighbours,
             problems: trace.problems.iter().collect(),
+            limit,
         };
         let json = serde_json::to_string_pretty(&doc).context("cannot serialise")?;
         writeln!(out, "{json}")?;
@@ -59,6 +72,9 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
         write!(out, "{}", render_table(cycles))?;
         writeln!(out)?;
         write!(out, "{}", render_summary(&summary))?;
+        if let Some(limit) = &limit {
+            write!(out, "{}", crate::golang::gclimit::render(limit))?;
+        }
         if args.chart {
             writeln!(out)?;
             write!(out, "{}", render_chart(cycles, 72))?;

@@ -63,13 +63,19 @@ pub struct Candidate {
     pub source: String,
     pub evidence: Vec<MatchedLine>,
     pub evidence_total: usize,
+    /// Whether one of its patterns matches the failure's own first line (`triage.at`: the `fatal error:` or
+    /// `panic:` line, the first race report or dump): the runbook for what failed, not for other evidence in the
+    /// log (gc lines next to a map crash). Among bundled runbooks (and among the user's), those that do come
+    /// first.
+    pub matches_failure: bool,
     #[serde(skip)]
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
-    /// The pick's id: the first candidate (user runbooks before bundled ones, then by id).
+    /// The pick's id: the first candidate (user runbooks before bundled ones, those matching the failure's own
+    /// line first, then by id).
     pub runbook: Option<String>,
     pub candidates: Vec<Candidate>,
     pub triage: Triage,
@@ -97,6 +103,13 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     let report = parse_logs(inputs);
     let texts: Vec<_> = inputs.iter().map(|(_, bytes)| lossy(bytes)).collect();
     let lines: Vec<_> = texts.iter().map(|text| logical_lines(text)).collect();
+    let triage = triage(&report, inputs, mapper.as_ref());
+    // The failure's own line, as the patterns see it (without the shipper's prefix).
+    let failure_line = triage.at.as_ref().and_then(|at| {
+        let input = inputs.iter().position(|(name, _)| *name == at.input)?;
+        let line = lines.get(input)?.iter().find(|l| l.number == at.line)?;
+        Some(EvidenceLine { input, line: line.number, text: line.as_str() })
+    });
     let mut candidates = Vec::new();
     let mut invalid = Vec::new();
     for entry in catalog::entries(&options.runbook_dirs) {
@@ -118,6 +131,7 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
         if outcome.total == 0 {
             continue;
         }
+        let matches_failure = failure_line.is_some_and(|l| matcher.matching_lines([l], 1).total > 0);
         let name = |input: usize| inputs.get(input).map(|(n, _)| n.clone()).unwrap_or_default();
         candidates.push(Candidate {
             id: rb.id.clone(),
@@ -129,11 +143,13 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
                 .map(|l| MatchedLine { input: name(l.input), line: l.line, text: l.text })
                 .collect(),
             evidence_total: outcome.total,
+            matches_failure,
             origin: entry.origin.clone(),
         });
     }
-    candidates.sort_by_key(|c| (c.origin == Origin::Bundled, c.id.clone()));
-    let triage = triage(&report, inputs, mapper.as_ref());
+    // The team's own runbooks first (they know their service); then the runbooks for what failed before those
+    // for other evidence in the log.
+    candidates.sort_by_key(|c| (c.origin == Origin::Bundled, !c.matches_failure, c.id.clone()));
     Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage, invalid })
 }
 

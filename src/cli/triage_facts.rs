@@ -38,6 +38,19 @@ pub struct RacingSite {
     pub frame: ServiceFrame,
 }
 
+/// A group of goroutines waiting in the same place (a bucket of a goroutine dump, a SIGQUIT or an "all asleep"
+/// crash): how many, on what, where in the service, how long, and how many there were in the dump before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaitingGroup {
+    pub count: usize,
+    pub state: String,
+    /// Where in the service they wait; `null` for the toolchain's own goroutines.
+    pub frame: Option<ServiceFrame>,
+    pub max_wait_minutes: Option<u64>,
+    /// Its size in the previous dump when the logs hold two dumps apart; `null` with one dump.
+    pub before: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Location {
     pub input: String,
@@ -62,6 +75,9 @@ pub struct Triage {
     /// All service frames of that goroutine, innermost first.
     pub service_frames: Vec<ServiceFrame>,
     pub same_map: Vec<OtherGoroutine>,
+    /// For a failure with no map operation and several goroutines (a dump, SIGQUIT, all asleep): the largest
+    /// groups of goroutines waiting in the same place, at most 5.
+    pub waiting: Vec<WaitingGroup>,
     pub race_reports: usize,
     pub racing_sites: Vec<RacingSite>,
     pub go_version: Option<GoVersion>,
@@ -121,8 +137,10 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
     };
     let name_of = |input: usize| inputs.get(input).map(|(name, _)| name.clone()).unwrap_or_default();
     let time_of = |input: usize, line: usize| inputs.get(input).and_then(|(_, raw)| timestamp_of_line(raw, line));
-    let crash = report.crashes.iter().find(|c| c.kind != CrashKind::Dump).or(report.crashes.first());
-    if let Some(crash) = crash {
+    // A crash first; else the latest goroutine dump (of several taken apart, the process as it is now).
+    let index = report.crashes.iter().position(|c| c.kind != CrashKind::Dump);
+    let index = index.or(report.crashes.len().checked_sub(1));
+    if let Some((index, crash)) = index.and_then(|i| Some((i, report.crashes.get(i)?))) {
         triage.failure = Some(crash.kind.as_str().to_string());
         triage.message = Some(crash.message.clone());
         triage.operation = crash.map_op;
@@ -132,7 +150,12 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
         let crashing = crashing_goroutine(crash);
         triage.service_frames = crashing.map(|g| frames.all(&g.frames)).unwrap_or_default();
         triage.service_frame = triage.service_frames.first().cloned();
-        triage.same_map = same_map(crash, crashing, triage.service_frame.as_ref(), &frames);
+        // Only a map failure has a map to share; a dump's waiters in one function are its buckets' business.
+        if crash.map_op.is_some() {
+            triage.same_map = same_map(crash, crashing, triage.service_frame.as_ref(), &frames);
+        } else if crash.goroutines.len() > 1 {
+            triage.waiting = waiting(report, index, &frames);
+        }
     } else if let Some(first) = report.races.first() {
         triage.failure = Some("data race".to_string());
         triage.message = Some("WARNING: DATA RACE".to_string());
@@ -151,10 +174,44 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
     triage
 }
 
+/// The largest buckets of `report.crashes[index]`, with their size in the dump before it when there is one.
+fn waiting(report: &ParseReport, index: usize, frames: &Frames<'_>) -> Vec<WaitingGroup> {
+    let Some(crash) = report.crashes.get(index) else { return Vec::new() };
+    let change = report.dump_changes.iter().find(|c| c.to == index);
+    crash
+        .buckets
+        .iter()
+        .take(5)
+        .map(|b| {
+            // A bucket the comparison does not list kept its size.
+            let before = change.map(|c| {
+                let grew = c.buckets.iter().find(|g| {
+                    g.state == b.state
+                        && g.top.as_ref() == b.frames.first()
+                        && g.user_frame == b.user_frame
+                        && g.after == b.count
+                });
+                grew.map_or(b.count, |g| g.before)
+            });
+            WaitingGroup {
+                count: b.count,
+                state: b.state.clone(),
+                frame: b.user_frame.as_ref().and_then(|f| frames.service(f)),
+                max_wait_minutes: b.max_wait_minutes,
+                before,
+            }
+        })
+        .collect()
+}
+
 fn crashing_goroutine(crash: &Crash) -> Option<&Goroutine> {
     match crash.crashing_goroutine {
         Some(id) => crash.goroutines.iter().find(|g| g.id == id),
-        None => crash.goroutines.first(),
+        // No goroutine crashed (a goroutine dump, SIGQUIT, all asleep): the largest group, where most wait.
+        None => {
+            let focus = crash.buckets.first().and_then(|b| b.ids.first());
+            focus.and_then(|id| crash.goroutines.iter().find(|g| g.id == *id)).or(crash.goroutines.first())
+        }
     }
 }
 

@@ -49,6 +49,17 @@ pub fn render(outcome: &Outcome, logs: &[String]) -> String {
             format!("goroutine {} [{}] {} ({})", other.id, other.state, frame_text(&other.frame), other.reason),
         );
     }
+    for group in &t.waiting {
+        let place = group.frame.as_ref().map(frame_text).unwrap_or_else(|| "(the runtime's own)".to_string());
+        let mut line = format!("{} × [{}] {place}", group.count, group.state);
+        if let Some(before) = group.before.filter(|b| *b != group.count) {
+            let _ = write!(line, "  ({before} → {} since the dump before)", group.count);
+        }
+        if let Some(minutes) = group.max_wait_minutes {
+            let _ = write!(line, "  (up to {minutes} min)");
+        }
+        field("waiting", line);
+    }
     if t.race_reports > 0 {
         field("race reports", t.race_reports.to_string());
     }
@@ -77,9 +88,20 @@ pub fn render(outcome: &Outcome, logs: &[String]) -> String {
             if pick.evidence_total > pick.evidence.len() {
                 let _ = writeln!(out, "  … {} more matching lines", pick.evidence_total - pick.evidence.len());
             }
+            // Which evidence points where: the pick's lines are above; each other runbook with its first line.
+            let at = t.at.as_ref().map(|at| format!("{}:{}", at.input, at.line)).unwrap_or_default();
             for other in outcome.candidates.iter().skip(1) {
                 let _ =
                     writeln!(out, "also matches: {}  [{}] ({} lines)", other.id, other.source, other.evidence_total);
+                if let Some(first) = other.evidence.first() {
+                    let _ = writeln!(out, "  {}:{}: {}", first.input, first.line, first.text.trim());
+                }
+                let why = match (other.matches_failure, pick.matches_failure) {
+                    (true, _) => "  it matches the failure's own line too".to_string(),
+                    (false, true) => format!("  other evidence in the log: the failure at {at} is {}'s", pick.id),
+                    (false, false) => "  other evidence in the log".to_string(),
+                };
+                let _ = writeln!(out, "{why}");
             }
             let _ = writeln!(out, "\nopen it with the evidence:\n  {}", open_command(pick, logs));
         }

@@ -1,9 +1,11 @@
 //! The drill's own checks of the milestones, and the debrief that compares their times with the handbook.
 //!
-//! - reproduced: a crash or a race report really appears in a step's recorded output;
+//! - reproduced: the scenario's failure (a race report, a crash, a test timeout) really appears in a step's
+//!   recorded output;
 //! - located: the line the trainee marked is the racy line the scenario knows;
-//! - fixed: `go test -race` is clean in the drill directory after the change, run here rather than trusted
-//!   from the runbook; without a Go toolchain the simulator confirms the chosen fix pattern instead.
+//! - fixed: `go test -race -timeout 60s` is clean in the drill directory after the change, run here rather than
+//!   trusted from the runbook (the timeout turns a deadlock that is still there into a failure, not a hang);
+//!   without a Go toolchain the simulator confirms the chosen fix pattern instead (map races only).
 
 use super::Scenario;
 use crate::engine::{Event, Milestone};
@@ -22,11 +24,9 @@ pub struct Checked {
     pub step: Option<String>,
 }
 
-pub fn reproduced(records: &[Record]) -> Checked {
+pub fn reproduced(scenario: &Scenario, records: &[Record]) -> Checked {
     let seen = records.iter().find_map(|r| match r.event() {
-        Some(Event::Output { step, line, .. })
-            if line.contains("WARNING: DATA RACE") || line.starts_with("fatal error: concurrent map") =>
-        {
+        Some(Event::Output { step, line, .. }) if scenario.reproduced_needles.iter().any(|n| line.contains(n)) => {
             Some((step.clone(), line.trim().to_string(), r.offset_ms))
         }
         _ => None,
@@ -100,7 +100,7 @@ pub fn fixed(dir: &Path, go: Option<&Path>, now_ms: u64, records: &[Record]) -> 
         return fixed_by_simulator(records);
     };
     let output = std::process::Command::new(go)
-        .args(["test", "-race", "-count=1", "./..."])
+        .args(["test", "-race", "-count=1", "-timeout", "60s", "./..."])
         .current_dir(dir)
         .env("GOTOOLCHAIN", "local")
         .env("GOPROXY", "off")
@@ -111,9 +111,11 @@ pub fn fixed(dir: &Path, go: Option<&Path>, now_ms: u64, records: &[Record]) -> 
         Ok(out) => {
             let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
             let raced = text.contains("WARNING: DATA RACE");
+            let hung = text.contains("panic: test timed out after");
             match (out.status.success(), raced) {
                 (true, false) => (true, "`go test -race ./...` is clean after the change".to_string()),
                 (_, true) => (false, "`go test -race ./...` still reports a data race".to_string()),
+                (false, false) if hung => (false, "`go test -race ./...` still hangs: the test timed out".to_string()),
                 (false, false) => (false, format!("`go test -race ./...` fails: {}", last_line(&text))),
             }
         }

@@ -31,6 +31,8 @@ pub struct Scenario {
     pub racy_needles: &'static [&'static str],
     /// The handbook's target for locating, from the reproduction: 2 minutes.
     pub locate_target_ms: u64,
+    /// Text that proves the failure was reproduced when a step's output line contains it.
+    pub reproduced_needles: &'static [&'static str],
 }
 
 pub const GO_MAP: Scenario = Scenario {
@@ -80,9 +82,64 @@ pub const GO_MAP: Scenario = Scenario {
     racy_file: "handlers.go",
     racy_needles: &["s.hits[code]++", "s.hits[code])"],
     locate_target_ms: 2 * 60 * 1000,
+    reproduced_needles: &["WARNING: DATA RACE", "fatal error: concurrent map"],
 };
 
-pub const SCENARIOS: [&Scenario; 1] = [&GO_MAP];
+/// A ledger service whose report takes its two locks in the opposite order to transfers (a lock-order
+/// inversion): under load it stops answering, and its concurrent test hangs until `go test -timeout` panics.
+/// The history makes each change reasonable on its own: a lock, then a counter under a second lock taken inside
+/// the first, then a report that takes them the other way round.
+pub const GO_DEADLOCK: Scenario = Scenario {
+    name: "go-deadlock",
+    runbook_id: "drill-go-deadlock",
+    asset_dir: "drills/go-deadlock",
+    history: &[
+        Commit {
+            author: "Alice Martin",
+            email: "alice@ledger.example",
+            time: 1_785_744_720,
+            tz_minutes: 120,
+            message: "ledger: transfers between accounts behind one RWMutex",
+            files: &[
+                ("go.mod", "go.mod"),
+                ("main.go", "_history/alice/main.go"),
+                ("ledger.go", "_history/alice/ledger.go"),
+                ("ledger_test.go", "_history/alice/ledger_test.go"),
+            ],
+        },
+        Commit {
+            author: "Bob Okafor",
+            email: "bob@ledger.example",
+            time: 1_787_154_000,
+            tz_minutes: 60,
+            message: "stats: count operations under their own lock",
+            files: &[("ledger.go", "_history/bob/ledger.go")],
+        },
+        Commit {
+            author: "Carol Nguyen",
+            email: "carol@ledger.example",
+            time: 1_790_298_300,
+            tz_minutes: -420,
+            message: "report: accounts and operation counts for the dashboard",
+            files: &[("ledger.go", "ledger.go"), ("main.go", "main.go")],
+        },
+        Commit {
+            author: "Dave Schmidt",
+            email: "dave@ledger.example",
+            time: 1_791_365_400,
+            tz_minutes: 0,
+            message: "test: report while transfers run, as the dashboard does",
+            files: &[("ledger_test.go", "ledger_test.go")],
+        },
+    ],
+    racy_file: "ledger.go",
+    // The report's second lock: mu taken while statsMu is held, the opposite order to Transfer's.
+    racy_needles: &["l.mu.RLock() // accounts are read under mu"],
+    locate_target_ms: 5 * 60 * 1000,
+    reproduced_needles: &["panic: test timed out after", "fatal error: all goroutines are asleep"],
+};
+
+pub const SCENARIOS: [&Scenario; 2] = [&GO_MAP, &GO_DEADLOCK];
 
 pub fn scenario(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().copied().find(|s| s.name == name)

@@ -95,7 +95,8 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path, re
         site_frame(f, mapped, mapper.module())
     };
     let crash = report.crashes.iter().find(|c| c.kind != crate::golang::traceback::CrashKind::Dump);
-    let crash = crash.or(report.crashes.first());
+    // Else the latest goroutine dump: of several taken apart, the process as it is now.
+    let crash = crash.or(report.crashes.last());
     let race_sites: Vec<SiteFrame> = report
         .sites
         .iter()
@@ -104,7 +105,9 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path, re
         .collect();
     let (kind, message, operation, goroutine, service_frame, frames, others) = match crash {
         Some(c) => {
-            let crashing = c.goroutines.iter().find(|g| Some(g.id) == c.crashing_goroutine).or(c.goroutines.first());
+            // No goroutine crashed (a dump, SIGQUIT, all asleep): the largest group's first, where most wait.
+            let focus = c.crashing_goroutine.or_else(|| c.buckets.first().and_then(|b| b.ids.first().copied()));
+            let crashing = c.goroutines.iter().find(|g| Some(g.id) == focus).or(c.goroutines.first());
             let frames: Vec<SiteFrame> =
                 crashing.map(|g| g.frames.iter().take(LIST_LIMIT).map(&mut site).collect()).unwrap_or_default();
             let service = c.user_frame.as_ref().map(&mut site);

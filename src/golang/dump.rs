@@ -110,6 +110,8 @@ struct Reader<'p> {
     /// Frames now go to the last ancestor block, not the goroutine itself.
     in_ancestor: bool,
     frames_kept: usize,
+    /// Goroutine ids of this dump: an id seen again starts the next dump (two `debug=2` dumps in one file).
+    seen: std::collections::HashSet<u64>,
 }
 
 /// The goroutines from `lines[i]` (a goroutine header) on: the kept ones, how many there were, the next line.
@@ -129,6 +131,7 @@ pub(super) fn parse_goroutines(
         pending_created: None,
         in_ancestor: false,
         frames_kept: 0,
+        seen: std::collections::HashSet::new(),
     };
     while let Some(line) = lines.get(i) {
         let bulleted;
@@ -161,6 +164,10 @@ impl Reader<'_> {
 
     /// A goroutine header opens the next goroutine (kept while under the bound).
     fn header(&mut self, h: GoroutineHeader, number: usize) -> Flow {
+        // Ids are unique within one dump: a repeated one is the next dump's (the line is left for it).
+        if !self.seen.insert(h.id) {
+            return Flow::End;
+        }
         if let Some((_, _, pending)) = self.pending_func.take() {
             self.lost(pending, "function line without its file:line");
         }

@@ -5,10 +5,12 @@
 //! CLI, the TUI's `parse` step and the simulator alike. Line shapes: `docs/parsers.md`.
 
 mod dump;
+pub mod dump_diff;
 mod exports;
 pub mod formats;
 pub mod frames;
 mod gcdfa;
+pub mod gclimit;
 mod gcline;
 #[cfg(test)]
 mod gcline_reference;

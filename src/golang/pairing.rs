@@ -145,11 +145,15 @@ pub fn buckets(goroutines: &[Goroutine]) -> Vec<GoroutineBucket> {
         .into_iter()
         .filter_map(|members| {
             let first = goroutines.get(*members.first()?)?;
+            let waits = members.iter().filter_map(|&i| goroutines.get(i)?.wait_minutes);
             Some(GoroutineBucket {
                 count: members.len(),
                 state: first.state.clone(),
                 ids: members.iter().filter_map(|&i| goroutines.get(i)).map(|g| g.id).collect(),
                 frames: first.frames.clone(),
+                user_frame: first.user_frame.clone(),
+                max_wait_minutes: waits.clone().max(),
+                waiting_minutes: waits.count(),
             })
         })
         .collect();

@@ -42,6 +42,10 @@ pub struct ParseReport {
     pub pairing: Vec<Pairing>,
     pub gc: GcSection,
     pub problems: Vec<Problem>,
+    /// Between each goroutine dump and the next (two `debug=2` dumps, two SIGQUITs): the groups that grew or
+    /// shrank (`golang::dump_diff`); empty with fewer than two dumps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dump_changes: Vec<super::dump_diff::DumpChange>,
 }
 
 impl ParseReport {
@@ -97,6 +101,7 @@ pub fn parse_logs_with(inputs: &[(String, Vec<u8>)], years: &[Option<YearHint>])
     report.problems.extend(trace.problems);
     report.problems.sort_by_key(|p| (p.input, p.line));
     resolve_user_frames(&mut report);
+    report.dump_changes = super::dump_diff::changes(&report.crashes);
     report
 }
 

@@ -57,10 +57,45 @@ pub fn render(report: &ParseReport) -> String {
                 let top =
                     bucket.frames.first().map(|f| format!("{} {}:{}", f.func, f.file, f.line)).unwrap_or_default();
                 let _ = writeln!(out, "    {:>5} × [{}] {}", bucket.count, bucket.state, top);
+                // Where in the user's code, when the top frame is the runtime's wait; and for how long.
+                let user = bucket.user_frame.as_ref().filter(|u| bucket.frames.first() != Some(*u));
+                let mut detail: Vec<String> =
+                    user.map(|u| format!("in your code: {}:{} ({})", u.file, u.line, u.func)).into_iter().collect();
+                if let Some(max) = bucket.max_wait_minutes {
+                    detail.push(format!(
+                        "{} of {} waiting a minute or more (longest {max} min)",
+                        bucket.waiting_minutes, bucket.count
+                    ));
+                }
+                if !detail.is_empty() {
+                    let _ = writeln!(out, "            {}", detail.join("; "));
+                }
             }
             if crash.buckets.len() > 8 {
                 let _ = writeln!(out, "    … {} more groups", crash.buckets.len() - 8);
             }
+        }
+        out.push('\n');
+    }
+    for change in &report.dump_changes {
+        let at =
+            |i: usize| report.crashes.get(i).map(|c| format!("{}:{}", input_name(c.input), c.line)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "from the dump at {} to the one at {}: {} → {} goroutines",
+            at(change.from),
+            at(change.to),
+            change.goroutines_before,
+            change.goroutines_after
+        );
+        for g in change.buckets.iter().take(8) {
+            let site = g.user_frame.as_ref().or(g.top.as_ref());
+            let site = site.map(|f| format!("{}:{} ({})", f.file, f.line, f.func)).unwrap_or_default();
+            let delta = g.after as i64 - g.before as i64;
+            let _ = writeln!(out, "  {delta:>+6}  {:>5} → {:<5} [{}] {site}", g.before, g.after, g.state);
+        }
+        if change.buckets.is_empty() {
+            let _ = writeln!(out, "  no group changed size");
         }
         out.push('\n');
     }

@@ -116,6 +116,16 @@ pub struct GoroutineBucket {
     pub state: String,
     pub ids: Vec<u64>,
     pub frames: Vec<Frame>,
+    /// The first frame in the user's code (not the toolchain's): where in the service they wait.
+    #[serde(default)]
+    pub user_frame: Option<Frame>,
+    /// The longest wait in the bucket, from the headers' `N minutes` (printed only for a wait of a minute or
+    /// more that a GC has seen, see docs/go-failures.md); `None` when no header said.
+    #[serde(default)]
+    pub max_wait_minutes: Option<u64>,
+    /// How many of the bucket's goroutines had waited a minute or more.
+    #[serde(default)]
+    pub waiting_minutes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

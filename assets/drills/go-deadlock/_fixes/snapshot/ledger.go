@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Ledger keeps account balances and counts the operations.
+type Ledger struct {
+	mu       sync.RWMutex // guards balances
+	balances map[string]int
+	statsMu  sync.Mutex // guards stats
+	stats    map[string]int
+}
+
+// NewLedger returns an empty ledger.
+func NewLedger() *Ledger {
+	return &Ledger{balances: map[string]int{}, stats: map[string]int{}}
+}
+
+// Transfer moves n from one account to another, and counts it.
+func (l *Ledger) Transfer(from, to string, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.balances[from] -= n
+	l.balances[to] += n
+	time.Sleep(time.Millisecond) // writes the audit record
+	l.record("transfer")
+}
+
+// record counts one operation of kind.
+func (l *Ledger) record(kind string) {
+	l.statsMu.Lock()
+	l.stats[kind]++
+	l.statsMu.Unlock()
+}
+
+// Balance is the balance of one account.
+func (l *Ledger) Balance(account string) int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.balances[account]
+}
+
+// Report says how many accounts there are and how many operations of each kind ran.
+// It never holds both locks: each is read under its own, one after the other.
+func (l *Ledger) Report() string {
+	l.statsMu.Lock()
+	stats := make(map[string]int, len(l.stats))
+	for k, v := range l.stats {
+		stats[k] = v
+	}
+	l.statsMu.Unlock()
+	l.mu.RLock() // accounts are read under mu
+	accounts := len(l.balances)
+	l.mu.RUnlock()
+	return fmt.Sprintf("%d accounts, operations: %v", accounts, stats)
+}

@@ -1,0 +1,3 @@
+module example.com/godeadlock
+
+go 1.19

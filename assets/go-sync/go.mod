@@ -1,0 +1,3 @@
+module example.com/gosync
+
+go 1.19
