@@ -316,3 +316,28 @@ fn text_output_names_a_missing_tool_once() {
     );
     assert!(!line.contains(", exit 127"), "the code is said once: {line}");
 }
+
+#[test]
+fn an_answer_for_a_choice_in_an_unselected_phase_chooses_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("phases.yaml");
+    std::fs::write(
+        &file,
+        "id: ph\ntitle: Ph\nphases:\n  - id: one\n    title: One\n    steps:\n      - id: first\n        title: F\n        \
+         run:\n          command: echo one\n  - id: two\n    title: Two\n    steps:\n      - id: pick\n        title: P\n        \
+         choose:\n          question: which?\n          options:\n            - {id: a, label: A}\n            - {id: b, label: B}\n",
+    )
+    .unwrap();
+    let out = common::runbook(home.path())
+        .current_dir(home.path())
+        .args(["run", "--headless", "--json", "--yes", "--phase", "one", "--answer", "pick=a"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let events = common::json_lines(&out);
+    assert!(!events.iter().any(|e| e["type"] == "choice"), "a skipped choice was chosen: {events:#?}");
+    let pick: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["type"] == "step_finished" && e["step"] == "pick").collect();
+    assert_eq!(pick.len(), 1, "{events:#?}");
+    assert_eq!(pick[0]["status"], "skipped");
+}

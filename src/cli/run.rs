@@ -453,12 +453,15 @@ async fn drive<W: Write>(mut session: Session, policy: &Policy, printer: &mut Pr
         }
         let Some(step) = session.runbook().step(index).cloned() else { break };
         let phase = session.runbook().phases.iter().find(|p| p.steps.iter().any(|s| s.id == step.id));
-        let input = match policy.decide(phase.map_or("", |p| p.id.as_str()), &step) {
+        let decided = policy.decide(phase.map_or("", |p| p.id.as_str()), &step);
+        let starts = decided.is_ok();
+        let input = match decided {
             Ok(()) => Input::Start { step: step.id.clone() },
             Err(reason) => Input::Skip { step: step.id.clone(), reason },
         };
         let mut queue: VecDeque<Effect> = session.apply(input).into();
-        if let (Some(Action::Choose(_)), Some(answer)) = (&step.action, policy.answers.get(&step.id)) {
+        // An answer is for a choice that starts: a skipped one (its phase not selected) is not chosen.
+        if let (true, Some(Action::Choose(_)), Some(answer)) = (starts, &step.action, policy.answers.get(&step.id)) {
             queue.extend(session.apply(Input::Choose { step: step.id.clone(), option: answer.clone() }));
         }
         while let Some(effect) = queue.pop_front() {
