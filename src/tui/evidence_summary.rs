@@ -40,7 +40,7 @@ pub fn lines(triage: &Value) -> Vec<String> {
         out.push(format!("racing sites from race reports: {n}"));
     }
     if let Some(packages) = field("packages_arg") {
-        out.push(format!("packages to test with -race: {packages}"));
+        out.push(format!("packages in the crash: {packages}"));
     }
     if let Some(time) = field("crash_time") {
         out.push(format!("crashed at: {time}"));
@@ -90,7 +90,7 @@ mod tests {
                 "map operation: write",
                 "service frame: internal/stock/stock.go:33  stock.(*Store).Level",
                 "  path mapped to repo: suffix: /go/src/app/ → repository",
-                "packages to test with -race: ./internal/stock",
+                "packages in the crash: ./internal/stock",
                 "crashed at: 2026-12-06T05:05:57.828332134Z",
             ]
         );
