@@ -66,6 +66,9 @@ fn deadlock_drill_marking_a_lock_that_is_not_the_inverted_one_is_not_located() {
     let (code, stdout, _) =
         drill(home.path(), &path_env, &gocache, &["--answer", "fix_choice=order", "--mark", "ledger.go:41"]);
     assert_eq!(code, Some(1), "{stdout}");
-    assert!(stdout.contains(&format!("but the racy line is {}", inverted_line())), "{stdout}");
+    assert!(
+        stdout.contains(&format!("but the line that takes the locks in the inverted order is {}", inverted_line())),
+        "{stdout}"
+    );
     assert!(stdout.contains("✔ fixed"), "{stdout}");
 }

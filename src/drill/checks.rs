@@ -62,7 +62,7 @@ pub fn located(
         return Checked {
             milestone: "located",
             ok: false,
-            detail: format!("no line was marked (--mark FILE:LINE); the racy line is {answer}"),
+            detail: format!("no line was marked (--mark FILE:LINE); the {} is {answer}", scenario.culprit),
             at_ms: None,
             step: None,
         };
@@ -76,9 +76,9 @@ pub fn located(
         _ => None,
     });
     let detail = if ok {
-        format!("marked {file}:{line}, the racy line")
+        format!("marked {file}:{line}, the {}", scenario.culprit)
     } else {
-        format!("marked {file}:{line}, but the racy line is {answer}")
+        format!("marked {file}:{line}, but the {} is {answer}", scenario.culprit)
     };
     Checked {
         milestone: "located",
@@ -172,7 +172,7 @@ pub fn debrief(scenario: &Scenario, checks: &[Checked]) -> Debrief {
             crate::journal::markdown::human(scenario.locate_target_ms),
             if target.met { "met" } else { "missed" }
         )),
-        None => summary.push_str("; the racy line was not located"),
+        None => summary.push_str(&format!("; the {} was not located", scenario.culprit)),
     }
     summary.push('.');
     Debrief {

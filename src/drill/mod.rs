@@ -33,10 +33,13 @@ pub struct Scenario {
     pub locate_target_ms: u64,
     /// Text that proves the failure was reproduced when a step's output line contains it.
     pub reproduced_needles: &'static [&'static str],
+    /// What the line to find is called in the debrief ("the racy line", "the inverted lock").
+    pub culprit: &'static str,
 }
 
 pub const GO_MAP: Scenario = Scenario {
     name: "go-map",
+    culprit: "racy line",
     runbook_id: "drill-go-map",
     asset_dir: "drills/go-map",
     history: &[
@@ -91,6 +94,7 @@ pub const GO_MAP: Scenario = Scenario {
 /// the first, then a report that takes them the other way round.
 pub const GO_DEADLOCK: Scenario = Scenario {
     name: "go-deadlock",
+    culprit: "line that takes the locks in the inverted order",
     runbook_id: "drill-go-deadlock",
     asset_dir: "drills/go-deadlock",
     history: &[
