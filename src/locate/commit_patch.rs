@@ -41,8 +41,14 @@ pub struct PatchLine {
     pub text: String,
 }
 
-/// The patch of `commit` in the repository holding `file`, with git's rename detection.
-pub fn commit_patch(file: &Path, commit: &str) -> Result<CommitPatch, String> {
+/// Opens the repository holding `file`, finds `commit` and diffs it against its first parent with git's rename
+/// detection (as `git show` does), then hands both to `use_diff`. One place for what the commit view (`b`) and its
+/// patch both need.
+pub fn with_commit_diff<T>(
+    file: &Path,
+    commit: &str,
+    use_diff: impl FnOnce(&git2::Commit<'_>, &git2::Diff<'_>) -> Result<T, String>,
+) -> Result<T, String> {
     let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let dir = absolute.parent().unwrap_or(Path::new("/"));
     let repo = Repository::discover(dir).map_err(|e| format!("{}: not in a git repository ({e})", file.display()))?;
@@ -56,6 +62,15 @@ pub fn commit_patch(file: &Path, commit: &str) -> Result<CommitPatch, String> {
         .map_err(|e| e.message().to_string())?;
     // A rename that failed to be detected is still a correct (delete + add) patch.
     let _ = diff.find_similar(None);
+    use_diff(&found, &diff)
+}
+
+/// The patch of `commit` in the repository holding `file`, with git's rename detection.
+pub fn commit_patch(file: &Path, commit: &str) -> Result<CommitPatch, String> {
+    with_commit_diff(file, commit, |_, diff| patch_of(diff))
+}
+
+fn patch_of(diff: &git2::Diff<'_>) -> Result<CommitPatch, String> {
     let mut files: Vec<FilePatch> = Vec::new();
     diff.print(DiffFormat::Patch, |delta, _hunk, line| {
         let path = delta.new_file().path().or_else(|| delta.old_file().path()).unwrap_or(Path::new("?"));
@@ -85,7 +100,8 @@ pub fn commit_patch(file: &Path, commit: &str) -> Result<CommitPatch, String> {
     Ok(CommitPatch { files })
 }
 
-fn status_letter(delta: Delta) -> char {
+/// A delta's status as `git show --name-status` writes it.
+pub fn status_letter(delta: Delta) -> char {
     match delta {
         Delta::Added => 'A',
         Delta::Deleted => 'D',

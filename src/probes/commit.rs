@@ -4,7 +4,6 @@
 //! does). Files changed are the diff against the first parent (what `git show --stat` lists for a normal
 //! commit); a root commit lists everything it added. Blocking: callers run it on a blocking thread.
 
-use git2::{Delta, DiffOptions, Oid, Repository};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,45 +21,23 @@ pub struct CommitDetails {
 
 /// Looks up `commit` in the repository holding `file`.
 pub fn show(file: &Path, commit: &str) -> Result<CommitDetails, String> {
-    let absolute = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let dir = absolute.parent().unwrap_or(Path::new("/"));
-    let repo = Repository::discover(dir).map_err(|e| format!("{}: not in a git repository ({e})", file.display()))?;
-    let oid = Oid::from_str(commit).map_err(|e| format!("{commit}: {e}"))?;
-    let found = repo.find_commit(oid).map_err(|e| format!("{commit}: {}", e.message()))?;
-    let author = found.author();
-    let tree = found.tree().map_err(|e| e.message().to_string())?;
-    let parent_tree = found.parents().next().and_then(|p| p.tree().ok());
-    let mut options = DiffOptions::new();
-    let mut diff = repo
-        .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options))
-        .map_err(|e| e.message().to_string())?;
-    // Renames show as R (git's default rename detection in `git show`).
-    let _ = diff.find_similar(None);
-    let files = diff
-        .deltas()
-        .map(|d| {
-            let path = d.new_file().path().or_else(|| d.old_file().path()).unwrap_or(Path::new("?"));
-            (status_letter(d.status()), path.to_string_lossy().into_owned())
+    crate::locate::commit_patch::with_commit_diff(file, commit, |found, diff| {
+        let author = found.author();
+        let files = diff
+            .deltas()
+            .map(|d| {
+                let path = d.new_file().path().or_else(|| d.old_file().path()).unwrap_or(Path::new("?"));
+                (crate::locate::commit_patch::status_letter(d.status()), path.to_string_lossy().into_owned())
+            })
+            .collect();
+        Ok(CommitDetails {
+            id: found.id().to_string(),
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time: author.when().seconds(),
+            offset_minutes: author.when().offset_minutes(),
+            message: String::from_utf8_lossy(found.message_bytes()).into_owned(),
+            files,
         })
-        .collect();
-    Ok(CommitDetails {
-        id: found.id().to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        time: author.when().seconds(),
-        offset_minutes: author.when().offset_minutes(),
-        message: String::from_utf8_lossy(found.message_bytes()).into_owned(),
-        files,
     })
-}
-
-fn status_letter(delta: Delta) -> char {
-    match delta {
-        Delta::Added => 'A',
-        Delta::Deleted => 'D',
-        Delta::Renamed => 'R',
-        Delta::Copied => 'C',
-        Delta::Typechange => 'T',
-        _ => 'M',
-    }
 }
