@@ -52,3 +52,4 @@ bench: build
 	$(CARGO) bench --bench parse --bench sim
 	$(CARGO) bench --bench grep --bench blame
 	benches/compare.sh $(CURDIR)/target/release/runbook
+	benches/compare-heavy.sh $(CURDIR)/target/release/runbook

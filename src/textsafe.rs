@@ -64,7 +64,10 @@ fn push_json(out: &mut String, text: &str) {
 /// A cheap first look: text without these bytes has no control character to neutralise (0xC2 leads every
 /// UTF-8 encoded C1 control).
 fn needs_care(bytes: &[u8]) -> bool {
-    bytes.iter().any(|&b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2)
+    // Block by block, with no early exit inside a block, so the test is vectorised: `runbook parse --json`
+    // writes a 180 MB document through here, and a byte-at-a-time scan was a tenth of its time.
+    let care = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b == 0x7f) | (b == 0xc2);
+    bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | care(b)))
 }
 
 /// What a `Terminal` writer writes: text for people, or JSON lines whose values must stay exact.

@@ -41,6 +41,7 @@ mod golang_gctrace;
 mod golang_races;
 mod golang_robustness;
 mod golang_shipped;
+mod golang_stream;
 mod golang_summary;
 mod grep_behaviour;
 mod grep_matches_rg;

@@ -3,12 +3,11 @@
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
+use super::pretty_at::{copy_elements, indent, write_pretty_at, write_small, Spooled};
 use super::Code;
-use crate::golang::gctrace::{self, GcCycle, GcNeighbour};
-use crate::golang::gcview::{render_chart, render_summary, render_table, summarize, GcSummary};
-use crate::golang::Problem;
+use crate::golang::gctrace::{self, GcCycle, GcFound};
+use crate::golang::gcview::{render_summary, render_table, GcChart, GcSummaryBuilder};
 use anyhow::Context as _;
-use serde::Serialize;
 use std::io::Write;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -32,44 +31,81 @@ fn parse_limit(text: &str) -> Result<u64, String> {
     crate::golang::gclimit::parse_size(text).ok_or_else(|| format!("`{text}` is not a size (512MiB, 1Gi, bytes)"))
 }
 
-#[derive(Serialize)]
-struct GcJson<'a> {
-    input: &'a str,
-    cycles: &'a [GcCycle],
-    summary: GcSummary,
-    neighbours: &'a [GcNeighbour],
-    problems: Vec<&'a Problem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<crate::golang::gclimit::LimitReport>,
-}
-
+/// Cycles are printed as found, never kept: memory follows the chart's columns, the distinct pause values and
+/// the problems, not the size of the log (issue 17).
 pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
-    // Streamed line by line: memory follows the number of cycles, not the size of the log.
-    let parsed = if args.log == "-" {
-        gctrace::parse_reader(std::io::stdin().lock())
+    let file = if args.log == "-" {
+        None
     } else {
-        std::fs::File::open(&args.log).and_then(|f| gctrace::parse_reader(std::io::BufReader::new(f)))
+        Some(std::fs::File::open(&args.log).with_context(|| format!("cannot read {}", args.log))?)
     };
-    let trace = parsed.with_context(|| format!("cannot read {}", args.log))?;
-    let cycles = &trace.cycles;
-    let mut out = crate::textsafe::stdout(args.json);
-    let summary = summarize(cycles);
-    let limit = args.limit.and_then(|bytes| crate::golang::gclimit::against_limit(cycles, bytes));
+    // Many small writes (a table row, a JSON field): buffered before the neutralising writer.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::textsafe::stdout(args.json));
+    let mut summary = GcSummaryBuilder::default();
+    let mut chart = GcChart::new(72);
+    let mut neighbours = Spooled::new()?;
+    let mut failed: Option<anyhow::Error> = None;
+    let mut cycles = 0usize;
+    // `--limit` compares the last process's cycles with the limit: only those are kept, and only then.
+    let mut limit_cycles: Vec<GcCycle> = Vec::new();
     if args.json {
-        let doc = GcJson {
-            input: &args.log,
-            cycles,
-            summary,
-            neighbours: &trace.neighbours,
-            problems: trace.problems.iter().collect(),
-            limit,
+        write!(out, "{{\n  \"input\": {},\n  \"cycles\": [", serde_json::to_string(&args.log)?)?;
+    }
+    let mut on_found = |found: GcFound| {
+        let result = match found {
+            GcFound::Cycle(cycle) => {
+                summary.add(&cycle);
+                chart.add(&cycle);
+                cycles += 1;
+                if args.limit.is_some() {
+                    if limit_cycles.last().is_some_and(|c| c.process != cycle.process) {
+                        limit_cycles.clear();
+                    }
+                    limit_cycles.push(cycle.clone());
+                }
+                if args.json {
+                    write_element(&mut out, &cycle, cycles == 1)
+                } else {
+                    write_row(&mut out, &cycle, cycles == 1)
+                }
+            }
+            GcFound::Neighbour(n) if args.json => neighbours.element(&n, 2),
+            GcFound::Neighbour(_) => Ok(()),
         };
-        let json = serde_json::to_string_pretty(&doc).context("cannot serialise")?;
-        writeln!(out, "{json}")?;
-    } else if cycles.is_empty() {
+        if let (Err(e), None) = (result, &failed) {
+            failed = Some(e);
+        }
+    };
+    let trace = match file {
+        None => gctrace::stream_reader(std::io::stdin().lock(), &mut on_found),
+        Some(f) => gctrace::stream_reader(std::io::BufReader::with_capacity(1 << 16, f), &mut on_found),
+    };
+    let trace = trace.with_context(|| format!("cannot read {}", args.log))?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let summary = summary.finish();
+    let limit = args.limit.and_then(|bytes| crate::golang::gclimit::against_limit(&limit_cycles, bytes));
+    if args.json {
+        if cycles > 0 {
+            out.write_all(b"\n  ]")?;
+        } else {
+            out.write_all(b"]")?;
+        }
+        write!(out, ",\n  \"summary\": ")?;
+        write_small(&mut out, &summary, 1)?;
+        write!(out, ",\n  \"neighbours\": ")?;
+        copy_elements(&mut out, neighbours, 2)?;
+        write!(out, ",\n  \"problems\": ")?;
+        write_small(&mut out, &trace.problems, 1)?;
+        if let Some(limit) = &limit {
+            write!(out, ",\n  \"limit\": ")?;
+            write_small(&mut out, limit, 1)?;
+        }
+        writeln!(out, "\n}}")?;
+    } else if cycles == 0 {
         writeln!(out, "no gctrace lines found (run the program with GODEBUG=gctrace=1)")?;
     } else {
-        write!(out, "{}", render_table(cycles))?;
         writeln!(out)?;
         write!(out, "{}", render_summary(&summary))?;
         if let Some(limit) = &limit {
@@ -77,7 +113,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
         }
         if args.chart {
             writeln!(out)?;
-            write!(out, "{}", render_chart(cycles, 72))?;
+            write!(out, "{}", chart.render())?;
         }
     }
     if !args.json {
@@ -87,5 +123,21 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
         }
     }
     out.flush()?;
-    Ok(Code::found(!cycles.is_empty()))
+    Ok(Code::found(cycles > 0))
+}
+
+/// One cycle of the JSON document's `cycles`, as the whole document printed it.
+fn write_element(out: &mut impl Write, cycle: &GcCycle, first: bool) -> anyhow::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    indent(out, 2)?;
+    write_pretty_at(out, cycle, 2).context("cannot serialise")?;
+    Ok(())
+}
+
+/// One row of the table (its header before the first).
+fn write_row(out: &mut impl Write, cycle: &GcCycle, first: bool) -> anyhow::Result<()> {
+    let table = render_table(std::slice::from_ref(cycle));
+    let row = if first { table.as_str() } else { table.split_once('\n').map_or("", |(_, row)| row) };
+    out.write_all(row.as_bytes())?;
+    Ok(())
 }

@@ -14,6 +14,8 @@ pub mod grep;
 pub mod list;
 pub mod log_input;
 pub mod parse;
+mod parse_spool;
+mod pretty_at;
 pub mod print;
 pub mod reach;
 pub mod report;

@@ -2,10 +2,10 @@
 //!
 //! Exit codes: 0 something found, 1 nothing found, 2 an input could not be read.
 
+use super::parse_spool::{spool_stdin, Spool};
 use super::Code;
-use crate::golang::input::read_bounded;
+use crate::golang::stream::StreamParser;
 use crate::golang::timestamps::YearHint;
-use crate::golang::{parse_logs_with, summary};
 use anyhow::Context as _;
 use std::io::Write;
 
@@ -17,23 +17,6 @@ pub struct ParseArgs {
     /// Print one JSON document for all inputs instead of the triage summary.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Reads every input, in order.
-pub(crate) fn read_inputs(paths: &[String]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut inputs = Vec::with_capacity(paths.len());
-    for path in paths {
-        // Lines past 1 MiB are cut while reading (`golang::input`): `/dev/zero` must not exhaust memory.
-        let bytes = if path == "-" {
-            read_bounded(std::io::stdin().lock()).context("cannot read standard input")?
-        } else {
-            std::fs::File::open(path)
-                .and_then(|f| read_bounded(std::io::BufReader::with_capacity(1 << 20, f)))
-                .with_context(|| format!("cannot read {path}"))?
-        };
-        inputs.push((path.clone(), bytes));
-    }
-    Ok(inputs)
 }
 
 /// The year for timestamps that have none (journald `short`, RFC 3164): the file's modification date, or the
@@ -59,15 +42,29 @@ fn year_hints(paths: &[String]) -> Vec<Option<YearHint>> {
 }
 
 pub fn run(args: &ParseArgs) -> anyhow::Result<Code> {
-    let inputs = read_inputs(&args.logs)?;
-    let report = parse_logs_with(&inputs, &year_hints(&args.logs));
+    let years = year_hints(&args.logs);
+    let mut parser = StreamParser::default();
+    let mut spool = Spool::new(args.json)?;
+    for (index, path) in args.logs.iter().enumerate() {
+        let year = years.get(index).and_then(Option::as_ref);
+        // Streamed a chunk at a time, lines past 1 MiB cut (`golang::input`): neither a 5 GB log nor `/dev/zero`
+        // exhausts memory.
+        if path == "-" {
+            parser.parse_input(spool_stdin()?, year, &mut spool).context("cannot read standard input")?;
+        } else {
+            std::fs::File::open(path)
+                .and_then(|f| parser.parse_input(std::io::BufReader::with_capacity(1 << 20, f), year, &mut spool))
+                .with_context(|| format!("cannot read {path}"))?;
+        }
+    }
+    let end = parser.finish(&mut spool);
+    let found = spool.found_anything();
     let mut out = crate::textsafe::stdout(args.json);
     if args.json {
-        let json = serde_json::to_string_pretty(&report).context("cannot serialise the report")?;
-        writeln!(out, "{json}")?;
+        spool.write_json(&mut out, &args.logs, &end)?;
     } else {
-        write!(out, "{}", summary::render(&report))?;
+        spool.write_text(&mut out, &args.logs, &end)?;
     }
     out.flush()?;
-    Ok(Code::found(report.found_anything()))
+    Ok(Code::found(found))
 }

@@ -51,6 +51,29 @@ pub fn changes(crashes: &[Crash]) -> Vec<DumpChange> {
         .collect()
 }
 
+/// `changes`, one crash at a time, as the streaming parse finds them: only the last dump is kept.
+#[derive(Debug, Default)]
+pub struct ChangeTracker {
+    last: Option<(usize, Crash)>,
+    /// Where each dump was: crash index → (input, line), for the text summary.
+    pub places: HashMap<usize, (usize, usize)>,
+    pub changes: Vec<DumpChange>,
+}
+
+impl ChangeTracker {
+    /// Takes the report's `index`-th crash (resolved: its buckets' user frames set).
+    pub fn add(&mut self, index: usize, crash: &Crash) {
+        if crash.goroutines.len() <= 1 {
+            return;
+        }
+        if let Some((from, earlier)) = &self.last {
+            self.changes.push(change(*from, earlier, index, crash));
+        }
+        self.places.insert(index, (crash.input, crash.line));
+        self.last = Some((index, crash.clone()));
+    }
+}
+
 fn change(from: usize, earlier: &Crash, to: usize, later: &Crash) -> DumpChange {
     let before: HashMap<Key<'_>, usize> = earlier.buckets.iter().map(|b| (key(b), b.count)).collect();
     let mut seen: HashMap<Key<'_>, ()> = HashMap::new();

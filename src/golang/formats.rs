@@ -109,89 +109,162 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         return export;
     }
     let format = detect(text);
-    let has_escapes = memchr::memchr(0x1b, text.as_bytes()).is_some();
+    let mut unwrapper = LineUnwrapper::new(format);
     // Sized once: a 64 MiB chatty log has millions of lines (see docs/parsers.md, Throughput).
     let mut lines = Vec::with_capacity(count_newlines(text.as_bytes()) + 1);
     let mut streams: Vec<Option<Cow<'_, str>>> = Vec::new();
-    let track_streams = matches!(
-        format,
-        LogFormat::Compose
-            | LogFormat::JournaldJson
-            | LogFormat::JournaldShort
-            | LogFormat::JournaldShortIso
-            | LogFormat::JournaldShortPrecise
-            | LogFormat::SyslogRfc3164
-            | LogFormat::SyslogRfc5424
-    );
-    // Partial lines waiting for their end, per stream (CRI and Docker split long lines; stdout and stderr
-    // pieces may interleave).
-    let mut partials: Vec<(&'static str, usize, String, Option<Cow<'_, str>>)> = Vec::new();
+    let track_streams = unwrapper.tracks_streams();
+    let mut sink = |line, stream| {
+        lines.push(line);
+        if track_streams {
+            streams.push(stream);
+        }
+    };
     let mut cut_lines = Vec::new();
-    let mut prefixed = format != LogFormat::Plain;
-    for (index, raw) in text.split('\n').enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let raw = if raw.len() > MAX_LINE {
-            cut_lines.push(index + 1);
-            cut_line(raw)
+    let mut pieces = text.split('\n').enumerate().peekable();
+    while let Some((index, raw)) = pieces.next() {
+        let cut = if pieces.peek().is_some() {
+            unwrapper.push(index + 1, raw, &mut sink)
         } else {
-            raw
+            unwrapper.finish(index + 1, raw, text.ends_with('\n'), &mut sink)
         };
+        cut_lines.extend(cut);
+    }
+    let prefixed = unwrapper.prefixed;
+    let (lines, stream) = if track_streams { keep_crash_stream(lines, &streams) } else { (lines, None) };
+    Unwrapped { format, stream, lines, cut_lines, prefixed }
+}
+
+/// A line waiting for its end: its key, first line number, text so far, stream, and first raw line.
+type Partial = (&'static str, usize, String, Option<String>, String);
+
+/// Unwraps the raw lines of one input, one at a time, in a known format: what `unwrap` does for a whole text,
+/// usable on a stream read in chunks (`stream.rs`). Lines go to a callback with their stream (for formats that
+/// interleave several). Holds nothing borrowed, so the chunk a line came from can be dropped after it.
+pub struct LineUnwrapper {
+    format: LogFormat,
+    /// Partial lines waiting for their end, per stream (CRI and Docker split long lines; stdout and stderr
+    /// pieces may interleave).
+    partials: Vec<Partial>,
+    /// Some line had a prefix (a timestamp, a tag) before what Go printed: only then can a line carry a time.
+    pub prefixed: bool,
+    /// First raw lines of joined partial lines handed over since the last `take_joined_raws`: a crash's time is
+    /// read from the raw line it starts on, which may be in a chunk already dropped.
+    joined_raws: Vec<(usize, String)>,
+}
+
+impl LineUnwrapper {
+    pub fn new(format: LogFormat) -> Self {
+        LineUnwrapper { format, partials: Vec::new(), prefixed: format != LogFormat::Plain, joined_raws: Vec::new() }
+    }
+
+    /// True for the formats that interleave several streams (one of which is kept).
+    pub fn tracks_streams(&self) -> bool {
+        matches!(
+            self.format,
+            LogFormat::Compose
+                | LogFormat::JournaldJson
+                | LogFormat::JournaldShort
+                | LogFormat::JournaldShortIso
+                | LogFormat::JournaldShortPrecise
+                | LogFormat::SyslogRfc3164
+                | LogFormat::SyslogRfc5424
+        )
+    }
+
+    /// Unwraps raw line `number` (without its newline), not the input's last piece (`finish` takes that).
+    /// Returns `number` when the line was longer than `input::MAX_LINE` and was read only up to it.
+    pub fn push<'a>(
+        &mut self,
+        number: usize,
+        raw: &'a str,
+        out: &mut impl FnMut(LogLine<'a>, Option<Cow<'a, str>>),
+    ) -> Option<usize> {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let (raw, cut) = if raw.len() > MAX_LINE { (cut_line(raw), Some(number)) } else { (raw, None) };
         // Fast path of a plain log (the common and the largest input): no piece, no stream, no join.
-        if format == LogFormat::Plain && !has_escapes && partials.is_empty() {
+        if self.format == LogFormat::Plain && self.partials.is_empty() && memchr::memchr(0x1b, raw.as_bytes()).is_none()
+        {
             let (content, partial) = strip_prefixes(raw);
             if !partial {
-                prefixed |= content.len() != raw.len();
-                lines.push(LogLine { number: index + 1, text: Cow::Borrowed(content) });
-                continue;
+                self.prefixed |= content.len() != raw.len();
+                out(LogLine { number, text: Cow::Borrowed(content) }, None);
+                return cut;
             }
         }
-        let mut piece = unwrap_line(format, raw).unwrap_or_else(|| {
+        let mut prefixed = self.prefixed;
+        let mut piece = unwrap_line(self.format, raw).unwrap_or_else(|| {
             let (content, partial) = strip_prefixes(raw);
             prefixed |= content.len() != raw.len();
             Piece { text: Cow::Borrowed(content), stream: None, partial_key: "cri", partial }
         });
-        if has_escapes && piece.text.contains('\x1b') {
+        self.prefixed = prefixed;
+        if piece.text.contains('\x1b') {
             piece.text = Cow::Owned(strip_escapes(&piece.text));
         }
-        let number = index + 1;
-        let waiting = partials.iter().position(|(key, ..)| *key == piece.partial_key);
+        let waiting = self.partials.iter().position(|(key, ..)| *key == piece.partial_key);
         let (number, text, stream) = match waiting {
             Some(at) => {
-                let (key, first, mut joined, stream) = partials.swap_remove(at);
+                let (key, first, mut joined, stream, first_raw) = self.partials.swap_remove(at);
                 joined.push_str(&piece.text);
                 if piece.partial {
-                    partials.push((key, first, joined, stream));
-                    continue;
+                    self.partials.push((key, first, joined, stream, first_raw));
+                    return cut;
                 }
-                (first, Cow::Owned(joined), stream)
+                self.joined_raws.push((first, first_raw));
+                (first, Cow::Owned(joined), stream.map(Cow::Owned))
             }
             None if piece.partial => {
-                partials.push((piece.partial_key, number, piece.text.into_owned(), piece.stream));
-                continue;
+                let stream = piece.stream.map(Cow::into_owned);
+                self.partials.push((piece.partial_key, number, piece.text.into_owned(), stream, raw.to_string()));
+                return cut;
             }
             None => (number, piece.text, piece.stream),
         };
-        lines.push(LogLine { number, text });
-        if track_streams {
-            streams.push(stream);
-        }
+        out(LogLine { number, text }, stream);
+        cut
     }
-    partials.sort_by_key(|(_, first, ..)| *first);
-    for (_, number, text, stream) in partials {
-        lines.push(LogLine { number, text: Cow::Owned(text) });
-        if track_streams {
-            streams.push(stream);
+
+    /// The input's last piece (what follows its last newline; empty when it ends with one): partial lines that
+    /// never ended are handed over after it as they are, in order of their first line, and an empty last line
+    /// after a final newline is dropped (`split` yields that piece; it is not a line).
+    pub fn finish<'a>(
+        &mut self,
+        number: usize,
+        raw: &'a str,
+        ends_with_newline: bool,
+        out: &mut impl FnMut(LogLine<'a>, Option<Cow<'a, str>>),
+    ) -> Option<usize> {
+        let mut tail: Vec<(LogLine<'a>, Option<Cow<'a, str>>)> = Vec::new();
+        let cut = self.push(number, raw, &mut |line, stream| tail.push((line, stream)));
+        let mut partials = std::mem::take(&mut self.partials);
+        partials.sort_by_key(|(_, first, ..)| *first);
+        for (_, number, text, stream, first_raw) in partials {
+            self.joined_raws.push((number, first_raw));
+            tail.push((LogLine { number, text: Cow::Owned(text) }, stream.map(Cow::Owned)));
         }
-    }
-    // `split` yields an empty last piece for a file ending in a newline; it is not a line.
-    if text.ends_with('\n') && lines.last().is_some_and(|l| l.text.is_empty()) {
-        lines.pop();
-        if track_streams {
-            streams.pop();
+        if ends_with_newline && tail.last().is_some_and(|(l, _)| l.text.is_empty()) {
+            tail.pop();
         }
+        for (line, stream) in tail {
+            out(line, stream);
+        }
+        cut
     }
-    let (lines, stream) = if track_streams { keep_crash_stream(lines, &streams) } else { (lines, None) };
-    Unwrapped { format, stream, lines, cut_lines, prefixed }
+
+    /// The first raw lines of joined partial lines handed over so far (line number, raw text).
+    pub fn take_joined_raws(&mut self) -> Vec<(usize, String)> {
+        std::mem::take(&mut self.joined_raws)
+    }
+}
+
+/// True when an unwrapped line opens a crash, a race report or a goroutine dump: the mark of the stream to keep.
+pub(crate) fn starts_incident(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("panic: ")
+        || text.starts_with("fatal error: ")
+        || text == "WARNING: DATA RACE"
+        || super::traceback::starts_goroutine(text)
 }
 
 /// When several streams are interleaved, keeps the lines of the one where the first crash, race report or
@@ -205,14 +278,10 @@ pub(crate) fn keep_crash_stream<'a>(
     if !distinct {
         return (lines, None);
     }
-    let crash_stream = lines.iter().zip(streams).find_map(|(line, stream)| {
-        let text = line.text.trim();
-        let starts = text.starts_with("panic: ")
-            || text.starts_with("fatal error: ")
-            || text == "WARNING: DATA RACE"
-            || super::traceback::starts_goroutine(text);
-        starts.then_some(stream.as_ref()).flatten()
-    });
+    let crash_stream = lines
+        .iter()
+        .zip(streams)
+        .find_map(|(line, stream)| starts_incident(&line.text).then_some(stream.as_ref()).flatten());
     let Some(keep) = crash_stream else {
         return (lines, None);
     };
@@ -222,7 +291,7 @@ pub(crate) fn keep_crash_stream<'a>(
 }
 
 /// The line format most of the first lines are in; `Plain` when none has a majority.
-fn detect(text: &str) -> LogFormat {
+pub(crate) fn detect(text: &str) -> LogFormat {
     let sample: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))

@@ -7,14 +7,35 @@
 //! valid UTF-8 exactly when each of its lines is (a newline is never part of a multi-byte character), and a block
 //! that is not falls back to replacing invalid bytes line by line.
 
-use super::gctrace::{GcTrace, GcTraceParser};
+use super::gctrace::{GcCycle, GcNeighbour, GcTrace, GcTraceParser};
 use super::input::{cut_line, CUT_MESSAGE, MAX_LINE};
 use super::prefix::{lossy, strip_prefixes};
 use super::problem::{Problem, ProblemKind};
 
 /// Parses gctrace from a reader line by line, in memory bounded by the cycles found (plus one pending line), not by
 /// the size of the log. Bytes that are not UTF-8 are replaced.
-pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrace> {
+pub fn parse_reader(reader: impl std::io::BufRead) -> std::io::Result<GcTrace> {
+    let mut cycles = Vec::new();
+    let mut neighbours = Vec::new();
+    let mut trace = stream_reader(reader, &mut |found| match found {
+        GcFound::Cycle(c) => cycles.push(c),
+        GcFound::Neighbour(n) => neighbours.push(n),
+    })?;
+    trace.cycles = cycles;
+    trace.neighbours = neighbours;
+    Ok(trace)
+}
+
+/// A cycle or a neighbour line, handed over as found.
+pub enum GcFound {
+    Cycle(GcCycle),
+    Neighbour(GcNeighbour),
+}
+
+/// `parse_reader` that keeps nothing it finds: every cycle and neighbour line goes to `found`, in order, as soon as
+/// its buffer is read. The trace returned has the problems and the pause totals, no cycles or neighbours. Memory
+/// follows one buffer of the reader (`runbook gc` on a log of any size).
+pub fn stream_reader(mut reader: impl std::io::BufRead, found: &mut dyn FnMut(GcFound)) -> std::io::Result<GcTrace> {
     let mut lines = Lines::default();
     lines.parser.start_input(0);
     // The start of a line whose end is in a later buffer.
@@ -47,6 +68,7 @@ pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrac
             }
         }
         reader.consume(filled);
+        lines.hand_over(found);
     }
     // A last line without a newline.
     if !carry.is_empty() {
@@ -55,6 +77,7 @@ pub fn parse_reader(mut reader: impl std::io::BufRead) -> std::io::Result<GcTrac
     if let Some((first, joined)) = lines.partial.take() {
         lines.parser.feed(first, &joined);
     }
+    lines.hand_over(found);
     Ok(lines.finish())
 }
 
@@ -83,6 +106,12 @@ impl Lines {
             Ok(text) => text.split_inclusive('\n').for_each(|line| self.line(line)),
             Err(_) => bytes.split_inclusive(|&b| b == b'\n').for_each(|raw| self.line(&lossy(raw))),
         }
+    }
+
+    fn hand_over(&mut self, found: &mut dyn FnMut(GcFound)) {
+        let (cycles, neighbours) = self.parser.take_found();
+        cycles.into_iter().for_each(|c| found(GcFound::Cycle(c)));
+        neighbours.into_iter().for_each(|n| found(GcFound::Neighbour(n)));
     }
 
     fn finish(self) -> GcTrace {

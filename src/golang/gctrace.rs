@@ -8,7 +8,7 @@
 //! the caller as ordinary output. Numbering restarting at 1 marks a new process; skipped numbers and a
 //! cut-off last line are reported, not hidden.
 
-pub use super::gcreader::parse_reader;
+pub use super::gcreader::{parse_reader, stream_reader, GcFound};
 
 use super::gcline::{extend, parse_complete_line, GcLineMatcher};
 use super::prefix::logical_lines;
@@ -240,6 +240,11 @@ impl GcTraceParser {
             self.trace.stw_ms_max = stw;
         }
         self.trace.cycles.push(cycle);
+    }
+
+    /// The cycles and neighbour lines found since the last call, handed over so a streaming parse keeps none.
+    pub fn take_found(&mut self) -> (Vec<GcCycle>, Vec<GcNeighbour>) {
+        (std::mem::take(&mut self.trace.cycles), std::mem::take(&mut self.trace.neighbours))
     }
 
     pub fn finish(mut self) -> GcTrace {

@@ -28,55 +28,83 @@ pub fn cut_line(line: &str) -> &str {
 
 /// Reads a whole input, keeping at most `MAX_LINE + 1` bytes of each line (one more than the bound, so the
 /// parser still sees that the line was too long and reports it).
-pub fn read_bounded(mut reader: impl BufRead) -> std::io::Result<Vec<u8>> {
+pub fn read_bounded(reader: impl BufRead) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    // Bytes of the current line kept so far.
-    let mut line_len = 0;
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            return Ok(out);
-        }
-        let filled = buf.len();
-        // Fast path: no line of this buffer passes the bound, so it is copied whole (per-line copies of a log of
-        // short lines cost more than the parse).
-        let mut start = 0;
-        let mut fits = true;
-        let mut len = line_len;
-        for at in memchr::memchr_iter(b'\n', buf) {
-            fits &= len + (at - start) <= MAX_LINE;
-            start = at + 1;
-            len = 0;
-        }
-        if fits && len + (filled - start) <= MAX_LINE {
-            out.extend_from_slice(buf);
-            line_len = len + (filled - start);
-            reader.consume(filled);
-            continue;
-        }
-        let mut rest = buf;
-        while !rest.is_empty() {
-            let (piece, ends_line) = match memchr::memchr(b'\n', rest) {
-                Some(at) => (&rest[..=at], true),
-                None => (rest, false),
+    let mut bounded = BoundedReader::new(reader);
+    while bounded.fill(&mut out, usize::MAX)? {}
+    Ok(out)
+}
+
+/// `read_bounded` in pieces: a streaming parse reads a chunk at a time, with the same bound on each line.
+pub struct BoundedReader<R> {
+    reader: R,
+    /// Bytes of the current line kept so far.
+    line_len: usize,
+}
+
+impl<R: BufRead> BoundedReader<R> {
+    pub fn new(reader: R) -> Self {
+        BoundedReader { reader, line_len: 0 }
+    }
+
+    /// Appends to `out` until it holds at least `want` bytes; false when the input ended first.
+    pub fn fill(&mut self, out: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+        while out.len() < want {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             };
-            let room = (MAX_LINE + 1).saturating_sub(line_len);
-            let kept = piece.len().min(room);
-            out.extend_from_slice(&piece[..kept]);
-            line_len += kept;
-            if ends_line {
-                if kept < piece.len() {
-                    out.push(b'\n');
-                }
-                line_len = 0;
+            if buf.is_empty() {
+                return Ok(false);
             }
-            rest = &rest[piece.len()..];
+            let filled = buf.len();
+            // Fast path: no line of this buffer passes the bound, so it is copied whole (per-line copies of a log
+            // of short lines cost more than the parse).
+            let mut start = 0;
+            let mut fits = true;
+            let mut len = self.line_len;
+            for at in memchr::memchr_iter(b'\n', buf) {
+                fits &= len + (at - start) <= MAX_LINE;
+                start = at + 1;
+                len = 0;
+            }
+            if fits && len + (filled - start) <= MAX_LINE {
+                out.extend_from_slice(buf);
+                self.line_len = len + (filled - start);
+                self.reader.consume(filled);
+                continue;
+            }
+            let mut rest = buf;
+            while !rest.is_empty() {
+                let (piece, ends_line) = match memchr::memchr(b'\n', rest) {
+                    Some(at) => (&rest[..=at], true),
+                    None => (rest, false),
+                };
+                let room = (MAX_LINE + 1).saturating_sub(self.line_len);
+                let kept = piece.len().min(room);
+                out.extend_from_slice(&piece[..kept]);
+                self.line_len += kept;
+                if ends_line {
+                    if kept < piece.len() {
+                        out.push(b'\n');
+                    }
+                    self.line_len = 0;
+                }
+                rest = &rest[piece.len()..];
+            }
+            self.reader.consume(filled);
         }
-        reader.consume(filled);
+        Ok(true)
+    }
+
+    /// The reader was moved back to the start of a line (a rewind).
+    pub fn restart_line(&mut self) {
+        self.line_len = 0;
+    }
+
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.reader
     }
 }
 

@@ -23,7 +23,9 @@ pub mod prefix;
 pub mod problem;
 pub mod race;
 pub mod report;
+pub mod stream;
 pub mod summary;
+pub(crate) mod test_tracker;
 pub mod timestamps;
 pub mod traceback;
 

@@ -41,13 +41,27 @@ pub struct Pairing {
 
 /// Distinct racing sites across all reports, in order of first appearance.
 pub fn racing_sites(races: &[RaceReport]) -> Vec<RacingSite> {
-    let mut sites: Vec<RacingSite> = Vec::new();
-    let mut index_of: HashMap<(String, u32), usize> = HashMap::new();
+    let mut sites = RacingSites::default();
     for (index, report) in races.iter().enumerate() {
+        sites.add(index, report);
+    }
+    sites.finish()
+}
+
+/// `racing_sites` one report at a time (a streamed parse reads its reports back one by one).
+#[derive(Default)]
+pub struct RacingSites {
+    sites: Vec<RacingSite>,
+    index_of: HashMap<(String, u32), usize>,
+}
+
+impl RacingSites {
+    /// Adds report number `index` (its user frames resolved).
+    pub fn add(&mut self, index: usize, report: &RaceReport) {
         for access in &report.accesses {
             let Some(frame) = &access.user_frame else { continue };
             let key = (frame.file.clone(), frame.line);
-            match index_of.get(&key).and_then(|&i| sites.get_mut(i)) {
+            match self.index_of.get(&key).and_then(|&i| self.sites.get_mut(i)) {
                 Some(site) => {
                     if !site.kinds.contains(&access.kind) {
                         site.kinds.push(access.kind);
@@ -58,8 +72,8 @@ pub fn racing_sites(races: &[RaceReport]) -> Vec<RacingSite> {
                     }
                 }
                 None => {
-                    index_of.insert(key, sites.len());
-                    sites.push(RacingSite {
+                    self.index_of.insert(key, self.sites.len());
+                    self.sites.push(RacingSite {
                         file: frame.file.clone(),
                         line: frame.line,
                         func: frame.func.clone(),
@@ -70,46 +84,62 @@ pub fn racing_sites(races: &[RaceReport]) -> Vec<RacingSite> {
             }
         }
     }
-    // The code under test before the test that drove it: a test's frame is where an inlined access surfaced,
-    // rarely the line to fix or to blame. Stable, so each group keeps the order of the reports.
-    sites.sort_by_key(|s| s.file.ends_with("_test.go"));
-    sites
+
+    pub fn finish(mut self) -> Vec<RacingSite> {
+        // The code under test before the test that drove it: a test's frame is where an inlined access surfaced,
+        // rarely the line to fix or to blame. Stable, so each group keeps the order of the reports.
+        self.sites.sort_by_key(|s| s.file.ends_with("_test.go"));
+        self.sites
+    }
 }
 
 /// For each crash, the source lines its crashing goroutine shares with user frames of race accesses.
 pub fn pair(races: &[RaceReport], crashes: &[Crash], is_user: impl Fn(&Frame) -> bool) -> Vec<Pairing> {
-    // file:line → race reports naming it, built once: a big log has many crashes and many reports.
-    let mut reports_by_line: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
-    for (index, report) in races.iter().enumerate() {
+    let mut index = PairIndex::default();
+    for (i, report) in races.iter().enumerate() {
+        index.add(i, report);
+    }
+    crashes.iter().enumerate().flat_map(|(i, crash)| index.pairs(i, crash, &is_user)).collect()
+}
+
+/// The only part of the race reports pairing needs: file:line → the reports naming it, built once (a big log has
+/// many crashes and many reports).
+#[derive(Default)]
+pub struct PairIndex {
+    reports_by_line: HashMap<(String, u32), Vec<usize>>,
+}
+
+impl PairIndex {
+    pub fn add(&mut self, index: usize, report: &RaceReport) {
         for frame in report.accesses.iter().flat_map(|a| a.frames.iter()) {
-            let reports = reports_by_line.entry((frame.file.as_str(), frame.line)).or_default();
+            let key = (frame.file.clone(), frame.line);
+            let reports = self.reports_by_line.entry(key).or_default();
             if reports.last() != Some(&index) {
                 reports.push(index);
             }
         }
     }
-    let mut pairings = Vec::new();
-    if reports_by_line.is_empty() {
-        return pairings;
-    }
-    for (crash_index, crash) in crashes.iter().enumerate() {
+
+    /// The pairings of crash number `index`.
+    pub fn pairs(&self, index: usize, crash: &Crash, is_user: impl Fn(&Frame) -> bool) -> Vec<Pairing> {
+        let mut pairings = Vec::new();
         // A goroutine dump shows where goroutines wait, not what crashed: nothing to pair.
-        if crash.kind == super::traceback::CrashKind::Dump {
-            continue;
+        if self.reports_by_line.is_empty() || crash.kind == super::traceback::CrashKind::Dump {
+            return pairings;
         }
-        let Some(goroutine) = crash.goroutines.first() else { continue };
+        let Some(goroutine) = crash.goroutines.first() else { return pairings };
         for frame in distinct_sites(goroutine.frames.iter().filter(|f| is_user(f))) {
-            let key = (frame.file.as_str(), frame.line);
-            if let Some(reports) = reports_by_line.get(&key) {
+            let found = self.reports_by_line.get(&(frame.file.clone(), frame.line));
+            if let Some(reports) = found {
                 pairings.push(Pairing {
                     site: SourceLine { file: frame.file.clone(), line: frame.line },
                     race_reports: reports.clone(),
-                    crash: crash_index,
+                    crash: index,
                 });
             }
         }
+        pairings
     }
-    pairings
 }
 
 /// Indexes of equal keys, grouped, groups in order of first appearance: one hash lookup per item, so a dump of
