@@ -312,3 +312,25 @@ fn empty_and_binary_input_are_triaged_as_nothing_found_without_a_panic() {
         assert!(String::from_utf8_lossy(&text.stdout).starts_with("no Go crash or race report in the logs"));
     }
 }
+
+#[test]
+fn a_journald_short_crash_gets_its_year_from_the_files_date_in_triage_and_in_the_evidence() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("relay.log");
+    std::fs::copy(crate::common::fixture("shipped/relay.go1.27.journald-short.log"), &log).unwrap();
+    let june_2023 = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_685_620_800);
+    std::fs::File::options().write(true).open(&log).unwrap().set_modified(june_2023).unwrap();
+    let triage = crate::common::runbook(home.path()).arg("triage").arg(&log).output().unwrap();
+    let text = String::from_utf8_lossy(&triage.stdout);
+    assert!(text.contains("time:           2023-12-06T05:07:50 (year 2023 from the file's date"), "{text}");
+    let run = crate::common::runbook(home.path())
+        .current_dir(home.path())
+        .args(["run", "go-map-concurrency", "--headless", "--json", "--phase", "triage", "--log"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let events = crate::common::json_lines(&run);
+    let evidence = events.iter().find(|e| e["type"] == "evidence").expect("an evidence event");
+    assert_eq!(evidence["triage"]["crash_time"], "2023-12-06T05:07:50", "{evidence}");
+    assert!(evidence["triage"]["crash_time_note"].as_str().unwrap().contains("year 2023 from the file's date"));
+}

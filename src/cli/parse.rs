@@ -5,7 +5,6 @@
 use super::parse_spool::{spool_stdin, Spool};
 use super::Code;
 use crate::golang::stream::StreamParser;
-use crate::golang::timestamps::YearHint;
 use anyhow::Context as _;
 use std::io::Write;
 
@@ -19,30 +18,9 @@ pub struct ParseArgs {
     pub json: bool,
 }
 
-/// The year for timestamps that have none (journald `short`, RFC 3164): the file's modification date, or the
-/// session's date for standard input. UTC: a log near New Year may be off by one, and the note says where the
-/// year came from.
-fn year_hints(paths: &[String]) -> Vec<Option<YearHint>> {
-    let year_of = |time: std::time::SystemTime| {
-        let secs = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-        let days = i64::try_from(secs / 86_400).ok()?;
-        Some(crate::timefmt::civil_from_days(days).0)
-    };
-    paths
-        .iter()
-        .map(|path| {
-            let (time, source) = if path == "-" {
-                (Some(std::time::SystemTime::now()), "the session's date")
-            } else {
-                (std::fs::metadata(path).and_then(|m| m.modified()).ok(), "the file's date")
-            };
-            time.and_then(year_of).map(|year| YearHint { year, source: source.to_string() })
-        })
-        .collect()
-}
-
 pub fn run(args: &ParseArgs) -> anyhow::Result<Code> {
-    let years = year_hints(&args.logs);
+    let names: Vec<&str> = args.logs.iter().map(String::as_str).collect();
+    let years = crate::evidence::years::year_hints(&names);
     let mut parser = StreamParser::default();
     let mut spool = Spool::new(args.json)?;
     for (index, path) in args.logs.iter().enumerate() {

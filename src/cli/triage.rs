@@ -9,7 +9,6 @@ use super::catalog::{self, Origin};
 use super::log_input::read_logs;
 use super::triage_facts::{triage, Triage};
 use crate::engine::match_rules::{EvidenceLine, Matcher};
-use crate::golang::parse_logs;
 use crate::golang::prefix::{logical_lines, lossy};
 use crate::locate::{PathMapper, Rewrite};
 use anyhow::Context;
@@ -100,7 +99,8 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
         }
         None => None,
     };
-    let report = parse_logs(inputs);
+    let names: Vec<&str> = inputs.iter().map(|(name, _)| name.as_str()).collect();
+    let report = crate::golang::parse_logs_with(inputs, &crate::evidence::years::year_hints(&names));
     let texts: Vec<_> = inputs.iter().map(|(_, bytes)| lossy(bytes)).collect();
     let lines: Vec<_> = texts.iter().map(|text| logical_lines(text)).collect();
     let triage = triage(&report, inputs, mapper.as_ref());

@@ -145,7 +145,14 @@ pub fn triage(report: &ParseReport, inputs: &[(String, Vec<u8>)], mapper: Option
         triage.message = Some(crash.message.clone());
         triage.operation = crash.map_op;
         triage.at = Some(Location { input: name_of(crash.input), line: crash.line });
-        triage.crash_time = time_of(crash.input, crash.line);
+        // The parser's time first (it reads every shipper's format and infers a missing year, saying so).
+        triage.crash_time = match &crash.time {
+            Some(time) => Some(match &crash.time_note {
+                Some(note) => format!("{time} ({note})"),
+                None => time.clone(),
+            }),
+            None => time_of(crash.input, crash.line),
+        };
         triage.goroutine = crash.crashing_goroutine;
         let crashing = crashing_goroutine(crash);
         triage.service_frames = crashing.map(|g| frames.all(&g.frames)).unwrap_or_default();

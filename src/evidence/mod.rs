@@ -9,6 +9,7 @@ pub mod read;
 pub mod redact;
 pub mod store;
 pub mod triage;
+pub mod years;
 
 pub use read::read_source;
 pub use redact::Redactor;
@@ -39,7 +40,8 @@ pub fn load(
         texts.push((source.name.clone(), stored.bytes));
         files.push(stored.file);
     }
-    let report = crate::golang::parse_logs(&texts);
+    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let report = crate::golang::parse_logs_with(&texts, &years::year_hints(&names));
     let triage = triage(&report, &texts, repo, rewrites);
     let total: u64 = files.iter().map(|f| f.bytes).sum();
     let text = (total <= TEXT_LIMIT)
@@ -57,7 +59,9 @@ pub fn remap(files: &[EvidenceFile], repo: &Path, rewrites: &[Rewrite]) -> anyho
             .map_err(|e| anyhow::anyhow!("cannot read the stored evidence {}: {e}", file.path))?;
         texts.push((file.source.clone(), bytes));
     }
-    let report = crate::golang::parse_logs(&texts);
+    // The stored copies were written when the evidence came in: their date is the session's, as the year was.
+    let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let report = crate::golang::parse_logs_with(&texts, &years::year_hints(&names));
     let triage = triage(&report, &texts, repo, rewrites);
     let total: u64 = files.iter().map(|f| f.bytes).sum();
     let text = (total <= TEXT_LIMIT)

@@ -32,6 +32,9 @@ pub struct Triage {
     pub go_version: Option<String>,
     /// The timestamp of the crash line, when the log's lines carry one.
     pub crash_time: Option<String>,
+    /// What was inferred to read it (a year from the file's or the session's date, a missing zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_time_note: Option<String>,
     /// `go test -race` package patterns (`./internal/stock`) from the service frames, for the reproduce step.
     pub packages: Vec<String>,
     /// Space-separated `packages`, for commands.
@@ -188,7 +191,9 @@ pub fn triage(report: &ParseReport, texts: &[(String, Vec<u8>)], repo: &Path, re
         other_goroutines: others,
         race_sites,
         go_version: go_version(report, texts),
-        crash_time: crash.and_then(|c| crash_time(texts, c.input, c.line)),
+        // The parser's time first: it knows each format's timestamp and infers a missing year.
+        crash_time: crash.and_then(|c| c.time.clone().or_else(|| crash_time(texts, c.input, c.line))),
+        crash_time_note: crash.filter(|c| c.time.is_some()).and_then(|c| c.time_note.clone()),
         packages,
         packages_arg,
         tests,
