@@ -34,8 +34,11 @@ fn a_users_markdown_runbook_is_listed() {
     assert!(text.contains("restart-payments"), "{text}");
 }
 
+/// A run step: its id, command and mode.
+type RunStep = (String, String, runbook::engine::Mode);
+
 /// Every run step's command, and every checklist's items, of a runbook file (Markdown or YAML).
-fn commands_and_items(path: &std::path::Path) -> (Vec<(String, String, runbook::engine::Mode)>, Vec<Vec<String>>) {
+fn commands_and_items(path: &std::path::Path) -> (Vec<RunStep>, Vec<Vec<String>>) {
     use runbook::engine::Action;
     let bytes = std::fs::read(path).unwrap();
     let rb = runbook::engine::load(&path.display().to_string(), &bytes).unwrap();
