@@ -28,7 +28,7 @@ fn read_dir(dir: &str) -> Vec<(String, Vec<u8>)> {
 /// Every capture and every shipped shape, each alone, read in small chunks (a line or two, and a few dozen lines):
 /// the same report as the whole text read at once.
 #[test]
-#[ignore = "takes minutes in a debug build (a cost not found yet in the chunk reader on small inputs): run with --ignored"]
+#[ignore = "minutes in a debug build (a cost not found yet in the chunk reader on small inputs): `make fuzz` runs it in release"]
 fn chunked_parse_equals_the_whole_parse_on_every_capture_and_shipped_shape() {
     let mut files = read_dir("go/logs");
     files.extend(read_dir("shipped"));

@@ -13,20 +13,7 @@ const HEAD: &str = "654bc1aa44e6cd8fc564ca6435b4d117d4a88e30";
 
 /// The service's repository, built by the fixture's script into `dir/inventory`.
 fn build_repo(git: &Path, dir: &Path) -> PathBuf {
-    let repo = dir.join("inventory");
-    let path = format!(
-        "{}:{}",
-        git.parent().map(Path::to_path_buf).unwrap_or_default().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg(common::fixture("incident/make-repo.sh"))
-        .arg(&repo)
-        .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
-    repo
+    common::incident_repo(git, dir)
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::common;
 use runbook::golang::{parse_logs, ParseReport};
 use runbook::locate::{MappingKind, PathMapper, Rewrite};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn incident() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/incident")
@@ -99,19 +99,7 @@ const RACY_COMMIT: &str = "f9aba8a844121bab6f766cfe21f3b050f14c5c60";
 /// The inventory repository with a decoy: an old copy of the service under `app/` (a legacy directory), so the
 /// longest-suffix rule maps `/go/src/app/internal/stock/stock.go` to `app/internal/stock/stock.go`: a wrong guess.
 fn repo_with_a_decoy(git: &Path, dir: &Path) -> PathBuf {
-    let repo = dir.join("inventory");
-    let path = format!(
-        "{}:{}",
-        git.parent().map(Path::to_path_buf).unwrap_or_default().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg(common::fixture("incident/make-repo.sh"))
-        .arg(&repo)
-        .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
+    let repo = common::incident_repo(git, dir);
     let stock = std::fs::read_to_string(repo.join("internal/stock/stock.go")).unwrap();
     common::write(&repo.join("app/internal/stock/stock.go"), stock);
     common::commit_all(git, &repo, "Legacy", 1_700_000_000, "keep the old app's copy");

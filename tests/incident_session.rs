@@ -8,25 +8,12 @@ use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 const RACY_COMMIT: &str = "f9aba8a844121bab6f766cfe21f3b050f14c5c60";
 
 fn build_repo(git: &Path, dir: &Path) -> PathBuf {
-    let repo = dir.join("inventory");
-    let path = format!(
-        "{}:{}",
-        git.parent().map(Path::to_path_buf).unwrap_or_default().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg(common::fixture("incident/make-repo.sh"))
-        .arg(&repo)
-        .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
-    repo
+    common::incident_repo(git, dir)
 }
 
 /// Runs the triage and locate phases headless on `log` (a path, or `-` with `stdin`), returning the JSON events.

@@ -24,15 +24,7 @@ const RACY_COMMIT: &str = "f9aba8a844121bab6f766cfe21f3b050f14c5c60";
 const GO_BUILD: Duration = Duration::from_secs(600);
 
 fn build_repo(git: &Path, dir: &Path) -> PathBuf {
-    let repo = dir.join("inventory");
-    let out = std::process::Command::new("bash")
-        .arg(common::fixture("incident/make-repo.sh"))
-        .arg(&repo)
-        .env("PATH", path_with(git))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
-    repo
+    common::incident_repo(git, dir)
 }
 
 /// PATH with the directory of `tool` first.

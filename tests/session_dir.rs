@@ -33,10 +33,7 @@ fn a_copied_session_directory_reports_and_resumes_with_its_own_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let repo = dir.path().join("inventory");
-    let path = format!("{}:{}", git.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
-    let made = Command::new("bash").arg(common::fixture("incident/make-repo.sh")).arg(&repo).env("PATH", path).output();
-    assert!(made.unwrap().status.success());
+    let repo = common::incident_repo(&git, dir.path());
     let log = common::fixture("incident/logs/crash-kubectl.go1.27.log");
     let out = common::runbook(&home)
         .current_dir(&home)

@@ -13,14 +13,6 @@ use std::path::Path;
 use std::process::Command;
 use tui_support::{app_from, apply, runbook as one_step, settle};
 
-fn repo(git: &Path, dir: &Path) -> std::path::PathBuf {
-    let repo = dir.join("inventory");
-    let path = format!("{}:{}", git.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
-    let out = Command::new("bash").arg(common::fixture("incident/make-repo.sh")).arg(&repo).env("PATH", path).output();
-    assert!(out.unwrap().status.success());
-    repo
-}
-
 /// `git blame --porcelain -L :^HEADER`: (line, commit) of each line.
 fn git_function(git: &Path, repo: &Path, file: &str, header_regex: &str) -> Vec<(usize, String)> {
     let out = Command::new(git)
@@ -45,7 +37,7 @@ fn git_function(git: &Path, repo: &Path, file: &str, header_regex: &str) -> Vec<
 fn f_blames_the_function_around_the_cursor_as_git_does() {
     let Some(git) = common::git_tool() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let repo = repo(&git, dir.path());
+    let repo = common::incident_repo(&git, dir.path());
     let file = repo.join("internal/stock/stock.go");
 
     // The engine: the same lines and commits as git's `-L :funcname` for the header around line 33.

@@ -70,14 +70,8 @@ fn not_ready_wraps_in_the_action_pane() {
 
 /// The inventory incident's repository (five commits, fixed ids), built by its `make-repo.sh`.
 fn inventory(dir: &std::path::Path) -> std::path::PathBuf {
-    let repo = dir.join("inventory");
-    let out = std::process::Command::new("bash")
-        .arg(crate::common::fixture("incident/make-repo.sh"))
-        .arg(&repo)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
-    repo
+    let git = crate::common::git_tool().unwrap_or_else(|| "git".into());
+    crate::common::incident_repo(&git, dir)
 }
 
 fn stock_source(repo: &std::path::Path, width: u16, height: u16) -> App {

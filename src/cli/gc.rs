@@ -23,12 +23,8 @@ pub struct GcArgs {
     pub json: bool,
     /// The memory limit the process ran under (container limit or GOMEMLIMIT: 512MiB, 1Gi, 536870912): compare
     /// the heap goal and the live heap with it.
-    #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+    #[arg(long, value_name = "SIZE", value_parser = crate::engine::size::parse)]
     pub limit: Option<u64>,
-}
-
-fn parse_limit(text: &str) -> Result<u64, String> {
-    crate::golang::gclimit::parse_size(text).ok_or_else(|| format!("`{text}` is not a size (512MiB, 1Gi, bytes)"))
 }
 
 /// Cycles are printed as found, never kept: memory follows the chart's columns, the distinct pause values and

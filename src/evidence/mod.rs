@@ -40,13 +40,7 @@ pub fn load(
         texts.push((source.name.clone(), stored.bytes));
         files.push(stored.file);
     }
-    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-    let report = crate::golang::parse_logs_with(&texts, &years::year_hints(&names));
-    let triage = triage(&report, &texts, repo, rewrites);
-    let total: u64 = files.iter().map(|f| f.bytes).sum();
-    let text = (total <= TEXT_LIMIT)
-        .then(|| texts.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n"));
-    let input = Input::Evidence { files: files.clone(), triage: Value::from_serialize(&triage), text };
+    let input = input_of(files.clone(), &texts, repo, rewrites);
     Ok((input, files))
 }
 
@@ -59,14 +53,22 @@ pub fn remap(files: &[EvidenceFile], repo: &Path, rewrites: &[Rewrite]) -> anyho
             .map_err(|e| anyhow::anyhow!("cannot read the stored evidence {}: {e}", file.path))?;
         texts.push((file.source.clone(), bytes));
     }
-    // The stored copies were written when the evidence came in: their date is the session's, as the year was.
-    let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let report = crate::golang::parse_logs_with(&texts, &years::year_hints(&names));
-    let triage = triage(&report, &texts, repo, rewrites);
+    Ok(input_of(files.to_vec(), &texts, repo, rewrites))
+}
+
+/// The engine input for stored logs (`texts`, in the order of `files`): parsed once, triaged against `repo`, and
+/// their text when they are small. Timestamps without a year take it from the original log's date while that
+/// file is here (`--log FILE`, also when it is triaged again), else from the session's date (stdin, a paste, a
+/// fetch, or a copied session on another machine): one rule for the first triage and every later one.
+fn input_of(files: Vec<EvidenceFile>, texts: &[(String, Vec<u8>)], repo: &Path, rewrites: &[Rewrite]) -> Input {
+    let names: Vec<&str> =
+        files.iter().map(|f| if Path::new(&f.source).is_file() { f.source.as_str() } else { "-" }).collect();
+    let report = crate::golang::parse_logs_with(texts, &years::year_hints(&names));
+    let triage = triage(&report, texts, repo, rewrites);
     let total: u64 = files.iter().map(|f| f.bytes).sum();
     let text = (total <= TEXT_LIMIT)
         .then(|| texts.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n"));
-    Ok(Input::Evidence { files: files.to_vec(), triage: Value::from_serialize(&triage), text })
+    Input::Evidence { files, triage: Value::from_serialize(&triage), text }
 }
 
 /// The rewrites a recorded triage was made with (its `rewrites`; none in journals older than the field).

@@ -79,24 +79,6 @@ fn floor(cycles: &[&GcCycle], q: usize) -> u64 {
     cycles.get(start..end).into_iter().flatten().map(|c| c.heap_mb[2]).min().unwrap_or(0)
 }
 
-/// A size as people write limits: `512MiB`, `1GiB`, `512Mi` (Kubernetes), `512M`/`1G` (read as MiB/GiB, as
-/// `GOMEMLIMIT` does not accept them but people type them), `536870912` (bytes).
-pub fn parse_size(text: &str) -> Option<u64> {
-    let t = text.trim();
-    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(digits);
-    let n: u64 = number.parse().ok()?;
-    let shift = match unit.trim() {
-        "" | "B" => 0,
-        "K" | "Ki" | "KiB" | "KB" => 10,
-        "M" | "Mi" | "MiB" | "MB" => 20,
-        "G" | "Gi" | "GiB" | "GB" => 30,
-        "T" | "Ti" | "TiB" | "TB" => 40,
-        _ => return None,
-    };
-    n.checked_mul(1u64 << shift)
-}
-
 /// The report as a few lines for the terminal.
 pub fn render(r: &LimitReport) -> String {
     let trend = if r.growing() {
@@ -144,18 +126,6 @@ gc 4 @0.030s 9%: 0.01+0.1+0.01 ms clock, 0.02+0/0.1/0+0.02 ms cpu, 60->62->58 MB
         assert_eq!((r.live_floor_mib_q2, r.live_floor_mib_q4), (10, 58));
         assert_eq!(r.percent(r.goal_mib_max), 96);
         assert!(r.growing() && render(&r).contains("still growing"), "{}", render(&r));
-    }
-
-    #[test]
-    fn sizes_are_read_as_people_write_limits() {
-        assert_eq!(parse_size("512MiB"), Some(512 << 20));
-        assert_eq!(parse_size("512Mi"), Some(512 << 20));
-        assert_eq!(parse_size("1GiB"), Some(1 << 30));
-        assert_eq!(parse_size("1G"), Some(1 << 30));
-        assert_eq!(parse_size("536870912"), Some(536_870_912));
-        assert_eq!(parse_size("lots"), None);
-        assert_eq!(parse_size("5XB"), None);
-        assert_eq!(parse_size("99999999999999999999T"), None);
     }
 
     #[test]

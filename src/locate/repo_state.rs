@@ -179,29 +179,32 @@ impl Tracker {
         let relative = file.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
         let (sha256, content, truncated) = read_bounded(&file, CONTENT_LIMIT);
         let new_file = self.shown.insert((file.clone(), sha256.clone()));
-        let snapshot = match self.observe(&root) {
-            Some((_, snapshot)) => snapshot,
-            None if new_file => {
-                let base = self.known.get(&root).and_then(|k| k.0.clone());
-                capture(&root, base.as_deref()).ok()?
-            }
-            None => return None,
-        };
+        // One capture: recorded when the repository changed or this file's content is not recorded yet.
+        let (_, changed, snapshot) = self.capture_known(root)?;
+        if !changed && !new_file {
+            return None;
+        }
         let shown = vec![RepoFile { path: relative, sha256, content, truncated }];
         Some(RepoSnapshot { shown, ..snapshot })
     }
 
     pub fn observe(&mut self, dir: &Path) -> Option<(bool, RepoSnapshot)> {
-        let root = root_of(dir)?;
+        let (first, changed, snapshot) = self.capture_known(root_of(dir)?)?;
+        changed.then_some((first, snapshot))
+    }
+
+    /// The repository's state now, whether this is the first time the session meets it, and whether it changed
+    /// since its last recorded state (which it then becomes).
+    fn capture_known(&mut self, root: PathBuf) -> Option<(bool, bool, RepoSnapshot)> {
         let known = self.known.get(&root).cloned();
         let snapshot = capture(&root, known.as_ref().and_then(|k| k.0.as_deref())).ok()?;
         let fingerprint = snapshot.fingerprint();
         if known.as_ref().is_some_and(|k| k.1 == fingerprint) {
-            return None;
+            return Some((false, false, snapshot));
         }
         let base = known.as_ref().map_or_else(|| snapshot.base.clone(), |k| k.0.clone());
         self.known.insert(root, (base, fingerprint));
-        Some((known.is_none(), snapshot))
+        Some((known.is_none(), true, snapshot))
     }
 }
 

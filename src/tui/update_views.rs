@@ -50,8 +50,7 @@ impl App {
         let path = resolved.path.clone();
         self.journal_repo_view(&path);
         // A replay shows the file as it was at the replay's position, never as it is today.
-        let past =
-            self.mode.replay().map(|r| past::as_it_was(r.records().get(..r.position()).unwrap_or_default(), &path));
+        let past = self.past_of(&path);
         let mut view = SourceView::new(path.clone(), line, self.theme.color);
         view.origin = resolved.origin;
         view.mapped_by = resolved.mapped_by;
@@ -81,11 +80,10 @@ impl App {
         }
     }
 
-    /// In a replay, the commit the file's lines were at (the recorded HEAD); `None` live (the working tree).
-    fn replay_rev(&self, path: &std::path::Path) -> Option<String> {
+    /// In a replay, `path` as the session had it at the replay's position; `None` live (the working tree).
+    fn past_of(&self, path: &std::path::Path) -> Option<Past> {
         let replay = self.mode.replay()?;
-        let past = past::as_it_was(replay.records().get(..replay.position()).unwrap_or_default(), path);
-        past.blame_rev().map(str::to_string)
+        Some(past::as_it_was(replay.records().get(..replay.position()).unwrap_or_default(), path))
     }
 
     /// Keys while a view is open. Returns false for keys the view does not take (help, quit).
@@ -124,7 +122,7 @@ impl App {
                         self.flash = Some("no blame for this file as it was then".into());
                         return true;
                     }
-                    _ => self.replay_rev(&path),
+                    _ => self.past_of(&path).and_then(|p| p.blame_rev().map(str::to_string)),
                 };
                 self.flash = Some("blaming the function…".into());
                 self.jobs.push(ViewJob::BlameFunction { path, line, rev }.into());

@@ -76,6 +76,21 @@ pub fn git_tool() -> Option<PathBuf> {
     tool("RUNBOOK_GIT", "git")
 }
 
+/// The inventory incident's service repository (fixed commit ids), built by `incident/make-repo.sh` into
+/// `dir/inventory` with `git` first on PATH.
+pub fn incident_repo(git: &Path, dir: &Path) -> PathBuf {
+    let repo = dir.join("inventory");
+    let path = format!(
+        "{}:{}",
+        git.parent().map(Path::to_path_buf).unwrap_or_default().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash").arg(fixture("incident/make-repo.sh")).arg(&repo).env("PATH", path).output();
+    let out = out.unwrap();
+    assert!(out.status.success(), "make-repo.sh: {}", String::from_utf8_lossy(&out.stderr));
+    repo
+}
+
 /// A git command isolated from the user's configuration, with a fixed clock.
 pub fn git_command(git: &Path, dir: &Path) -> Command {
     let mut cmd = Command::new(git);
