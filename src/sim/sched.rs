@@ -69,8 +69,8 @@ const CONTENTION_NS: f64 = 5_000.0;
 /// programs race for milliseconds before a check lands in a window.
 fn visible_under_contention(layout: MapLayout) -> f64 {
     match layout {
-        MapLayout::Swiss => 1e-5,
-        MapLayout::Classic => 2e-5,
+        MapLayout::Swiss => 5e-5,
+        MapLayout::Classic => 3e-5,
     }
 }
 const MAIN_EXIT_NS: f64 = 1_500.0;
