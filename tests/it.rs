@@ -76,6 +76,7 @@ mod tui_harden_pty;
 mod tui_issue15;
 mod tui_journal;
 mod tui_keys;
+mod tui_log_load;
 mod tui_loop;
 mod tui_pathmap;
 mod tui_polish;

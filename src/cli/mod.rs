@@ -216,7 +216,7 @@ fn open(
         },
         (None, _) => source::find(crate::bundled::DEFAULT_RUNBOOK)?,
     };
-    open_source(&source, journal, vars, pending.as_ref(), spill_cap)
+    open_source(&source, journal, vars, pending, spill_cap)
 }
 
 /// Opens `source` on the screen with the evidence already read (`open`, and `triage` when one runbook fits).
@@ -224,7 +224,7 @@ pub(crate) fn open_source(
     source: &source::Source,
     journal: Option<String>,
     vars: std::collections::BTreeMap<String, String>,
-    pending: Option<&crate::evidence::Pending>,
+    pending: Option<crate::evidence::Pending>,
     spill_cap: Option<u64>,
 ) -> anyhow::Result<Code> {
     use std::io::{IsTerminal, Write};

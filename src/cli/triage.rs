@@ -228,7 +228,7 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
         if let (Some(repo), true) = (&options.repo, declares_repo) {
             vars.insert("repo".to_string(), repo.display().to_string());
         }
-        return super::open_source(&source, None, vars, Some(&pending), None).map(|code| code.as_i32());
+        return super::open_source(&source, None, vars, Some(pending), None).map(|code| code.as_i32());
     }
     let text = if args.json {
         let mut json = serde_json::to_string_pretty(&outcome).context("cannot serialise the triage")?;

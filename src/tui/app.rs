@@ -47,6 +47,8 @@ pub struct App {
     pub(crate) redactor: crate::evidence::Redactor,
     /// `--map`, and the corrections made on screen: the path rewrites the evidence is triaged with.
     pub(crate) rewrites: Vec<crate::locate::Rewrite>,
+    /// `--log` being stored and parsed in the background: what the status bar says until it is in.
+    pub(crate) evidence_loading: Option<String>,
 }
 
 impl App {
@@ -68,6 +70,7 @@ impl App {
             mode: Mode::Live { journal: None },
             exit: None,
             repos: Default::default(),
+            evidence_loading: None,
             redactor: Default::default(),
             rewrites: Vec::new(),
         }
@@ -101,8 +104,9 @@ impl App {
     pub fn run_of(&self, index: usize) -> Option<&StepRun> {
         self.outputs.runs.get(&index)
     }
+    /// News for the status bar: the last flash, else the `--log` still loading.
     pub fn flash(&self) -> Option<&str> {
-        self.flash.as_deref()
+        self.flash.as_deref().or(self.evidence_loading.as_deref())
     }
     pub fn search(&self) -> Option<&Search> {
         self.screen.search.as_ref()
@@ -173,7 +177,7 @@ impl App {
 
     /// The news wrapped for a status bar `width` wide, when it does not fit on one row beside `? help`.
     pub fn flash_lines(&self, width: u16) -> Option<Vec<String>> {
-        let flash = self.flash.as_deref().filter(|_| self.replay().is_none())?;
+        let flash = self.flash().filter(|_| self.replay().is_none())?;
         let room = usize::from(width).saturating_sub(STATUS_HELP_WIDTH + 2);
         (unicode_width::UnicodeWidthStr::width(flash) > room).then(|| super::text::wrap(flash, room.max(1)))
     }

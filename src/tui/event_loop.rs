@@ -89,7 +89,9 @@ where
         }
         if app.should_quit() {
             let deadline = *quit_deadline.get_or_insert_with(|| Instant::now() + QUIT_WAIT);
-            if workers.cancels.is_empty() || Instant::now() >= deadline {
+            // A `--log` still being stored is waited for: `--log -` read standard input, which cannot be read again.
+            let settled = workers.cancels.is_empty() && app.evidence_loading.is_none();
+            if settled || Instant::now() >= deadline {
                 break;
             }
         }
@@ -104,6 +106,7 @@ where
         if dirty && Instant::now() >= frame_due {
             app.sync_shown_output();
             terminal.draw(|f| view::draw(app, f)).map_err(|e| LoopError::Terminal(e.to_string()))?;
+            super::frame_timing::frame_drawn(app.session.has_evidence());
             dirty = false;
             last_draw = Some(Instant::now());
         }
@@ -155,6 +158,9 @@ where
 }
 
 fn to_action(app: &App, event: Event) -> Option<Action> {
+    if matches!(event, Event::Paste(_)) && app.scope() == keymap::Scope::Evidence {
+        super::frame_timing::paste_arrived();
+    }
     match event {
         Event::Key(key) => keymap::action_when(app.scope(), key, |when| app.holds(when)).map(Action::Intent),
         Event::Mouse(m) => match m.kind {

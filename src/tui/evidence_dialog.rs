@@ -277,6 +277,10 @@ impl App {
         if let Overlay::Evidence(dialog) = &mut self.screen.overlay {
             dialog.loading = None;
         }
+        // `--log`, loaded in the background since the screen opened.
+        if self.evidence_loading.take().is_some() {
+            return self.log_loaded(name, result);
+        }
         match result {
             Ok(input) => {
                 let lines = match &input {
@@ -292,6 +296,33 @@ impl App {
                 self.flash = Some(format!("evidence in: {name} ({lines})"));
             }
             Err(e) => self.evidence_problem(e),
+        }
+    }
+
+    /// The `--log` evidence is in: its step reads it at once when it is selected (the screen then shows the
+    /// triage: what failed, where in the service). A log that could not be stored is said, and can be given again
+    /// on the evidence step.
+    fn log_loaded(&mut self, name: String, result: Result<Input, String>) {
+        match result {
+            Ok(input) => {
+                self.feed(input);
+                let on_evidence = matches!(
+                    self.selected_step().and_then(|s| s.action.as_ref()),
+                    Some(crate::engine::Action::Evidence(_))
+                );
+                if matches!(self.screen.overlay, Overlay::Evidence(_)) {
+                    self.screen.overlay = Overlay::None;
+                }
+                let quitting = self.should_quit();
+                if on_evidence
+                    && !quitting
+                    && self.session.has_evidence()
+                    && matches!(self.screen.overlay, Overlay::None)
+                {
+                    self.apply(super::action::Intent::Run);
+                }
+            }
+            Err(e) => self.flash = Some(format!("could not load {name}: {e} (give it again on the evidence step)")),
         }
     }
 

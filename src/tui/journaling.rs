@@ -185,6 +185,21 @@ pub fn evidence_dir(app: &App) -> std::path::PathBuf {
     }
 }
 
+/// `--log`: stores and parses the evidence in the background (`jobs::ViewJob::LoadEvidence`, as the dialog does),
+/// with "reading the evidence" in the status bar until `evidence_loaded` feeds it to the session.
+pub fn start_evidence_load(app: &mut App, pending: crate::evidence::Pending) {
+    let bytes: usize = pending.sources.iter().map(|s| s.bytes.len()).sum();
+    let name = pending.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
+    app.evidence_loading = Some(format!("reading the evidence ({})…", crate::tui::text::count(bytes, "byte")));
+    let load = super::jobs::EvidenceLoad {
+        name,
+        pending: std::sync::Arc::new(pending),
+        dir: evidence_dir(app),
+        repo: std::path::PathBuf::from(app.session.evidence_repo()),
+    };
+    app.jobs.push(super::jobs::ViewJob::LoadEvidence(load).into());
+}
+
 /// Stores the incident's evidence beside the journal (or in a directory of its own when there is no journal) and
 /// feeds it to the session.
 pub fn load_evidence(app: &mut App, pending: &crate::evidence::Pending) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ mod copy;
 pub mod event_loop;
 pub mod evidence_dialog;
 pub mod evidence_summary;
+pub mod frame_timing;
 pub mod function_blame;
 pub mod highlight;
 pub mod host;
@@ -68,7 +69,7 @@ pub fn run(
     given: BTreeMap<String, String>,
     name: &str,
     journal: &journaling::JournalSpec,
-    evidence: Option<&crate::evidence::Pending>,
+    evidence: Option<crate::evidence::Pending>,
 ) -> i32 {
     let session = match Session::with_unset_vars(runbook, context.clone(), given.clone()) {
         Ok(s) => s,
@@ -93,23 +94,14 @@ pub fn run(
     if app.flash.is_none() {
         app.flash = app.summary_flash();
     }
-    if let Some(pending) = evidence {
+    if let Some(pending) = &evidence {
         app.redactor = pending.redactor.clone();
         app.rewrites = pending.rewrites.clone();
     }
+    // `--log`: stored and parsed in the background, so the screen is up at once even for a 100 MB log; the
+    // evidence step reads it as soon as it is in (`evidence_dialog::evidence_loaded`).
     if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
-        if let Err(e) = journaling::load_evidence(&mut app, pending) {
-            crate::textsafe::eprint_line(&format!("runbook: {e:#}"));
-            app.close_journal(mode::Exit::Failed);
-            return 2;
-        }
-        // The evidence came with the command (`--log`): its step reads it at once, so the screen opens on the
-        // triage (what failed, where in the service) instead of an empty pane waiting for an Enter.
-        let on_evidence =
-            matches!(app.selected_step().and_then(|s| s.action.as_ref()), Some(crate::engine::Action::Evidence(_)));
-        if on_evidence && app.session.has_evidence() && matches!(app.overlay(), screen::Overlay::None) {
-            app.apply(action::Intent::Run);
-        }
+        journaling::start_evidence_load(&mut app, pending);
     }
     finish_live(&mut app)
 }
@@ -211,6 +203,7 @@ fn run_app(app: &mut App) -> mode::Exit {
         let mut host = host::TerminalHost;
         let result = event_loop::run_hosted(guard.terminal(), app, events, signals, &mut host).await;
         drop(guard);
+        frame_timing::report_if_asked();
         result
     });
     // Commands still running after the quit wait are killed with the runtime (kill_on_drop).
