@@ -170,22 +170,35 @@ impl Tracker {
     /// The state of the repository containing `dir` when it is new to the session (the base is its HEAD now),
     /// or when it changed since it was last recorded; `None` otherwise, or outside a repository. The flag says
     /// whether this is the repository's first state (the session's start for it).
-    /// A source or blame view shows `file`: the repository's state when it changed since its last record, or when
-    /// this file has not been recorded as shown with this content yet; the file itself goes in `shown`, so replay
-    /// can show it as it was without the repository. `None` outside a repository and when nothing is new.
-    pub fn observe_view(&mut self, file: &Path) -> Option<RepoSnapshot> {
+    /// A source or blame view shows `file`: what to capture, taken on the UI thread (cheap: the file's repository
+    /// and its recorded base); `capture_view` does the work in the background, and `view_captured` decides what
+    /// to record. `None` outside a repository.
+    pub fn view_request(&self, file: &Path) -> Option<ViewCapture> {
         let file = std::fs::canonicalize(file).ok()?;
         let root = root_of(file.parent()?)?;
         let relative = file.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
-        let (sha256, content, truncated) = read_bounded(&file, CONTENT_LIMIT);
-        let new_file = self.shown.insert((file.clone(), sha256.clone()));
-        // One capture: recorded when the repository changed or this file's content is not recorded yet.
-        let (_, changed, snapshot) = self.capture_known(root)?;
+        let base = self.known.get(&root).and_then(|k| k.0.clone());
+        Some(ViewCapture { file, root, relative, base })
+    }
+
+    /// The repository's state when it changed since its last record, or when this file has not been recorded as
+    /// shown with this content yet; the file itself goes in `shown`, so replay can show it as it was without the
+    /// repository. `None` when nothing is new.
+    pub fn view_captured(&mut self, request: ViewCapture, captured: CapturedView) -> Option<RepoSnapshot> {
+        let CapturedView { file, snapshot } = captured;
+        let new_file = self.shown.insert((request.file, file.sha256.clone()));
+        let (_, changed) = self.record_known(request.root, &snapshot);
         if !changed && !new_file {
             return None;
         }
-        let shown = vec![RepoFile { path: relative, sha256, content, truncated }];
-        Some(RepoSnapshot { shown, ..snapshot })
+        Some(RepoSnapshot { shown: vec![file], ..snapshot })
+    }
+
+    /// `view_request`, `capture_view` and `view_captured` at once (tests, and hosts without a background).
+    pub fn observe_view(&mut self, file: &Path) -> Option<RepoSnapshot> {
+        let request = self.view_request(file)?;
+        let captured = capture_view(&request)?;
+        self.view_captured(request, captured)
     }
 
     pub fn observe(&mut self, dir: &Path) -> Option<(bool, RepoSnapshot)> {
@@ -196,16 +209,53 @@ impl Tracker {
     /// The repository's state now, whether this is the first time the session meets it, and whether it changed
     /// since its last recorded state (which it then becomes).
     fn capture_known(&mut self, root: PathBuf) -> Option<(bool, bool, RepoSnapshot)> {
+        let base = self.known.get(&root).and_then(|k| k.0.clone());
+        let snapshot = capture(&root, base.as_deref()).ok()?;
+        let (first, changed) = self.record_known(root, &snapshot);
+        Some((first, changed, snapshot))
+    }
+
+    /// Whether `snapshot` of `root` is the session's first state of it, and whether it differs from the last
+    /// recorded one (it then becomes the last recorded one).
+    fn record_known(&mut self, root: PathBuf, snapshot: &RepoSnapshot) -> (bool, bool) {
         let known = self.known.get(&root).cloned();
-        let snapshot = capture(&root, known.as_ref().and_then(|k| k.0.as_deref())).ok()?;
         let fingerprint = snapshot.fingerprint();
         if known.as_ref().is_some_and(|k| k.1 == fingerprint) {
-            return Some((false, false, snapshot));
+            return (false, false);
         }
         let base = known.as_ref().map_or_else(|| snapshot.base.clone(), |k| k.0.clone());
         self.known.insert(root, (base, fingerprint));
-        Some((known.is_none(), true, snapshot))
+        (known.is_none(), true)
     }
+}
+
+/// What a view's capture needs, taken from the tracker on the UI thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewCapture {
+    /// The shown file, canonical.
+    pub file: PathBuf,
+    /// Its work tree's root, canonical.
+    pub root: PathBuf,
+    /// The file inside the work tree, with `/`.
+    pub relative: String,
+    /// The HEAD recorded at the session's start for this repository, if it has one.
+    pub base: Option<String>,
+}
+
+/// A view's capture: the shown file as it is, and the repository's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturedView {
+    pub file: RepoFile,
+    pub snapshot: RepoSnapshot,
+}
+
+/// The slow part of recording a view (`git status` and a diff of the work tree, the file read), for a
+/// background job. `None` when the repository cannot be read.
+pub fn capture_view(request: &ViewCapture) -> Option<CapturedView> {
+    let (sha256, content, truncated) = read_bounded(&request.file, CONTENT_LIMIT);
+    let snapshot = capture(&request.root, request.base.as_deref()).ok()?;
+    let file = RepoFile { path: request.relative.clone(), sha256, content, truncated };
+    Some(CapturedView { file, snapshot })
 }
 
 #[cfg(test)]

@@ -212,6 +212,11 @@ pub enum ViewAnswer {
         name: String,
         result: Result<crate::engine::Input, String>,
     },
+    /// The repository's state for a shown file was captured (`jobs::ViewJob::CaptureView`); `None`: it could not be.
+    ViewCaptured {
+        request: crate::locate::repo_state::ViewCapture,
+        captured: Option<Box<crate::locate::repo_state::CapturedView>>,
+    },
     /// A simulator run finished.
     SimLoaded {
         generation: u64,

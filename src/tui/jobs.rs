@@ -62,6 +62,9 @@ pub enum ViewJob {
     FetchEvidence { command: String, cwd: String },
     /// Redact, store and parse evidence given in the dialog: a 50 MB paste takes seconds, the screen must not.
     LoadEvidence(EvidenceLoad),
+    /// The repository's state when a view shows one of its files, for the journal (`git status` of a large
+    /// checkout takes a while: never on the UI thread).
+    CaptureView(crate::locate::repo_state::ViewCapture),
 }
 
 /// Evidence given in the dialog, on its way through `evidence::load` (the same path as `--log`).
@@ -163,6 +166,10 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
                 crate::probes::fetch::TIME_LIMIT,
             );
             ViewAnswer::EvidenceFetched { command, result }
+        }
+        ViewJob::CaptureView(request) => {
+            let captured = crate::locate::repo_state::capture_view(&request).map(Box::new);
+            ViewAnswer::ViewCaptured { request, captured }
         }
         ViewJob::LoadEvidence(load) => {
             let pending = &load.pending;

@@ -84,12 +84,25 @@ impl App {
 
     /// Records the repository's state, and `file` as shown, when a source or blame view shows a file the journal
     /// has not recorded with this content, or the repository changed since its last recorded state: replay then
-    /// shows the file as it was, even without the repository.
-    pub(crate) fn journal_repo_view(&self, file: &std::path::Path) {
+    /// shows the file as it was, even without the repository. The capture runs as a view job.
+    pub(crate) fn journal_repo_view(&mut self, file: &std::path::Path) {
         if self.mode.journal().is_none() {
             return;
         }
-        let observed = self.repos.borrow_mut().observe_view(file);
+        let request = self.repos.borrow().view_request(file);
+        if let Some(request) = request {
+            self.jobs.push(super::jobs::ViewJob::CaptureView(request).into());
+        }
+    }
+
+    /// A view's capture came back: journaled when it holds something new.
+    pub(crate) fn journal_view_captured(
+        &self,
+        request: crate::locate::repo_state::ViewCapture,
+        captured: Option<Box<crate::locate::repo_state::CapturedView>>,
+    ) {
+        let Some(captured) = captured else { return };
+        let observed = self.repos.borrow_mut().view_captured(request, *captured);
         let observed = observed.map(|snapshot| (None, crate::engine::RepoStateReason::View, snapshot));
         self.journal_repo_state(observed);
     }
