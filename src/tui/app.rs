@@ -7,7 +7,6 @@
 use super::jobs::Job;
 use super::keymap::{Scope, When};
 use super::layout::{self, Pane, Panes};
-use super::markdown;
 use super::mode::{Exit, Mode};
 use super::output::{StepOutputs, StepRun};
 use super::results::StepResult;
@@ -25,7 +24,7 @@ pub struct App {
     pub(crate) name: String,
     pub(crate) theme: Theme,
     /// Rendered Markdown of each step (flat index), and of the summary.
-    pub(crate) texts: Vec<markdown::Doc>,
+    pub(crate) texts: super::step_texts::StepTexts,
     pub(crate) size: Rect,
     pub(crate) clock_ms: u64,
     /// One line of news for the status bar (cleared by the next key).
@@ -53,7 +52,8 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, name: &str, theme: Theme) -> App {
-        let texts = session.runbook().steps().map(|s| markdown::parse(&s.text, &theme)).collect();
+        let texts =
+            super::step_texts::StepTexts::new(session.runbook().steps().map(|s| s.text.clone()).collect(), theme);
         let selected = session.cursor().unwrap_or(0);
         App {
             session,

@@ -34,6 +34,7 @@ pub mod screen;
 mod session;
 pub mod sim;
 pub mod source;
+pub mod step_texts;
 pub mod terminal;
 pub mod text;
 pub mod theme;
