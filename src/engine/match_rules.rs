@@ -55,6 +55,11 @@ impl Matcher {
     pub fn matching_lines<'a>(&self, lines: impl IntoIterator<Item = EvidenceLine<'a>>, limit: usize) -> MatchOutcome {
         let mut outcome = MatchOutcome::default();
         for line in lines {
+            // Most lines of a log match nothing: the set's one-pass test first, which of the patterns only then
+            // (`matches` runs every pattern to the end; it was half of `triage`'s time on a 100 MB log).
+            if !self.set.is_match(line.text) {
+                continue;
+            }
             let hits = self.set.matches(line.text);
             if !hits.matched_any() {
                 continue;
