@@ -181,6 +181,61 @@ fn large_diffs_past_the_cost_limits_agree_with_libgit2() {
 }
 
 #[test]
+fn runs_and_repeating_patterns_agree_with_libgit2() {
+    // Two or three kinds of lines in long runs and short periods: change groups that can slide far, where
+    // the range of positions the indent heuristic scores decides the answer.
+    let mut rng = Rng(0x1405_7b7e_f767_814f);
+    let kinds = ["x\n", "\n", "\tx\n", "}\n", "  y\n"];
+    for case in 0..4000 {
+        let vocabulary: Vec<&str> = (0..2 + rng.below(2)).map(|_| kinds[rng.below(kinds.len())]).collect();
+        let period = 1 + rng.below(3);
+        let pattern: Vec<&str> = (0..period).map(|_| vocabulary[rng.below(vocabulary.len())]).collect();
+        let size = rng.below(60);
+        let mut before: Vec<String> = (0..size).map(|i| pattern[i % period].to_owned()).collect();
+        if rng.below(2) == 0 && !before.is_empty() {
+            let at = rng.below(before.len());
+            before[at] = "anchor\n".to_owned();
+        }
+        let mut after = before.clone();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(after.len() + 1);
+            let n = 1 + rng.below(2 * period + 2);
+            match rng.below(2) {
+                0 => {
+                    for k in 0..n {
+                        after.insert(at + k, pattern[(at + k) % period].to_owned());
+                    }
+                }
+                _ => drop(after.drain(at..(at + n).min(after.len()))),
+            }
+        }
+        assert_same(&join(&before, false), &join(&after, false), &format!("case {case}"));
+    }
+}
+
+#[test]
+fn very_large_files_with_moved_blocks_agree_with_libgit2() {
+    // Past 65,536 diagonals the search's cost limit rises above 256, so a split on a long diagonal run
+    // (more than 20 equal lines, well ahead of the edits so far) happens before the furthest-point one.
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for case in 0..3 {
+        let size = 34_000 + rng.below(4000);
+        let before: Vec<String> = (0..size).map(|_| format!("line {}\n", rng.below(size))).collect();
+        let mut after = before.clone();
+        for _ in 0..300 + rng.below(300) {
+            let at = rng.below(after.len());
+            let n = (5 + rng.below(30)).min(after.len() - at);
+            let block: Vec<String> = after.drain(at..at + n).collect();
+            let to = rng.below(after.len() + 1);
+            for (k, line) in block.into_iter().enumerate() {
+                after.insert(to + k, line);
+            }
+        }
+        assert_same(&join(&before, false), &join(&after, false), &format!("case {case}"));
+    }
+}
+
+#[test]
 fn empty_sides_agree_with_libgit2() {
     for (before, after) in
         [("", ""), ("", "a\n"), ("a\n", ""), ("a", ""), ("", "a"), ("a", "a\n"), ("a\n", "a"), ("\n", "\n\n")]
