@@ -235,6 +235,36 @@ fn very_large_files_with_moved_blocks_agree_with_libgit2() {
     }
 }
 
+/// Cases whose answer `git diff -U0` (2.47) gives, pinned with it: each depends on one rule.
+#[test]
+fn changes_land_where_git_puts_them() {
+    let hunk =
+        |before_start, before_len, after_start, after_len| Hunk { before_start, before_len, after_start, after_len };
+    let cases = [
+        // The indent heuristic: the insertion opens at the block's start, not at the bottom of its slide
+        // (git without the heuristic: @@ -2,0 +3,4 @@).
+        (
+            "\treturn nil\n\tif err != nil {\n\t\tx++\n\t}\n\n\nx\n",
+            "\treturn nil\n\tif err != nil {\nfunc f() {\n}\n}\n\tif err != nil {\n\t\tx++\n\t}\n\n\nx\n",
+            vec![hunk(1, 0, 1, 4)],
+        ),
+        // The indent heuristic with blank lines (without it: @@ -4,0 +5,3 @@).
+        (
+            "func f() {\n}\n}\n\t}\n\tif err != nil {\n}\n",
+            "func f() {\n}\n}\n\t}\n\n\n\t}\n\tif err != nil {\n}\n",
+            vec![hunk(3, 0, 3, 3)],
+        ),
+        // A deletion in a repeated stretch slides down as far as it goes.
+        ("a\nb\nx\na\nb\nc\n", "a\nb\nc\n", vec![hunk(2, 3, 2, 0)]),
+        // An insertion that can slide lines up with the other side's change: one replacement.
+        ("x\nA\nx\n", "x\nx\nB\nx\n", vec![hunk(1, 1, 1, 2)]),
+    ];
+    for (before, after, expected) in cases {
+        assert_eq!(diff(before.as_bytes(), after.as_bytes()), expected, "{before:?} -> {after:?}");
+        assert_same(before.as_bytes(), after.as_bytes(), "pinned");
+    }
+}
+
 #[test]
 fn empty_sides_agree_with_libgit2() {
     for (before, after) in
