@@ -5,7 +5,8 @@
 //! third of a whole-file blame. This is the same algorithm, written from its published description (Myers'
 //! O(ND) paper and the behaviour git documents), for the one configuration blame uses: zero context, the
 //! indent heuristic on, no `--minimal`, no whitespace options. `tests/xdiff_differential.rs` keeps libgit2
-//! as the oracle.
+//! as the oracle, except where libgit2 and git differ (vertical tabs and form feeds in the indent
+//! heuristic, see `indent.rs`): there we follow git.
 //!
 //! The stages, one file each: `records` (lines, equivalence classes, the common ends, and the lines with
 //! no or too many matches that are set aside before the search), `myers` (the divide-and-conquer search
