@@ -279,6 +279,68 @@ fn vertical_tab_and_form_feed_are_not_indentation_as_in_git() {
     assert_eq!(oracle(before.as_bytes(), after.as_bytes())[0], hunk(6, 0, 6, 1), "libgit2 differs from git here");
 }
 
+/// The hunks of `git diff --no-index -U0` (files under 1 KiB, so git's common-tail trimming is a no-op).
+fn git_hunks(git_path: &std::path::Path, dir: &std::path::Path, before: &[u8], after: &[u8]) -> Vec<Hunk> {
+    std::fs::write(dir.join("a"), before).expect("write a");
+    std::fs::write(dir.join("b"), after).expect("write b");
+    let out = crate::common::git_command(git_path, dir)
+        .args(["-c", "core.autocrlf=false", "diff", "--no-index", "--no-ext-diff", "--no-color", "-U0"])
+        .args(["--indent-heuristic", "--diff-algorithm=myers", "a", "b"])
+        .output()
+        .expect("run git diff");
+    assert!(out.status.code().is_some_and(|code| code <= 1), "git diff failed: {out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let range = |field: &str| -> (usize, usize) {
+        let (start, len) = field[1..].split_once(',').unwrap_or((&field[1..], "1"));
+        let (start, len): (usize, usize) = (start.parse().expect("start"), len.parse().expect("len"));
+        (if len == 0 { start } else { start - 1 }, len)
+    };
+    text.lines()
+        .filter(|line| line.starts_with("@@ "))
+        .map(|line| {
+            let mut fields = line.split(' ').skip(1);
+            let (before_start, before_len) = range(fields.next().expect("old range"));
+            let (after_start, after_len) = range(fields.next().expect("new range"));
+            Hunk { before_start, before_len, after_start, after_len }
+        })
+        .collect()
+}
+
+/// The final word is git's: small random edits (vertical tabs and form feeds at line starts included)
+/// diffed by `git diff -U0` itself.
+#[test]
+fn random_small_edits_agree_with_git_diff() {
+    let Some(git_path) = crate::common::git_tool() else {
+        return;
+    };
+    let temp = tempfile::tempdir().expect("tempdir");
+    let mut vocabulary = GO_LINES.to_vec();
+    vocabulary.extend(["\x0b\x0c page\n", "\x0c\n", "\x0b\tx\n"]);
+    let mut rng = Rng(0x7f4a_7c15_9e37_79b9);
+    let mut fresh = 0;
+    let mut compared = 0;
+    for case in 0..600 {
+        let size = rng.below(40);
+        let before: Vec<String> = (0..size).map(|_| vocabulary[rng.below(vocabulary.len())].to_owned()).collect();
+        let edits = rng.below(5);
+        let after = edit(&mut rng, &before, &vocabulary, edits, &mut fresh);
+        let (before, after) = (join(&before, rng.below(4) == 0), join(&after, rng.below(4) == 0));
+        if before.len() >= 1024 || after.len() >= 1024 {
+            continue;
+        }
+        let theirs = git_hunks(&git_path, temp.path(), &before, &after);
+        assert_eq!(
+            diff(&before, &after),
+            theirs,
+            "case {case}: {:?} -> {:?}",
+            String::from_utf8_lossy(&before),
+            String::from_utf8_lossy(&after)
+        );
+        compared += 1;
+    }
+    assert!(compared > 500, "most cases fit under 1 KiB ({compared})");
+}
+
 #[test]
 fn empty_sides_agree_with_libgit2() {
     for (before, after) in
