@@ -1,10 +1,11 @@
 //! Criterion benchmarks for `locate::blame` on the fixture of `benches/make-blame-fixture.sh`.
 //!
-//! Besides our blame of a 20-line range (`blame_engine`), this measures, in the same run, libgit2's
-//! `blame_file` on the same range (what `locate::blame` used before), and two floors: walking the same
-//! history with git2 path lookups only, and that walk plus a diff of every changed blob pair without git's
-//! common-tail trimming (what our engine does minus the trimming, the queue and the line bookkeeping). See
-//! docs/locate.md, "Speed". `benches/compare.sh` compares against git itself.
+//! Besides our blame of a 20-line range and of the whole file (`blame_engine`), this measures, in the
+//! same run, libgit2's `blame_file` on the range (what `locate::blame` used before), and three floors:
+//! walking the same history with git2 path lookups only, and that walk plus a diff of every changed blob
+//! pair without git's common-tail trimming (what our engine does minus the trimming, the queue and the line
+//! bookkeeping), once by libgit2's `diff_blobs` (which skips the SHA-1 `Patch::from_buffers` pays) and once
+//! by our own `locate::xdiff`. See docs/locate.md, "Speed". `benches/compare.sh` compares against git itself.
 //!
 //! The fixture is `RUNBOOK_BLAME_FIXTURE`, else `target/blame-fixture`, built on first use.
 
@@ -12,7 +13,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use git2::{DiffOptions, Repository, Sort};
-use runbook::locate::{blame, BlameOptions, LineRange};
+use runbook::locate::{blame, xdiff, BlameOptions, LineRange};
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "internal/store/cache.go";
@@ -33,9 +34,17 @@ fn fixture() -> Option<PathBuf> {
     Some(dir)
 }
 
+/// What a floor does at each change of the file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Floor {
+    WalkOnly,
+    Libgit2Diff,
+    OurDiff,
+}
+
 /// Walks first-parent history from HEAD and diffs the file's blob wherever it changed, following the one
 /// rename by path: the work any blame must do, without libgit2's per-commit tree diffs.
-fn walk_and_diff_floor(repo: &Repository, diff: bool) -> usize {
+fn walk_and_diff_floor(repo: &Repository, diff: Floor) -> usize {
     let mut walk = repo.revwalk().expect("revwalk");
     walk.push_head().expect("push head");
     walk.set_sorting(Sort::TOPOLOGICAL).expect("sorting");
@@ -53,9 +62,13 @@ fn walk_and_diff_floor(repo: &Repository, diff: bool) -> usize {
         let Ok(entry) = entry else { continue };
         let before = parent_tree.get_path(Path::new(FILE)).or_else(|_| parent_tree.get_path(Path::new(OLD_FILE)));
         let Ok(before) = before else { continue };
-        if diff && before.id() != entry.id() {
+        if diff != Floor::WalkOnly && before.id() != entry.id() {
             let old = repo.find_blob(before.id()).expect("blob");
             let new = repo.find_blob(entry.id()).expect("blob");
+            if diff == Floor::OurDiff {
+                diffs += xdiff::diff(old.content(), new.content()).len();
+                continue;
+            }
             // Hunks only, no patch lines: the least a blame needs from a diff.
             let mut hunk = |_: git2::DiffDelta<'_>, _: git2::DiffHunk<'_>| {
                 diffs += 1;
@@ -96,10 +109,17 @@ fn bench_blame(c: &mut Criterion) {
             repo.blame_file(Path::new(FILE), Some(&mut options)).expect("blame_file").len()
         })
     });
+    let whole = BlameOptions { lines: None, ..options.clone() };
+    group.bench_function("runbook blame whole file (640 lines)", |b| b.iter(|| blame(&whole).expect("blame").len()));
     group.bench_function("floor: git2 walk + untrimmed changed-blob diffs", |b| {
-        b.iter(|| walk_and_diff_floor(&repo, true))
+        b.iter(|| walk_and_diff_floor(&repo, Floor::Libgit2Diff))
     });
-    group.bench_function("floor: git2 walk + path lookups only", |b| b.iter(|| walk_and_diff_floor(&repo, false)));
+    group.bench_function("floor: git2 walk + our diff (locate::xdiff) of changed blobs", |b| {
+        b.iter(|| walk_and_diff_floor(&repo, Floor::OurDiff))
+    });
+    group.bench_function("floor: git2 walk + path lookups only", |b| {
+        b.iter(|| walk_and_diff_floor(&repo, Floor::WalkOnly))
+    });
     group.finish();
 }
 

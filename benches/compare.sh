@@ -2,7 +2,8 @@
 # Side-by-side wall times of the locate commands against the tools they promise to match (issue 5):
 #   grep:  runbook grep 'map\[.*\]' --include '*.go' GOROOT/src   vs  rg -n --no-heading -g '*.go'   (target <= 1.2x)
 #   blame: runbook blame -L 21,40 FILE   vs  git blame -L 21,40 FILE on a 2,400-commit fixture (target <= 1.0x),
-#          and the same on the whole file (issue 16: target <= 1.0x)
+#          -L 300,320 (lines edited all along, so every step needs a diff), and the whole file (issue 16:
+#          target <= 1.0x)
 # Each command runs RUNS times, alternating with its rival after one warm-up each; the median wall time
 # counts (the machine is shared: medians resist the noise), and median CPU time (user+sys) is shown beside it
 # because it is far less sensitive to other load. Output goes to a file, not /dev/null, so no
@@ -77,6 +78,9 @@ compare "grep 'map\\[.*\\]' --include '*.go' GOROOT/src" 1.2 "$src" \
 compare "blame -L 21,40 ($( "$git" -C "$fixture" rev-list --count HEAD) commits, renamed)" 1.0 "$fixture" \
     "'$runbook' blame -L 21,40 internal/store/cache.go" \
     "'$git' blame -L 21,40 internal/store/cache.go"
+compare "blame -L 300,320 (lines edited all along)" 1.0 "$fixture" \
+    "'$runbook' blame -L 300,320 internal/store/cache.go" \
+    "'$git' blame -L 300,320 internal/store/cache.go"
 lines=$(wc -l <"$fixture/internal/store/cache.go")
 compare "blame whole file ($lines lines, same history)" 1.0 "$fixture" \
     "'$runbook' blame internal/store/cache.go" \

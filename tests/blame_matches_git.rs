@@ -608,3 +608,25 @@ fn authors_go_through_the_mailmap_like_git() {
     let theirs: Vec<(String, String)> = authors.into_iter().zip(mails).collect();
     assert_eq!(ours, theirs);
 }
+
+/// A form feed or vertical tab at a line's start (page breaks in old sources) ends its indent for git's
+/// indent heuristic (git's own ctype), not for libgit2's: the inserted "}\r" line is line 9 for git, 8 for
+/// libgit2.
+#[test]
+fn form_feed_lines_place_changes_as_git_does() {
+    let Some(git_path) = common::git_tool() else {
+        return;
+    };
+    let temp = tempfile::tempdir().expect("tempdir");
+    let repo = temp.path();
+    git(&git_path, repo, &["init", "-q", "-b", "main"]);
+    git(&git_path, repo, &["config", "core.autocrlf", "false"]);
+    let file = repo.join("f.c");
+    let top = "// comment\n}\r\n}\n}\n\n\t}\n}\r\n";
+    let rest = "\x0b\x0c odd space\nx\n\r\n\n\t\tx++\n\t} else {\n\nfunc f() {\n}\r\n}\n\t\n";
+    write(&file, format!("{top}{rest}"));
+    commit_all(&git_path, repo, "Alice", 1_600_000_000, "page");
+    write(&file, format!("{top}}}\r\n{rest}"));
+    commit_all(&git_path, repo, "Bob", 1_600_100_000, "one more brace");
+    assert_same_as_git(&git_path, repo, "f.c", &[&whole(&file)]);
+}

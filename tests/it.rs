@@ -94,6 +94,7 @@ mod tui_views_locate;
 mod tui_views_loop;
 mod tui_views_parse;
 mod tui_views_pty;
+mod xdiff_differential;
 
 /// Every test file and helper directory in tests/ is a module here: with `autotests = false`, a file missing from
 /// this list would compile into nothing and its tests would silently never run.

@@ -3,15 +3,15 @@
 //! Kept apart from the history walk (`blame_engine`) because it is where "exactly git's answer" is decided:
 //! git diffs the parent's blob against the child's with xdiff after trimming their common tail
 //! (`trim_common_tail` in git's `xdiff-interface.c`), zero context, the indent heuristic on (git's
-//! `diff.indentHeuristic` default), and no binary detection; libgit2 carries the same xdiff, so we feed it
-//! the same trimmed buffers with the same options.
+//! `diff.indentHeuristic` default), and no binary detection; `xdiff` (our copy of the algorithm, checked
+//! against libgit2's) diffs the same trimmed buffers the same way.
 //!
-//! Most steps of a range blame need no diff at all, and running one through libgit2 is costly (it SHA-1s
-//! both buffers before diffing), so `unchanged_without_diff` first proves, from xdiff's own rules, when
-//! every tracked line is certain to come out unchanged at a known place.
+//! Most steps of a range blame need no diff at all, so `unchanged_without_diff` first proves, from xdiff's
+//! own rules, when every tracked line is certain to come out unchanged at a known place.
 
-use git2::{DiffOptions, Patch};
 use memchr::memmem;
+
+use super::xdiff::{self, Hunk};
 
 /// A line still looking for its commit: its index in the result, and its 0-based line in the current blob.
 #[derive(Debug, Clone, Copy)]
@@ -58,35 +58,15 @@ fn split_through_xdiff(
     Ok((passed, kept))
 }
 
-/// One change of a zero-context diff, 0-based: `before_len` lines at `before_start` became `after_len`
-/// lines at `after_start` (a pure insertion sits before line `before_start`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Change {
-    before_start: usize,
-    before_len: usize,
-    after_start: usize,
-    after_len: usize,
-}
+/// One change of a zero-context diff (0-based; see `xdiff::Hunk`).
+pub(crate) type Change = Hunk;
 
-/// The changes git's blame sees between two tail-trimmed blobs: xdiff, zero context, indent heuristic, no
-/// binary detection.
-fn changed_runs(before: &[u8], after: &[u8]) -> Result<Vec<Change>, git2::Error> {
-    let mut options = DiffOptions::new();
-    options.context_lines(0).interhunk_lines(0).indent_heuristic(true).force_text(true);
-    let patch = Patch::from_buffers(before, None, after, None, Some(&mut options))?;
-    (0..patch.num_hunks())
-        .map(|index| {
-            let (hunk, _) = patch.hunk(index)?;
-            // Unified-diff headers number an empty side by the line before it: 0-based, that is the start.
-            let start = |start: u32, len: u32| if len == 0 { start as usize } else { start as usize - 1 };
-            Ok(Change {
-                before_start: start(hunk.old_start(), hunk.old_lines()),
-                before_len: hunk.old_lines() as usize,
-                after_start: start(hunk.new_start(), hunk.new_lines()),
-                after_len: hunk.new_lines() as usize,
-            })
-        })
-        .collect()
+/// The changes git's blame sees between two tail-trimmed blobs: xdiff's hunks with zero context, the indent
+/// heuristic, no binary detection. Our own copy of the algorithm (`xdiff`), so no SHA-1 of the buffers as
+/// in libgit2's `Patch::from_buffers`; `tests/xdiff_differential.rs` checks it gives libgit2's hunks. It
+/// cannot fail; the `Result` stays for callers written against libgit2.
+pub(crate) fn changed_runs(before: &[u8], after: &[u8]) -> Result<Vec<Change>, git2::Error> {
+    Ok(xdiff::diff(before, after))
 }
 
 /// git's `trim_common_tail` (xdiff-interface.c): drops the longest common tail made of whole 1 KiB blocks,

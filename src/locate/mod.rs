@@ -22,6 +22,8 @@ mod range_spec;
 pub mod repo_state;
 mod similarity;
 mod text;
+/// Public so the differential tests can hold it against libgit2's diff.
+pub mod xdiff;
 
 pub use blame::{blame, blame_function, blame_ranges, BlameError, BlameLine, BlameOptions, FunctionBlame};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
