@@ -19,20 +19,25 @@ pub struct Stored {
 /// Writes the redacted copy of `bytes` into `dir` as the `index`-th log.
 pub fn store(dir: &Path, index: usize, source: &str, bytes: &[u8], redactor: &Redactor) -> anyhow::Result<Stored> {
     let (redacted, redactions) = redactor.apply(bytes);
+    let file = write(dir, index, source, &redacted)?;
+    Ok(Stored { file, bytes: redacted, redactions })
+}
+
+/// Writes `redacted` (already masked) into `dir` as the `index`-th log, with its hash and line count.
+pub fn write(dir: &Path, index: usize, source: &str, redacted: &[u8]) -> anyhow::Result<EvidenceFile> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{:02}-{}.log", index + 1, safe_name(source)));
-    std::fs::write(&path, &redacted).with_context(|| format!("cannot store the evidence in {}", path.display()))?;
-    let sha256 = hex(&Sha256::digest(&redacted));
+    std::fs::write(&path, redacted).with_context(|| format!("cannot store the evidence in {}", path.display()))?;
+    let sha256 = hex(&Sha256::digest(redacted));
     let lines = redacted.iter().filter(|b| **b == b'\n').count() as u64
         + u64::from(!redacted.is_empty() && !redacted.ends_with(b"\n"));
-    let file = EvidenceFile {
+    Ok(EvidenceFile {
         source: source.to_string(),
         path: path.display().to_string(),
         sha256,
         bytes: redacted.len() as u64,
         lines,
-    };
-    Ok(Stored { file, bytes: redacted, redactions })
+    })
 }
 
 /// A file-name-safe short form of a source (`/var/log/api.log.gz` → `api.log.gz`, `-` → `stdin`).
