@@ -55,3 +55,4 @@ bench: build
 	$(CARGO) bench --bench grep --bench blame
 	benches/compare.sh $(CURDIR)/target/release/runbook
 	benches/compare-heavy.sh $(CURDIR)/target/release/runbook
+	benches/tui-frames.sh $(CURDIR)/target/release/runbook
