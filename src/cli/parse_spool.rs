@@ -9,6 +9,7 @@
 //! and indented is the same text), which the tests in `tests/golang_*` pin. The temporary files are unnamed, in
 //! `$TMPDIR`, and gone when the process ends.
 
+use super::gc_json::{write_cycle, write_neighbour};
 use super::pretty_at::{copy_elements, write_array, write_small, Spooled};
 use crate::golang::dump_diff::ChangeTracker;
 use crate::golang::frames::UserFrameRule;
@@ -181,14 +182,14 @@ impl ParseSink for Spool {
         self.processes = self.processes.max(cycle.process);
         self.cycle_count += 1;
         if self.json {
-            let result = self.cycles.element(&cycle, 3);
+            let result = self.cycles.element_by_hand(3, |buf| write_cycle(buf, &cycle, 3));
             self.keep(result);
         }
     }
 
     fn neighbour(&mut self, neighbour: GcNeighbour) {
         if self.json {
-            let result = self.neighbours.element(&neighbour, 3);
+            let result = self.neighbours.element_by_hand(3, |buf| write_neighbour(buf, &neighbour, 3));
             self.keep(result);
         }
     }

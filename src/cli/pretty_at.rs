@@ -95,12 +95,14 @@ impl Formatter for PrettyAt {
 pub(crate) struct Spooled {
     writer: BufWriter<File>,
     pub(crate) count: usize,
+    /// One element printed by hand (`element_by_hand`), reused: no allocation per element.
+    scratch: Vec<u8>,
 }
 
 impl Spooled {
     pub(crate) fn new() -> anyhow::Result<Self> {
         let file = tempfile::tempfile().context("cannot create a temporary file (set TMPDIR to a writable place)")?;
-        Ok(Spooled { writer: BufWriter::with_capacity(1 << 16, file), count: 0 })
+        Ok(Spooled { writer: BufWriter::with_capacity(1 << 16, file), count: 0, scratch: Vec::new() })
     }
 
     /// Appends one value as a JSON line.
@@ -111,13 +113,15 @@ impl Spooled {
         Ok(())
     }
 
-    /// Appends one element of a pretty-printed array whose elements are at `depth`.
-    pub(crate) fn element(&mut self, value: &impl Serialize, depth: usize) -> anyhow::Result<()> {
-        if self.count > 0 {
-            self.writer.write_all(b",")?;
-        }
-        self.writer.write_all(b"\n")?;
-        write_indented(&mut self.writer, value, depth)?;
+    /// Appends one element of a pretty-printed array whose elements are at `depth`, printed by `write` (which
+    /// prints what `write_pretty_at(value, depth)` prints: `gc_json`).
+    pub(crate) fn element_by_hand(&mut self, depth: usize, write: impl FnOnce(&mut Vec<u8>)) -> anyhow::Result<()> {
+        let buf = &mut self.scratch;
+        buf.clear();
+        buf.extend_from_slice(if self.count > 0 { b",\n" } else { b"\n" });
+        indent(buf, depth)?;
+        write(buf);
+        self.writer.write_all(buf)?;
         self.count += 1;
         Ok(())
     }
