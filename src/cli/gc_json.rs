@@ -9,25 +9,28 @@
 
 use crate::golang::gctrace::{GcCycle, GcNeighbour};
 
-/// Spaces enough for the deepest line of a cycle printed at any depth a document uses.
-const SPACES: &[u8; 64] = b"                                                                ";
+/// `,` and a newline, then spaces enough for the deepest line of a cycle printed at any depth a document uses:
+/// the separator and indentation before a field or an element are one slice of it (one copy, not four).
+const BREAK: &[u8; 66] = b",\n                                                                ";
 
-fn indent(out: &mut Vec<u8>, depth: usize) {
-    let mut left = depth * 2;
+/// The newline (after `,` unless first) and the indentation of a line at `depth`.
+fn line_break(out: &mut Vec<u8>, depth: usize, first: bool) {
+    let from = usize::from(first);
+    let to = (2 + depth * 2).min(BREAK.len());
+    out.extend_from_slice(&BREAK[from..to]);
+    // Deeper than any document prints: the rest of the indentation a piece at a time.
+    let mut left = (depth * 2).saturating_sub(BREAK.len() - 2);
     while left > 0 {
-        let n = left.min(SPACES.len());
-        out.extend_from_slice(&SPACES[..n]);
+        let n = left.min(BREAK.len() - 2);
+        out.extend_from_slice(&BREAK[2..2 + n]);
         left -= n;
     }
 }
 
-/// `,\n` (or `\n` before the first field), the indentation, `"key": `.
-fn key(out: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
-    out.extend_from_slice(if first { b"\n" } else { b",\n" });
-    indent(out, depth);
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\": ");
+/// The line break before a field, then its key as printed: `key` is the whole `"name": ` text.
+fn key(out: &mut Vec<u8>, depth: usize, key: &str, first: bool) {
+    line_break(out, depth, first);
+    out.extend_from_slice(key.as_bytes());
 }
 
 fn int(out: &mut Vec<u8>, value: impl itoa::Integer) {
@@ -58,13 +61,11 @@ fn opt_int(out: &mut Vec<u8>, value: Option<u64>) {
 fn array<T: Copy>(out: &mut Vec<u8>, depth: usize, values: &[T], mut each: impl FnMut(&mut Vec<u8>, T)) {
     out.push(b'[');
     for (i, &v) in values.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        indent(out, depth + 1);
+        line_break(out, depth + 1, i == 0);
         each(out, v);
     }
     if !values.is_empty() {
-        out.push(b'\n');
-        indent(out, depth);
+        line_break(out, depth, true);
     }
     out.push(b']');
 }
@@ -106,38 +107,37 @@ pub fn string(out: &mut Vec<u8>, value: &str) {
 pub fn write_cycle(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize) {
     let d = depth + 1;
     out.push(b'{');
-    key(out, d, "process", true);
+    key(out, d, "\"process\": ", true);
     int(out, cycle.process);
-    key(out, d, "n", false);
+    key(out, d, "\"n\": ", false);
     int(out, cycle.n);
-    key(out, d, "at_s", false);
+    key(out, d, "\"at_s\": ", false);
     float(out, cycle.at_s);
-    key(out, d, "cpu_pct", false);
+    key(out, d, "\"cpu_pct\": ", false);
     int(out, cycle.cpu_pct);
-    key(out, d, "clock_ms", false);
+    key(out, d, "\"clock_ms\": ", false);
     array(out, d, &cycle.clock_ms, float);
-    key(out, d, "cpu_ms", false);
+    key(out, d, "\"cpu_ms\": ", false);
     array(out, d, &cycle.cpu_ms, float);
-    key(out, d, "heap_mb", false);
+    key(out, d, "\"heap_mb\": ", false);
     array(out, d, &cycle.heap_mb, int);
-    key(out, d, "goal_mb", false);
+    key(out, d, "\"goal_mb\": ", false);
     int(out, cycle.goal_mb);
-    key(out, d, "stacks_mb", false);
+    key(out, d, "\"stacks_mb\": ", false);
     opt_int(out, cycle.stacks_mb);
-    key(out, d, "globals_mb", false);
+    key(out, d, "\"globals_mb\": ", false);
     opt_int(out, cycle.globals_mb);
-    key(out, d, "procs", false);
+    key(out, d, "\"procs\": ", false);
     int(out, cycle.procs);
-    key(out, d, "forced", false);
+    key(out, d, "\"forced\": ", false);
     boolean(out, cycle.forced);
-    key(out, d, "leak_check", false);
+    key(out, d, "\"leak_check\": ", false);
     boolean(out, cycle.leak_check);
-    key(out, d, "input", false);
+    key(out, d, "\"input\": ", false);
     int(out, cycle.input);
-    key(out, d, "line", false);
+    key(out, d, "\"line\": ", false);
     int(out, cycle.line);
-    out.push(b'\n');
-    indent(out, depth);
+    line_break(out, depth, true);
     out.push(b'}');
 }
 
@@ -145,16 +145,15 @@ pub fn write_cycle(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize) {
 pub fn write_neighbour(out: &mut Vec<u8>, neighbour: &GcNeighbour, depth: usize) {
     let d = depth + 1;
     out.push(b'{');
-    key(out, d, "input", true);
+    key(out, d, "\"input\": ", true);
     int(out, neighbour.input);
-    key(out, d, "line", false);
+    key(out, d, "\"line\": ", false);
     int(out, neighbour.line);
-    key(out, d, "kind", false);
+    key(out, d, "\"kind\": ", false);
     string(out, &neighbour.kind);
-    key(out, d, "text", false);
+    key(out, d, "\"text\": ", false);
     string(out, &neighbour.text);
-    out.push(b'\n');
-    indent(out, depth);
+    line_break(out, depth, true);
     out.push(b'}');
 }
 

@@ -198,6 +198,7 @@ impl StreamParser {
             let first = number + 1;
             let mut raws: Vec<&str> = recycle(std::mem::take(&mut spare_raws));
             raws.reserve(last_count);
+            unwrapper.expect_escapes(memchr::memchr(0x1b, text.as_bytes()).is_some());
             let mut sink_line = |line, stream: Option<Cow<str>>| {
                 if let (Some(keep), Some(stream)) = (&cx.keep, &stream) {
                     if stream != keep {
