@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
-use super::pretty_at::{copy_elements, indent, write_pretty_at, write_small, Spooled};
+use super::gc_json::{write_cycle, write_neighbour};
+use super::pretty_at::{copy_elements, indent, write_small, Spooled};
 use super::Code;
 use crate::golang::gctrace::{self, GcCycle, GcFound};
 use crate::golang::gcview::{render_summary, render_table, GcChart, GcSummaryBuilder};
@@ -44,6 +45,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     let mut cycles = 0usize;
     // `--limit` compares the last process's cycles with the limit: only those are kept, and only then.
     let mut limit_cycles: Vec<GcCycle> = Vec::new();
+    let mut element = Vec::new();
     if args.json {
         write!(out, "{{\n  \"input\": {},\n  \"cycles\": [", serde_json::to_string(&args.log)?)?;
     }
@@ -60,12 +62,12 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
                     limit_cycles.push(cycle.clone());
                 }
                 if args.json {
-                    write_element(&mut out, &cycle, cycles == 1)
+                    write_element(&mut out, &mut element, &cycle, cycles == 1)
                 } else {
                     write_row(&mut out, &cycle, cycles == 1)
                 }
             }
-            GcFound::Neighbour(n) if args.json => neighbours.element(&n, 2),
+            GcFound::Neighbour(n) if args.json => neighbours.element_by_hand(2, |buf| write_neighbour(buf, &n, 2)),
             GcFound::Neighbour(_) => Ok(()),
         };
         if let (Err(e), None) = (result, &failed) {
@@ -122,11 +124,14 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     Ok(Code::found(cycles > 0))
 }
 
-/// One cycle of the JSON document's `cycles`, as the whole document printed it.
-fn write_element(out: &mut impl Write, cycle: &GcCycle, first: bool) -> anyhow::Result<()> {
-    out.write_all(if first { b"\n" } else { b",\n" })?;
-    indent(out, 2)?;
-    write_pretty_at(out, cycle, 2).context("cannot serialise")?;
+/// One cycle of the JSON document's `cycles`, as the whole document printed it (by hand: `gc_json`), printed
+/// into `buf` first (reused: no allocation per cycle).
+fn write_element(out: &mut impl Write, buf: &mut Vec<u8>, cycle: &GcCycle, first: bool) -> anyhow::Result<()> {
+    buf.clear();
+    buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+    indent(buf, 2)?;
+    write_cycle(buf, cycle, 2);
+    out.write_all(buf)?;
     Ok(())
 }
 

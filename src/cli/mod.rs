@@ -10,6 +10,7 @@ pub mod drill;
 pub mod evidence;
 pub mod exit;
 pub mod gc;
+mod gc_json;
 pub mod grep;
 pub mod list;
 pub mod log_input;

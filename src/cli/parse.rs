@@ -37,7 +37,9 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<Code> {
     }
     let end = parser.finish(&mut spool);
     let found = spool.found_anything();
-    let mut out = crate::textsafe::stdout(args.json);
+    // Buffered before the neutralising writer: standard output is line-buffered, and the document's pieces are
+    // small writes ending in newlines (a write system call each).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, crate::textsafe::stdout(args.json));
     if args.json {
         spool.write_json(&mut out, &args.logs, &end)?;
     } else {

@@ -9,7 +9,8 @@
 //! and indented is the same text), which the tests in `tests/golang_*` pin. The temporary files are unnamed, in
 //! `$TMPDIR`, and gone when the process ends.
 
-use super::pretty_at::{copy_elements, write_array, write_small, Spooled};
+use super::gc_json::{write_cycle, write_neighbour};
+use super::pretty_at::{copy_elements, copy_plain_elements, write_array, write_small, Spooled};
 use crate::golang::dump_diff::ChangeTracker;
 use crate::golang::frames::UserFrameRule;
 use crate::golang::gctrace::{GcCycle, GcNeighbour};
@@ -18,9 +19,10 @@ use crate::golang::report::{resolve_crash, resolve_race};
 use crate::golang::stream::{ParseSink, StreamEnd};
 use crate::golang::summary::{self, DistinctTests};
 use crate::golang::{Crash, RaceReport};
+use crate::textsafe::Terminal;
 use anyhow::Context as _;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, Write};
+use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
 
 /// Where a streaming parse puts what it finds.
 pub(crate) struct Spool {
@@ -61,7 +63,12 @@ impl Spool {
     }
 
     /// The whole document of `parse --json`, as `serde_json::to_string_pretty(&ParseReport)` prints it.
-    pub(crate) fn write_json(self, out: &mut impl Write, names: &[String], end: &StreamEnd) -> anyhow::Result<()> {
+    pub(crate) fn write_json<W: Write>(
+        self,
+        out: &mut BufWriter<Terminal<W>>,
+        names: &[String],
+        end: &StreamEnd,
+    ) -> anyhow::Result<()> {
         if let Some(e) = self.failed {
             return Err(e);
         }
@@ -104,7 +111,7 @@ impl Spool {
         write!(out, ",\n  \"pairing\": ")?;
         write_small(out, &pairing, 1)?;
         write!(out, ",\n  \"gc\": {{\n    \"cycles\": ")?;
-        copy_elements(out, self.cycles, 3)?;
+        copy_plain_elements(out, self.cycles, 3)?;
         write!(out, ",\n    \"stw_ms_max\": {}", serde_json::to_string(&end.stw_ms_max)?)?;
         write!(out, ",\n    \"stw_ms_sum\": {}", serde_json::to_string(&end.stw_ms_sum)?)?;
         write!(out, ",\n    \"neighbours\": ")?;
@@ -181,14 +188,14 @@ impl ParseSink for Spool {
         self.processes = self.processes.max(cycle.process);
         self.cycle_count += 1;
         if self.json {
-            let result = self.cycles.element(&cycle, 3);
+            let result = self.cycles.element_by_hand(3, |buf| write_cycle(buf, &cycle, 3));
             self.keep(result);
         }
     }
 
     fn neighbour(&mut self, neighbour: GcNeighbour) {
         if self.json {
-            let result = self.neighbours.element(&neighbour, 3);
+            let result = self.neighbours.element_by_hand(3, |buf| write_neighbour(buf, &neighbour, 3));
             self.keep(result);
         }
     }

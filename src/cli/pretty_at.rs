@@ -4,6 +4,7 @@
 //! and a scan of a 180 MB document. The rules are `serde_json::ser::PrettyFormatter`'s, with two spaces.
 //! Arrays too long to keep go to `Spooled` temporary files (unnamed, in `$TMPDIR`, gone with the process).
 
+use crate::textsafe::Terminal;
 use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::ser::Formatter;
@@ -95,12 +96,14 @@ impl Formatter for PrettyAt {
 pub(crate) struct Spooled {
     writer: BufWriter<File>,
     pub(crate) count: usize,
+    /// One element printed by hand (`element_by_hand`), reused: no allocation per element.
+    scratch: Vec<u8>,
 }
 
 impl Spooled {
     pub(crate) fn new() -> anyhow::Result<Self> {
         let file = tempfile::tempfile().context("cannot create a temporary file (set TMPDIR to a writable place)")?;
-        Ok(Spooled { writer: BufWriter::with_capacity(1 << 16, file), count: 0 })
+        Ok(Spooled { writer: BufWriter::with_capacity(1 << 16, file), count: 0, scratch: Vec::new() })
     }
 
     /// Appends one value as a JSON line.
@@ -111,13 +114,15 @@ impl Spooled {
         Ok(())
     }
 
-    /// Appends one element of a pretty-printed array whose elements are at `depth`.
-    pub(crate) fn element(&mut self, value: &impl Serialize, depth: usize) -> anyhow::Result<()> {
-        if self.count > 0 {
-            self.writer.write_all(b",")?;
-        }
-        self.writer.write_all(b"\n")?;
-        write_indented(&mut self.writer, value, depth)?;
+    /// Appends one element of a pretty-printed array whose elements are at `depth`, printed by `write` (which
+    /// prints what `write_pretty_at(value, depth)` prints: `gc_json`).
+    pub(crate) fn element_by_hand(&mut self, depth: usize, write: impl FnOnce(&mut Vec<u8>)) -> anyhow::Result<()> {
+        let buf = &mut self.scratch;
+        buf.clear();
+        buf.extend_from_slice(if self.count > 0 { b",\n" } else { b"\n" });
+        indent(buf, depth)?;
+        write(buf);
+        self.writer.write_all(buf)?;
         self.count += 1;
         Ok(())
     }
@@ -168,6 +173,21 @@ pub(crate) fn copy_elements(out: &mut impl Write, spooled: Spooled, depth: usize
     out.write_all(b"[")?;
     let any = spooled.count > 0;
     std::io::copy(&mut spooled.into_reader()?, out)?;
+    close_array(out, any, depth)
+}
+
+/// `copy_elements` for elements printed by hand with nothing to neutralise (`gc_json::write_cycle`): copied to
+/// standard output past the neutralising writer (`Terminal::copy_plain`), inside the kernel where it can.
+pub(crate) fn copy_plain_elements<W: Write>(
+    out: &mut BufWriter<Terminal<W>>,
+    spooled: Spooled,
+    depth: usize,
+) -> anyhow::Result<()> {
+    out.write_all(b"[")?;
+    let any = spooled.count > 0;
+    let mut file = spooled.into_reader()?.into_inner();
+    out.flush()?;
+    out.get_mut().copy_plain(&mut file)?;
     close_array(out, any, depth)
 }
 

@@ -151,11 +151,25 @@ pub struct LineUnwrapper {
     /// First raw lines of joined partial lines handed over since the last `take_joined_raws`: a crash's time is
     /// read from the raw line it starts on, which may be in a chunk already dropped.
     joined_raws: Vec<(usize, String)>,
+    /// The lines to come may hold an ESC (colours to strip): false when the caller checked a whole chunk at
+    /// once, which spares a search per line (most lines of a big log are short).
+    escapes: bool,
 }
 
 impl LineUnwrapper {
     pub fn new(format: LogFormat) -> Self {
-        LineUnwrapper { format, partials: Vec::new(), prefixed: format != LogFormat::Plain, joined_raws: Vec::new() }
+        LineUnwrapper {
+            format,
+            partials: Vec::new(),
+            prefixed: format != LogFormat::Plain,
+            joined_raws: Vec::new(),
+            escapes: true,
+        }
+    }
+
+    /// Whether the lines pushed from now on may hold an ESC byte (true unless the caller searched them all).
+    pub fn expect_escapes(&mut self, escapes: bool) {
+        self.escapes = escapes;
     }
 
     /// True for the formats that interleave several streams (one of which is kept).
@@ -183,7 +197,9 @@ impl LineUnwrapper {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let (raw, cut) = if raw.len() > MAX_LINE { (cut_line(raw), Some(number)) } else { (raw, None) };
         // Fast path of a plain log (the common and the largest input): no piece, no stream, no join.
-        if self.format == LogFormat::Plain && self.partials.is_empty() && memchr::memchr(0x1b, raw.as_bytes()).is_none()
+        if self.format == LogFormat::Plain
+            && self.partials.is_empty()
+            && !(self.escapes && memchr::memchr(0x1b, raw.as_bytes()).is_some())
         {
             let (content, partial) = strip_prefixes(raw);
             if !partial {

@@ -126,9 +126,10 @@ pub(crate) fn extend(matcher: &mut GcLineMatcher, text: &str) -> usize {
     accepted
 }
 
-/// True when `text` is exactly one whole gc line: the common case, answered by the regex crate's DFA (measured a
-/// little faster here than `extend`, whose table DFA stops at every byte to report how far it got). Must accept
-/// exactly what the templates accept: property-tested in `gcline_reference`.
+/// True when `text` is exactly one whole gc line, by the regex crate's DFA: the reference `read_whole_line` is
+/// held to (it answered the common case until that one-pass reader replaced it). Must accept exactly what the
+/// templates accept: property-tested in `gcline_reference`.
+#[cfg(test)]
 pub(crate) fn is_whole_line(text: &str) -> bool {
     static WHOLE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let whole = WHOLE.get_or_init(|| {
@@ -167,7 +168,81 @@ pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
         *numbers.get_mut(count)? = text.get(from..).unwrap_or("");
         count += 1;
     }
-    let numbers = numbers.get(..count)?;
+    cycle_of(numbers.get(..count)?, text.ends_with(" (forced)"), text.contains("(checking for goroutine leaks)"))
+}
+
+/// The cycle of a whole gc line read in one pass, or `None` when `text` is not exactly one whole gc line (exactly
+/// when `is_whole_line` is false; then `Some` holds what `parse_complete_line` returns). The common case of a
+/// gctrace: the literal text of the grammar is checked and the numbers sliced as they are met, where the regex
+/// and then `parse_complete_line` each walked the line (together a fifth of `runbook parse`). Every number of
+/// the grammar is `[0-9][0-9.]*` followed by a literal that starts with neither, and each optional part starts
+/// with a different byte than what follows without it, so the match never backtracks. Property-tested against
+/// the regex and `parse_complete_line` in `gcline_reference`.
+pub(crate) fn read_whole_line(text: &str) -> Option<Option<GcCycle>> {
+    let mut scan = WholeLine { text, at: 0, numbers: [""; 18], count: 0 };
+    scan.lit("gc ")?;
+    scan.num()?;
+    scan.lit(" @")?;
+    scan.num()?;
+    scan.lit("s ")?;
+    scan.num()?;
+    scan.lit("%")?;
+    let leak_check = scan.lit(" (checking for goroutine leaks)").is_some();
+    scan.lit(": ")?;
+    for sep in ["+", "+", " ms clock, ", "+", "/", "/", "+", " ms cpu, ", "->", "->", " MB, ", " MB goal, "] {
+        scan.num()?;
+        scan.lit(sep)?;
+    }
+    scan.num()?;
+    if scan.lit(" MB stacks, ").is_some() {
+        scan.num()?;
+        scan.lit(" MB globals, ")?;
+        scan.num()?;
+    }
+    scan.lit(" P")?;
+    let forced = scan.lit(" (forced)").is_some();
+    if scan.at != text.len() {
+        return None;
+    }
+    Some(cycle_of(scan.numbers.get(..scan.count)?, forced, leak_check))
+}
+
+/// A cursor over a whole gc line and the numbers met so far.
+struct WholeLine<'a> {
+    text: &'a str,
+    at: usize,
+    numbers: [&'a str; 18],
+    count: usize,
+}
+
+impl<'a> WholeLine<'a> {
+    fn lit(&mut self, literal: &str) -> Option<()> {
+        let rest = self.text.as_bytes().get(self.at..)?;
+        if rest.starts_with(literal.as_bytes()) {
+            self.at += literal.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn num(&mut self) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        if !bytes.get(start).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let len = bytes[start + 1..].iter().take_while(|b| b.is_ascii_digit() || **b == b'.').count();
+        self.at = start + 1 + len;
+        // The grammar has at most 18 numbers; ASCII bounds are char boundaries.
+        *self.numbers.get_mut(self.count)? = self.text.get(start..self.at)?;
+        self.count += 1;
+        Some(())
+    }
+}
+
+/// The cycle of a whole gc line's numbers (16 without stacks and globals, 18 with).
+fn cycle_of(numbers: &[&str], forced: bool, leak_check: bool) -> Option<GcCycle> {
     let f = |i: usize| numbers.get(i).and_then(|s| parse_decimal(s));
     let u = |i: usize| numbers.get(i).and_then(|s| s.parse::<u64>().ok());
     let with_stacks = match numbers.len() {
@@ -189,8 +264,8 @@ pub(crate) fn parse_complete_line(text: &str) -> Option<GcCycle> {
         stacks_mb,
         globals_mb,
         procs: u32::try_from(procs).ok()?,
-        forced: text.ends_with(" (forced)"),
-        leak_check: text.contains("(checking for goroutine leaks)"),
+        forced,
+        leak_check,
         input: 0,
         line: 0,
     })

@@ -1,12 +1,14 @@
 //! Test-only reference for the gc line DFA: the template cursors stepped one byte at a time, as the matcher worked
-//! before `gcdfa`; the whole-line check `gcline::is_whole_line` (the regex `gctrace` really uses) is held to
-//! the same answers.
+//! before `gcdfa`; the whole-line regex `gcline::is_whole_line` is held to the same answers, and the one-pass
+//! whole-line reader `gcline::read_whole_line` (what `gctrace` really uses) to the regex and `parse_complete_line`.
 //!
 //! The DFA is a speed-up only; these property tests feed random splits of real gc lines, interleaved with random
 //! text, to both and require the same accepted lengths and completeness after every piece, so the speed-up cannot
 //! change what `gctrace` finds.
 
-use super::gcline::{extend, is_whole_line, step, templates, Cursor, GcLineMatcher, Tok};
+use super::gcline::{
+    extend, is_whole_line, parse_complete_line, read_whole_line, step, templates, Cursor, GcLineMatcher, Tok,
+};
 use proptest::prelude::*;
 
 const TEMPLATE_COUNT: usize = 8;
@@ -127,6 +129,39 @@ fn pieces() -> impl Strategy<Value = Vec<(bool, String)>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
+    /// Real gc lines with a few bytes replaced, inserted or removed (grammar characters mostly): the one-pass
+    /// reader accepts exactly what the regex accepts, and reads the numbers `parse_complete_line` reads.
+    #[test]
+    fn the_one_pass_reader_agrees_with_the_regex_on_mutated_lines(
+        line in prop::sample::select(real_gc_lines()),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, "[0-9. @s%:+/>\\-MBPa-z()]"), 0..4),
+    ) {
+        let mut text = line.clone();
+        for (at, op, with) in &edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            match op {
+                0 if i < text.len() => {
+                    let end = (i + 1..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(text.len());
+                    text.replace_range(i..end, with);
+                }
+                1 => text.insert_str(i, with),
+                _ if i < text.len() => {
+                    let end = (i + 1..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(text.len());
+                    text.replace_range(i..end, "");
+                }
+                _ => {}
+            }
+        }
+        let read = read_whole_line(&text);
+        prop_assert_eq!(read.is_some(), is_whole_line(&text), "{:?}", text);
+        if let Some(cycle) = read {
+            prop_assert_eq!(cycle, parse_complete_line(&text), "{:?}", text);
+        }
+    }
+
     #[test]
     fn dfa_agrees_with_the_template_cursors(pieces in pieces()) {
         let mut dfa = GcLineMatcher::new();
@@ -148,6 +183,11 @@ proptest! {
             let mut dfa = GcLineMatcher::new();
             let whole = extend(&mut dfa, text) == text.len() && dfa.complete();
             prop_assert_eq!(whole, is_whole_line(text), "{:?}", text);
+            let read = read_whole_line(text);
+            prop_assert_eq!(read.is_some(), whole, "{:?}", text);
+            if let Some(cycle) = read {
+                prop_assert_eq!(cycle, parse_complete_line(text), "{:?}", text);
+            }
         }
     }
 }
@@ -163,6 +203,7 @@ fn every_real_gc_line_is_whole_for_both() {
         assert_eq!(dfa.complete(), reference.complete(), "{line}");
         let by_dfa = accepted == line.len() && dfa.complete();
         assert_eq!(by_dfa, is_whole_line(&line), "{line}");
+        assert_eq!(read_whole_line(&line), by_dfa.then(|| parse_complete_line(&line)), "{line}");
         whole += usize::from(by_dfa);
     }
     assert!(whole > 100, "only {whole} whole gc lines in the corpus");

@@ -10,7 +10,7 @@
 
 pub use super::gcreader::{parse_reader, stream_reader, GcFound};
 
-use super::gcline::{extend, parse_complete_line, GcLineMatcher};
+use super::gcline::{extend, parse_complete_line, read_whole_line, GcLineMatcher};
 use super::prefix::logical_lines;
 use super::problem::{Problem, ProblemKind};
 use serde::{Deserialize, Serialize};
@@ -120,13 +120,13 @@ impl GcTraceParser {
 
     /// Feeds one line; returns the part of it that is not gctrace output (empty when it all was).
     pub fn feed<'a>(&mut self, number: usize, line: &'a str) -> &'a str {
-        if line.starts_with("gc ") && super::gcline::is_whole_line(line) {
+        if let Some(cycle) = read_whole_line(line) {
             // A whole gc line, the common case. No piece can continue with "gc " (the grammar has it only at the
             // start), so a pending piece is abandoned here exactly as the general path below would abandon it.
             if self.pending.is_some() {
                 self.abandon_pending();
             }
-            self.emit(line, number);
+            self.emit_cycle(cycle, number);
             return "";
         }
         let mut fresh = GcLineMatcher::new();
@@ -205,7 +205,12 @@ impl GcTraceParser {
     }
 
     fn emit(&mut self, text: &str, line: usize) {
-        let Some(mut cycle) = parse_complete_line(text) else {
+        self.emit_cycle(parse_complete_line(text), line);
+    }
+
+    /// Counts a cycle read from line `line` (`None`: the grammar matched but a number did not parse).
+    fn emit_cycle(&mut self, cycle: Option<GcCycle>, line: usize) {
+        let Some(mut cycle) = cycle else {
             self.trace.problems.push(Problem::new(ProblemKind::Unparsed, self.input, line, "gc line"));
             return;
         };

@@ -61,17 +61,9 @@ impl<R: BufRead> BoundedReader<R> {
             let filled = buf.len();
             // Fast path: no line of this buffer passes the bound, so it is copied whole (per-line copies of a log
             // of short lines cost more than the parse).
-            let mut start = 0;
-            let mut fits = true;
-            let mut len = self.line_len;
-            for at in memchr::memchr_iter(b'\n', buf) {
-                fits &= len + (at - start) <= MAX_LINE;
-                start = at + 1;
-                len = 0;
-            }
-            if fits && len + (filled - start) <= MAX_LINE {
+            if let Some(line_len) = fits_whole(buf, self.line_len) {
                 out.extend_from_slice(buf);
-                self.line_len = len + (filled - start);
+                self.line_len = line_len;
                 self.reader.consume(filled);
                 continue;
             }
@@ -108,9 +100,74 @@ impl<R: BufRead> BoundedReader<R> {
     }
 }
 
+/// When no line of `buf` (whose first line continues one of `carried` bytes) passes `MAX_LINE`: the length of
+/// the line it leaves open. A buffer no longer than the bound cannot hold a longer line between two of its
+/// newlines, so only its first and last lines are measured (two searches from the ends, not a pass over every
+/// newline: a log of short lines has millions); a longer buffer is measured line by line.
+fn fits_whole(buf: &[u8], carried: usize) -> Option<usize> {
+    if buf.len() <= MAX_LINE {
+        return match memchr::memchr(b'\n', buf) {
+            Some(first) if carried + first <= MAX_LINE => {
+                let last = memchr::memrchr(b'\n', buf).unwrap_or(first);
+                Some(buf.len() - last - 1)
+            }
+            Some(_) => None,
+            None => (carried + buf.len() <= MAX_LINE).then_some(carried + buf.len()),
+        };
+    }
+    let mut start = 0;
+    let mut len = carried;
+    for at in memchr::memchr_iter(b'\n', buf) {
+        if len + (at - start) > MAX_LINE {
+            return None;
+        }
+        start = at + 1;
+        len = 0;
+    }
+    let open = len + (buf.len() - start);
+    (open <= MAX_LINE).then_some(open)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `fits_whole` as it was: every line measured.
+    fn fits_line_by_line(buf: &[u8], carried: usize) -> Option<usize> {
+        let mut start = 0;
+        let mut len = carried;
+        let mut fits = true;
+        for at in memchr::memchr_iter(b'\n', buf) {
+            fits &= len + (at - start) <= MAX_LINE;
+            start = at + 1;
+            len = 0;
+        }
+        let open = len + (buf.len() - start);
+        (fits && open <= MAX_LINE).then_some(open)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Buffers around the bound (the reader's own buffer is 1 MiB, the bound too) with a few newlines, after
+        /// an open line of any length up to past the bound: measuring only the first and last lines decides the
+        /// same as measuring every line.
+        #[test]
+        fn measuring_the_ends_decides_as_measuring_every_line(
+            len in prop_oneof![0usize..40, MAX_LINE - 3..MAX_LINE + 4, MAX_LINE / 2..MAX_LINE / 2 + 2],
+            newlines in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+            carried in prop_oneof![0usize..3, MAX_LINE - 40..MAX_LINE + 2, 0..MAX_LINE],
+        ) {
+            let mut buf = vec![b'x'; len];
+            for at in &newlines {
+                if len > 0 {
+                    buf[at.index(len)] = b'\n';
+                }
+            }
+            prop_assert_eq!(fits_whole(&buf, carried), fits_line_by_line(&buf, carried));
+        }
+    }
     use std::io::Read;
 
     #[test]

@@ -182,13 +182,23 @@ impl StreamParser {
         let mut carried: Vec<LogLine<'static>> = Vec::new();
         let mut kept_raws: HashMap<usize, String> = HashMap::new();
         let mut number = 0;
+        // The line vectors of the previous chunk, empty, kept for their allocation (millions of lines: fresh
+        // vectors cost page faults every chunk), and how many lines that chunk had (the next one's size).
+        let mut spare_lines: Vec<LogLine<'static>> = Vec::new();
+        let mut spare_raws: Vec<&'static str> = Vec::new();
+        let mut last_count = 0;
         loop {
             let text = lossy(&chunks.buf);
-            let mut lines: Vec<LogLine<'_>> =
-                Vec::with_capacity(carried.len() + formats::count_newlines(text.as_bytes()) + 1);
+            let mut lines: Vec<LogLine<'_>> = recycle(std::mem::take(&mut spare_lines));
+            if last_count == 0 {
+                last_count = formats::count_newlines(text.as_bytes()) + 1;
+            }
+            lines.reserve(carried.len() + last_count);
             lines.extend(std::mem::take(&mut carried));
             let first = number + 1;
-            let mut raws = Vec::new();
+            let mut raws: Vec<&str> = recycle(std::mem::take(&mut spare_raws));
+            raws.reserve(last_count);
+            unwrapper.expect_escapes(memchr::memchr(0x1b, text.as_bytes()).is_some());
             let mut sink_line = |line, stream: Option<Cow<str>>| {
                 if let (Some(keep), Some(stream)) = (&cx.keep, &stream) {
                     if stream != keep {
@@ -223,8 +233,9 @@ impl StreamParser {
                 .collect();
             let rest_raws: HashMap<usize, String> =
                 rest.iter().filter_map(|l| Some((l.number, raw_lines.get(l.number)?.to_string()))).collect();
-            drop(raw_lines);
-            drop(lines);
+            last_count = raw_lines.lines.len();
+            spare_raws = recycle(raw_lines.lines);
+            spare_lines = recycle(lines);
             drop(text);
             carried = rest;
             kept_raws = rest_raws;
@@ -382,6 +393,13 @@ impl StreamParser {
             inputs: self.inputs,
         }
     }
+}
+
+/// An empty vector in the allocation of `v`: the same size and alignment of element, another lifetime (the
+/// standard library collects a vector's iterator into its own allocation when the layouts match).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// The time on a crash's raw header line, in formats whose lines carry one.
