@@ -97,7 +97,7 @@ impl EvidenceDialog {
     }
 }
 
-fn size(bytes: usize) -> String {
+pub(crate) fn size(bytes: usize) -> String {
     match bytes {
         b if b < 10 * 1024 => format!("{b} bytes"),
         b if b < 10 << 20 => format!("{} KiB", b >> 10),

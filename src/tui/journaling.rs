@@ -203,7 +203,7 @@ pub fn evidence_dir(app: &App) -> std::path::PathBuf {
 pub fn start_evidence_load(app: &mut App, pending: crate::evidence::Pending) {
     let bytes: usize = pending.sources.iter().map(|s| s.bytes.len()).sum();
     let name = pending.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
-    app.evidence_loading = Some(format!("reading the evidence ({})…", crate::tui::text::count(bytes, "byte")));
+    app.evidence_loading = Some(format!("reading the evidence ({})…", super::evidence_dialog::size(bytes)));
     let load = super::jobs::EvidenceLoad {
         name,
         pending: std::sync::Arc::new(pending),

@@ -91,10 +91,6 @@ pub fn run(
         }
     }
     app.warn_short_secrets();
-    // The first screen says what the runbook is for (its `summary:`), unless there is a warning to read.
-    if app.flash.is_none() {
-        app.flash = app.summary_flash();
-    }
     if let Some(pending) = &evidence {
         app.redactor = pending.redactor.clone();
         app.rewrites = pending.rewrites.clone();
@@ -103,6 +99,11 @@ pub fn run(
     // evidence step reads it as soon as it is in (`evidence_dialog::evidence_loaded`).
     if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
         journaling::start_evidence_load(&mut app, pending);
+    }
+    // The first screen says what the runbook is for (its `summary:`), unless there is a warning to read or a
+    // `--log` being read (its news comes next).
+    if app.flash.is_none() && app.evidence_loading.is_none() {
+        app.flash = app.summary_flash();
     }
     finish_live(&mut app)
 }
