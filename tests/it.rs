@@ -21,6 +21,7 @@ mod tui_support;
 mod blame_boundary;
 mod blame_git_histories;
 mod blame_matches_git;
+mod blame_moves;
 mod blame_random_histories;
 mod blame_worktree_cases;
 mod bundled_runbook;

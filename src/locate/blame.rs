@@ -10,6 +10,7 @@
 //! Only the range is computed; a range running past the end is clamped, as git clamps it.
 
 use super::blame_engine::{blame_lines, Blamed};
+use super::blame_moves::MoveCopy;
 use super::blame_worktree::{attribute, in_index, parents, Parent};
 use super::clean_filter::{clean, Cleaned};
 use super::commit_info::CommitCache;
@@ -94,7 +95,7 @@ pub enum BlameError {
 
 /// Blames the requested lines, in order.
 pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
-    blame_with(options, |content, _, _| {
+    blame_with(options, MoveCopy::default(), |content, _, _| {
         let total = count_lines(content);
         let range = match options.lines {
             Some(range) if range.start > total => {
@@ -112,11 +113,21 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
 /// order, as `git blame -L … -L …` does. `specs` are the texts as given; `file` and `rev` as in
 /// `BlameOptions` (its `lines` is ignored).
 pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<BlameLine>, BlameError> {
+    blame_ranges_with(options, specs, MoveCopy::default())
+}
+
+/// `blame_ranges` with git's `-M`/`-C` (`detect`): lines moved within the file or copied from other files
+/// keep the commit that wrote them, at their path and line there.
+pub fn blame_ranges_with(
+    options: &BlameOptions,
+    specs: &[String],
+    detect: MoveCopy,
+) -> Result<Vec<BlameLine>, BlameError> {
     let parsed: Vec<RangeSpec> = specs
         .iter()
         .map(|spec| spec.parse().map_err(|source| BlameError::BadRange { path: options.file.clone(), source }))
         .collect::<Result<_, _>>()?;
-    blame_with(options, |content, repo, rel| {
+    blame_with(options, detect, |content, repo, rel| {
         if parsed.is_empty() {
             return Ok((1..=count_lines(content)).collect());
         }
@@ -138,7 +149,7 @@ pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<Blam
 /// rule, or its Go rule where `.gitattributes` sets `diff=golang`), blamed. The TUI's "blame this function".
 pub fn blame_function(options: &BlameOptions, line: usize) -> Result<FunctionBlame, BlameError> {
     let found = std::cell::RefCell::new(None);
-    let lines = blame_with(options, |content, repo, rel| {
+    let lines = blame_with(options, MoveCopy::default(), |content, repo, rel| {
         let golang = repo
             .get_attr(rel, "diff", git2::AttrCheckFlags::FILE_THEN_INDEX)
             .is_ok_and(|value| value == Some("golang"));
@@ -164,6 +175,7 @@ pub struct FunctionBlame {
 /// The blame itself; `pick` chooses the lines (1-based, ascending) from the blamed content.
 fn blame_with(
     options: &BlameOptions,
+    detect: MoveCopy,
     pick: impl FnOnce(&[u8], &Repository, &Path) -> Result<Vec<usize>, BlameError>,
 ) -> Result<Vec<BlameLine>, BlameError> {
     // libgit2 re-hashes every object it reads to verify it; git does not (that is fsck's job). A blame
@@ -218,7 +230,7 @@ fn blame_with(
         Some(_) => wanted.iter().map(|&line| Some((0, line))).collect(),
         None => attribute(&sources, &content, &wanted)?,
     };
-    let blamed = blame_each_source(&repo, &sources, &attributed)?;
+    let blamed = blame_each_source(&repo, &sources, &wanted, &attributed, detect)?;
 
     let texts: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
     let text_of = |n: usize| {
@@ -254,24 +266,37 @@ fn blame_with(
 }
 
 /// Runs the history walk once per source for the lines attributed to it; answers in the input's order.
+/// `wanted` are the blamed lines: a run (git's blame entry) is lines adjacent there and in their source.
 fn blame_each_source(
     repo: &Repository,
     sources: &[Parent<'_>],
+    wanted: &[usize],
     attributed: &[Option<(usize, usize)>],
+    detect: MoveCopy,
 ) -> Result<Vec<Option<Blamed>>, git2::Error> {
     let mut result: Vec<Option<Blamed>> = vec![None; attributed.len()];
+    let mut runs = vec![0; attributed.len()];
+    for slot in 1..attributed.len() {
+        let adjacent = wanted[slot - 1] + 1 == wanted[slot]
+            && matches!((attributed[slot - 1], attributed[slot]), (Some((a, x)), Some((b, y))) if a == b && x + 1 == y);
+        runs[slot] = if adjacent { runs[slot - 1] } else { runs[slot - 1] + 1 };
+    }
     for (index, source) in sources.iter().enumerate() {
-        let mut lines: Vec<usize> =
-            attributed.iter().flatten().filter(|(s, _)| *s == index).map(|&(_, line)| line).collect();
+        let mut lines: Vec<(usize, usize)> = attributed
+            .iter()
+            .zip(&runs)
+            .filter_map(|(at, &run)| at.filter(|(s, _)| *s == index).map(|(_, line)| (line, run)))
+            .collect();
         if lines.is_empty() {
             continue;
         }
         lines.sort_unstable();
-        lines.dedup();
-        let blamed = blame_lines(repo, &source.commit, &source.path, &source.blob, &lines)?;
+        lines.dedup_by_key(|(line, _)| *line);
+        let (numbers, line_runs): (Vec<usize>, Vec<usize>) = lines.iter().copied().unzip();
+        let blamed = blame_lines(repo, &source.commit, &source.path, &source.blob, &numbers, &line_runs, detect)?;
         for (slot, at) in attributed.iter().enumerate() {
             if let Some((_, line)) = at.filter(|(s, _)| *s == index) {
-                let position = lines.binary_search(&line).map_err(|_| git2::Error::from_str("blame: lost line"))?;
+                let position = numbers.binary_search(&line).map_err(|_| git2::Error::from_str("blame: lost line"))?;
                 result[slot] = Some(blamed[position].clone());
             }
         }
