@@ -28,10 +28,10 @@ fn flag_sets() -> Vec<(&'static [&'static str], MoveCopy)> {
 
 /// One comparison's result: the tally, and how many lines git's and our answers changed against plain blame.
 #[derive(Default, Debug, Clone, Copy)]
-struct Outcome {
-    tally: Tally,
-    git_changed: usize,
-    ours_changed: usize,
+pub(crate) struct Outcome {
+    pub tally: Tally,
+    pub git_changed: usize,
+    pub ours_changed: usize,
 }
 
 /// Compares `path` (as of `rev`, or the working tree) under `flags`/`detect` with git, line by line: commit,
@@ -82,7 +82,7 @@ fn compare(history: &mut History, path: &str, rev: Option<&str>, flags: &[&str],
 
 /// Every tracked file at HEAD and at `revs`, under every flag set; asserts no difference and returns, per flag
 /// set, the outcome summed over files.
-fn check_all(name: &str, history: &mut History, revs: &[&str]) -> Vec<Outcome> {
+pub(crate) fn check_all(name: &str, history: &mut History, revs: &[&str]) -> Vec<Outcome> {
     let mut totals = Vec::new();
     for (flags, detect) in flag_sets() {
         let mut total = Outcome::default();

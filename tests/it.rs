@@ -22,6 +22,7 @@ mod blame_boundary;
 mod blame_git_histories;
 mod blame_matches_git;
 mod blame_moves;
+mod blame_moves_random;
 mod blame_random_histories;
 mod blame_worktree_cases;
 mod bundled_runbook;
