@@ -80,15 +80,19 @@ fn compare(history: &mut History, path: &str, rev: Option<&str>, flags: &[&str],
     outcome
 }
 
-/// Every tracked file at HEAD and at `revs`, under every flag set; asserts no difference and returns, per flag
+/// Every tracked file in the working tree and at `revs`, under every flag set; asserts no difference and returns, per flag
 /// set, the outcome summed over files.
 pub(crate) fn check_all(name: &str, history: &mut History, revs: &[&str]) -> Vec<Outcome> {
     let mut totals = Vec::new();
     for (flags, detect) in flag_sets() {
         let mut total = Outcome::default();
-        for rev in std::iter::once("HEAD").chain(revs.iter().copied()) {
-            for path in history.paths(Some(rev)) {
-                let found = compare(history, &path, Some(rev), flags, detect);
+        // The working tree (HEAD's content in a clean checkout), then each revision.
+        for rev in std::iter::once(None).chain(revs.iter().copied().map(Some)) {
+            for path in history.paths(rev) {
+                if rev.is_none() && !history.repo.join(&path).is_file() {
+                    continue;
+                }
+                let found = compare(history, &path, rev, flags, detect);
                 total.tally += found.tally;
                 total.git_changed += found.git_changed;
                 total.ours_changed += found.ours_changed;
@@ -340,4 +344,70 @@ ci Bob -a -m "move alpha to b.go"
     let output = output.expect("runbook");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a score"));
+}
+
+#[test]
+fn uncommitted_moves_and_copies_in_the_working_tree_are_found_as_git_finds_them() {
+    // Uncommitted: alpha moved below beta in a.go; a new file (staged, as `git blame` needs) copying beta with
+    // a line added; alpha copied into an existing file.
+    let script = format!(
+        "{TWO_FUNCTIONS}{}",
+        r#"
+printf 'package store\n\nvar kept = 1\n' >b.go
+git add b.go
+ci Bob -m "b.go"
+cat >a.go <<'EOF'
+package store
+
+func beta(name string) string {
+	greeting := "hello " + name
+	return strings.ToUpper(greeting)
+}
+
+// alpha sums the values given
+func alpha(values []int) int {
+	total := 0
+	for _, value := range values {
+		total += value
+	}
+	return total
+}
+EOF
+cat >c.go <<'EOF'
+package store
+
+func beta(name string) string {
+	greeting := "hello " + name
+	log.Printf("greeting %s", greeting)
+	return strings.ToUpper(greeting)
+}
+EOF
+git add c.go
+cat >>b.go <<'EOF'
+
+func alpha(values []int) int {
+	total := 0
+	for _, value := range values {
+		total += value
+	}
+	return total
+}
+EOF
+"#
+    );
+    let temp = tempfile::tempdir().expect("tempdir");
+    let Some(mut history) = build(temp.path(), &script) else { return };
+    let mut changed = Vec::new();
+    for (flags, detect) in flag_sets() {
+        let mut git_changed = 0;
+        for path in ["a.go", "b.go", "c.go"] {
+            let found = compare(&mut history, path, None, flags, detect);
+            assert!(found.tally.lines > 0, "{path}: nothing compared");
+            assert_eq!((found.tally.differing, found.tally.failed), (0, 0), "{flags:?}: {:#?}", history.problems);
+            git_changed += found.git_changed;
+        }
+        changed.push(git_changed);
+    }
+    println!("working tree: changed vs plain blame per flag set: {changed:?}");
+    assert!(changed[1] > 0 && changed[3] > changed[1], "{changed:?}");
 }

@@ -1,4 +1,4 @@
-//! Issue 16: seeded random histories of what `-M` and `-C` look for (blocks moved inside a file, moved or
+//! Issue 16: seeded random histories (and uncommitted work) of what `-M` and `-C` look for (blocks moved inside a file, moved or
 //! copied to other files, files split, pieces copied with an edit, the odd merge), compared with
 //! `git blame --porcelain` under no flag, `-M`, `-C`, `-C -C` and `-C -C -C` (`blame_moves::check_all`). A
 //! failure names its seed.
@@ -250,6 +250,12 @@ fn random_histories_of_moves_copies_and_splits_match_git() {
             }
             builder.commit(["Alice", "Bob", "Carol"][n % 3]);
         }
+        // Uncommitted work too: changes staged (new files must be, for git to blame them), then more.
+        for _ in 0..2 {
+            builder.change();
+        }
+        git(&git_path, repo, &["add", "-A"]);
+        builder.change();
         let mut history = History { git: git_path.clone(), repo: repo.to_path_buf(), problems: Vec::new() };
         totals.push(check_all(&format!("seed {seed}"), &mut history, &["HEAD~4", "HEAD~12"]));
     }

@@ -10,8 +10,8 @@
 //! Only the range is computed; a range running past the end is clamped, as git clamps it.
 
 use super::blame_engine::{blame_lines, Blamed};
-use super::blame_moves::MoveCopy;
-use super::blame_worktree::{attribute, in_index, parents, Parent};
+use super::blame_moves::{MoveCopy, Runs};
+use super::blame_worktree::{attribute, in_index, parent_commits, parents, Attributed, Parent};
 use super::clean_filter::{clean, Cleaned};
 use super::commit_info::CommitCache;
 use super::line_range::{count_lines, LineRange};
@@ -200,7 +200,7 @@ fn blame_with(
     let not_tracked = || BlameError::NotTracked { path: shown.clone(), rev: head_rev.to_owned() };
 
     // What is blamed (the file at `rev`, or the working file as git would store it), and who may have it.
-    let (content, sources) = match options.rev {
+    let (content, mut sources, commits) = match options.rev {
         Some(_) => {
             let entry = match commit.tree()?.get_path(&rel) {
                 Ok(entry) => entry,
@@ -209,7 +209,7 @@ fn blame_with(
             };
             let blob = entry.to_object(&repo)?.peel_to_blob().map_err(|_| not_tracked())?;
             let content = blob.content().to_vec();
-            (content, vec![Parent { commit: commit.clone(), path: rel.clone(), blob }])
+            (content, vec![Parent { commit: commit.clone(), path: rel.clone(), blob }], Vec::new())
         }
         None => {
             let (raw, mode) = read_worktree(&file, shown)?;
@@ -217,20 +217,24 @@ fn blame_with(
                 Cleaned::Content(content) => content,
                 Cleaned::External(filter) => return Err(BlameError::ExternalFilter { path: shown.clone(), filter }),
             };
-            let sources = parents(&repo, commit.clone(), &rel, mode)?;
+            let commits = parent_commits(&repo, commit.clone())?;
+            let sources = parents(&repo, &commits, &rel, mode)?;
             if sources.is_empty() && !in_index(&repo, &rel)? {
                 return Err(not_tracked());
             }
-            (content, sources)
+            (content, sources, commits)
         }
     };
 
     let wanted = pick(&content, &repo, &rel)?;
     let attributed = match options.rev {
-        Some(_) => wanted.iter().map(|&line| Some((0, line))).collect(),
-        None => attribute(&sources, &content, &wanted)?,
+        Some(_) => Attributed {
+            at: wanted.iter().map(|&line| Some((0, line))).collect(),
+            runs: Runs::of_stretches(wanted.len(), |slot| wanted[slot - 1] + 1 == wanted[slot]).into_numbers(),
+        },
+        None => attribute(&repo, &commits, &mut sources, &rel, &content, &wanted, detect)?,
     };
-    let blamed = blame_each_source(&repo, &sources, &wanted, &attributed, detect)?;
+    let blamed = blame_each_source(&repo, &sources, &attributed, detect)?;
 
     let texts: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
     let text_of = |n: usize| {
@@ -265,26 +269,20 @@ fn blame_with(
     Ok(lines)
 }
 
-/// Runs the history walk once per source for the lines attributed to it; answers in the input's order.
-/// `wanted` are the blamed lines: a run (git's blame entry) is lines adjacent there and in their source.
+/// Runs the history walk once per source for the lines attributed to it, each line with its run; answers in
+/// the input's order.
 fn blame_each_source(
     repo: &Repository,
     sources: &[Parent<'_>],
-    wanted: &[usize],
-    attributed: &[Option<(usize, usize)>],
+    attributed: &Attributed,
     detect: MoveCopy,
 ) -> Result<Vec<Option<Blamed>>, git2::Error> {
+    let (attributed, runs) = (&attributed.at, &attributed.runs);
     let mut result: Vec<Option<Blamed>> = vec![None; attributed.len()];
-    let mut runs = vec![0; attributed.len()];
-    for slot in 1..attributed.len() {
-        let adjacent = wanted[slot - 1] + 1 == wanted[slot]
-            && matches!((attributed[slot - 1], attributed[slot]), (Some((a, x)), Some((b, y))) if a == b && x + 1 == y);
-        runs[slot] = if adjacent { runs[slot - 1] } else { runs[slot - 1] + 1 };
-    }
     for (index, source) in sources.iter().enumerate() {
         let mut lines: Vec<(usize, usize)> = attributed
             .iter()
-            .zip(&runs)
+            .zip(runs)
             .filter_map(|(at, &run)| at.filter(|(s, _)| *s == index).map(|(_, line)| (line, run)))
             .collect();
         if lines.is_empty() {

@@ -19,7 +19,7 @@
 //! `--first-parent`, `blame.ignoreRevsFile`, textconv filters.
 
 use super::blame_diff::{split_by_diff, Suspect};
-use super::blame_moves::{search, MoveCopy, Run, Target};
+use super::blame_moves::{search, MoveCopy, Runs, Target};
 use super::blame_rename::{deleted_in, rename_source, Entry as TreeFile};
 use git2::{Blob, Commit, DiffOptions, ObjectType, Oid, Repository, Tree};
 use std::collections::hash_map::Entry;
@@ -53,8 +53,7 @@ pub(crate) fn blame_lines(
         pending: HashMap::new(),
         result: Vec::new(),
         detect,
-        run_of: runs.to_vec(),
-        next_run: runs.iter().max().map_or(0, |max| max + 1),
+        runs: Runs::new(runs.to_vec()),
     };
     engine.result.resize(lines.len(), None);
     let suspects = lines.iter().enumerate().map(|(slot, &line)| Suspect { slot, line: line - 1 }).collect();
@@ -95,9 +94,8 @@ struct Engine<'r> {
     pending: HashMap<(Oid, PathBuf), (Origin<'r>, Vec<Suspect>)>,
     result: Vec<Option<Blamed>>,
     detect: MoveCopy,
-    /// Each suspect's run (by slot), and the next unused run number.
-    run_of: Vec<usize>,
-    next_run: usize,
+    /// Each suspect's run (by slot).
+    runs: Runs,
 }
 
 /// What a parent holds at the origin's path (git's `find_origin`).
@@ -186,7 +184,7 @@ impl<'r> Engine<'r> {
             let (passed, kept) = split_by_diff(before.content(), child.content(), &suspects)?;
             candidate.content = Some(before);
             if self.detect.searches() {
-                self.split_runs(&suspects, &passed);
+                self.runs.split_passed(&suspects, &passed);
             }
             suspects = kept;
             if !passed.is_empty() {
@@ -203,53 +201,9 @@ impl<'r> Engine<'r> {
         Ok(())
     }
 
-    /// Gives the lines a diff passed to a parent their runs there, split where git's `blame_chunk` splits its
-    /// entries: two lines stay in one run when they were, and are adjacent both before and after (no hunk
-    /// between them). Lines kept keep their runs (adjacent kept lines are always in the same hunk).
-    fn split_runs(&mut self, before: &[Suspect], passed: &[Suspect]) {
-        // `passed` is `before` filtered and renumbered, in the same order.
-        let mut old_lines = before.iter();
-        let mut last: HashMap<usize, (usize, usize, usize)> = HashMap::new();
-        for moved in passed {
-            let Some(old) = old_lines.by_ref().find(|s| s.slot == moved.slot) else { return };
-            let run = self.run_of[old.slot];
-            let new_run = match last.get(&run) {
-                Some(&(line, to, new_run)) if line + 1 == old.line && to + 1 == moved.line => new_run,
-                _ => {
-                    self.next_run += 1;
-                    self.next_run - 1
-                }
-            };
-            last.insert(run, (old.line, moved.line, new_run));
-            self.run_of[old.slot] = new_run;
-        }
-    }
-
-    /// The suspects' runs: same run number and adjacent lines.
-    fn runs(&self, suspects: Vec<Suspect>) -> Vec<Run> {
-        let mut open: HashMap<usize, usize> = HashMap::new(); // run number -> index in `runs`
-        let mut runs: Vec<Run> = Vec::new();
-        for suspect in suspects {
-            let number = self.run_of[suspect.slot];
-            match open.get(&number) {
-                Some(&at) if runs[at].suspects.last().is_some_and(|s| s.line + 1 == suspect.line) => {
-                    runs[at].suspects.push(suspect);
-                }
-                _ => {
-                    open.insert(number, runs.len());
-                    runs.push(Run { suspects: vec![suspect] });
-                }
-            }
-        }
-        runs
-    }
-
     /// Queues a piece found by `-M`/`-C` for its origin in `parent`, as a run of its own.
     fn add_piece(&mut self, parent: &Commit<'_>, origin: Origin<'r>, piece: Vec<Suspect>) {
-        for suspect in &piece {
-            self.run_of[suspect.slot] = self.next_run;
-        }
-        self.next_run += 1;
+        self.runs.fresh(&piece);
         self.add(parent, origin, piece);
     }
 
@@ -269,7 +223,7 @@ impl<'r> Engine<'r> {
         };
         origin.content = Some(child.clone());
         let target = Target::new(child.content());
-        let mut runs = self.runs(suspects);
+        let mut runs = self.runs.group(suspects);
         for (parent, candidate) in parents.iter().zip(found) {
             let Some(candidate) = candidate else { continue };
             if runs.is_empty() {
@@ -315,28 +269,16 @@ impl<'r> Engine<'r> {
         searched: Option<&Origin<'_>>,
         origin: &Origin<'_>,
     ) -> Result<Vec<Origin<'r>>, git2::Error> {
-        let harder = self.detect.copies >= 3
-            || (self.detect.copies >= 2 && searched.is_none_or(|found| found.path != origin.path));
+        let harder = self.detect.harder_copies(searched.map(|found| found.path.as_path()), &origin.path);
         let mut options = DiffOptions::new();
         options.include_typechange(true).include_unmodified(harder);
         let diff = self.repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&commit.tree()?), Some(&mut options))?;
-        let mut sources = Vec::new();
-        for delta in diff.deltas() {
-            let old = delta.old_file();
-            let Some(path) = old.path() else { continue };
-            let mode = i32::from(old.mode());
-            if !old.exists() || old.mode() == git2::FileMode::Commit || mode == 0 {
-                continue;
-            }
-            if searched.is_some_and(|found| found.path == path) {
-                continue;
-            }
-            let blob = self.repo.find_blob(old.id())?;
-            sources.push(Origin { path: path.to_path_buf(), blob: old.id(), mode, content: Some(blob) });
-        }
-        // git's tree order: whole paths compared as bytes (not `Path`'s component order).
-        sources.sort_by(|a, b| a.path.as_os_str().as_encoded_bytes().cmp(b.path.as_os_str().as_encoded_bytes()));
-        Ok(sources)
+        copy_candidates(&diff, searched.map(|found| found.path.as_path()))
+            .into_iter()
+            .map(|e| {
+                Ok(Origin { content: Some(self.repo.find_blob(e.blob)?), path: e.path, blob: e.blob, mode: e.mode })
+            })
+            .collect()
     }
 
     /// git's `find_rename`: the parent's file that this commit renamed to the origin's path (see
@@ -354,6 +296,23 @@ impl<'r> Engine<'r> {
         let source = rename_source(self.repo, &dst, &deleted_in(&diff))?;
         Ok(source.map(|e| Origin { path: e.path, blob: e.blob, mode: e.mode, content: None }))
     }
+}
+
+/// The copy sources a diff from a parent offers (git's `find_copy_in_parent` loop over the diff queue): every
+/// file that exists on the parent's side, but submodules and `searched` (the file `-M` searched already), in
+/// git's tree order (whole paths compared as bytes, not `Path`'s component order).
+pub(crate) fn copy_candidates(diff: &git2::Diff<'_>, searched: Option<&Path>) -> Vec<TreeFile> {
+    let mut found: Vec<TreeFile> = diff
+        .deltas()
+        .filter_map(|delta| {
+            let old = delta.old_file();
+            let path = old.path()?;
+            let usable = old.exists() && old.mode() != git2::FileMode::Commit && searched != Some(path);
+            usable.then(|| TreeFile { path: path.to_path_buf(), blob: old.id(), mode: old.mode().into() })
+        })
+        .collect();
+    found.sort_by(|a, b| a.path.as_os_str().as_encoded_bytes().cmp(b.path.as_os_str().as_encoded_bytes()));
+    found
 }
 
 fn in_parent<'r>(tree: &Tree<'_>, origin: &Origin<'_>) -> Result<InParent<'r>, git2::Error> {

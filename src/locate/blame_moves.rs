@@ -48,12 +48,100 @@ impl MoveCopy {
     pub fn searches(&self) -> bool {
         self.moves || self.copies > 0
     }
+
+    /// Whether `-C` searches every file of the parent, not only those the commit changed: `-C -C -C` always,
+    /// `-C -C` when the blamed file (at `path`) was created in the commit (the parent has no version of it,
+    /// `searched` is none) or renamed there.
+    pub fn harder_copies(&self, searched: Option<&std::path::Path>, path: &std::path::Path) -> bool {
+        self.copies >= 3 || (self.copies >= 2 && searched != Some(path))
+    }
 }
 
 /// A run of suspects: consecutive lines of the target blob, in order (git's blame entry).
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
     pub suspects: Vec<Suspect>,
+}
+
+/// Which run each suspect is in (by slot), kept as git keeps its blame entries: a diff splits a run at every
+/// hunk boundary, and a piece `-M`/`-C` found is a run of its own. Lines with the same number that are
+/// adjacent are one run.
+#[derive(Debug, Clone)]
+pub(crate) struct Runs {
+    of: Vec<usize>,
+    next: usize,
+}
+
+impl Runs {
+    pub fn new(of: Vec<usize>) -> Self {
+        let next = of.iter().max().map_or(0, |max| max + 1);
+        Runs { of, next }
+    }
+
+    /// Runs for lines given in order: one run per stretch that `adjacent(previous, next)` keeps together.
+    pub fn of_stretches(len: usize, adjacent: impl Fn(usize) -> bool) -> Self {
+        let mut of = vec![0; len];
+        for slot in 1..len {
+            of[slot] = if adjacent(slot) { of[slot - 1] } else { of[slot - 1] + 1 };
+        }
+        Runs::new(of)
+    }
+
+    /// Each slot's run number.
+    pub fn into_numbers(self) -> Vec<usize> {
+        self.of
+    }
+
+    fn take_number(&mut self) -> usize {
+        self.next += 1;
+        self.next - 1
+    }
+
+    /// Gives the lines a diff passed to a parent (`passed`: `before` filtered and renumbered, same order)
+    /// their runs there, split where git's `blame_chunk` splits its entries: two lines stay in one run when
+    /// they were, and are adjacent both before and after (no hunk between them). Lines kept keep their runs
+    /// (adjacent kept lines are always in the same hunk).
+    pub fn split_passed(&mut self, before: &[Suspect], passed: &[Suspect]) {
+        let mut old_lines = before.iter();
+        let mut last: std::collections::HashMap<usize, (usize, usize, usize)> = std::collections::HashMap::new();
+        for moved in passed {
+            let Some(old) = old_lines.by_ref().find(|s| s.slot == moved.slot) else { return };
+            let run = self.of[old.slot];
+            let new_run = match last.get(&run) {
+                Some(&(line, to, new_run)) if line + 1 == old.line && to + 1 == moved.line => new_run,
+                _ => self.take_number(),
+            };
+            last.insert(run, (old.line, moved.line, new_run));
+            self.of[old.slot] = new_run;
+        }
+    }
+
+    /// A piece found by `-M`/`-C`: a run of its own.
+    pub fn fresh(&mut self, piece: &[Suspect]) {
+        let number = self.take_number();
+        for suspect in piece {
+            self.of[suspect.slot] = number;
+        }
+    }
+
+    /// The suspects (sorted by line) as runs: same number and adjacent lines.
+    pub fn group(&self, suspects: Vec<Suspect>) -> Vec<Run> {
+        let mut open: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        let mut runs: Vec<Run> = Vec::new();
+        for suspect in suspects {
+            let number = self.of[suspect.slot];
+            match open.get(&number) {
+                Some(&at) if runs[at].suspects.last().is_some_and(|s| s.line + 1 == suspect.line) => {
+                    runs[at].suspects.push(suspect);
+                }
+                _ => {
+                    open.insert(number, runs.len());
+                    runs.push(Run { suspects: vec![suspect] });
+                }
+            }
+        }
+        runs
+    }
 }
 
 /// The lines of a blob: where each starts, plus the end (so line `i` is `starts[i]..starts[i + 1]`).
