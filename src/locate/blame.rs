@@ -5,7 +5,8 @@
 //! working tree is blamed as git does, as a commit not made yet whose parents are HEAD and any
 //! `MERGE_HEAD` (`blame_worktree`), after git's clean conversion (`clean_filter`: end of line, `ident`);
 //! a symbolic link is blamed as the link itself; renames are paired as git pairs them (`blame_rename`);
-//! lines moved inside a file belong to the commit that moved them (no `-M`); authors go through
+//! lines moved or copied belong to the commit that moved them, unless git's `-M`/`-C` are asked for
+//! (`blame_moves`, through `blame_ranges_with`); authors go through
 //! `.mailmap` (`commit_info`). The history walk is `blame_engine` (git's algorithm on git2 primitives).
 //! Only the range is computed; a range running past the end is clamped, as git clamps it.
 

@@ -7,7 +7,9 @@
 //! does with its `diff-cache`. A parent holding the identical content takes every line; otherwise each
 //! parent in order takes the lines git's diff leaves unchanged (`blame_diff`), and the lines no parent
 //! takes are "not committed yet". So during a merge the other side's lines get their real commits, and a
-//! file deleted on HEAD but changed on the other side is blamed through the other side.
+//! file deleted on HEAD but changed on the other side is blamed through the other side. With `-M`/`-C` the
+//! lines left are searched as git searches them for this commit (`blame_moves`): in the parents' versions
+//! of the file, then in the files the index changed (or all, for `-C -C` on a new file and `-C -C -C`).
 
 use super::blame_diff::{split_by_diff, Suspect};
 use super::blame_engine::copy_candidates;
