@@ -322,7 +322,10 @@ ci Bob -a -m "move alpha to b.go"
     );
     let Some(history) = build(temp.path(), &script) else { return };
     let home = tempfile::tempdir().expect("home");
-    for flags in [&["-C"][..], &["-C40", "-M10"], &["-C", "-C"], &["-M"]] {
+    // Ranges too: each -L range starts as one run, as git's entries do.
+    let flag_lists: [&[&str]; 6] =
+        [&["-C"], &["-C40", "-M10"], &["-C", "-C"], &["-M"], &["-C", "-L", "4,6"], &["-C", "-L", "2,5", "-L", "7,9"]];
+    for flags in flag_lists {
         let mut cmd = common::runbook(home.path());
         cmd.arg("blame").args(flags).arg("--json").arg(temp.path().join("b.go"));
         let output = cmd.output().expect("runbook");
