@@ -414,3 +414,54 @@ EOF
     println!("working tree: changed vs plain blame per flag set: {changed:?}");
     assert!(changed[1] > 0 && changed[3] > changed[1], "{changed:?}");
 }
+
+/// git's t8003 corner cases for copies, rebuilt: a straight copy (`uno`) and a straight move (`dos`) of a
+/// one-line file, an appended copy (`tres`), a file grown over three commits then copied wholesale (`cow`)
+/// and edited; blamed with a score of 1 (`-C1`, `-C -C1`, `-C -C -C1`) as git's tests do.
+#[test]
+fn gits_corner_cases_for_copies_with_a_score_of_one() {
+    let script = r#"
+echo A A A A A >one
+echo B B B B B >two
+echo C C C C C >tres
+echo ABC >mouse
+git add one two tres mouse
+ci Initial -m Initial
+cat one >uno
+git mv two dos
+cat one >>tres
+echo DEF >>mouse
+git add uno
+ci Second -a -m Second
+echo GHIJK >>mouse
+ci Third -a -m Third
+cat mouse >cow
+git add cow
+ci Fourth -m Fourth
+printf 'ABC\nDEF\nXXXX\nGHIJK\n' >cow
+ci Fifth -a -m Fifth
+"#;
+    let temp = tempfile::tempdir().expect("tempdir");
+    let Some(mut history) = build(temp.path(), script) else { return };
+    let copies = |copies| MoveCopy { moves: true, copies, copy_score: 1, ..MoveCopy::default() };
+    let sets: [(&[&str], MoveCopy); 4] = [
+        (&["-C1"], copies(1)),
+        (&["-C", "-C1"], copies(2)),
+        (&["-C", "-C", "-C1"], copies(3)),
+        (&["-M1"], MoveCopy { moves: true, move_score: 1, ..MoveCopy::default() }),
+    ];
+    let mut changed = Vec::new();
+    for (flags, detect) in sets {
+        let mut git_changed = 0;
+        for rev in [None, Some("HEAD^")] {
+            for path in history.paths(rev) {
+                let found = compare(&mut history, &path, rev, flags, detect);
+                assert_eq!((found.tally.differing, found.tally.failed), (0, 0), "{flags:?}: {:#?}", history.problems);
+                git_changed += found.git_changed;
+            }
+        }
+        changed.push(git_changed);
+    }
+    println!("t8003 copies: changed vs plain blame for -C1, -C -C1, -C -C -C1, -M1: {changed:?}");
+    assert!(changed[1] > changed[0] && changed[2] > changed[1], "{changed:?}");
+}
