@@ -70,6 +70,7 @@ mod sim_vs_go;
 mod spill_cap;
 mod triage_cli;
 mod triage_match;
+mod tui_blame_moves;
 mod tui_checklist;
 mod tui_confirm;
 mod tui_evidence_load;
