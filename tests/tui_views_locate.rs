@@ -94,7 +94,7 @@ fn e_asks_for_the_editor_and_y_for_the_clipboard_at_the_cursor_line() {
     );
     apply(&mut app, &[Message::EditorClosed { path: file.clone(), result: Ok(()) }]);
     assert!(
-        app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file, rev: None })),
+        app.take_jobs().contains(&Job::View(ViewJob::Blame { path: file, rev: None, moves: false })),
         "the file is blamed afresh after an edit"
     );
 }

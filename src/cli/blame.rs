@@ -4,7 +4,7 @@
 //! follows `git blame`'s layout (short commit, author, date, line number, content).
 
 use super::Code;
-use crate::locate::{blame_ranges, BlameLine, BlameOptions};
+use crate::locate::{blame_ranges_with, BlameLine, BlameOptions, MoveCopy};
 use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write as _;
@@ -21,9 +21,76 @@ pub struct BlameArgs {
     /// Blame the file as of this revision instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Lines moved within the file keep the commit that wrote them (git's -M); -MSCORE sets how many
+    /// letters and digits a moved piece needs (more than SCORE; default 20).
+    #[arg(short = 'M', value_name = "SCORE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub moves: Option<String>,
+    /// Also lines copied from other files (git's -C, implies -M): once, from files changed in the same
+    /// commit; twice, from any file of the parent when the file was created there; three times, from any
+    /// file of any commit. -CSCORE: more than SCORE letters and digits (default 40).
+    #[arg(
+        short = 'C',
+        value_name = "SCORE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "",
+        action = clap::ArgAction::Append
+    )]
+    pub copies: Vec<String>,
     /// Print one JSON object per line.
     #[arg(long)]
     pub json: bool,
+}
+
+impl BlameArgs {
+    /// The `-M`/`-C` search as git counts its flags: the last score given wins, 0 means the default.
+    fn move_copy(&self) -> anyhow::Result<MoveCopy> {
+        let mut detect = MoveCopy { moves: self.moves.is_some() || !self.copies.is_empty(), ..MoveCopy::default() };
+        detect.copies = self.copies.len().min(3) as u8;
+        if let Some(score) = self.moves.as_deref().map(parse_score).transpose()?.flatten() {
+            detect.move_score = score;
+        }
+        if let Some(score) =
+            self.copies.iter().map(|s| parse_score(s)).collect::<anyhow::Result<Vec<_>>>()?.into_iter().flatten().last()
+        {
+            detect.copy_score = score;
+        }
+        Ok(detect)
+    }
+}
+
+/// git's `-M20`/`-C40` (a score glued to the flag) as clap reads an optional value, `-M=20`: clap would take
+/// the file after a bare `-M` as its value otherwise. The value of `-L`/`--rev` and anything after `--` are
+/// left alone.
+pub(super) fn attach_scores(args: &mut [String]) {
+    let mut value_next = false;
+    for arg in args.iter_mut() {
+        if arg == "--" {
+            return;
+        }
+        if std::mem::take(&mut value_next) {
+            continue;
+        }
+        value_next = arg == "-L" || arg == "--rev";
+        let glued = arg.len() > 2
+            && (arg.starts_with("-M") || arg.starts_with("-C"))
+            && arg[2..].bytes().all(|b| b.is_ascii_digit());
+        if glued {
+            arg.insert(2, '=');
+        }
+    }
+}
+
+/// A score after -M or -C: digits (`-M30`); none or 0 is the default, as in git.
+fn parse_score(text: &str) -> anyhow::Result<Option<u32>> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(0) => Ok(None),
+        Ok(score) => Ok(Some(score)),
+        Err(_) => anyhow::bail!("{text:?}: not a score (the number of letters and digits a moved or copied piece needs, as in -M20 or -C40)"),
+    }
 }
 
 /// The JSON object of issue 5, exactly.
@@ -65,7 +132,8 @@ impl<'a> From<&'a BlameLine> for JsonLine<'a> {
 /// Exit code: 0 blamed, 2 any error (not a repository, untracked file, range outside the file, ...).
 pub fn run(args: &BlameArgs) -> anyhow::Result<Code> {
     let options = BlameOptions { file: args.file.clone(), lines: None, rev: args.rev.clone() };
-    let lines = blame_ranges(&options, &args.lines).context("blame")?;
+    let detect = args.move_copy()?;
+    let lines = blame_ranges_with(&options, &args.lines, detect).context("blame")?;
     let mut out = std::io::BufWriter::new(crate::textsafe::stdout(args.json));
     let width = lines.last().map_or(1, |l| l.line.to_string().len());
     let author_width = lines.iter().map(|l| l.author.chars().count()).max().unwrap_or(0);

@@ -126,6 +126,9 @@ pub fn normalize_args(mut args: Vec<String>) -> Vec<String> {
             args.insert(1, "open".to_string());
         }
     }
+    if args.get(1).is_some_and(|first| first == "blame") {
+        blame::attach_scores(&mut args[2..]);
+    }
     args
 }
 
@@ -275,5 +278,20 @@ mod tests {
         assert_eq!(args(&["runbook", "list"]), ["runbook", "list"]);
         assert_eq!(args(&["runbook", "--help"]), ["runbook", "--help"]);
         assert_eq!(args(&["runbook", "help"]), ["runbook", "help"]);
+    }
+
+    #[test]
+    fn blame_scores_attach_as_in_git() {
+        assert_eq!(
+            args(&["runbook", "blame", "-M20", "-C", "-C40", "f"]),
+            ["runbook", "blame", "-M=20", "-C", "-C=40", "f"]
+        );
+        // Not a score: the file after -M, a range value, anything after `--`, other commands.
+        assert_eq!(args(&["runbook", "blame", "-M", "20"]), ["runbook", "blame", "-M", "20"]);
+        assert_eq!(
+            args(&["runbook", "blame", "-L", "-M20", "--", "-C4"]),
+            ["runbook", "blame", "-L", "-M20", "--", "-C4"]
+        );
+        assert_eq!(args(&["runbook", "grep", "-M20"]), ["runbook", "grep", "-M20"]);
     }
 }

@@ -5,12 +5,14 @@
 //! working tree is blamed as git does, as a commit not made yet whose parents are HEAD and any
 //! `MERGE_HEAD` (`blame_worktree`), after git's clean conversion (`clean_filter`: end of line, `ident`);
 //! a symbolic link is blamed as the link itself; renames are paired as git pairs them (`blame_rename`);
-//! lines moved inside a file belong to the commit that moved them (no `-M`); authors go through
+//! lines moved or copied belong to the commit that moved them, unless git's `-M`/`-C` are asked for
+//! (`blame_moves`, through `blame_ranges_with`); authors go through
 //! `.mailmap` (`commit_info`). The history walk is `blame_engine` (git's algorithm on git2 primitives).
 //! Only the range is computed; a range running past the end is clamped, as git clamps it.
 
 use super::blame_engine::{blame_lines, Blamed};
-use super::blame_worktree::{attribute, in_index, parents, Parent};
+use super::blame_moves::{MoveCopy, Runs};
+use super::blame_worktree::{attribute, in_index, parent_commits, parents, Attributed, Parent};
 use super::clean_filter::{clean, Cleaned};
 use super::commit_info::CommitCache;
 use super::line_range::{count_lines, LineRange};
@@ -94,7 +96,7 @@ pub enum BlameError {
 
 /// Blames the requested lines, in order.
 pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
-    blame_with(options, |content, _, _| {
+    blame_with(options, MoveCopy::default(), |content, _, _| {
         let total = count_lines(content);
         let range = match options.lines {
             Some(range) if range.start > total => {
@@ -112,11 +114,21 @@ pub fn blame(options: &BlameOptions) -> Result<Vec<BlameLine>, BlameError> {
 /// order, as `git blame -L … -L …` does. `specs` are the texts as given; `file` and `rev` as in
 /// `BlameOptions` (its `lines` is ignored).
 pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<BlameLine>, BlameError> {
+    blame_ranges_with(options, specs, MoveCopy::default())
+}
+
+/// `blame_ranges` with git's `-M`/`-C` (`detect`): lines moved within the file or copied from other files
+/// keep the commit that wrote them, at their path and line there.
+pub fn blame_ranges_with(
+    options: &BlameOptions,
+    specs: &[String],
+    detect: MoveCopy,
+) -> Result<Vec<BlameLine>, BlameError> {
     let parsed: Vec<RangeSpec> = specs
         .iter()
         .map(|spec| spec.parse().map_err(|source| BlameError::BadRange { path: options.file.clone(), source }))
         .collect::<Result<_, _>>()?;
-    blame_with(options, |content, repo, rel| {
+    blame_with(options, detect, |content, repo, rel| {
         if parsed.is_empty() {
             return Ok((1..=count_lines(content)).collect());
         }
@@ -138,7 +150,7 @@ pub fn blame_ranges(options: &BlameOptions, specs: &[String]) -> Result<Vec<Blam
 /// rule, or its Go rule where `.gitattributes` sets `diff=golang`), blamed. The TUI's "blame this function".
 pub fn blame_function(options: &BlameOptions, line: usize) -> Result<FunctionBlame, BlameError> {
     let found = std::cell::RefCell::new(None);
-    let lines = blame_with(options, |content, repo, rel| {
+    let lines = blame_with(options, MoveCopy::default(), |content, repo, rel| {
         let golang = repo
             .get_attr(rel, "diff", git2::AttrCheckFlags::FILE_THEN_INDEX)
             .is_ok_and(|value| value == Some("golang"));
@@ -164,6 +176,7 @@ pub struct FunctionBlame {
 /// The blame itself; `pick` chooses the lines (1-based, ascending) from the blamed content.
 fn blame_with(
     options: &BlameOptions,
+    detect: MoveCopy,
     pick: impl FnOnce(&[u8], &Repository, &Path) -> Result<Vec<usize>, BlameError>,
 ) -> Result<Vec<BlameLine>, BlameError> {
     // libgit2 re-hashes every object it reads to verify it; git does not (that is fsck's job). A blame
@@ -188,7 +201,7 @@ fn blame_with(
     let not_tracked = || BlameError::NotTracked { path: shown.clone(), rev: head_rev.to_owned() };
 
     // What is blamed (the file at `rev`, or the working file as git would store it), and who may have it.
-    let (content, sources) = match options.rev {
+    let (content, mut sources, commits) = match options.rev {
         Some(_) => {
             let entry = match commit.tree()?.get_path(&rel) {
                 Ok(entry) => entry,
@@ -197,7 +210,7 @@ fn blame_with(
             };
             let blob = entry.to_object(&repo)?.peel_to_blob().map_err(|_| not_tracked())?;
             let content = blob.content().to_vec();
-            (content, vec![Parent { commit: commit.clone(), path: rel.clone(), blob }])
+            (content, vec![Parent { commit: commit.clone(), path: rel.clone(), blob }], Vec::new())
         }
         None => {
             let (raw, mode) = read_worktree(&file, shown)?;
@@ -205,20 +218,24 @@ fn blame_with(
                 Cleaned::Content(content) => content,
                 Cleaned::External(filter) => return Err(BlameError::ExternalFilter { path: shown.clone(), filter }),
             };
-            let sources = parents(&repo, commit.clone(), &rel, mode)?;
+            let commits = parent_commits(&repo, commit.clone())?;
+            let sources = parents(&repo, &commits, &rel, mode)?;
             if sources.is_empty() && !in_index(&repo, &rel)? {
                 return Err(not_tracked());
             }
-            (content, sources)
+            (content, sources, commits)
         }
     };
 
     let wanted = pick(&content, &repo, &rel)?;
     let attributed = match options.rev {
-        Some(_) => wanted.iter().map(|&line| Some((0, line))).collect(),
-        None => attribute(&sources, &content, &wanted)?,
+        Some(_) => Attributed {
+            at: wanted.iter().map(|&line| Some((0, line))).collect(),
+            runs: Runs::of_stretches(wanted.len(), |slot| wanted[slot - 1] + 1 == wanted[slot]).into_numbers(),
+        },
+        None => attribute(&repo, &commits, &mut sources, &rel, &content, &wanted, detect)?,
     };
-    let blamed = blame_each_source(&repo, &sources, &attributed)?;
+    let blamed = blame_each_source(&repo, &sources, &attributed, detect)?;
 
     let texts: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
     let text_of = |n: usize| {
@@ -253,25 +270,32 @@ fn blame_with(
     Ok(lines)
 }
 
-/// Runs the history walk once per source for the lines attributed to it; answers in the input's order.
+/// Runs the history walk once per source for the lines attributed to it, each line with its run; answers in
+/// the input's order.
 fn blame_each_source(
     repo: &Repository,
     sources: &[Parent<'_>],
-    attributed: &[Option<(usize, usize)>],
+    attributed: &Attributed,
+    detect: MoveCopy,
 ) -> Result<Vec<Option<Blamed>>, git2::Error> {
+    let (attributed, runs) = (&attributed.at, &attributed.runs);
     let mut result: Vec<Option<Blamed>> = vec![None; attributed.len()];
     for (index, source) in sources.iter().enumerate() {
-        let mut lines: Vec<usize> =
-            attributed.iter().flatten().filter(|(s, _)| *s == index).map(|&(_, line)| line).collect();
+        let mut lines: Vec<(usize, usize)> = attributed
+            .iter()
+            .zip(runs)
+            .filter_map(|(at, &run)| at.filter(|(s, _)| *s == index).map(|(_, line)| (line, run)))
+            .collect();
         if lines.is_empty() {
             continue;
         }
         lines.sort_unstable();
-        lines.dedup();
-        let blamed = blame_lines(repo, &source.commit, &source.path, &source.blob, &lines)?;
+        lines.dedup_by_key(|(line, _)| *line);
+        let (numbers, line_runs): (Vec<usize>, Vec<usize>) = lines.iter().copied().unzip();
+        let blamed = blame_lines(repo, &source.commit, &source.path, &source.blob, &numbers, &line_runs, detect)?;
         for (slot, at) in attributed.iter().enumerate() {
             if let Some((_, line)) = at.filter(|(s, _)| *s == index) {
-                let position = lines.binary_search(&line).map_err(|_| git2::Error::from_str("blame: lost line"))?;
+                let position = numbers.binary_search(&line).map_err(|_| git2::Error::from_str("blame: lost line"))?;
                 result[slot] = Some(blamed[position].clone());
             }
         }

@@ -69,6 +69,13 @@ pub(crate) fn changed_runs(before: &[u8], after: &[u8]) -> Result<Vec<Change>, g
     Ok(xdiff::diff(before, after))
 }
 
+/// The changes git's blame sees between two whole buffers (tail-trimmed first, as git's `xdi_diff` does):
+/// what `-M`/`-C` search with (`blame_moves`), one diff per run of suspects against a candidate file.
+pub(crate) fn changes_between(before: &[u8], after: &[u8]) -> Result<Vec<Change>, git2::Error> {
+    let (before, after) = trim_common_tail(before, after);
+    changed_runs(before, after)
+}
+
 /// git's `trim_common_tail` (xdiff-interface.c): drops the longest common tail made of whole 1 KiB blocks,
 /// then gives back bytes up to and including the first newline in it, so both sides still end on the same
 /// line boundary. git diffs what is left, and where xdiff places a change can depend on it.

@@ -9,6 +9,7 @@
 pub mod blame;
 mod blame_diff;
 mod blame_engine;
+mod blame_moves;
 mod blame_rename;
 mod blame_worktree;
 mod clean_filter;
@@ -25,7 +26,10 @@ mod text;
 /// Public so the differential tests can hold it against libgit2's diff.
 pub mod xdiff;
 
-pub use blame::{blame, blame_function, blame_ranges, BlameError, BlameLine, BlameOptions, FunctionBlame};
+pub use blame::{
+    blame, blame_function, blame_ranges, blame_ranges_with, BlameError, BlameLine, BlameOptions, FunctionBlame,
+};
+pub use blame_moves::{MoveCopy, DEFAULT_COPY_SCORE, DEFAULT_MOVE_SCORE};
 pub use grep::{grep, grep_collect, grep_each, GrepError, GrepOptions, GrepOutcome, GrepStats};
 pub use grep_sink::{ContextLine, GrepMatch, GrepSink, LineMatch};
 pub use line_range::{LineRange, LineRangeError};

@@ -116,6 +116,9 @@ pub enum Intent {
     ScrollRight,
     /// `B` in the source view: hide or show the blame gutter.
     ToggleGutter,
+    /// `C` in the source view: blame as `git blame -C` (lines moved or copied keep the commit that wrote them),
+    /// or plainly again; for every file, until toggled back.
+    ToggleMovesBlame,
     /// `F` in the source view: blame the function around the cursor (git's `-L :funcname` range).
     BlameFunction,
     /// `m`: open the chooser of milestones to set by hand.
@@ -187,6 +190,8 @@ pub enum ViewAnswer {
     },
     BlameLoaded {
         path: PathBuf,
+        /// Blamed with `-C` (an answer from before a `C` toggle is dropped).
+        moves: bool,
         result: Result<Arc<Vec<BlameLine>>, String>,
     },
     CommitLoaded {

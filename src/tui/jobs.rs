@@ -12,7 +12,8 @@ use super::sim::{RateRequest, SimRequest};
 use super::source::file::{self, SourceFile};
 use super::source::past::{self, Past};
 use crate::engine::{CommandSpec, ProbeRequest};
-use crate::locate::blame::{blame, BlameOptions};
+use crate::locate::blame::BlameOptions;
+use crate::locate::{blame_ranges_with, MoveCopy};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -46,8 +47,9 @@ pub enum ViewJob {
     LoadSource { path: PathBuf, past: Option<Past> },
     /// Highlighter checkpoints for a whole file (too long to do on the UI thread).
     Checkpoints { path: PathBuf, file: Arc<SourceFile> },
-    /// Blame a whole file once (working tree, or at `rev` in a replay), for the source view's gutter.
-    Blame { path: PathBuf, rev: Option<String> },
+    /// Blame a whole file once (working tree, or at `rev` in a replay), for the source view's gutter; with
+    /// `moves`, as `git blame -C`.
+    Blame { path: PathBuf, rev: Option<String>, moves: bool },
     /// One commit in full (`b`).
     Commit { path: PathBuf, commit: String },
     /// Blame the function around `line` of the file (`F`), at `rev` in a replay.
@@ -131,11 +133,15 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
             };
             ViewAnswer::CheckpointsReady { path, checkpoints: Arc::new(checkpoints) }
         }
-        ViewJob::Blame { path, rev } => {
+        ViewJob::Blame { path, rev, moves } => {
             // The whole file, once: the gutter then costs nothing per scroll.
             let options = BlameOptions { file: path.clone(), lines: None, rev };
-            let result = blame(&options).map(Arc::new).map_err(|e| e.to_string());
-            ViewAnswer::BlameLoaded { path, result }
+            let detect = match moves {
+                true => MoveCopy { moves: true, copies: 1, ..MoveCopy::default() },
+                false => MoveCopy::default(),
+            };
+            let result = blame_ranges_with(&options, &[], detect).map(Arc::new).map_err(|e| e.to_string());
+            ViewAnswer::BlameLoaded { path, moves, result }
         }
         ViewJob::BlameFunction { path, line, rev } => {
             let options = BlameOptions { file: path.clone(), lines: None, rev };

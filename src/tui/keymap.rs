@@ -540,6 +540,15 @@ pub static BINDINGS: &[Binding] = &[
         "blame the function around the cursor (as -L :funcname)",
         HelpOnly
     ),
+    bind!(
+        Source,
+        [c('C')],
+        "C",
+        Intent::ToggleMovesBlame,
+        "blame -C",
+        "blame -C: moved lines keep their commit; C again: plain",
+        HelpOnly
+    ),
     bind!(Source, [Ctrl('c')], "C-c", Intent::Quit, "quit", "quit (asks first while something runs)", HelpOnly),
     bind!(Sim, [c(' ')], "Space", s(SimKey::Play), "play", "play or pause the timeline", Always),
     bind!(Sim, [Key(KeyCode::Right), c('l')], "→/l", s(SimKey::Next), "step", "next event (micro-step)", Always),

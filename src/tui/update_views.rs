@@ -59,7 +59,45 @@ impl App {
         self.jobs.push(ViewJob::LoadSource { path: path.clone(), past: past.clone() }.into());
         // What to blame: the working tree live (once per file), the recorded commit in a replay (again at each
         // open, since the moment may differ), nothing when the replay cannot tell the lines' commits.
-        let blame: Option<Option<String>> = match &past {
+        self.open_blame(path, past.as_ref());
+    }
+
+    /// `C`: blame every open file again, as `git blame -C` or plainly.
+    fn toggle_moves_blame(&mut self) {
+        self.stack.blame_moves = !self.stack.blame_moves;
+        self.stack.blames.clear();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for view in &self.stack.views {
+            if let View::Source(v) = view {
+                if !paths.contains(&v.path) {
+                    paths.push(v.path.clone());
+                }
+            }
+        }
+        for path in paths {
+            let past = self.past_of(&path);
+            self.open_blame(path, past.as_ref());
+        }
+        self.flash = Some(match self.stack.blame_moves {
+            true => "blame -C: moved and copied lines keep their commit (C: plain)".into(),
+            false => "plain blame: moved lines are the mover's (C: blame -C)".into(),
+        });
+    }
+
+    /// Queues the blame of `path` for the source view, when there is one to run (see `blame_rev`).
+    fn open_blame(&mut self, path: PathBuf, past: Option<&Past>) {
+        if let Some(rev) = self.blame_rev(&path, past) {
+            self.stack.blames.insert(path.clone(), BlameState::Loading);
+            let moves = self.stack.blame_moves;
+            self.jobs.push(ViewJob::Blame { path, rev, moves }.into());
+        }
+    }
+
+    /// What to blame for the source view of `path`: `Some(rev)` to run one (`None` rev: the working tree),
+    /// `None` when there is none to run (already blamed, or a replay that cannot tell; that is recorded).
+    fn blame_rev(&mut self, path: &std::path::Path, past: Option<&Past>) -> Option<Option<String>> {
+        let path = path.to_path_buf();
+        let blame: Option<Option<String>> = match past {
             None => (!self.stack.blames.contains_key(&path)).then_some(None),
             Some(Past::NotRecorded) => Some(None),
             Some(p) => match p.blame_rev() {
@@ -74,10 +112,7 @@ impl App {
                 }
             },
         };
-        if let Some(rev) = blame {
-            self.stack.blames.insert(path.clone(), BlameState::Loading);
-            self.jobs.push(ViewJob::Blame { path, rev }.into());
-        }
+        blame
     }
 
     /// In a replay, `path` as the session had it at the replay's position; `None` live (the working tree).
@@ -114,6 +149,7 @@ impl App {
             (View::Source(v), Intent::ScrollLeft) => v.scroll_sideways(-(SIDEWAYS as i64), rows),
             (View::Source(v), Intent::ScrollRight) => v.scroll_sideways(SIDEWAYS as i64, rows),
             (View::Source(v), Intent::ToggleGutter) => v.gutter_hidden = !v.gutter_hidden,
+            (View::Source(_), Intent::ToggleMovesBlame) => self.toggle_moves_blame(),
             (View::Source(v), Intent::BlameFunction) => {
                 let (path, line) = (v.path.clone(), v.cursor);
                 // In a replay, the function as it was: blamed at the recorded commit (see `open_source`).
@@ -239,7 +275,9 @@ impl App {
                     Err(e) => format!("no function blame: {e}"),
                 });
             }
-            ViewAnswer::BlameLoaded { path, result } => {
+            // Blamed before `C` was toggled: its successor is on its way.
+            ViewAnswer::BlameLoaded { moves, .. } if moves != self.stack.blame_moves => {}
+            ViewAnswer::BlameLoaded { path, result, .. } => {
                 let state = match result {
                     Ok(lines) => BlameState::Ready(lines),
                     Err(e) => BlameState::Failed(e),
@@ -264,6 +302,7 @@ impl App {
         }
         self.jobs.push(ViewJob::LoadSource { path: path.clone(), past: None }.into());
         self.stack.blames.insert(path.clone(), BlameState::Loading);
-        self.jobs.push(ViewJob::Blame { path, rev: None }.into());
+        let moves = self.stack.blame_moves;
+        self.jobs.push(ViewJob::Blame { path, rev: None, moves }.into());
     }
 }

@@ -40,6 +40,8 @@ pub struct ViewStack {
     pub views: Vec<View>,
     /// Whole-file blames by path, computed once per file and kept for the session.
     pub blames: HashMap<PathBuf, BlameState>,
+    /// Whether those blames are `git blame -C`'s (`C` in the source view), not plain blame's.
+    pub blame_moves: bool,
     /// Numbers simulator requests, so a late answer to an older one is dropped.
     pub sim_generation: u64,
 }

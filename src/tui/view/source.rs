@@ -27,6 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame<'_>, area: Rect, view: &SourceView) {
         Some(BlameState::Failed(e)) => {
             format!(" no blame: {} ", truncate(e.rsplit_once(": ").map_or(e, |(_, r)| r), 40))
         }
+        Some(BlameState::Ready(_)) if app.stack.blame_moves => " blame -C ".to_string(),
         _ => String::new(),
     };
     // Both lines by name: the cursor's (what `b`, `e`, `y` and `M` act on) and the one the result pointed at.
