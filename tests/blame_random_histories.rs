@@ -9,21 +9,9 @@ use crate::blame_support;
 use crate::common;
 
 use blame_support::{History, Tally};
-use common::{git, git_command, git_tool, write};
+use common::{git, git_command, git_tool, write, Rng};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// xorshift64: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
 
 struct Builder<'a> {
     git: &'a Path,

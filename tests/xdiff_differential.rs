@@ -4,6 +4,7 @@
 //! cost limits), on every modified file of every commit of this repository, and on the cases that once
 //! differed. libgit2's `Patch::from_buffers` is the oracle.
 
+use crate::common::Rng;
 use git2::{DiffOptions, Patch};
 use runbook::locate::xdiff::{diff, Hunk};
 
@@ -34,18 +35,6 @@ fn assert_same(before: &[u8], after: &[u8], what: &str) {
         String::from_utf8_lossy(before),
         String::from_utf8_lossy(after)
     );
-}
-
-/// A seeded xorshift: the same cases on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
 }
 
 /// Lines a Go file is made of, with the repeats, blanks and indentation the heuristics care about.

@@ -134,3 +134,17 @@ pub fn write(path: &Path, content: impl AsRef<[u8]>) {
     }
     std::fs::write(path, content).expect("write file");
 }
+
+/// xorshift64: a deterministic generator with no dependency, so a seeded test's cases are the same on every run
+/// and a failure names a seed that rebuilds them.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number in `0..n` (`0` when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
