@@ -11,9 +11,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use runbook::evidence::{Pending, Redactor, Source};
 use runbook::tui::action::Message;
-use runbook::tui::journaling::{self, JournalSpec};
-use runbook::tui::{App, Theme};
-use std::collections::BTreeMap;
+use runbook::tui::journaling;
+use runbook::tui::App;
 use std::path::{Path, PathBuf};
 
 fn crash_log() -> PathBuf {
@@ -25,21 +24,7 @@ fn app_loading_the_log(dir: &Path) -> App {
     let yaml = "id: v\ntitle: Views\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: evidence\n        \
                 title: Read the production crash\n        evidence: {}\n      - id: next\n        title: Next\n        \
                 checklist:\n          - looked\n";
-    let runbook = runbook::engine::load("views.yaml", yaml.as_bytes()).unwrap();
-    let workdir = dir.display().to_string();
-    let context =
-        runbook::engine::Context { workdir: workdir.clone(), assets_dir: workdir.clone(), runbook_dir: workdir };
-    let session = runbook::engine::Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
-    let spec = JournalSpec {
-        path: Some(dir.join("session.jsonl").display().to_string()),
-        yaml: yaml.as_bytes().to_vec(),
-        source: "views.yaml".into(),
-        bundled: false,
-        spill_cap: None,
-    };
-    let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
-    let mut app = App::new(session, "views.yaml", Theme::plain());
-    app.set_journal(journal.unwrap());
+    let mut app = tui_support::journaled_app(yaml, "views.yaml", dir, &dir.join("session.jsonl"));
     app.apply(Message::Resize { width: 80, height: 24 });
     let pending = Pending {
         sources: vec![Source { name: "-".into(), bytes: std::fs::read(crash_log()).unwrap() }],

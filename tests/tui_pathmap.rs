@@ -9,12 +9,11 @@ use crate::tui_support;
 
 use runbook::evidence::{Pending, Redactor, Source};
 use runbook::tui::action::{Intent, Message};
-use runbook::tui::journaling::{self, JournalSpec};
+use runbook::tui::journaling;
 use runbook::tui::keymap::Scope;
 use runbook::tui::screen::Overlay;
 use runbook::tui::views::View;
-use runbook::tui::{App, Theme};
-use std::collections::BTreeMap;
+use runbook::tui::App;
 use std::path::{Path, PathBuf};
 use tui_support::{apply, screen, settle};
 
@@ -54,24 +53,7 @@ fn app_with_evidence(dir: &Path, repo: &Path) -> App {
         repo = repo.display().to_string(),
         log = log.display().to_string(),
     );
-    let runbook = runbook::engine::load("views.yaml", yaml.as_bytes()).unwrap();
-    let workdir = dir.display().to_string();
-    let context = runbook::engine::Context {
-        workdir: workdir.clone(),
-        assets_dir: workdir.clone(),
-        runbook_dir: workdir.clone(),
-    };
-    let session = runbook::engine::Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
-    let spec = JournalSpec {
-        path: Some(dir.join("session.jsonl").display().to_string()),
-        yaml: yaml.into_bytes(),
-        source: "views.yaml".into(),
-        bundled: false,
-        spill_cap: None,
-    };
-    let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
-    let mut app = App::new(session, "views.yaml", Theme::plain());
-    app.set_journal(journal.unwrap());
+    let mut app = tui_support::journaled_app(&yaml, "views.yaml", dir, &dir.join("session.jsonl"));
     app.apply(Message::Resize { width: 80, height: 24 });
     let bytes = std::fs::read(&log).unwrap();
     let pending = Pending {

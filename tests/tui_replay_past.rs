@@ -7,14 +7,11 @@
 
 use crate::tui_support;
 
-use runbook::engine::{Context, Session};
 use runbook::journal::{self, Meta};
 use runbook::tui::action::{Intent, Message, Scrub};
 use runbook::tui::jobs::HostJob;
-use runbook::tui::journaling::{self, JournalSpec};
 use runbook::tui::views::{BlameState, View};
 use runbook::tui::{replay, App, Theme};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tui_support::{apply, screen, settle};
 
@@ -40,20 +37,7 @@ fn commit_v1(dir: &Path) -> PathBuf {
 /// Records the live session: the file opened at V1 (committed), then at V2 (edited). Returns the journal's path.
 fn record(home: &Path, file: &Path) -> PathBuf {
     let path = home.join("session.jsonl");
-    let runbook = runbook::engine::load("t.yaml", YAML.as_bytes()).unwrap();
-    let d = home.display().to_string();
-    let context = Context { workdir: d.clone(), assets_dir: d.clone(), runbook_dir: d };
-    let spec = JournalSpec {
-        path: Some(path.display().to_string()),
-        yaml: YAML.as_bytes().to_vec(),
-        source: "t.yaml".into(),
-        bundled: false,
-        spill_cap: None,
-    };
-    let session = Session::new(runbook.clone(), context.clone(), BTreeMap::new()).unwrap();
-    let (journal, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
-    let mut app = App::new(Session::new(runbook, context, BTreeMap::new()).unwrap(), "t.yaml", Theme::plain());
-    app.set_journal(journal.unwrap());
+    let mut app = tui_support::journaled_app(YAML, "t.yaml", home, &path);
     apply(&mut app, &[Message::Resize { width: 100, height: 24 }]);
     apply(&mut app, &[Intent::OpenSource { file: file.to_path_buf(), line: 3 }]);
     settle(&mut app);

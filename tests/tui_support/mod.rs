@@ -93,3 +93,24 @@ pub fn screen(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
 pub fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/go/logs/{name}", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// An app on inline YAML (`name` as its file name) run in `workdir`, journaled to `journal` as a live session
+/// opened from that YAML would be.
+pub fn journaled_app(yaml: &str, name: &str, workdir: &std::path::Path, journal: &std::path::Path) -> App {
+    use runbook::tui::journaling::{self, JournalSpec};
+    let runbook = runbook::engine::load(name, yaml.as_bytes()).unwrap();
+    let dir = workdir.display().to_string();
+    let context = Context { workdir: dir.clone(), assets_dir: dir.clone(), runbook_dir: dir };
+    let session = Session::new(runbook, context.clone(), BTreeMap::new()).unwrap();
+    let spec = JournalSpec {
+        path: Some(journal.display().to_string()),
+        yaml: yaml.as_bytes().to_vec(),
+        source: name.into(),
+        bundled: false,
+        spill_cap: None,
+    };
+    let (opened, _) = journaling::open(&spec, &session, &context, &BTreeMap::new()).unwrap();
+    let mut app = App::new(session, name, Theme::plain());
+    app.set_journal(opened.unwrap());
+    app
+}
