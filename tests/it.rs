@@ -82,6 +82,7 @@ mod tui_keys;
 mod tui_log_load;
 mod tui_loop;
 mod tui_pathmap;
+mod tui_picking;
 mod tui_polish;
 mod tui_replay;
 mod tui_replay_past;

@@ -30,6 +30,7 @@ fn app_loading_the_log(dir: &Path) -> App {
         sources: vec![Source { name: "-".into(), bytes: std::fs::read(crash_log()).unwrap() }],
         redactor: Redactor::new(&[]).unwrap(),
         rewrites: Vec::new(),
+        parsed: None,
     };
     journaling::start_evidence_load(&mut app, pending);
     app

@@ -60,6 +60,7 @@ fn app_with_evidence(dir: &Path, repo: &Path) -> App {
         sources: vec![Source { name: log.display().to_string(), bytes }],
         redactor: Redactor::new(&[]).unwrap(),
         rewrites: Vec::new(),
+        parsed: None,
     };
     journaling::load_evidence(&mut app, &pending).unwrap();
     app

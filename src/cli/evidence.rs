@@ -29,7 +29,7 @@ impl EvidenceArgs {
         if self.logs.is_empty() {
             // On screen, `--redact` or `--map` alone applies to the evidence pasted or fetched later: no sources yet.
             let later = !self.redact.is_empty() || !rewrites.is_empty();
-            return Ok(later.then_some(Pending { sources: Vec::new(), redactor, rewrites }));
+            return Ok(later.then(|| Pending::new(Vec::new(), redactor, rewrites)));
         }
         if self.logs.iter().filter(|l| l.as_str() == "-").count() > 1 {
             anyhow::bail!("--log - (standard input) can be given once");
@@ -40,7 +40,7 @@ impl EvidenceArgs {
             let bytes = evidence::read_source(name, &mut stdin)?;
             sources.push(Source { name: name.clone(), bytes });
         }
-        Ok(Some(Pending { sources, redactor, rewrites }))
+        Ok(Some(Pending::new(sources, redactor, rewrites)))
     }
 
     /// `--map FROM=TO`, parsed. Err: one that is not a rewrite, with the reason.

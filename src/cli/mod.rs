@@ -204,23 +204,69 @@ fn open(
     use std::io::{IsTerminal, Write};
     // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
     // then reads its keys from the terminal device.
-    let pending = if std::io::stdout().is_terminal() { evidence.read()? } else { None };
-    let source = match (runbook, &pending) {
-        (Some(id), _) => source::find(id)?,
-        // `--log` without a runbook: the one triage picks for this evidence.
-        (None, Some(pending)) if !pending.sources.is_empty() => match triage::pick_for_open(pending, vars.get("repo"))?
-        {
-            triage::Opened::Runbook(source) => source,
-            triage::Opened::NoMatch(text) => {
-                let mut out = crate::textsafe::stdout(false);
-                write!(out, "{text}")?;
-                out.flush()?;
-                return Ok(Code::Failure);
+    let mut pending = if std::io::stdout().is_terminal() { evidence.read()? } else { None };
+    let source = match (runbook, pending.take()) {
+        (Some(id), given) => {
+            pending = given;
+            source::find(id)?
+        }
+        // `--log` without a runbook: the one triage picks for this evidence, read with a screen up.
+        (None, Some(given)) if !given.sources.is_empty() => {
+            let (given, picked, screen) = match pick_with_screen(given, vars.get("repo").cloned())? {
+                Ok(picked) => picked,
+                Err(code) => return Ok(code),
+            };
+            match picked? {
+                triage::Opened::Runbook(source, parsed) => {
+                    pending = Some(crate::evidence::Pending { parsed: Some(parsed), ..given });
+                    return open_source_on(&source, journal, vars, pending, spill_cap, Some(screen));
+                }
+                triage::Opened::NoMatch(text) => {
+                    drop(screen);
+                    let mut out = crate::textsafe::stdout(false);
+                    write!(out, "{text}")?;
+                    out.flush()?;
+                    return Ok(Code::Failure);
+                }
             }
-        },
-        (None, _) => source::find(crate::bundled::DEFAULT_RUNBOOK)?,
+        }
+        (None, given) => {
+            pending = given;
+            source::find(crate::bundled::DEFAULT_RUNBOOK)?
+        }
     };
     open_source(&source, journal, vars, pending, spill_cap)
+}
+
+/// What the picking screen gives back: the evidence, the pick, and the terminal still in its UI mode.
+type PickedOnScreen = (crate::evidence::Pending, anyhow::Result<triage::Opened>, crate::tui::terminal::TerminalGuard);
+
+/// `triage::pick_for_open` with the picking screen up (`tui::picking`). `Ok(Err(code))`: stopped, by the engineer
+/// (said on standard error; 0) or by a signal (130). Err: the terminal could not be set up.
+fn pick_with_screen(
+    pending: crate::evidence::Pending,
+    repo: Option<String>,
+) -> anyhow::Result<Result<PickedOnScreen, Code>> {
+    use crate::tui::picking::{pick_on_screen, Picked};
+    let bytes: usize = pending.sources.iter().map(|s| s.bytes.len()).sum();
+    let names: Vec<&str> = pending.sources.iter().map(|s| s.name.as_str()).collect();
+    let what = format!("{}, {}", names.join(", "), crate::tui::evidence_dialog::size(bytes));
+    let picked = pick_on_screen(what, move || {
+        let picked = triage::pick_for_open(&pending, repo.as_ref());
+        (pending, picked)
+    });
+    match picked {
+        Picked::Done((pending, picked), screen) => Ok(Ok((pending, picked, screen))),
+        Picked::Stopped => {
+            crate::textsafe::eprint_line(
+                "runbook: stopped before a runbook was picked; nothing was recorded. Open one with the evidence \
+                 directly: runbook open ID --log … (runbook list shows them)",
+            );
+            Ok(Err(Code::Success))
+        }
+        Picked::Signalled => Ok(Err(Code::Interrupted)),
+        Picked::Failed(message) => bail!("{message}"),
+    }
 }
 
 /// Opens `source` on the screen with the evidence already read (`open`, and `triage` when one runbook fits).
@@ -230,6 +276,19 @@ pub(crate) fn open_source(
     vars: std::collections::BTreeMap<String, String>,
     pending: Option<crate::evidence::Pending>,
     spill_cap: Option<u64>,
+) -> anyhow::Result<Code> {
+    open_source_on(source, journal, vars, pending, spill_cap, None)
+}
+
+/// `open_source` onto `screen` when the terminal is already in its UI mode (the picking screen's): an error
+/// drops it, giving the terminal back before the message is printed.
+fn open_source_on(
+    source: &source::Source,
+    journal: Option<String>,
+    vars: std::collections::BTreeMap<String, String>,
+    pending: Option<crate::evidence::Pending>,
+    spill_cap: Option<u64>,
+    screen: Option<crate::tui::terminal::TerminalGuard>,
 ) -> anyhow::Result<Code> {
     use std::io::{IsTerminal, Write};
     let rb = source::load(source)?;
@@ -249,7 +308,7 @@ pub(crate) fn open_source(
         bundled: source.bundled,
         spill_cap,
     };
-    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending)))
+    Ok(Code::from_status(crate::tui::run(rb, context, vars, &source.name, &spec, pending, screen)))
 }
 
 /// `runbook replay JOURNAL`: the recorded session in the terminal UI, read-only (runs and writes nothing).

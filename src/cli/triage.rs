@@ -81,6 +81,10 @@ pub struct Outcome {
     /// User runbooks that could not be tried because they do not load: the loader's message for each.
     #[serde(skip)]
     pub invalid: Vec<String>,
+    /// The logs parsed (as the session's evidence parses them): handed to the session a runbook opens with, so a
+    /// 100 MB log is not parsed twice.
+    #[serde(skip)]
+    pub parsed: std::sync::Arc<crate::golang::ParseReport>,
 }
 
 impl Outcome {
@@ -100,7 +104,7 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
         None => None,
     };
     let names: Vec<&str> = inputs.iter().map(|(name, _)| name.as_str()).collect();
-    let report = crate::golang::parse_logs_with(inputs, &crate::evidence::years::year_hints(&names));
+    let report = crate::evidence::parse_sources(&names, inputs);
     let texts: Vec<_> = inputs.iter().map(|(_, bytes)| lossy(bytes)).collect();
     let lines: Vec<_> = texts.iter().map(|text| logical_lines(text)).collect();
     let triage = triage(&report, inputs, mapper.as_ref());
@@ -150,20 +154,21 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     // The team's own runbooks first (they know their service); then the runbooks for what failed before those
     // for other evidence in the log.
     candidates.sort_by_key(|c| (c.origin == Origin::Bundled, !c.matches_failure, c.id.clone()));
-    Ok(Outcome { runbook: candidates.first().map(|c| c.id.clone()), candidates, triage, invalid })
+    let runbook = candidates.first().map(|c| c.id.clone());
+    Ok(Outcome { runbook, candidates, triage, invalid, parsed: std::sync::Arc::new(report) })
 }
 
 /// What `runbook --log …` without a runbook opens: the runbook triage picks, or nothing (the triage as text).
 pub enum Opened {
-    Runbook(super::source::Source),
+    /// The runbook to open, and the evidence parsed on the way (for the session's evidence).
+    Runbook(super::source::Source, std::sync::Arc<crate::golang::ParseReport>),
     NoMatch(String),
 }
 
 /// The runbook for the evidence of `runbook --log …`: user runbooks first, then bundled (`pick`); `repo` is the
 /// `--var repo=…` given, if any (the paths of the text are mapped into it).
 pub fn pick_for_open(pending: &crate::evidence::Pending, repo: Option<&String>) -> anyhow::Result<Opened> {
-    let inputs: Vec<(String, Vec<u8>)> =
-        pending.sources.iter().map(|s| (s.name.clone(), pending.redactor.apply(&s.bytes).0)).collect();
+    let inputs = pending.redacted();
     let repo = repo.map(PathBuf::from).or_else(|| repo_of_cwd(None)).filter(|r| r.is_dir());
     let options = TriageOptions { repo, rewrites: pending.rewrites.clone(), ..TriageOptions::default() };
     let outcome = pick(&inputs, &options)?;
@@ -174,7 +179,7 @@ pub fn pick_for_open(pending: &crate::evidence::Pending, repo: Option<&String>) 
                 Origin::Bundled => candidate.id.clone(),
                 Origin::File(path) => path.display().to_string(),
             };
-            Ok(Opened::Runbook(super::source::find(&id)?))
+            Ok(Opened::Runbook(super::source::find(&id)?, outcome.parsed.clone()))
         }
         None => {
             let mut text = super::triage_text::render(&outcome, &names);
@@ -217,11 +222,9 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<i32> {
         };
         let sources =
             inputs.into_iter().map(|(name, bytes)| crate::evidence::Source { name, bytes }).collect::<Vec<_>>();
-        let pending = crate::evidence::Pending {
-            sources,
-            redactor: crate::evidence::Redactor::new(&[])?,
-            rewrites: options.rewrites.clone(),
-        };
+        let mut pending =
+            crate::evidence::Pending::new(sources, crate::evidence::Redactor::new(&[])?, options.rewrites.clone());
+        pending.parsed = Some(outcome.parsed.clone());
         let source = super::source::find(&id)?;
         let mut vars = std::collections::BTreeMap::new();
         let declares_repo = super::source::load(&source)?.vars.iter().any(|v| v.name == "repo");

@@ -17,8 +17,10 @@ pub use store::{store, Stored};
 pub use triage::{triage, Triage};
 
 use crate::engine::{EvidenceFile, Input, Value};
+use crate::golang::ParseReport;
 use crate::locate::Rewrite;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Logs up to this size are also given to steps as text (`{{evidence_text}}`); larger ones only as files.
 pub const TEXT_LIMIT: u64 = 100 * 1024;
@@ -26,13 +28,16 @@ pub const TEXT_LIMIT: u64 = 100 * 1024;
 /// Reads every source, redacts, stores the copies under `dir`, parses them and builds the engine input.
 /// `repo` is where the evidence's file paths are mapped to, `rewrites` the user's corrections of that mapping.
 /// Storing (a write and a SHA-256) and parsing run side by side on two threads: for a 100 MB log each is about
-/// half of the time (issue 17). Err: a source that cannot be stored (with its name).
+/// half of the time (issue 17). `parsed`: the same texts parsed already (`runbook --log …` without a runbook
+/// parses them to pick the runbook: `parse_sources`), so they are not parsed twice. Err: a source that cannot be
+/// stored (with its name).
 pub fn load(
     sources: &[Source],
     redactor: &Redactor,
     dir: &Path,
     repo: &Path,
     rewrites: &[Rewrite],
+    parsed: Option<&ParseReport>,
 ) -> anyhow::Result<(Input, Vec<EvidenceFile>)> {
     let texts: Vec<(String, Vec<u8>)> =
         sources.iter().map(|source| (source.name.clone(), redactor.apply(&source.bytes).0)).collect();
@@ -40,8 +45,13 @@ pub fn load(
         let writer = scope.spawn(|| {
             texts.iter().enumerate().map(|(index, (name, bytes))| store::write(dir, index, name, bytes)).collect()
         });
-        let names: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
-        let analysis = analyse(&names, &texts, repo, rewrites);
+        let analysis = match parsed {
+            Some(report) => triage(report, &texts, repo, rewrites),
+            None => {
+                let names: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
+                analyse(&names, &texts, repo, rewrites)
+            }
+        };
         let stored: anyhow::Result<Vec<EvidenceFile>> =
             writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("storing the evidence panicked")));
         (stored, analysis)
@@ -75,9 +85,14 @@ fn input_of(files: Vec<EvidenceFile>, texts: &[(String, Vec<u8>)], repo: &Path, 
 
 /// The evidence parsed and triaged; `sources` name each text as given (a path, `-`, `paste`), for the year rule.
 fn analyse(sources: &[&str], texts: &[(String, Vec<u8>)], repo: &Path, rewrites: &[Rewrite]) -> Triage {
+    triage(&parse_sources(sources, texts), texts, repo, rewrites)
+}
+
+/// The evidence's texts (redacted) parsed as the session parses them: `sources` name each as given, for the year
+/// of timestamps that have none (a file's date, else the session's).
+pub fn parse_sources(sources: &[&str], texts: &[(String, Vec<u8>)]) -> ParseReport {
     let names: Vec<&str> = sources.iter().map(|s| if Path::new(s).is_file() { s } else { "-" }).collect();
-    let report = crate::golang::parse_logs_with(texts, &years::year_hints(&names));
-    triage(&report, texts, repo, rewrites)
+    crate::golang::parse_logs_with(texts, &years::year_hints(&names))
 }
 
 /// The engine's input: the stored files, the triage, and the text itself when it is small.
@@ -103,13 +118,26 @@ pub struct Pending {
     pub redactor: Redactor,
     /// `--map FROM=TO`: the user's corrections of the path mapping, tried before the automatic ones.
     pub rewrites: Vec<Rewrite>,
+    /// The sources, redacted, already parsed (`parse_sources`): by the pick of `runbook --log …` without a
+    /// runbook, so the session does not parse a 100 MB log a second time.
+    pub parsed: Option<Arc<ParseReport>>,
 }
 
 impl Pending {
+    /// Evidence read and not yet parsed.
+    pub fn new(sources: Vec<Source>, redactor: Redactor, rewrites: Vec<Rewrite>) -> Pending {
+        Pending { sources, redactor, rewrites, parsed: None }
+    }
+
+    /// The texts as stored and parsed: each source redacted, with its name.
+    pub fn redacted(&self) -> Vec<(String, Vec<u8>)> {
+        self.sources.iter().map(|s| (s.name.clone(), self.redactor.apply(&s.bytes).0)).collect()
+    }
+
     /// Stores and parses the evidence for `session` into `dir`, mapped to the repository its evidence step names.
     pub fn load(&self, session: &crate::engine::Session, dir: &Path) -> anyhow::Result<Input> {
         let repo = std::path::PathBuf::from(session.evidence_repo());
-        let (input, _) = load(&self.sources, &self.redactor, dir, &repo, &self.rewrites)
+        let (input, _) = load(&self.sources, &self.redactor, dir, &repo, &self.rewrites, self.parsed.as_deref())
             .map_err(|e| e.context(format!("storing the evidence in {}", dir.display())))?;
         Ok(input)
     }

@@ -261,7 +261,7 @@ impl App {
         dialog.problem = None;
         let redactor: Redactor = self.redactor.clone();
         let sources = vec![Source { name: name.to_string(), bytes }];
-        let pending = Pending { sources, redactor, rewrites: self.rewrites.clone() };
+        let pending = Pending::new(sources, redactor, self.rewrites.clone());
         let load = super::jobs::EvidenceLoad {
             name: name.to_string(),
             pending: std::sync::Arc::new(pending),

@@ -26,6 +26,7 @@ pub mod mode;
 mod notes;
 pub mod output;
 pub mod pathmap;
+pub mod picking;
 pub mod recording;
 pub mod replay;
 pub mod results;
@@ -64,6 +65,7 @@ use std::collections::BTreeMap;
 ///
 /// The session is journaled (`journaling::JournalSpec`: `--journal PATH`, or the state directory); quitting
 /// closes the journal with `session_finished`. Vars neither `given` nor defaulted are asked for on screen.
+/// `screen`: the terminal already in its UI mode (the picking screen's), taken over as it is.
 pub fn run(
     runbook: Runbook,
     context: Context,
@@ -71,10 +73,13 @@ pub fn run(
     name: &str,
     journal: &journaling::JournalSpec,
     evidence: Option<crate::evidence::Pending>,
+    screen: Option<terminal::TerminalGuard>,
 ) -> i32 {
     let session = match Session::with_unset_vars(runbook, context.clone(), given.clone()) {
         Ok(s) => s,
         Err(e) => {
+            // The terminal back first, or the message is printed on the screen it leaves.
+            drop(screen);
             crate::textsafe::eprint_line(&format!("runbook: {e}"));
             return 2;
         }
@@ -86,6 +91,7 @@ pub fn run(
         Ok((Some(journal), _)) => app.set_journal(journal),
         Ok((None, warning)) => app.flash = warning.map(|w| format!("warning: {w}")),
         Err(e) => {
+            drop(screen);
             crate::textsafe::eprint_line(&format!("runbook: {e}"));
             return 2;
         }
@@ -105,7 +111,7 @@ pub fn run(
     if app.flash.is_none() && app.evidence_loading.is_none() {
         app.flash = app.summary_flash();
     }
-    finish_live(&mut app)
+    finish_live(&mut app, screen)
 }
 
 /// `runbook resume [JOURNAL]` on a terminal: the session rebuilt from its journal, then live on it. Returns the
@@ -125,14 +131,14 @@ pub fn resume(
         }
     };
     app.warn_short_secrets();
-    finish_live(&mut app)
+    finish_live(&mut app, None)
 }
 
 /// Runs a live session's screen to its end, closes its journal, and after a quit says where the journal is and
 /// what comes next (the engineer's first question is "where did my session go?"). Not after a signal: its restore
 /// ends with the terminal's own reset, and the one who sent it is not reading.
-fn finish_live(app: &mut App) -> i32 {
-    let exit = run_app(app);
+fn finish_live(app: &mut App, screen: Option<terminal::TerminalGuard>) -> i32 {
+    let exit = run_app(app, screen);
     let journal_path = app.journal_path().map(std::path::Path::to_path_buf);
     if let Some(warning) = app.close_journal(exit) {
         crate::textsafe::eprint_line(&format!("runbook: warning: {warning}"));
@@ -170,7 +176,7 @@ pub fn drill(
     app.set_journal(journal);
     app.flash = Some("drill started: the clock runs · ? help".into());
     app.warn_short_secrets();
-    let exit = run_app(&mut app);
+    let exit = run_app(&mut app, None);
     (exit.code(), app.take_journal())
 }
 
@@ -185,11 +191,11 @@ pub fn replay(path: &std::path::Path) -> i32 {
             return 2;
         }
     };
-    run_app(&mut app).code()
+    run_app(&mut app, None).code()
 }
 
-/// Runs `app` in the terminal until the user quits; says how it ended.
-fn run_app(app: &mut App) -> mode::Exit {
+/// Runs `app` in the terminal until the user quits; says how it ended. `screen`: the terminal already set up.
+fn run_app(app: &mut App, screen: Option<terminal::TerminalGuard>) -> mode::Exit {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -200,7 +206,10 @@ fn run_app(app: &mut App) -> mode::Exit {
     let result = runtime.block_on(async {
         // Caught before the terminal changes, so no signal can end the program between the two.
         let signals = signals();
-        let mut guard = terminal::init().map_err(|e| event_loop::LoopError::Terminal(e.to_string()))?;
+        let mut guard = match screen {
+            Some(guard) => guard,
+            None => terminal::init().map_err(|e| event_loop::LoopError::Terminal(e.to_string()))?,
+        };
         let events = crossterm::event::EventStream::new();
         let mut host = host::TerminalHost;
         let result = event_loop::run_hosted(guard.terminal(), app, events, signals, &mut host).await;
