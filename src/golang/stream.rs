@@ -499,8 +499,12 @@ impl<R: BufRead + Seek> Chunks<R> {
         self.fill(want)
     }
 
-    /// Extends the current chunk to at least `want` bytes of whole lines; false when it reached the end.
+    /// Extends the current chunk to at least `want` bytes of whole lines, and by one line at least; false when it
+    /// reached the end. (A line already begun, kept in `tail`, can be longer than the rest of the chunk: without
+    /// the "one line at least", a fill that found `want` bytes already there and no newline past the chunk's last
+    /// one returned at once, and the sampling loop asking for more never ended.)
     fn fill(&mut self, want: usize) -> std::io::Result<bool> {
+        let whole = self.buf.len();
         self.buf.append(&mut self.tail);
         let mut want = want;
         loop {
@@ -512,7 +516,7 @@ impl<R: BufRead + Seek> Chunks<R> {
                 };
                 return Ok(false);
             }
-            match memchr::memrchr(b'\n', &self.buf) {
+            match memchr::memrchr(b'\n', &self.buf[whole..]).map(|at| whole + at) {
                 Some(last) => {
                     self.tail.extend_from_slice(&self.buf[last + 1..]);
                     self.buf.truncate(last + 1);
