@@ -87,6 +87,7 @@ mod tui_polish;
 mod tui_replay;
 mod tui_replay_past;
 mod tui_replay_results;
+mod tui_repo_captures;
 mod tui_resume_pty;
 mod tui_secrets;
 mod tui_sim_keys;

@@ -143,28 +143,58 @@ impl Tracker {
 
     /// The state to record at the session's start: the repository the evidence maps into (`dir`).
     pub fn at_start(&mut self, dir: &Path) -> Option<Observed> {
-        let (_, snapshot) = self.observe(dir)?;
-        Some((None, crate::engine::RepoStateReason::SessionStart, snapshot))
+        self.capture_now(None, dir)
     }
 
     /// Follows the session's events: a step's `command` names its working directory; when the step finishes, the
     /// state of the repository it ran in is returned if it is new to the session or changed (a fix written, a
     /// commit made).
     pub fn after_event(&mut self, event: &crate::engine::Event) -> Option<Observed> {
-        use crate::engine::{Event, RepoStateReason};
+        let (step, dir) = self.due_after(event)?;
+        self.capture_now(Some(step), &dir)
+    }
+
+    /// `repo_request`, `capture_repo` and `repo_captured` at once.
+    fn capture_now(&mut self, step: Option<String>, dir: &Path) -> Option<Observed> {
+        let request = self.repo_request(step, dir)?;
+        let snapshot = capture_repo(&request)?;
+        self.repo_captured(request, snapshot)
+    }
+
+    /// Follows the session's events (cheap): a step's `command` names its working directory; when the step
+    /// finishes, the step and that directory, whose repository's state is due (`repo_request`).
+    pub fn due_after(&mut self, event: &crate::engine::Event) -> Option<(String, PathBuf)> {
+        use crate::engine::Event;
         match event {
             Event::Command { step, cwd, .. } => {
                 self.cwds.insert(step.clone(), cwd.clone());
                 None
             }
-            Event::StepFinished { step, .. } => {
-                let cwd = self.cwds.remove(step)?;
-                let (first, snapshot) = self.observe(Path::new(&cwd))?;
-                let reason = if first { RepoStateReason::SessionStart } else { RepoStateReason::Step };
-                Some((Some(step.clone()), reason, snapshot))
-            }
+            Event::StepFinished { step, .. } => Some((step.clone(), PathBuf::from(self.cwds.remove(step)?))),
             _ => None,
         }
+    }
+
+    /// What to capture for the repository containing `dir`, after `step` (`None`: the session's start), with the
+    /// base recorded by now: taken when the capture's turn comes, since the one before may have set the base.
+    /// `None` outside a repository.
+    pub fn repo_request(&self, step: Option<String>, dir: &Path) -> Option<RepoCapture> {
+        let root = root_of(dir)?;
+        let base = self.known.get(&root).and_then(|k| k.0.clone());
+        Some(RepoCapture { step, root, base })
+    }
+
+    /// A capture came back: what to journal when the repository is new to the session or changed since its last
+    /// record (the session's start for it, or after the step).
+    pub fn repo_captured(&mut self, request: RepoCapture, snapshot: RepoSnapshot) -> Option<Observed> {
+        use crate::engine::RepoStateReason;
+        let (first, changed) = self.record_known(request.root, &snapshot);
+        if !changed {
+            return None;
+        }
+        let reason =
+            if first || request.step.is_none() { RepoStateReason::SessionStart } else { RepoStateReason::Step };
+        Some((request.step, reason, snapshot))
     }
 
     /// The state of the repository containing `dir` when it is new to the session (the base is its HEAD now),
@@ -202,17 +232,10 @@ impl Tracker {
     }
 
     pub fn observe(&mut self, dir: &Path) -> Option<(bool, RepoSnapshot)> {
-        let (first, changed, snapshot) = self.capture_known(root_of(dir)?)?;
+        let request = self.repo_request(None, dir)?;
+        let snapshot = capture_repo(&request)?;
+        let (first, changed) = self.record_known(request.root, &snapshot);
         changed.then_some((first, snapshot))
-    }
-
-    /// The repository's state now, whether this is the first time the session meets it, and whether it changed
-    /// since its last recorded state (which it then becomes).
-    fn capture_known(&mut self, root: PathBuf) -> Option<(bool, bool, RepoSnapshot)> {
-        let base = self.known.get(&root).and_then(|k| k.0.clone());
-        let snapshot = capture(&root, base.as_deref()).ok()?;
-        let (first, changed) = self.record_known(root, &snapshot);
-        Some((first, changed, snapshot))
     }
 
     /// Whether `snapshot` of `root` is the session's first state of it, and whether it differs from the last
@@ -227,6 +250,23 @@ impl Tracker {
         self.known.insert(root, (base, fingerprint));
         (known.is_none(), true)
     }
+}
+
+/// A repository's state to capture after a step or at the start, taken from the tracker when its turn comes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoCapture {
+    /// The step it follows; `None` at the session's start.
+    pub step: Option<String>,
+    /// The work tree's root, canonical.
+    pub root: PathBuf,
+    /// The HEAD recorded at the session's start for this repository, if it has one.
+    pub base: Option<String>,
+}
+
+/// The slow part of recording a repository's state (`git status` and a diff of the work tree), for a background
+/// job. `None` when the repository cannot be read.
+pub fn capture_repo(request: &RepoCapture) -> Option<RepoSnapshot> {
+    capture(&request.root, request.base.as_deref()).ok()
 }
 
 /// What a view's capture needs, taken from the tracker on the UI thread.

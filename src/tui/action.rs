@@ -222,6 +222,12 @@ pub enum ViewAnswer {
         request: crate::locate::repo_state::ViewCapture,
         captured: Option<Box<crate::locate::repo_state::CapturedView>>,
     },
+    /// A repository's state at the start or after a step was captured (`jobs::ViewJob::CaptureRepo`); `None`: it
+    /// could not be.
+    RepoCaptured {
+        request: crate::locate::repo_state::RepoCapture,
+        snapshot: Option<Box<crate::engine::RepoSnapshot>>,
+    },
     /// A simulator run finished.
     SimLoaded {
         generation: u64,

@@ -42,6 +42,8 @@ pub struct App {
     pub(crate) exit: Option<Exit>,
     /// The repositories steps ran in, for the journal's `repo_state` entries (`journaling.rs`).
     pub(crate) repos: std::cell::RefCell<crate::locate::repo_state::Tracker>,
+    /// Their states still to capture for the journal, one at a time off the UI thread (`repo_captures.rs`).
+    pub(crate) repo_captures: super::repo_captures::RepoCaptures,
     /// `--redact`: evidence given on screen (pasted, by path, fetched) is masked as `--log` is.
     pub(crate) redactor: crate::evidence::Redactor,
     /// `--map`, and the corrections made on screen: the path rewrites the evidence is triaged with.
@@ -70,6 +72,7 @@ impl App {
             mode: Mode::Live { journal: None },
             exit: None,
             repos: Default::default(),
+            repo_captures: Default::default(),
             evidence_loading: None,
             redactor: Default::default(),
             rewrites: Vec::new(),

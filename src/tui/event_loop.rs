@@ -90,7 +90,8 @@ where
         if app.should_quit() {
             let deadline = *quit_deadline.get_or_insert_with(|| Instant::now() + QUIT_WAIT);
             // A `--log` still being stored is waited for: `--log -` read standard input, which cannot be read again.
-            let settled = workers.cancels.is_empty() && app.evidence_loading.is_none();
+            // So are the repositories' states still being captured for the journal.
+            let settled = workers.cancels.is_empty() && app.evidence_loading.is_none() && !app.repo_captures_pending();
             if settled || Instant::now() >= deadline {
                 break;
             }

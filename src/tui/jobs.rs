@@ -67,6 +67,8 @@ pub enum ViewJob {
     /// The repository's state when a view shows one of its files, for the journal (`git status` of a large
     /// checkout takes a while: never on the UI thread).
     CaptureView(crate::locate::repo_state::ViewCapture),
+    /// A repository's state at the session's start or after a step, for the journal (`repo_captures.rs`).
+    CaptureRepo(crate::locate::repo_state::RepoCapture),
 }
 
 /// Evidence given in the dialog, on its way through `evidence::load` (the same path as `--log`).
@@ -176,6 +178,10 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
         ViewJob::CaptureView(request) => {
             let captured = crate::locate::repo_state::capture_view(&request).map(Box::new);
             ViewAnswer::ViewCaptured { request, captured }
+        }
+        ViewJob::CaptureRepo(request) => {
+            let snapshot = crate::locate::repo_state::capture_repo(&request).map(Box::new);
+            ViewAnswer::RepoCaptured { request, snapshot }
         }
         ViewJob::LoadEvidence(load) => {
             let pending = &load.pending;

@@ -78,8 +78,7 @@ impl App {
     pub fn set_journal(&mut self, journal: Journal) {
         self.mode.set_journal(journal);
         let repo = self.session.evidence_repo();
-        let observed = self.repos.borrow_mut().at_start(std::path::Path::new(&repo));
-        self.journal_repo_state(observed);
+        self.queue_repo_capture(None, std::path::PathBuf::from(repo));
     }
 
     /// Records the repository's state, and `file` as shown, when a source or blame view shows a file the journal
@@ -107,7 +106,7 @@ impl App {
         self.journal_repo_state(observed);
     }
 
-    fn journal_repo_state(&self, observed: Option<crate::locate::repo_state::Observed>) {
+    pub(crate) fn journal_repo_state(&self, observed: Option<crate::locate::repo_state::Observed>) {
         if let (Some(journal), Some((step, reason, snapshot))) = (self.mode.journal(), observed) {
             let _ = journal.meta(Meta::RepoState(Box::new(journal::RepoState { step, reason, snapshot })));
         }
@@ -118,14 +117,15 @@ impl App {
     }
 
     /// An engine event on its way to the screen.
-    pub(crate) fn journal_event(&self, event: &Event) {
+    pub(crate) fn journal_event(&mut self, event: &Event) {
         if let Some(journal) = self.mode.journal() {
             // A failing journal is remembered by the writer and reported at the end; the session goes on.
             let _ = journal.record(event);
-            // On the UI thread: libgit2's status of a service checkout takes milliseconds, once per step that
-            // ran in it.
-            let observed = self.repos.borrow_mut().after_event(event);
-            self.journal_repo_state(observed);
+            // The state of the repository a step ran in, once it ended: captured in the background, in order.
+            let due = self.repos.borrow_mut().due_after(event);
+            if let Some((step, dir)) = due {
+                self.queue_repo_capture(Some(step), dir);
+            }
         }
     }
 

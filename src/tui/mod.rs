@@ -29,6 +29,7 @@ pub mod pathmap;
 pub mod picking;
 pub mod recording;
 pub mod replay;
+mod repo_captures;
 pub mod results;
 pub mod resume;
 pub mod screen;

@@ -287,6 +287,7 @@ impl App {
             ViewAnswer::CommitLoaded { commit, result } => self.stack.commit_loaded(&commit, &result),
             ViewAnswer::PatchLoaded { commit, result } => self.stack.patch_loaded(&commit, &result),
             ViewAnswer::ViewCaptured { request, captured } => self.journal_view_captured(request, captured),
+            ViewAnswer::RepoCaptured { request, snapshot } => self.repo_captured(request, snapshot),
             ViewAnswer::SimLoaded { generation, result } => self.stack.sim_loaded(generation, result),
             ViewAnswer::RateDone { generation, index, result } => self.stack.rate_done(generation, index, result),
             ViewAnswer::EvidenceFetched { command, result } => self.evidence_fetched(command, result),
