@@ -31,6 +31,7 @@ fn app_loading_the_log(dir: &Path) -> App {
         redactor: Redactor::new(&[]).unwrap(),
         rewrites: Vec::new(),
         parsed: None,
+        deferred: Vec::new(),
     };
     journaling::start_evidence_load(&mut app, pending);
     app
@@ -76,4 +77,49 @@ async fn a_quit_before_the_log_is_in_waits_for_it_and_the_journal_has_it() {
     let journal = std::fs::read_to_string(dir.path().join("session.jsonl")).unwrap();
     assert!(journal.contains("\"evidence\""), "the journal records the evidence: {journal}");
     assert!(journal.contains("concurrent map writes"), "with its triage");
+}
+
+/// `runbook open … --log FILE` checks the file and leaves it to the screen to read (a 100 MB log took longer to
+/// read than the first frame may): the first frame gives its size, and the job reads and stores it.
+fn app_reading_the_file(dir: &Path, file: &Path) -> App {
+    let yaml = "id: v\ntitle: Views\nphases:\n  - id: p\n    title: P\n    steps:\n      - id: evidence\n        \
+                title: Read the production crash\n        evidence: {}\n";
+    let mut app = tui_support::journaled_app(yaml, "views.yaml", dir, &dir.join("session.jsonl"));
+    let mut pending = Pending::new(Vec::new(), Redactor::new(&[]).unwrap(), Vec::new());
+    pending.deferred = vec![file.display().to_string()];
+    journaling::start_evidence_load(&mut app, pending);
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_file_is_read_behind_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_reading_the_file(dir.path(), &crash_log());
+    let size = std::fs::metadata(crash_log()).unwrap().len();
+    assert_eq!(app.flash(), Some(format!("reading the evidence ({size} bytes)…").as_str()));
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let run =
+        runbook::tui::event_loop::run(&mut terminal, &mut app, tui_support::keys(&[]), futures::stream::pending());
+    tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
+    let triage = app.session().evidence_triage().unwrap();
+    assert_eq!(triage.lookup_key("message").unwrap().to_text(), "concurrent map writes");
+    let journal = std::fs::read_to_string(dir.path().join("session.jsonl")).unwrap();
+    let source = serde_json::to_string(&crash_log().display().to_string()).unwrap();
+    assert!(journal.contains(&format!("\"source\":{source}")), "the evidence is named by its path: {journal}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_file_gone_before_it_is_read_is_said_and_the_step_still_asks_for_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.log");
+    std::fs::copy(crash_log(), &gone).unwrap();
+    let mut app = app_reading_the_file(dir.path(), &gone);
+    std::fs::remove_file(&gone).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let run =
+        runbook::tui::event_loop::run(&mut terminal, &mut app, tui_support::keys(&[]), futures::stream::pending());
+    tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
+    assert!(!app.session().has_evidence());
+    let flash = app.flash().unwrap_or_default().to_string();
+    assert!(flash.contains("cannot read the log") && flash.contains("gone.log"), "{flash}");
 }

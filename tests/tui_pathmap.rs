@@ -61,6 +61,7 @@ fn app_with_evidence(dir: &Path, repo: &Path) -> App {
         redactor: Redactor::new(&[]).unwrap(),
         rewrites: Vec::new(),
         parsed: None,
+        deferred: Vec::new(),
     };
     journaling::load_evidence(&mut app, &pending).unwrap();
     app

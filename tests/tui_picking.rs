@@ -94,3 +94,19 @@ fn the_picks_parse_gives_the_session_the_same_evidence_as_its_own_parse() {
     assert_eq!(triage(&own), triage(&given));
     assert!(triage(&own).contains("stock.go"), "{}", triage(&own));
 }
+
+#[test]
+fn a_missing_log_is_an_error_before_any_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("missing.log");
+    for args in
+        [vec!["--log", missing.to_str().unwrap()], vec!["go-map-concurrency", "--log", missing.to_str().unwrap()]]
+    {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let mut pty = Pty::spawn(command_in(home.path(), &args));
+        assert_eq!(pty.wait_exit(), 2, "{}", pty.screen());
+        pty.wait_for("cannot read the log");
+        let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).into_owned();
+        assert!(!raw.contains("\x1b[?1049h"), "the alternate screen was entered: {raw:?}");
+    }
+}

@@ -43,6 +43,21 @@ impl EvidenceArgs {
         Ok(Some(Pending::new(sources, redactor, rewrites)))
     }
 
+    /// `read`, except that when standard input is not among the logs, the files are only checked (they exist and
+    /// are no directories: a typo is still an error before the screen opens) and left for the screen to read
+    /// (`Pending::deferred`).
+    pub fn read_deferring_files(&self) -> anyhow::Result<Option<Pending>> {
+        if self.logs.is_empty() || self.logs.iter().any(|l| l == "-") {
+            return self.read();
+        }
+        for name in &self.logs {
+            evidence::read::check_file(name)?;
+        }
+        let mut pending = Pending::new(Vec::new(), Redactor::new(&self.redact)?, self.rewrites()?);
+        pending.deferred = self.logs.clone();
+        Ok(Some(pending))
+    }
+
     /// `--map FROM=TO`, parsed. Err: one that is not a rewrite, with the reason.
     pub fn rewrites(&self) -> anyhow::Result<Vec<Rewrite>> {
         self.map.iter().map(|m| m.parse::<Rewrite>().map_err(|e| anyhow::anyhow!("--map {m}: {e}"))).collect()

@@ -204,14 +204,15 @@ fn open(
     use std::io::{IsTerminal, Write};
     // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
     // then reads its keys from the terminal device.
-    let mut pending = if std::io::stdout().is_terminal() { evidence.read()? } else { None };
+    // Files are checked now and read behind the screen (`Pending::deferred`); standard input is read now.
+    let mut pending = if std::io::stdout().is_terminal() { evidence.read_deferring_files()? } else { None };
     let source = match (runbook, pending.take()) {
         (Some(id), given) => {
             pending = given;
             source::find(id)?
         }
         // `--log` without a runbook: the one triage picks for this evidence, read with a screen up.
-        (None, Some(given)) if !given.sources.is_empty() => {
+        (None, Some(given)) if !given.is_empty() => {
             let (given, picked, screen) = match pick_with_screen(given, vars.get("repo").cloned())? {
                 Ok(picked) => picked,
                 Err(code) => return Ok(code),
@@ -248,11 +249,11 @@ fn pick_with_screen(
     repo: Option<String>,
 ) -> anyhow::Result<Result<PickedOnScreen, Code>> {
     use crate::tui::picking::{pick_on_screen, Picked};
-    let bytes: usize = pending.sources.iter().map(|s| s.bytes.len()).sum();
-    let names: Vec<&str> = pending.sources.iter().map(|s| s.name.as_str()).collect();
-    let what = format!("{}, {}", names.join(", "), crate::tui::evidence_dialog::size(bytes));
+    let bytes = usize::try_from(pending.size()).unwrap_or(usize::MAX);
+    let what = format!("{}, {}", pending.names().join(", "), crate::tui::evidence_dialog::size(bytes));
+    let mut pending = pending;
     let picked = pick_on_screen(what, move || {
-        let picked = triage::pick_for_open(&pending, repo.as_ref());
+        let picked = pending.read_deferred().and_then(|()| triage::pick_for_open(&pending, repo.as_ref()));
         (pending, picked)
     });
     match picked {

@@ -121,15 +121,55 @@ pub struct Pending {
     /// The sources, redacted, already parsed (`parse_sources`): by the pick of `runbook --log …` without a
     /// runbook, so the session does not parse a 100 MB log a second time.
     pub parsed: Option<Arc<ParseReport>>,
+    /// `--log FILE`s checked but not read yet, after `sources` in the order given: `open` reads them behind the
+    /// screen (`all_sources`), since reading a 100 MB log took longer than the first frame may (issue 17).
+    pub deferred: Vec<String>,
 }
 
 impl Pending {
     /// Evidence read and not yet parsed.
     pub fn new(sources: Vec<Source>, redactor: Redactor, rewrites: Vec<Rewrite>) -> Pending {
-        Pending { sources, redactor, rewrites, parsed: None }
+        Pending { sources, redactor, rewrites, parsed: None, deferred: Vec::new() }
     }
 
-    /// The texts as stored and parsed: each source redacted, with its name.
+    /// No evidence at all (only `--redact` or `--map`, for what is given on screen later).
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty() && self.deferred.is_empty()
+    }
+
+    /// Every source's name, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.sources.iter().map(|s| s.name.as_str()).chain(self.deferred.iter().map(String::as_str)).collect()
+    }
+
+    /// The evidence's size in bytes: what is read, and the length of each file still to read (compressed, for a
+    /// `.gz`).
+    pub fn size(&self) -> u64 {
+        let read: u64 = self.sources.iter().map(|s| s.bytes.len() as u64).sum();
+        let files: u64 = self.deferred.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+        read + files
+    }
+
+    /// Reads the files still to read into `sources`. Err: one that cannot be read (named).
+    pub fn read_deferred(&mut self) -> anyhow::Result<()> {
+        for name in std::mem::take(&mut self.deferred) {
+            let bytes = read_source(&name, &mut std::io::empty())?;
+            self.sources.push(Source { name, bytes });
+        }
+        Ok(())
+    }
+
+    /// Every source, the files still to read read now. Err: one that cannot be read (named).
+    pub fn all_sources(&self) -> anyhow::Result<std::borrow::Cow<'_, [Source]>> {
+        if self.deferred.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.sources));
+        }
+        let mut read = self.clone();
+        read.read_deferred()?;
+        Ok(std::borrow::Cow::Owned(read.sources))
+    }
+
+    /// The texts as stored and parsed: each source (read: `read_deferred` first) redacted, with its name.
     pub fn redacted(&self) -> Vec<(String, Vec<u8>)> {
         self.sources.iter().map(|s| (s.name.clone(), self.redactor.apply(&s.bytes).0)).collect()
     }
@@ -137,7 +177,8 @@ impl Pending {
     /// Stores and parses the evidence for `session` into `dir`, mapped to the repository its evidence step names.
     pub fn load(&self, session: &crate::engine::Session, dir: &Path) -> anyhow::Result<Input> {
         let repo = std::path::PathBuf::from(session.evidence_repo());
-        let (input, _) = load(&self.sources, &self.redactor, dir, &repo, &self.rewrites, self.parsed.as_deref())
+        let sources = self.all_sources()?;
+        let (input, _) = load(&sources, &self.redactor, dir, &repo, &self.rewrites, self.parsed.as_deref())
             .map_err(|e| e.context(format!("storing the evidence in {}", dir.display())))?;
         Ok(input)
     }

@@ -185,16 +185,21 @@ pub fn perform(job: ViewJob) -> ViewAnswer {
         }
         ViewJob::LoadEvidence(load) => {
             let pending = &load.pending;
-            let result = crate::evidence::load(
-                &pending.sources,
-                &pending.redactor,
-                &load.dir,
-                &load.repo,
-                &pending.rewrites,
-                pending.parsed.as_deref(),
-            )
-            .map(|(input, _)| input)
-            .map_err(|e| format!("{:#}", e.context(format!("storing the evidence in {}", load.dir.display()))));
+            // `--log FILE`s are read here, behind the screen (`Pending::deferred`).
+            let result = pending
+                .all_sources()
+                .and_then(|sources| {
+                    crate::evidence::load(
+                        &sources,
+                        &pending.redactor,
+                        &load.dir,
+                        &load.repo,
+                        &pending.rewrites,
+                        pending.parsed.as_deref(),
+                    )
+                })
+                .map(|(input, _)| input)
+                .map_err(|e| format!("{:#}", e.context(format!("storing the evidence in {}", load.dir.display()))));
             ViewAnswer::EvidenceLoaded { name: load.name, result }
         }
     }

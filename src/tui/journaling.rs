@@ -201,8 +201,8 @@ pub fn evidence_dir(app: &App) -> std::path::PathBuf {
 /// `--log`: stores and parses the evidence in the background (`jobs::ViewJob::LoadEvidence`, as the dialog does),
 /// with "reading the evidence" in the status bar until `evidence_loaded` feeds it to the session.
 pub fn start_evidence_load(app: &mut App, pending: crate::evidence::Pending) {
-    let bytes: usize = pending.sources.iter().map(|s| s.bytes.len()).sum();
-    let name = pending.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
+    let bytes = usize::try_from(pending.size()).unwrap_or(usize::MAX);
+    let name = pending.names().join(", ");
     app.evidence_loading = Some(format!("reading the evidence ({})…", super::evidence_dialog::size(bytes)));
     let load = super::jobs::EvidenceLoad {
         name,

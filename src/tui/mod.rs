@@ -104,7 +104,7 @@ pub fn run(
     }
     // `--log`: stored and parsed in the background, so the screen is up at once even for a 100 MB log; the
     // evidence step reads it as soon as it is in (`evidence_dialog::evidence_loaded`).
-    if let Some(pending) = evidence.filter(|p| !p.sources.is_empty()) {
+    if let Some(pending) = evidence.filter(|p| !p.is_empty()) {
         journaling::start_evidence_load(&mut app, pending);
     }
     // The first screen says what the runbook is for (its `summary:`), unless there is a warning to read or a
