@@ -8,7 +8,7 @@
 use super::catalog::{self, Origin};
 use super::log_input::read_logs;
 use super::triage_facts::{triage, Triage};
-use crate::engine::match_rules::{EvidenceLine, Matcher};
+use crate::engine::match_rules::{EvidenceLine, Matcher, MatcherGroup};
 use crate::golang::prefix::{logical_lines, lossy};
 use crate::locate::{PathMapper, Rewrite};
 use anyhow::Context;
@@ -116,7 +116,11 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
     });
     let mut candidates = Vec::new();
     let mut invalid = Vec::new();
-    for entry in catalog::entries(&options.runbook_dirs) {
+    // The runbooks that can match, each with its own matcher (a pattern the regex engine refuses leaves its runbook
+    // out, as before), then every one of them tried in one pass over the lines (`MatcherGroup`).
+    let mut tried = Vec::new();
+    let entries = catalog::entries(&options.runbook_dirs);
+    for entry in &entries {
         let rb = match &entry.runbook {
             Ok(rb) => rb,
             Err(e) => {
@@ -128,10 +132,20 @@ pub fn pick(inputs: &[(String, Vec<u8>)], options: &TriageOptions) -> anyhow::Re
             continue;
         }
         let Some(matcher) = Matcher::new(&rb.match_patterns).ok().flatten() else { continue };
-        let evidence = lines.iter().enumerate().flat_map(|(input, lines)| {
+        tried.push((entry, rb, matcher));
+    }
+    let evidence = || {
+        lines.iter().enumerate().flat_map(|(input, lines)| {
             lines.iter().map(move |l| EvidenceLine { input, line: l.number, text: l.as_str() })
-        });
-        let outcome = matcher.matching_lines(evidence, EVIDENCE_LINES);
+        })
+    };
+    let lists: Vec<&[String]> = tried.iter().map(|(_, rb, _)| rb.match_patterns.as_slice()).collect();
+    let outcomes = match MatcherGroup::new(&lists) {
+        Ok(group) => group.matching_lines(evidence(), EVIDENCE_LINES),
+        // Too many patterns for one set: each runbook's own pass.
+        Err(_) => tried.iter().map(|(_, _, matcher)| matcher.matching_lines(evidence(), EVIDENCE_LINES)).collect(),
+    };
+    for ((entry, rb, matcher), outcome) in tried.iter().zip(outcomes) {
         if outcome.total == 0 {
             continue;
         }
