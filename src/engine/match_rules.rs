@@ -64,17 +64,19 @@ impl Matcher {
             if !hits.matched_any() {
                 continue;
             }
-            outcome.total += 1;
-            if outcome.lines.len() < limit {
-                outcome.lines.push(MatchedLine {
-                    input: line.input,
-                    line: line.line,
-                    text: line.text.to_string(),
-                    patterns: hits.iter().collect(),
-                });
-            }
+            outcome.add(&line, hits.iter().collect(), limit);
         }
         outcome
+    }
+}
+
+impl MatchOutcome {
+    /// Counts `line`, matched by `patterns`, and keeps it while fewer than `limit` are kept.
+    fn add(&mut self, line: &EvidenceLine<'_>, patterns: Vec<usize>, limit: usize) {
+        self.total += 1;
+        if self.lines.len() < limit {
+            self.lines.push(MatchedLine { input: line.input, line: line.line, text: line.text.to_string(), patterns });
+        }
     }
 }
 
@@ -94,9 +96,7 @@ impl MatcherGroup {
     pub fn new(lists: &[&[String]]) -> Result<MatcherGroup, regex::Error> {
         let owners: Vec<(usize, usize)> =
             lists.iter().enumerate().flat_map(|(l, list)| (0..list.len()).map(move |p| (l, p))).collect();
-        let set = RegexSetBuilder::new(lists.iter().flat_map(|list| list.iter()))
-            .size_limit(1 << 24)
-            .build()?;
+        let set = RegexSetBuilder::new(lists.iter().flat_map(|list| list.iter())).size_limit(1 << 24).build()?;
         Ok(MatcherGroup { set, owners, lists: lists.len() })
     }
 
@@ -120,19 +120,9 @@ impl MatcherGroup {
                 }
             }
             for (outcome, hits) in outcomes.iter_mut().zip(hits_of.iter_mut()) {
-                if hits.is_empty() {
-                    continue;
+                if !hits.is_empty() {
+                    outcome.add(&line, std::mem::take(hits), limit);
                 }
-                outcome.total += 1;
-                if outcome.lines.len() < limit {
-                    outcome.lines.push(MatchedLine {
-                        input: line.input,
-                        line: line.line,
-                        text: line.text.to_string(),
-                        patterns: std::mem::take(hits),
-                    });
-                }
-                hits.clear();
             }
         }
         outcomes
