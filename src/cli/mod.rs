@@ -250,7 +250,8 @@ fn pick_with_screen(
 ) -> anyhow::Result<Result<PickedOnScreen, Code>> {
     use crate::tui::picking::{pick_on_screen, Picked};
     let bytes = usize::try_from(pending.size()).unwrap_or(usize::MAX);
-    let what = format!("{}, {}", pending.names().join(", "), crate::tui::evidence_dialog::size(bytes));
+    let names: Vec<&str> = pending.names().into_iter().map(|n| if n == "-" { "standard input" } else { n }).collect();
+    let what = format!("{}, {}", names.join(", "), crate::tui::evidence_dialog::size(bytes));
     let mut pending = pending;
     let picked = pick_on_screen(what, move || {
         let picked = pending.read_deferred().and_then(|()| triage::pick_for_open(&pending, repo.as_ref()));
