@@ -172,8 +172,9 @@ fn parse_json_peak_rss_stays_bounded_as_the_log_grows() {
     assert!(peaks[1] < peaks[0] + (8 << 10), "peaks {peaks:?} KiB");
 }
 
-/// `runbook parse` puts its document together from spooled pieces: byte for byte the pretty JSON of the report
-/// `parse_logs` builds in memory, and the same triage text, on captures and on a log bigger than a chunk.
+/// `runbook parse` puts its document together from streamed and spooled pieces: byte for byte the pretty JSON of
+/// the report `parse_logs` builds in memory (in the CLI's key order: `parse_json_doc`), and the same triage text,
+/// on captures and on a log bigger than a chunk.
 #[test]
 fn parse_cli_prints_exactly_the_in_memory_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -190,7 +191,7 @@ fn parse_cli_prints_exactly_the_in_memory_report() {
     let json = common::runbook(dir.path()).arg("parse").arg("--json").args(&paths).env("TMPDIR", dir.path()).output();
     let json = json.unwrap();
     assert_eq!(json.status.code(), Some(0));
-    let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
+    let expected = crate::parse_json_doc::expected_document(&report);
     assert!(json.stdout == expected.as_bytes(), "the JSON differs from the in-memory report's");
     let text = common::runbook(dir.path()).arg("parse").args(&paths).env("TMPDIR", dir.path()).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&text.stdout), runbook::golang::summary::render(&report));

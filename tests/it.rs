@@ -62,6 +62,7 @@ mod journal_crash;
 mod journal_flood;
 mod journal_report;
 mod markdown_cli;
+mod parse_json_doc;
 mod session_dir;
 mod short_secrets;
 mod sim_cli;

@@ -141,6 +141,13 @@ pub fn write_cycle(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize) {
     out.push(b'}');
 }
 
+/// Appends `cycle` as an element of a pretty array whose elements are at `depth`: the separator (none before the
+/// first), the line break and indentation, then the cycle.
+pub fn write_cycle_element(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize, first: bool) {
+    line_break(out, depth, first);
+    write_cycle(out, cycle, depth);
+}
+
 /// Appends `neighbour` as `write_pretty_at(out, neighbour, depth)` prints it.
 pub fn write_neighbour(out: &mut Vec<u8>, neighbour: &GcNeighbour, depth: usize) {
     let d = depth + 1;

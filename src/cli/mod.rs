@@ -15,6 +15,7 @@ pub mod grep;
 pub mod list;
 pub mod log_input;
 pub mod parse;
+mod parse_json;
 mod parse_spool;
 mod pretty_at;
 pub mod print;

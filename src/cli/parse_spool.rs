@@ -1,16 +1,15 @@
-//! `runbook parse` in bounded memory (issue 17): what the streaming parse finds goes to temporary files as it is
-//! found, and the document is put together from them at the end.
+//! `runbook parse` in bounded memory (issue 17): what the streaming parse finds is printed or spooled to
+//! temporary files as it is found, and the rest of the document is put together from them at the end.
 //!
-//! Race reports and crashes still need the whole input before they are final (their user frames depend on every
+//! Race reports and crashes need the whole input before they are final (their user frames depend on every
 //! GOROOT in the log; a `go test` line may claim a report later; pairing needs every report), so they are spooled
-//! as JSON lines and resolved one at a time while the document is written. gc cycles and neighbour lines are
-//! final when found: they are spooled already in their place's pretty-printed form. The document keeps its key
-//! order and bytes (`serde_json`'s pretty printer indents nested values by their depth, so a value printed alone
-//! and indented is the same text), which the tests in `tests/golang_*` pin. The temporary files are unnamed, in
-//! `$TMPDIR`, and gone when the process ends.
+//! as JSON lines and resolved one at a time while the end of the document is written. gc cycles are final when
+//! found: `parse --json` prints `gc` first and its cycles straight to standard output (`parse_json.rs`), neighbour
+//! lines are spooled already in their pretty-printed form. The temporary files are unnamed, in `$TMPDIR`, and gone
+//! when the process ends.
 
-use super::gc_json::{write_cycle, write_neighbour};
-use super::pretty_at::{copy_elements, copy_plain_elements, write_array, write_small, Spooled};
+use super::gc_json::write_neighbour;
+use super::pretty_at::Spooled;
 use crate::golang::dump_diff::ChangeTracker;
 use crate::golang::frames::UserFrameRule;
 use crate::golang::gctrace::{GcCycle, GcNeighbour};
@@ -21,40 +20,65 @@ use crate::golang::summary::{self, DistinctTests};
 use crate::golang::{Crash, RaceReport};
 use crate::textsafe::Terminal;
 use anyhow::Context as _;
+use std::cell::Cell;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+use std::io::{self, BufRead, BufWriter, Read, Seek, Write};
+use std::rc::Rc;
 
-/// Where a streaming parse puts what it finds.
-pub(crate) struct Spool {
-    json: bool,
-    races: Spooled,
-    crashes: Spooled,
-    cycles: Spooled,
-    neighbours: Spooled,
+/// Where a streaming parse puts what it finds, and the output it ends in.
+pub(crate) struct Spool<W: Write> {
+    /// Standard output, buffered before the neutralising writer: the document's pieces are small writes.
+    pub(super) out: BufWriter<Terminal<W>>,
+    pub(super) json: bool,
+    pub(super) names: Vec<String>,
+    pub(super) races: Spooled,
+    pub(super) crashes: Spooled,
+    pub(super) neighbours: Spooled,
+    /// `--json`: cycles printed and not yet written (`parse_json.rs`).
+    pub(super) cycles: Vec<u8>,
+    /// `--json`: whether the document's head (up to `"cycles": [`) is printed.
+    pub(super) started: bool,
     /// The processes of the gc cycles (text summary), counted without keeping the cycles.
     processes: u32,
-    cycle_count: usize,
+    pub(super) cycle_count: usize,
     failed: Option<anyhow::Error>,
+    /// Set with `failed`: the inputs stop being read (`UntilFailed`), so a closed standard output ends the parse.
+    stop: Rc<Cell<bool>>,
 }
 
-impl Spool {
-    pub(crate) fn new(json: bool) -> anyhow::Result<Self> {
+impl<W: Write> Spool<W> {
+    pub(crate) fn new(out: BufWriter<Terminal<W>>, json: bool, names: &[String]) -> anyhow::Result<Self> {
         Ok(Spool {
+            out,
             json,
+            names: names.to_vec(),
             races: Spooled::new()?,
             crashes: Spooled::new()?,
-            cycles: Spooled::new()?,
             neighbours: Spooled::new()?,
+            cycles: Vec::new(),
+            started: false,
             processes: 0,
             cycle_count: 0,
             failed: None,
+            stop: Rc::default(),
         })
     }
 
     fn keep(&mut self, result: anyhow::Result<()>) {
         if let (Err(e), None) = (result, &self.failed) {
             self.failed = Some(e);
+            self.stop.set(true);
         }
+    }
+
+    /// The first error met while spooling or printing, if any (then the document is not finished).
+    pub(crate) fn take_failure(&mut self) -> anyhow::Result<()> {
+        self.failed.take().map_or(Ok(()), Err)
+    }
+
+    /// `input`, read until spooling or printing fails.
+    pub(crate) fn until_failed<R>(&self, input: R) -> UntilFailed<R> {
+        UntilFailed { inner: input, stop: Rc::clone(&self.stop) }
     }
 
     /// True when the inputs held any Go output worth a triage (exit code 0).
@@ -62,76 +86,12 @@ impl Spool {
         self.races.count > 0 || self.crashes.count > 0 || self.cycle_count > 0
     }
 
-    /// The whole document of `parse --json`, as `serde_json::to_string_pretty(&ParseReport)` prints it.
-    pub(crate) fn write_json<W: Write>(
-        self,
-        out: &mut BufWriter<Terminal<W>>,
-        names: &[String],
-        end: &StreamEnd,
-    ) -> anyhow::Result<()> {
-        if let Some(e) = self.failed {
-            return Err(e);
-        }
-        let formats: Vec<&str> = end.inputs.iter().map(|i| i.format.as_str()).collect();
-        let streams: Vec<Option<&str>> = end.inputs.iter().map(|i| i.stream.as_deref()).collect();
-        let rule = UserFrameRule::new(end.goroots.clone());
-        write!(out, "{{\n  \"inputs\": ")?;
-        write_small(out, &names, 1)?;
-        write!(out, ",\n  \"formats\": ")?;
-        write_small(out, &formats, 1)?;
-        write!(out, ",\n  \"streams\": ")?;
-        write_small(out, &streams, 1)?;
-        write!(out, ",\n  \"races\": ")?;
-        let mut sites = RacingSites::default();
-        let mut pairs = PairIndex::default();
-        let mut index = 0;
-        write_array(out, self.races.into_reader()?, 2, |line| {
-            let mut race: RaceReport = serde_json::from_str(line).context("cannot read back a race report")?;
-            resolve_race(&rule, end, index, &mut race);
-            sites.add(index, &race);
-            pairs.add(index, &race);
-            index += 1;
-            Ok(race)
-        })?;
-        write!(out, ",\n  \"found_data_races\": {}", serde_json::to_string(&end.found_data_races)?)?;
-        write!(out, ",\n  \"sites\": ")?;
-        write_small(out, &sites.finish(), 1)?;
-        write!(out, ",\n  \"crashes\": ")?;
-        let mut pairing = Vec::new();
-        let mut dumps = ChangeTracker::default();
-        let mut index = 0;
-        write_array(out, self.crashes.into_reader()?, 2, |line| {
-            let mut crash: Crash = serde_json::from_str(line).context("cannot read back a crash")?;
-            resolve_crash(&rule, end, &mut crash);
-            pairing.extend(pairs.pairs(index, &crash, |f| rule.is_user(f)));
-            dumps.add(index, &crash);
-            index += 1;
-            Ok(crash)
-        })?;
-        write!(out, ",\n  \"pairing\": ")?;
-        write_small(out, &pairing, 1)?;
-        write!(out, ",\n  \"gc\": {{\n    \"cycles\": ")?;
-        copy_plain_elements(out, self.cycles, 3)?;
-        write!(out, ",\n    \"stw_ms_max\": {}", serde_json::to_string(&end.stw_ms_max)?)?;
-        write!(out, ",\n    \"stw_ms_sum\": {}", serde_json::to_string(&end.stw_ms_sum)?)?;
-        write!(out, ",\n    \"neighbours\": ")?;
-        copy_elements(out, self.neighbours, 3)?;
-        write!(out, "\n  }},\n  \"problems\": ")?;
-        write_small(out, &end.problems, 1)?;
-        if !dumps.changes.is_empty() {
-            write!(out, ",\n  \"dump_changes\": ")?;
-            write_small(out, &dumps.changes, 1)?;
-        }
-        writeln!(out, "\n}}")?;
-        Ok(())
-    }
-
     /// The triage text of `parse`, as `golang::summary::render` prints it.
-    pub(crate) fn write_text(self, out: &mut impl Write, names: &[String], end: &StreamEnd) -> anyhow::Result<()> {
-        if let Some(e) = self.failed {
-            return Err(e);
-        }
+    pub(crate) fn write_text(mut self, end: &StreamEnd) -> anyhow::Result<()> {
+        self.take_failure()?;
         let found = self.found_anything();
+        let out = &mut self.out;
+        let names = &self.names;
         let rule = UserFrameRule::new(end.goroots.clone());
         let mut text = String::new();
         let formats: Vec<String> = end.inputs.iter().map(|i| i.format.as_str().to_string()).collect();
@@ -169,11 +129,12 @@ impl Spool {
             summary::render_nothing_found(&mut text);
         }
         out.write_all(text.as_bytes())?;
+        out.flush()?;
         Ok(())
     }
 }
 
-impl ParseSink for Spool {
+impl<W: Write> ParseSink for Spool<W> {
     fn race(&mut self, race: RaceReport) {
         let result = self.races.line(&race);
         self.keep(result);
@@ -186,11 +147,11 @@ impl ParseSink for Spool {
 
     fn cycle(&mut self, cycle: GcCycle) {
         self.processes = self.processes.max(cycle.process);
-        self.cycle_count += 1;
-        if self.json {
-            let result = self.cycles.element_by_hand(3, |buf| write_cycle(buf, &cycle, 3));
+        if self.json && self.failed.is_none() {
+            let result = self.print_cycle(&cycle);
             self.keep(result);
         }
+        self.cycle_count += 1;
     }
 
     fn neighbour(&mut self, neighbour: GcNeighbour) {
@@ -201,10 +162,50 @@ impl ParseSink for Spool {
     }
 }
 
+/// An input that reads as failed once printing the document has failed (standard output closed by its reader:
+/// `runbook parse --json big.log | head`): the parse stops instead of reading the rest of the log for nothing.
+pub(crate) struct UntilFailed<R> {
+    inner: R,
+    stop: Rc<Cell<bool>>,
+}
+
+impl<R> UntilFailed<R> {
+    fn check(&self) -> io::Result<()> {
+        if self.stop.get() {
+            return Err(io::Error::other("stopped: the output failed"));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for UntilFailed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.check()?;
+        self.inner.read(buf)
+    }
+}
+
+impl<R: BufRead> BufRead for UntilFailed<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.check()?;
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
+    }
+}
+
+impl<R: Seek> Seek for UntilFailed<R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 /// Standard input copied to a temporary file: the parse reads some formats twice.
-pub(crate) fn spool_stdin() -> anyhow::Result<BufReader<File>> {
+pub(crate) fn spool_stdin() -> anyhow::Result<File> {
     let mut file = tempfile::tempfile().context("cannot create a temporary file (set TMPDIR to a writable place)")?;
     std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
     file.rewind()?;
-    Ok(BufReader::with_capacity(1 << 20, file))
+    Ok(file)
 }

@@ -4,7 +4,6 @@
 //! and a scan of a 180 MB document. The rules are `serde_json::ser::PrettyFormatter`'s, with two spaces.
 //! Arrays too long to keep go to `Spooled` temporary files (unnamed, in `$TMPDIR`, gone with the process).
 
-use crate::textsafe::Terminal;
 use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::ser::Formatter;
@@ -176,22 +175,8 @@ pub(crate) fn copy_elements(out: &mut impl Write, spooled: Spooled, depth: usize
     close_array(out, any, depth)
 }
 
-/// `copy_elements` for elements printed by hand with nothing to neutralise (`gc_json::write_cycle`): copied to
-/// standard output past the neutralising writer (`Terminal::copy_plain`), inside the kernel where it can.
-pub(crate) fn copy_plain_elements<W: Write>(
-    out: &mut BufWriter<Terminal<W>>,
-    spooled: Spooled,
-    depth: usize,
-) -> anyhow::Result<()> {
-    out.write_all(b"[")?;
-    let any = spooled.count > 0;
-    let mut file = spooled.into_reader()?.into_inner();
-    out.flush()?;
-    out.get_mut().copy_plain(&mut file)?;
-    close_array(out, any, depth)
-}
-
-fn close_array(out: &mut impl Write, any: bool, depth: usize) -> anyhow::Result<()> {
+/// The end of a pretty array whose elements are at `depth`: `]` on its own line unless it is empty.
+pub(crate) fn close_array(out: &mut impl Write, any: bool, depth: usize) -> anyhow::Result<()> {
     if any {
         write!(out, "\n{}]", "  ".repeat(depth - 1))?;
     } else {
