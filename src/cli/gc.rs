@@ -3,8 +3,9 @@
 //!
 //! Exit codes: 0 gc cycles found, 1 none, 2 the log could not be read.
 
-use super::gc_json::{write_cycle, write_neighbour};
-use super::pretty_at::{copy_elements, indent, write_small, Spooled};
+use super::cycle_printer::{CyclePrinter, PrintBuf};
+use super::gc_json::write_neighbour;
+use super::pretty_at::{copy_elements, write_small, Spooled};
 use super::Code;
 use crate::golang::gctrace::{self, GcCycle, GcFound};
 use crate::golang::gcview::{render_summary, render_table, GcChart, GcSummaryBuilder};
@@ -45,7 +46,8 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     let mut cycles = 0usize;
     // `--limit` compares the last process's cycles with the limit: only those are kept, and only then.
     let mut limit_cycles: Vec<GcCycle> = Vec::new();
-    let mut element = Vec::new();
+    let printer = CyclePrinter::new(2);
+    let mut element = PrintBuf::with_capacity(4096);
     if args.json {
         write!(out, "{{\n  \"input\": {},\n  \"cycles\": [", serde_json::to_string(&args.log)?)?;
     }
@@ -62,7 +64,7 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
                     limit_cycles.push(cycle.clone());
                 }
                 if args.json {
-                    write_element(&mut out, &mut element, &cycle, cycles == 1)
+                    write_element(&mut out, &printer, &mut element, &cycle, cycles == 1)
                 } else {
                     write_row(&mut out, &cycle, cycles == 1)
                 }
@@ -124,14 +126,18 @@ pub fn run(args: &GcArgs) -> anyhow::Result<Code> {
     Ok(Code::found(cycles > 0))
 }
 
-/// One cycle of the JSON document's `cycles`, as the whole document printed it (by hand: `gc_json`), printed
-/// into `buf` first (reused: no allocation per cycle).
-fn write_element(out: &mut impl Write, buf: &mut Vec<u8>, cycle: &GcCycle, first: bool) -> anyhow::Result<()> {
+/// One cycle of the JSON document's `cycles`, as the whole document printed it (by hand: `cycle_printer`),
+/// printed into `buf` first (reused: no allocation per cycle).
+fn write_element(
+    out: &mut impl Write,
+    printer: &CyclePrinter,
+    buf: &mut PrintBuf,
+    cycle: &GcCycle,
+    first: bool,
+) -> anyhow::Result<()> {
     buf.clear();
-    buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-    indent(buf, 2)?;
-    write_cycle(buf, cycle, 2);
-    out.write_all(buf)?;
+    printer.write(buf, cycle, Some(first));
+    out.write_all(buf.as_bytes())?;
     Ok(())
 }
 

@@ -3,11 +3,10 @@
 //!
 //! `runbook parse --json` of a 100 MB log prints 324,000 cycles (180 MB of JSON): through serde's serializer and
 //! formatter that was half of the command's CPU time (issue 17). A cycle has a fixed shape of integers, floats and
-//! booleans, so it is written here straight into a byte buffer: integers by `itoa`, floats by `zmij` (the two
-//! crates `serde_json` 1.0.154 formats numbers with, so the digits are the same), indentation from a constant, no
-//! allocation per cycle once the buffer has grown. A differential test against `serde_json` pins the bytes.
+//! booleans, so it is written straight into a byte buffer (`cycle_printer.rs`); neighbour lines here: integers by
+//! `itoa`, strings escaped as serde escapes them. Differential tests against `serde_json` pin the bytes.
 
-use crate::golang::gctrace::{GcCycle, GcNeighbour};
+use crate::golang::gctrace::GcNeighbour;
 
 /// `,` and a newline, then spaces enough for the deepest line of a cycle printed at any depth a document uses:
 /// the separator and indentation before a field or an element are one slice of it (one copy, not four).
@@ -35,39 +34,6 @@ fn key(out: &mut Vec<u8>, depth: usize, key: &str, first: bool) {
 
 fn int(out: &mut Vec<u8>, value: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
-}
-
-/// A float as `serde_json` prints it: `zmij`'s shortest form, `null` when not finite.
-fn float(out: &mut Vec<u8>, value: f64) {
-    if value.is_finite() {
-        out.extend_from_slice(zmij::Buffer::new().format_finite(value).as_bytes());
-    } else {
-        out.extend_from_slice(b"null");
-    }
-}
-
-fn boolean(out: &mut Vec<u8>, value: bool) {
-    out.extend_from_slice(if value { b"true" } else { b"false" });
-}
-
-fn opt_int(out: &mut Vec<u8>, value: Option<u64>) {
-    match value {
-        Some(v) => int(out, v),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
-/// A non-empty array of numbers, its elements one per line at `depth + 1`.
-fn array<T: Copy>(out: &mut Vec<u8>, depth: usize, values: &[T], mut each: impl FnMut(&mut Vec<u8>, T)) {
-    out.push(b'[');
-    for (i, &v) in values.iter().enumerate() {
-        line_break(out, depth + 1, i == 0);
-        each(out, v);
-    }
-    if !values.is_empty() {
-        line_break(out, depth, true);
-    }
-    out.push(b']');
 }
 
 /// A string as `serde_json` escapes it: `"` and `\`, the short escapes `\b \t \n \f \r`, other C0 controls as
@@ -103,51 +69,6 @@ pub fn string(out: &mut Vec<u8>, value: &str) {
     out.push(b'"');
 }
 
-/// Appends `cycle` as `write_pretty_at(out, cycle, depth)` prints it (no indentation before its `{`).
-pub fn write_cycle(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize) {
-    let d = depth + 1;
-    out.push(b'{');
-    key(out, d, "\"process\": ", true);
-    int(out, cycle.process);
-    key(out, d, "\"n\": ", false);
-    int(out, cycle.n);
-    key(out, d, "\"at_s\": ", false);
-    float(out, cycle.at_s);
-    key(out, d, "\"cpu_pct\": ", false);
-    int(out, cycle.cpu_pct);
-    key(out, d, "\"clock_ms\": ", false);
-    array(out, d, &cycle.clock_ms, float);
-    key(out, d, "\"cpu_ms\": ", false);
-    array(out, d, &cycle.cpu_ms, float);
-    key(out, d, "\"heap_mb\": ", false);
-    array(out, d, &cycle.heap_mb, int);
-    key(out, d, "\"goal_mb\": ", false);
-    int(out, cycle.goal_mb);
-    key(out, d, "\"stacks_mb\": ", false);
-    opt_int(out, cycle.stacks_mb);
-    key(out, d, "\"globals_mb\": ", false);
-    opt_int(out, cycle.globals_mb);
-    key(out, d, "\"procs\": ", false);
-    int(out, cycle.procs);
-    key(out, d, "\"forced\": ", false);
-    boolean(out, cycle.forced);
-    key(out, d, "\"leak_check\": ", false);
-    boolean(out, cycle.leak_check);
-    key(out, d, "\"input\": ", false);
-    int(out, cycle.input);
-    key(out, d, "\"line\": ", false);
-    int(out, cycle.line);
-    line_break(out, depth, true);
-    out.push(b'}');
-}
-
-/// Appends `cycle` as an element of a pretty array whose elements are at `depth`: the separator (none before the
-/// first), the line break and indentation, then the cycle.
-pub fn write_cycle_element(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize, first: bool) {
-    line_break(out, depth, first);
-    write_cycle(out, cycle, depth);
-}
-
 /// Appends `neighbour` as `write_pretty_at(out, neighbour, depth)` prints it.
 pub fn write_neighbour(out: &mut Vec<u8>, neighbour: &GcNeighbour, depth: usize) {
     let d = depth + 1;
@@ -167,7 +88,18 @@ pub fn write_neighbour(out: &mut Vec<u8>, neighbour: &GcNeighbour, depth: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::cycle_printer::{CyclePrinter, PrintBuf};
     use crate::cli::pretty_at::write_pretty_at;
+    use crate::golang::gctrace::GcCycle;
+
+    /// Appends `cycle` as `write_pretty_at(out, cycle, depth)` prints it (no indentation before its `{`). The
+    /// printer is built for one call: a caller that prints many cycles keeps a `CyclePrinter`.
+    fn write_cycle(out: &mut Vec<u8>, cycle: &GcCycle, depth: usize) {
+        let mut buf = PrintBuf::with_capacity(0);
+        CyclePrinter::new(depth).write(&mut buf, cycle, None);
+        out.extend_from_slice(buf.as_bytes());
+    }
+
     use proptest::prelude::*;
 
     fn serde_at(value: &impl serde::Serialize, depth: usize) -> String {
@@ -246,6 +178,22 @@ mod tests {
         #[test]
         fn a_cycle_by_hand_is_the_bytes_serde_prints(cycle in any_cycle(), depth in 0usize..40) {
             prop_assert_eq!(by_hand(|o| write_cycle(o, &cycle, depth)), serde_at(&cycle, depth));
+        }
+
+        #[test]
+        fn a_cycle_as_an_array_element_is_its_separator_indentation_and_serde_text(
+            cycles in prop::collection::vec(any_cycle(), 1..4), depth in 0usize..40,
+        ) {
+            let printer = CyclePrinter::new(depth);
+            let mut buf = PrintBuf::with_capacity(16);
+            let mut expected = String::new();
+            for (i, cycle) in cycles.iter().enumerate() {
+                printer.write(&mut buf, cycle, Some(i == 0));
+                expected += if i == 0 { "\n" } else { ",\n" };
+                expected += &"  ".repeat(depth);
+                expected += &serde_at(cycle, depth);
+            }
+            prop_assert_eq!(String::from_utf8(buf.as_bytes().to_vec()).unwrap(), expected);
         }
 
         #[test]

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod check;
 pub mod completions;
 pub mod convert;
+mod cycle_printer;
 pub mod drill;
 pub mod evidence;
 pub mod exit;

@@ -14,7 +14,6 @@
 //! be opened prints nothing. An input that fails while being read, after cycles were printed, leaves the
 //! document unfinished (the error on standard error, exit code 2).
 
-use super::gc_json::write_cycle_element;
 use super::parse_spool::Spool;
 use super::pretty_at::{close_array, copy_elements, write_array, write_small};
 use crate::golang::dump_diff::ChangeTracker;
@@ -27,7 +26,7 @@ use crate::golang::{Crash, RaceReport};
 use anyhow::Context as _;
 use std::io::Write;
 
-/// Printed cycles are written out this many bytes at a time: big enough that a write system call is rare, small
+/// Printed cycles are written out past this many bytes: big enough that a write system call is rare, small
 /// enough to stay in cache.
 const CYCLE_BATCH: usize = 1 << 18;
 
@@ -35,7 +34,7 @@ impl<W: Write> Spool<W> {
     /// Prints `cycle` as the next element of `gc.cycles`, the document's head first if it is the first.
     pub(super) fn print_cycle(&mut self, cycle: &GcCycle) -> anyhow::Result<()> {
         self.start_document()?;
-        write_cycle_element(&mut self.cycles, cycle, 3, self.cycle_count == 0);
+        self.printer.write(&mut self.cycles, cycle, Some(self.cycle_count == 0));
         if self.cycles.len() >= CYCLE_BATCH {
             self.write_cycles()?;
         }
@@ -59,7 +58,7 @@ impl<W: Write> Spool<W> {
     /// fixed keys), so there is nothing to look for in them.
     fn write_cycles(&mut self) -> anyhow::Result<()> {
         self.out.flush()?;
-        self.out.get_mut().write_plain(&self.cycles)?;
+        self.out.get_mut().write_plain(self.cycles.as_bytes())?;
         self.cycles.clear();
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! lines are spooled already in their pretty-printed form. The temporary files are unnamed, in `$TMPDIR`, and gone
 //! when the process ends.
 
+use super::cycle_printer::{CyclePrinter, PrintBuf};
 use super::gc_json::write_neighbour;
 use super::pretty_at::Spooled;
 use crate::golang::dump_diff::ChangeTracker;
@@ -34,8 +35,9 @@ pub(crate) struct Spool<W: Write> {
     pub(super) races: Spooled,
     pub(super) crashes: Spooled,
     pub(super) neighbours: Spooled,
-    /// `--json`: cycles printed and not yet written (`parse_json.rs`).
-    pub(super) cycles: Vec<u8>,
+    /// `--json`: cycles printed and not yet written (`parse_json.rs`), and their printer.
+    pub(super) cycles: PrintBuf,
+    pub(super) printer: CyclePrinter,
     /// `--json`: whether the document's head (up to `"cycles": [`) is printed.
     pub(super) started: bool,
     /// The processes of the gc cycles (text summary), counted without keeping the cycles.
@@ -55,7 +57,8 @@ impl<W: Write> Spool<W> {
             races: Spooled::new()?,
             crashes: Spooled::new()?,
             neighbours: Spooled::new()?,
-            cycles: Vec::new(),
+            cycles: PrintBuf::with_capacity(if json { 1 << 18 } else { 0 }),
+            printer: CyclePrinter::new(3),
             started: false,
             processes: 0,
             cycle_count: 0,
