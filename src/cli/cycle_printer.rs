@@ -248,11 +248,12 @@ const POW10_INT: [u64; 10] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_
 ///
 /// Why this is the shortest round-trip text, the one `zmij` prints: `m / 10^k` (both exact in a double, so the
 /// division is the correctly rounded double of that decimal) equals `v`, so it reads back as `v`. A decimal with
-/// fewer significant digits is a multiple of 10^-(k-1) or coarser, and none reads back as `v`: below 2^40 a
-/// double's rounding interval is under 2^-12 of a unit of 10^-j wide, so it holds at most one multiple of
-/// 10^-j, and `round(v * 10^j)` (off by at most 2^-13 of a unit) is that multiple when there is one, and was
-/// tried. For the same reason no other decimal of `k` decimals reads back as `v`. The notation is plain (no
-/// exponent) from 1e-5 up to 1e16 in `zmij` as in `ryu`; the differential tests pin it.
+/// fewer decimals `j < k` that read back as `v` would be within half an ulp of `v`, so `v * 10^j` would be within
+/// 2^-52 of its own size of an integer, and the first loop, which looks for the first such `j` (within 2^-40: no
+/// division, only a multiplication per `j`), would have stopped there. Below 2^40 a double's rounding interval
+/// is under 2^-12 of a unit of 10^-k wide, so no other decimal of `k` decimals reads back as `v`: `zmij`, which
+/// prints the shortest (and of those the closest), prints this one. The notation is plain (no exponent) from
+/// 1e-5 up to 1e16 in `zmij` as in `ryu`; the differential tests pin all of it.
 fn short_decimal(v: f64) -> Option<(u64, usize)> {
     if v == 0.0 && v.is_sign_positive() {
         return Some((0, 0));
@@ -261,14 +262,17 @@ fn short_decimal(v: f64) -> Option<(u64, usize)> {
         return None;
     }
     const LIMIT: f64 = (1u64 << 40) as f64;
+    const NEAR: f64 = 1.0 / LIMIT;
     for (k, &p) in POW10.iter().enumerate() {
         let x = v * p;
         if x >= LIMIT {
             return None;
         }
-        let m = x.round();
-        if m / p == v {
-            return Some((m as u64, k));
+        // Truncating `x + 0.5` rounds well enough: the division below checks the candidate.
+        let m = (x + 0.5) as u64;
+        let mf = m as f64;
+        if (x - mf).abs() <= x * NEAR {
+            return (mf / p == v).then_some((m, k));
         }
     }
     None
@@ -331,6 +335,14 @@ mod tests {
 
         #[test]
         fn a_decimal_of_up_to_fifteen_digits_prints_as_zmij_prints_it(m in 0u64..1_000_000_000_000_000, k in 0i32..20) {
+            let v = m as f64 / 10f64.powi(k);
+            prop_assert_eq!(by_printer(v), by_zmij(v));
+        }
+
+        #[test]
+        fn a_short_decimal_prints_as_zmij_prints_it(
+            m in (1u32..13).prop_flat_map(|digits| 0..10u64.pow(digits)), k in 0i32..12,
+        ) {
             let v = m as f64 / 10f64.powi(k);
             prop_assert_eq!(by_printer(v), by_zmij(v));
         }
