@@ -217,13 +217,20 @@ impl Cursor<'_> {
     /// A float as `serde_json` prints it: the shortest text that reads back as `v`, `null` when not finite.
     fn float(&mut self, v: f64) {
         if let Some((m, k)) = short_decimal(v) {
-            let scale = POW10_INT[k];
-            self.int(m / scale);
+            // All sixteen digits of `m` (zeros first), then the integer part (at least one digit) and the
+            // decimals copied as fixed 16-byte blocks: no loop whose length varies with the value.
+            let mut digits = [0u8; 32];
+            digits[..8].copy_from_slice(&eight_digits((m / 100_000_000) as u32).to_le_bytes());
+            digits[8..16].copy_from_slice(&eight_digits((m % 100_000_000) as u32).to_le_bytes());
+            let start = 16 - decimal_width(m).max(k + 1);
+            self.bytes[self.at..self.at + 16].copy_from_slice(&digits[start..start + 16]);
+            self.at += 16 - k - start;
             self.literal(b".");
             if k == 0 {
                 self.literal(b"0");
             } else {
-                self.digits(m % scale, k);
+                self.bytes[self.at..self.at + 16].copy_from_slice(&digits[16 - k..32 - k]);
+                self.at += k;
             }
         } else if v.is_finite() {
             let mut text = zmij::Buffer::new();
@@ -236,14 +243,28 @@ impl Cursor<'_> {
     }
 }
 
+/// `n` (below 10^8) as eight ASCII digits, zeros first, the first digit in the lowest byte: the digits split in
+/// halves, quarters and eighths by multiplications in one 64-bit word (the `itoa` crates' SWAR method).
+fn eight_digits(n: u32) -> u64 {
+    let merged = u64::from(n / 10_000) | (u64::from(n % 10_000) << 32);
+    // Each 32-bit half (below 10,000) divided by 100: `x * 10486 >> 20` is exact below 43,699.
+    let hundreds = ((merged * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let merged = ((merged - hundreds * 100) << 16) | hundreds;
+    // Each 16-bit quarter (below 100) divided by 10: `x * 103 >> 10` is exact below 179.
+    let tens = ((merged * 103) >> 10) & 0x000f_000f_000f_000f;
+    let merged = ((merged - tens * 10) << 8) | tens;
+    merged + 0x3030_3030_3030_3030
+}
+
 fn decimal_width(v: u64) -> usize {
     v.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
-const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-const POW10_INT: [u64; 10] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+/// The most decimals the fast path of `float` prints (gctrace prints three at most); more go to `zmij`.
+const DECIMALS: usize = 8;
+const POW10: [f64; DECIMALS] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
 
-/// `v` as `m / 10^k` with the fewest decimals `k` (≤ 9) that reads back as `v`, when `v` is 0 or a positive
+/// `v` as `m / 10^k` with the fewest decimals `k` (< `DECIMALS`) that reads back as `v`, when `v` is 0 or a positive
 /// short decimal below 2^40 / 10^k; `None` for anything else (then `zmij` prints it).
 ///
 /// Why this is the shortest round-trip text, the one `zmij` prints: `m / 10^k` (both exact in a double, so the
@@ -263,19 +284,20 @@ fn short_decimal(v: f64) -> Option<(u64, usize)> {
     }
     const LIMIT: f64 = (1u64 << 40) as f64;
     const NEAR: f64 = 1.0 / LIMIT;
-    for (k, &p) in POW10.iter().enumerate() {
-        let x = v * p;
-        if x >= LIMIT {
-            return None;
-        }
+    // Every number of decimals at once, without a branch (the first that fits varies from one value to the
+    // next, and a loop that stops there mispredicted): bit `k` says `v * 10^k` is near an integer.
+    let mut near = 0u32;
+    let mut candidates = [0u64; DECIMALS];
+    for (k, candidate) in candidates.iter_mut().enumerate() {
+        let x = v * POW10[k];
         // Truncating `x + 0.5` rounds well enough: the division below checks the candidate.
-        let m = (x + 0.5) as u64;
-        let mf = m as f64;
-        if (x - mf).abs() <= x * NEAR {
-            return (mf / p == v).then_some((m, k));
-        }
+        *candidate = (x + 0.5) as u64;
+        let fits = (x < LIMIT) & ((x - *candidate as f64).abs() <= x * NEAR);
+        near |= u32::from(fits) << k;
     }
-    None
+    let k = near.trailing_zeros() as usize;
+    let m = *candidates.get(k)?;
+    (m as f64 / POW10[k] == v).then_some((m, k))
 }
 
 #[cfg(test)]
@@ -330,8 +352,20 @@ mod tests {
         assert_eq!(by_printer(-0.0), "-0.0");
     }
 
+    #[test]
+    fn eight_digits_are_the_decimal_text_zeros_first() {
+        for n in [0, 1, 9, 10, 99, 100, 4_321, 9_999, 10_000, 12_345_678, 99_999_999, 10_000_001, 50_005_000] {
+            assert_eq!(String::from_utf8(eight_digits(n).to_le_bytes().to_vec()).unwrap(), format!("{n:08}"));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn any_number_below_ten_to_the_eight_is_its_eight_digits(n in 0u32..100_000_000) {
+            prop_assert_eq!(String::from_utf8(eight_digits(n).to_le_bytes().to_vec()).unwrap(), format!("{n:08}"));
+        }
 
         #[test]
         fn a_decimal_of_up_to_fifteen_digits_prints_as_zmij_prints_it(m in 0u64..1_000_000_000_000_000, k in 0i32..20) {
