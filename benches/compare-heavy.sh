@@ -13,6 +13,8 @@
 #
 # usage: benches/compare-heavy.sh [RUNBOOK_BIN]
 # env:   RUNBOOK_MIXED_LOG (default target/mixed-100mb.log, built by benches/make-mixed-log.sh)  RUNS (default 3)
+#        BASELINE_BIN (optional: an older runbook binary; adds "parse --json: this vs baseline", before and after
+#        side by side in one run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runbook=${1:-${RUNBOOK_BIN:-$here/target/release/runbook}}
@@ -61,6 +63,11 @@ grep_gc="grep -cE '^gc [0-9]+ @[0-9.]+s [0-9]+%' '$log'"
 printf 'issue 17 benchmarks on %s (%s MB), median of %d, %s, load average %s (CPU time = user + sys)\n' \
     "$(basename "$log")" "$mb" "$runs" "$(date -u +%F)" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 pair "parse --json vs grep -cE" "target >= 250 MB/s" "'$runbook' parse --json '$log'" "$grep_gc"
+if [ -n "${BASELINE_BIN:-}" ]; then
+    [ -x "$BASELINE_BIN" ] || die "no runbook binary at BASELINE_BIN=$BASELINE_BIN"
+    pair "parse --json: this binary vs BASELINE_BIN" "before/after" "'$runbook' parse --json '$log'" \
+        "'$BASELINE_BIN' parse --json '$log'"
+fi
 pair "parse (text) vs grep -cE (issue 13 worst case)" "target >= 200 MB/s" "'$runbook' parse '$log'" "$grep_gc"
 pair "gc --json vs grep -cE" "target peak <= 64 MB" "'$runbook' gc --json '$log'" "$grep_gc"
 pair "sim fixed-sharded --runs 300: default vs --jobs 1" "target <= 0.55x wall" \
