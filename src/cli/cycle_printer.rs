@@ -181,6 +181,11 @@ impl Cursor<'_> {
         self.at += f.len;
     }
 
+    /// 16 bytes at the cursor, which does not move: the caller moves it by what it meant to write.
+    fn block(&mut self, bytes: u128) {
+        self.bytes[self.at..self.at + 16].copy_from_slice(&bytes.to_le_bytes());
+    }
+
     fn literal<const N: usize>(&mut self, text: &[u8; N]) {
         self.bytes[self.at..self.at + N].copy_from_slice(text);
         self.at += N;
@@ -217,19 +222,20 @@ impl Cursor<'_> {
     /// A float as `serde_json` prints it: the shortest text that reads back as `v`, `null` when not finite.
     fn float(&mut self, v: f64) {
         if let Some((m, k)) = short_decimal(v) {
-            // All sixteen digits of `m` (zeros first), then the integer part (at least one digit) and the
-            // decimals copied as fixed 16-byte blocks: no loop whose length varies with the value.
-            let mut digits = [0u8; 32];
-            digits[..8].copy_from_slice(&eight_digits((m / 100_000_000) as u32).to_le_bytes());
-            digits[8..16].copy_from_slice(&eight_digits((m % 100_000_000) as u32).to_le_bytes());
+            // All sixteen digits of `m` (zeros first) in one register, then the integer part (at least one digit)
+            // and the decimals shifted out of it and stored as 16-byte blocks: no loop whose length varies with
+            // the value, and no reload of digits just stored (a 16-byte load of two 8-byte stores is not
+            // forwarded: it stalled).
+            let hi = u128::from(eight_digits((m / 100_000_000) as u32));
+            let digits = hi | (u128::from(eight_digits((m % 100_000_000) as u32)) << 64);
             let start = 16 - decimal_width(m).max(k + 1);
-            self.bytes[self.at..self.at + 16].copy_from_slice(&digits[start..start + 16]);
+            self.block(digits >> (start * 8));
             self.at += 16 - k - start;
             self.literal(b".");
             if k == 0 {
                 self.literal(b"0");
             } else {
-                self.bytes[self.at..self.at + 16].copy_from_slice(&digits[16 - k..32 - k]);
+                self.block(digits >> ((16 - k) * 8));
                 self.at += k;
             }
         } else if v.is_finite() {
