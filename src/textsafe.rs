@@ -237,6 +237,19 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_goes_out_as_it_is_and_after_a_character_still_pending() {
+        let mut out = Vec::new();
+        {
+            let mut w = Terminal::new(&mut out, Mode::Json);
+            w.write_plain(b"[\n  1.5,\n").unwrap();
+            // The first byte of a two-byte character waits for its second; plain text after it keeps its place.
+            w.write_all("\"é".as_bytes().split_at(2).0).unwrap();
+            w.write_plain(b"2]").unwrap();
+        }
+        assert_eq!(out, b"[\n  1.5,\n\"\xc32]");
+    }
+
+    #[test]
     fn json_mode_escapes_c1_and_keeps_the_value() {
         let line = serde_json::to_string(&serde_json::json!({"line": "a\u{9b}b\u{1b}"})).unwrap();
         let out = through(Mode::Json, &[line.as_bytes()]);
