@@ -185,3 +185,23 @@ fn control_characters_in_an_input_name_stay_escaped_in_the_document() {
     assert_eq!(back.inputs, [name]);
     assert_eq!(back.gc.cycles.len(), 20);
 }
+
+#[test]
+fn inputs_past_the_ones_kept_open_are_read_too() {
+    // `cli/parse.rs` keeps 64 inputs open from the check to the read; the others are checked, closed and opened
+    // again in their turn (a glob of thousands of logs must not run out of file descriptors).
+    let home = tempfile::tempdir().unwrap();
+    let paths: Vec<String> = (0..70)
+        .map(|i| {
+            let path = home.path().join(format!("gc-{i:02}.log"));
+            std::fs::write(&path, gc_lines(2)).unwrap();
+            path.display().to_string()
+        })
+        .collect();
+    let out = parse_json(home.path(), &paths.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let back: ParseReport = serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_eq!(back.inputs, paths);
+    assert_eq!(back.gc.cycles.len(), 140);
+    assert_eq!(back.gc.cycles.last().map(|c| c.input), Some(69));
+}
