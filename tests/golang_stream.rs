@@ -9,7 +9,7 @@
 use crate::alloc_support::measure;
 use crate::common;
 use runbook::golang::gctrace::{GcCycle, GcNeighbour};
-use runbook::golang::report::parse_logs_chunked;
+use runbook::golang::report::{parse_logs_chunked, parse_logs_read_chunked};
 use runbook::golang::stream::{ParseSink, StreamParser};
 use runbook::golang::{parse_logs, Crash, RaceReport};
 use std::path::Path;
@@ -35,10 +35,12 @@ fn chunked_parse_equals_the_whole_parse_on_every_capture_and_shipped_shape() {
     assert!(files.len() > 100, "{} files", files.len());
     for (name, bytes) in &files {
         let input = [(name.clone(), bytes.clone())];
-        let whole = parse_logs(&input);
+        let whole = parse_logs_chunked(&input, &[], usize::MAX);
         for chunk in [100, 2000] {
-            let chunked = parse_logs_chunked(&input, &[], chunk);
+            let chunked = parse_logs_read_chunked(&input, &[], chunk);
             assert_eq!(chunked, whole, "{name} read {chunk} bytes at a time");
+            let in_place = parse_logs_chunked(&input, &[], chunk);
+            assert_eq!(in_place, whole, "{name} read {chunk} bytes at a time in place");
         }
     }
 }
@@ -75,12 +77,15 @@ fn chunked_parse_equals_the_whole_parse_across_inputs_and_long_blocks() {
     let test_log = b"=== RUN   TestRace\n==================\nWARNING: DATA RACE\nWrite at 0x00c000010018 by goroutine 7:\n  main.f()\n      /app/main.go:9 +0x3c\n==================\n--- FAIL: TestRace (0.00s)\n    testing.go:1490: race detected during execution of test\n".to_vec();
     let inputs =
         vec![("all".to_string(), all), ("shipped".to_string(), shipped), ("test".to_string(), test_log.clone())];
-    let whole = parse_logs(&inputs);
+    let whole = parse_logs_chunked(&inputs, &[], usize::MAX);
     assert!(whole.crashes.len() > 50 && whole.races.len() > 20 && !whole.gc.cycles.is_empty());
     assert!(whole.races.iter().any(|r| r.test.as_deref() == Some("TestRace")));
     for chunk in [1, 4096, 50_000] {
-        assert_eq!(parse_logs_chunked(&inputs, &[], chunk), whole, "read {chunk} bytes at a time");
+        assert_eq!(parse_logs_read_chunked(&inputs, &[], chunk), whole, "read {chunk} bytes at a time");
+        assert_eq!(parse_logs_chunked(&inputs, &[], chunk), whole, "read {chunk} bytes at a time in place");
     }
+    // `parse_logs` reads in place a chunk at a time (2 MiB): the same report.
+    assert_eq!(parse_logs(&inputs), whole);
 }
 
 /// A sink that keeps nothing: what the parser itself holds is what is measured.

@@ -121,7 +121,7 @@ pub fn unwrap(text: &str) -> Unwrapped<'_> {
         }
     };
     let mut cut_lines = Vec::new();
-    let mut pieces = text.split('\n').enumerate().peekable();
+    let mut pieces = pieces(text).enumerate().peekable();
     while let Some((index, raw)) = pieces.next() {
         let cut = if pieces.peek().is_some() {
             unwrapper.push(index + 1, raw, &mut sink)
@@ -577,6 +577,43 @@ pub fn strip_escapes(text: &str) -> String {
 }
 
 /// Newlines in `bytes`, 64 bytes at a time with a byte-wide sum (which the compiler vectorises).
+/// `text.split('\n')`, by the `memchr` crate's vectorised search: `str::split(char)` searches each line anew with
+/// the standard library's word-at-a-time `memchr` (with its searcher, a tenth of a parse of a log of short lines).
+/// Every piece of `split`, the empty one after a final newline included.
+pub(crate) struct Pieces<'a> {
+    text: &'a str,
+    start: usize,
+    newlines: memchr::Memchr<'a>,
+    done: bool,
+}
+
+pub(crate) fn pieces(text: &str) -> Pieces<'_> {
+    Pieces { text, start: 0, newlines: memchr::memchr_iter(b'\n', text.as_bytes()), done: false }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        // A newline is ASCII, so every bound is a character boundary (`get` never fails here).
+        match self.newlines.next() {
+            Some(at) => {
+                let piece = self.text.get(self.start..at).unwrap_or("");
+                self.start = at + 1;
+                Some(piece)
+            }
+            None => {
+                self.done = true;
+                Some(self.text.get(self.start..).unwrap_or(""))
+            }
+        }
+    }
+}
+
 pub(crate) fn count_newlines(bytes: &[u8]) -> usize {
     let mut chunks = bytes.chunks_exact(64);
     let mut count = 0;
@@ -585,6 +622,30 @@ pub(crate) fn count_newlines(bytes: &[u8]) -> usize {
         count += usize::from(chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>());
     }
     count + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod pieces_tests {
+    use super::pieces;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The vectorised split yields exactly the pieces of `str::split('\n')`, empty ones and the one after a
+        /// final newline included.
+        #[test]
+        fn pieces_are_those_of_split(text in "(\n|\r\n|[a-c ]{0,4}|é|gc 1 @0.1s){0,12}") {
+            prop_assert_eq!(pieces(&text).collect::<Vec<_>>(), text.split('\n').collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn pieces_of_real_logs_are_those_of_split() {
+        for text in ["", "\n", "a", "a\n", "\n\nb", "gc 1\r\napp: tick\n0.017app\n"] {
+            assert_eq!(pieces(text).collect::<Vec<_>>(), text.split('\n').collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -216,6 +216,7 @@ struct WholeLine<'a> {
 }
 
 impl<'a> WholeLine<'a> {
+    #[inline]
     fn lit(&mut self, literal: &str) -> Option<()> {
         let rest = self.text.as_bytes().get(self.at..)?;
         if rest.starts_with(literal.as_bytes()) {
@@ -226,6 +227,7 @@ impl<'a> WholeLine<'a> {
         }
     }
 
+    #[inline]
     fn num(&mut self) -> Option<()> {
         let bytes = self.text.as_bytes();
         let start = self.at;

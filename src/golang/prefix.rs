@@ -50,13 +50,26 @@ pub fn logical_lines(text: &str) -> Vec<LogLine<'_>> {
 
 /// Strips every known prefix from one line. The flag is true for a CRI partial line (`P` tag).
 pub fn strip_prefixes(line: &str) -> (&str, bool) {
-    let mut rest = line;
-    let mut partial = false;
     // Fast path: a line Go printed itself starts with none of the prefix characters.
-    match line.as_bytes().first() {
-        Some(b'0'..=b'9' | b'[' | b'|' | b'A'..=b'Z') => {}
+    let bytes = line.as_bytes();
+    match bytes.first() {
+        // A digit can only open a date (`2026-11-26T…`, `2026/11/26 …`): four digits and a dash or a slash.
+        // Pieces of split gc lines (`0.017app: tick`) are most lines of a chatty log.
+        Some(b'0'..=b'9') => {
+            if !(bytes.len() > 4 && bytes[..4].iter().all(u8::is_ascii_digit) && matches!(bytes[4], b'-' | b'/')) {
+                return (line, false);
+            }
+        }
+        Some(b'[' | b'|' | b'A'..=b'Z') => {}
         _ => return (line, false),
     }
+    strip_nested(line)
+}
+
+/// `strip_prefixes` without its first-byte checks.
+fn strip_nested(line: &str) -> (&str, bool) {
+    let mut rest = line;
+    let mut partial = false;
     // Prefixes nest (a kubectl pod name before a CRI line, a paste of a syslog line): peel a few layers.
     for _ in 0..4 {
         let before = rest.len();
@@ -229,6 +242,31 @@ mod tests {
                 super::super::formats::count_newlines(&text.as_bytes()[..end]),
                 text[..end].matches('\n').count()
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The first-byte checks decide as the full strip does: on dates, times, syslog months, pastes, pod
+        /// names, CRI tags and gc pieces (`0.017app: tick`), glued in random order.
+        #[test]
+        fn the_first_byte_checks_change_nothing(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("2026-11-26T02:13:12.123Z ".to_string()),
+                proptest::strategy::Just("2026/11/26 02:13:12 ".to_string()),
+                proptest::strategy::Just("2026-11-26 02:13:12 ".to_string()),
+                proptest::strategy::Just("Nov 26 02:13:12 host app[42]: ".to_string()),
+                proptest::strategy::Just("[pod/api/app] ".to_string()),
+                proptest::strategy::Just("| ".to_string()),
+                proptest::strategy::Just("stderr F ".to_string()),
+                proptest::strategy::Just("0.017app: tick 7".to_string()),
+                "[0-9]{1,5}[-/.:T ]?[0-9a-z]{0,3}",
+                "[ -~]{0,8}",
+            ], 0..5),
+        ) {
+            let line = parts.concat();
+            proptest::prop_assert_eq!(strip_prefixes(&line), strip_nested(&line));
         }
     }
 

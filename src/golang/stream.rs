@@ -97,13 +97,13 @@ impl Default for StreamParser {
 }
 
 /// Where the raw line of a line number is: the chunk being read, or kept from earlier chunks.
-struct RawLines<'c> {
+struct RawLines<'c, 'k> {
     first: usize,
     lines: Vec<&'c str>,
-    kept: &'c HashMap<usize, String>,
+    kept: &'k HashMap<usize, String>,
 }
 
-impl RawLines<'_> {
+impl RawLines<'_, '_> {
     fn get(&self, number: usize) -> Option<&str> {
         match number.checked_sub(self.first).and_then(|i| self.lines.get(i)) {
             Some(line) => Some(line),
@@ -207,7 +207,7 @@ impl StreamParser {
                 }
                 lines.push(line);
             };
-            let mut pieces = text.split('\n').peekable();
+            let mut pieces = formats::pieces(&text).peekable();
             while let Some(raw) = pieces.next() {
                 let last = pieces.peek().is_none();
                 if last && !final_chunk {
@@ -251,6 +251,102 @@ impl StreamParser {
         Ok(())
     }
 
+    /// Reads input number `self.inputs.len()`, held in memory, a chunk at a time as `parse_input` reads a file,
+    /// but in place: the lines of a chunk, and the lines carried into the next one, borrow from `bytes` (no copy
+    /// of the input, no owned copy of a carried block). Read as one chunk (`parse_bytes`), a 100 MB input cost a
+    /// vector of every line (32 bytes each, millions of them) and ran at half the speed of `runbook parse`.
+    /// Decided as `parse_input` decides: an input no bigger than a chunk, or an export, is read whole; a format
+    /// that interleaves streams is read through `parse_input` (twice).
+    pub fn parse_memory(&mut self, bytes: &[u8], year: Option<&YearHint>, sink: &mut impl ParseSink) {
+        let mut end = chunk_end(bytes, 0, self.chunk_bytes);
+        while end < bytes.len() && nonempty_lines(&bytes[..end]) < SAMPLE {
+            end = chunk_end(bytes, 0, end.saturating_mul(2).max(self.chunk_bytes));
+        }
+        if end == bytes.len() || may_be_export(&bytes[..end]) {
+            self.parse_bytes(bytes, year, sink);
+            return;
+        }
+        let format = detect(&lossy(&bytes[..end]));
+        let mut unwrapper = LineUnwrapper::new(format);
+        if unwrapper.tracks_streams() {
+            // Reading memory cannot fail.
+            let reader = std::io::BufReader::with_capacity(self.chunk_bytes.min(1 << 20), std::io::Cursor::new(bytes));
+            let _ = self.parse_input(reader, year, sink);
+            return;
+        }
+        let index = self.inputs.len();
+        self.start_input(index);
+        let cx = InputCx { index, format, year, keep: None };
+        // Lines are split where the text's newlines are: `lossy` replaces bytes, never a newline.
+        let text = lossy(bytes);
+        let text: &str = &text;
+        let mut lines: Vec<LogLine<'_>> = Vec::new();
+        // The raw lines of `lines` and of the lines carried (for a crash's time), from line number `first`.
+        let mut raws: Vec<&str> = Vec::new();
+        let mut first = 1;
+        let mut kept_raws: HashMap<usize, String> = HashMap::new();
+        let mut number = 0;
+        let mut start = 0;
+        let mut want = self.chunk_bytes;
+        let mut last_count = 0;
+        loop {
+            let end = chunk_end(text.as_bytes(), start, want);
+            let final_chunk = end >= text.len();
+            let chunk = text.get(start..end).unwrap_or("");
+            if last_count == 0 {
+                last_count = formats::count_newlines(chunk.as_bytes()) + 1;
+            }
+            lines.reserve(last_count);
+            raws.reserve(last_count);
+            unwrapper.expect_escapes(memchr::memchr(0x1b, chunk.as_bytes()).is_some());
+            let mut sink_line = |line, _stream: Option<Cow<str>>| lines.push(line);
+            let mut pieces = formats::pieces(chunk).peekable();
+            let mut count = 0;
+            while let Some(raw) = pieces.next() {
+                let last = pieces.peek().is_none();
+                if last && !final_chunk {
+                    break; // the empty piece after the chunk's last newline
+                }
+                number += 1;
+                count += 1;
+                raws.push(raw);
+                let cut = if last {
+                    unwrapper.finish(number, raw, text.ends_with('\n'), &mut sink_line)
+                } else {
+                    unwrapper.push(number, raw, &mut sink_line)
+                };
+                if let Some(line) = cut {
+                    self.problems.push(Problem::new(ProblemKind::Truncated, index, line, CUT_MESSAGE));
+                }
+            }
+            kept_raws.extend(unwrapper.take_joined_raws());
+            let raw_lines = RawLines { first, lines: raws, kept: &kept_raws };
+            let stop = self.process(&lines, &raw_lines, final_chunk, &cx, sink);
+            raws = raw_lines.lines;
+            if final_chunk {
+                break;
+            }
+            // Carried in place: the lines from `stop` on move to the front, with the raw lines from the first
+            // of their numbers (a joined line has the number of its first piece) and their joined raw lines.
+            lines.drain(..stop);
+            let carried_first = lines.iter().map(|l| l.number).min().unwrap_or(number + 1);
+            let drop_raws = carried_first.saturating_sub(first).min(raws.len());
+            raws.drain(..drop_raws);
+            first += drop_raws;
+            if !kept_raws.is_empty() {
+                let numbers: std::collections::HashSet<usize> = lines.iter().map(|l| l.number).collect();
+                kept_raws.retain(|n, _| numbers.contains(n));
+            }
+            last_count = count;
+            // A block longer than a chunk: read as much again, so each block is read a bounded number of times.
+            let carried_bytes: usize = lines.iter().map(|l| l.text.len()).sum();
+            want = self.chunk_bytes.max(carried_bytes);
+            start = end;
+        }
+        self.inputs.push(InputRead { format, stream: None, prefixed: unwrapper.prefixed });
+        self.drain_gc(sink);
+    }
+
     /// Reads input number `self.inputs.len()` held whole in memory (or read whole: no bigger than a chunk, or
     /// an export), unwrapped by `formats::unwrap`.
     pub fn parse_bytes(&mut self, bytes: &[u8], year: Option<&YearHint>, sink: &mut impl ParseSink) {
@@ -262,7 +358,7 @@ impl StreamParser {
             self.problems.push(Problem::new(ProblemKind::Truncated, index, line, CUT_MESSAGE));
         }
         let kept = HashMap::new();
-        let raws = RawLines { first: 1, lines: text.split('\n').collect(), kept: &kept };
+        let raws = RawLines { first: 1, lines: formats::pieces(&text).collect(), kept: &kept };
         let cx = InputCx { index, format: unwrapped.format, year, keep: None };
         self.process(&unwrapped.lines, &raws, true, &cx, sink);
         self.inputs.push(InputRead {
@@ -288,7 +384,7 @@ impl StreamParser {
     fn process(
         &mut self,
         lines: &[LogLine<'_>],
-        raws: &RawLines<'_>,
+        raws: &RawLines<'_, '_>,
         eof: bool,
         cx: &InputCx<'_>,
         sink: &mut impl ParseSink,
@@ -308,18 +404,20 @@ impl StreamParser {
                     (rest, rest.len() == line.text.len())
                 }
             };
-            if rest.is_empty() {
+            if rest.is_empty() || !may_matter(rest) {
                 i += 1;
                 continue;
             }
             if whole && race::starts_report(lines, i) {
+                // A report that runs into the lookahead window is carried as it is, not read twice.
+                if !eof && report_runs_into_window(lines, i) {
+                    return self.carry(i, rest, whole, None, sink);
+                }
                 let mark = self.problems.len();
                 let (race, next) = race::parse_report(lines, i, input, &mut self.problems);
                 if !eof && next + LOOKAHEAD >= lines.len() {
                     self.problems.truncate(mark);
-                    self.first_rest = Some((rest.to_string(), whole));
-                    self.drain_gc(sink);
-                    return i;
+                    return self.carry(i, rest, whole, None, sink);
                 }
                 self.found_race(race, sink);
                 // Only a `--- FAIL:` printed after this report can own it.
@@ -337,15 +435,16 @@ impl StreamParser {
                     (Some(_), 0) => self.first_time.take(),
                     _ => crash_time(cx, raws.get(line.number)),
                 };
+                // A dump that runs into the lookahead window is carried as it is, not read twice.
+                if !eof && dump_runs_into_window(lines, i) {
+                    return self.carry(i, rest, whole, time, sink);
+                }
                 // A crash can start in the middle of a line (after a gc piece): parse from the remainder.
                 let mark = self.problems.len();
                 let (mut crash, next) = traceback::parse_crash_from(lines, i, rest, input, &mut self.problems);
                 if !eof && next + LOOKAHEAD >= lines.len() {
                     self.problems.truncate(mark);
-                    self.first_rest = Some((rest.to_string(), whole));
-                    self.first_time = time;
-                    self.drain_gc(sink);
-                    return i;
+                    return self.carry(i, rest, whole, time, sink);
                 }
                 if let Some((time, note)) = time {
                     crash.time = Some(time);
@@ -366,6 +465,22 @@ impl StreamParser {
             i += 1;
         }
         lines.len()
+    }
+
+    /// Stops the chunk at the block opening at `lines[at]`: it is read again, whole, from the next chunk (its
+    /// remainder after the gc piece and its time are kept: the gc piece is not fed twice). Returns `at`.
+    fn carry(
+        &mut self,
+        at: usize,
+        rest: &str,
+        whole: bool,
+        time: Option<(String, Option<String>)>,
+        sink: &mut impl ParseSink,
+    ) -> usize {
+        self.first_rest = Some((rest.to_string(), whole));
+        self.first_time = time;
+        self.drain_gc(sink);
+        at
     }
 
     fn found_race(&mut self, race: RaceReport, sink: &mut impl ParseSink) {
@@ -395,6 +510,58 @@ impl StreamParser {
     }
 }
 
+/// False when nothing `process` looks for after the gc parser can start with `text`'s first byte: a race
+/// report's separator (`=`), a goroutine dump (`g`), a crash (`p`, `f`, `S`), `Found N data race(s)` (`F`), the
+/// `go test` lines (`=`, `-`, `t`), or whitespace or a non-ASCII byte that trimming would move past. Most lines
+/// of a chatty log (`app: tick 19161`) are rejected here by one byte.
+#[inline]
+fn may_matter(text: &str) -> bool {
+    text.as_bytes()
+        .first()
+        .is_none_or(|&b| b <= b' ' || b >= 0x80 || matches!(b, b'=' | b'g' | b'p' | b'f' | b'S' | b'F' | b'-' | b't'))
+}
+
+/// Bytes of a block carried on the evidence of `dump_runs_into_window` and `report_runs_into_window` alone:
+/// past this, the block is parsed to learn where it ends (as every block was before), so lines that only look
+/// like a block cannot make a chunk grow without bound.
+const MAX_UNREAD_CARRY: usize = 64 << 20;
+
+/// True when every line after `lines[start]` up to the lookahead window looks like the inside of a crash or
+/// goroutine dump: the block parser would read into the window, and its result would be dropped (the block is
+/// carried into the next chunk). Checking costs no allocation; parsing a block of 80,000 frames twice cost half
+/// as much again (`tests/golang_bounds.rs`). A wrong guess costs only a bigger next chunk.
+fn dump_runs_into_window(lines: &[LogLine<'_>], start: usize) -> bool {
+    runs_into_window(lines, start + 1, |text| {
+        let text = trim_ws(text);
+        text.is_empty()
+            || text.ends_with(')')
+            || text.ends_with(':')
+            || text.starts_with('/')
+            || text.starts_with("created by ")
+            || text.starts_with("...")
+            || text.starts_with('[')
+            || text.starts_with("goroutine ")
+            || text.contains(".go:")
+    })
+}
+
+/// True when no line after the header of the race report at `lines[start]` up to the lookahead window is its
+/// closing separator (see `dump_runs_into_window`).
+fn report_runs_into_window(lines: &[LogLine<'_>], start: usize) -> bool {
+    runs_into_window(lines, start + 2, |text| trim_ws(text) != race::SEPARATOR)
+}
+
+fn runs_into_window(lines: &[LogLine<'_>], from: usize, inside: impl Fn(&str) -> bool) -> bool {
+    let end = lines.len().saturating_sub(LOOKAHEAD);
+    let mut bytes = 0;
+    lines.get(from.min(end)..end).is_some_and(|run| {
+        run.iter().all(|l| {
+            bytes += l.text.len() + 1;
+            bytes <= MAX_UNREAD_CARRY && inside(&l.text)
+        })
+    })
+}
+
 /// An empty vector in the allocation of `v`: the same size and alignment of element, another lifetime (the
 /// standard library collects a vector's iterator into its own allocation when the layouts match).
 fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
@@ -409,6 +576,16 @@ fn crash_time(cx: &InputCx<'_>, raw: Option<&str>) -> Option<(String, Option<Str
         return None;
     }
     time_of_line(cx.format, raw?, cx.year)
+}
+
+/// Where the chunk of `bytes` from `start` of at least `want` bytes of whole lines ends: past the first newline
+/// from `start + want - 1` on, or at the end.
+fn chunk_end(bytes: &[u8], start: usize, want: usize) -> usize {
+    let from = start.saturating_add(want.max(1) - 1);
+    match bytes.get(from..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+        Some(at) => from + at + 1,
+        None => bytes.len(),
+    }
 }
 
 /// Non-empty lines in `bytes` (enough of them decide the format).
@@ -456,7 +633,7 @@ fn crash_stream<R: BufRead + Seek>(
                 crash = Some(stream.into_owned());
             }
         };
-        let mut pieces = text.split('\n').peekable();
+        let mut pieces = formats::pieces(&text).peekable();
         while let Some(raw) = pieces.next() {
             let last = pieces.peek().is_none();
             if last && !final_chunk {
@@ -536,5 +713,86 @@ impl<R: BufRead + Seek> Chunks<R> {
         self.tail.clear();
         self.ends_with_newline = false;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `process` does with a line after the gc parser, less the blocks' bodies: true when any check fires.
+    fn anything_fires(text: &str) -> bool {
+        let trimmed = trim_ws(text);
+        let mut tests = TestTracker::default();
+        tests.unclaimed.push((0, None));
+        tests.observe(text);
+        trimmed == race::SEPARATOR
+            || traceback::starts_goroutine(trimmed)
+            || traceback::starts_crash(trimmed)
+            || race::parse_found_line(text).is_some()
+            || tests.running.is_some()
+            || !tests.failing.is_empty()
+            || !tests.claims.is_empty()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// A line the one-byte check rejects is one no check after it would have taken: lines that open every
+        /// block and `go test` line, with random bytes and whitespace before and after them.
+        #[test]
+        fn the_one_byte_rejection_rejects_only_lines_nothing_takes(
+            before in "[ \t\u{b}\u{a0}a-zA-Z0-9]{0,2}",
+            body in prop_oneof![
+                Just("=================="),
+                Just("goroutine 7 [running]:"),
+                Just("panic: boom"),
+                Just("fatal error: concurrent map writes"),
+                Just("SIGQUIT: quit"),
+                Just("Found 2 data race(s)"),
+                Just("=== RUN   TestX"),
+                Just("=== CONT  TestX"),
+                Just("--- FAIL: TestX (0.00s)"),
+                Just("testing.go:1490: race detected during execution of test"),
+                Just("app: tick 19161"),
+                Just("0.017app: tick 1"),
+            ],
+            after in "[ \t\u{b}a-z]{0,2}",
+        ) {
+            let line = format!("{before}{body}{after}");
+            prop_assert!(may_matter(&line) || !anything_fires(&line), "{:?}", line);
+        }
+    }
+
+    #[test]
+    fn every_real_opening_line_passes_the_one_byte_check() {
+        for line in [
+            "==================",
+            "goroutine 1 [running]:",
+            "panic: x",
+            "fatal error: x",
+            "SIGSEGV: segmentation violation",
+            "Found 1 data race(s)",
+            "=== RUN   TestA",
+            "    --- FAIL: TestA/sub (0.00s)",
+            "    testing.go:1490: race detected during execution of test",
+            "\tpanic: indented",
+        ] {
+            assert!(may_matter(line) && anything_fires(line), "{line}");
+        }
+        assert!(!may_matter("app: tick 19161"));
+    }
+
+    #[test]
+    fn chunk_ends_are_after_a_newline_past_the_wanted_size() {
+        let text = b"ab\ncd\n\nef";
+        assert_eq!(chunk_end(text, 0, 1), 3);
+        assert_eq!(chunk_end(text, 0, 3), 3);
+        assert_eq!(chunk_end(text, 0, 4), 6);
+        assert_eq!(chunk_end(text, 3, 3), 6);
+        assert_eq!(chunk_end(text, 6, 1), 7);
+        assert_eq!(chunk_end(text, 7, 1), 9);
+        assert_eq!(chunk_end(text, 0, usize::MAX), 9);
     }
 }
