@@ -186,6 +186,27 @@ impl LineUnwrapper {
         )
     }
 
+    /// The fast path of `push` for a plain log (the common and the largest input): what Go printed on raw line
+    /// `raw` when it needs no piece, no stream, no join and no cut (`None`: call `push`). Inlined in the caller's
+    /// loop, the line goes straight into its vector (through `push`'s callback, a call per line cost a tenth of
+    /// a parse of short lines).
+    #[inline]
+    pub fn plain<'a>(&mut self, raw: &'a str) -> Option<&'a str> {
+        if self.format != LogFormat::Plain || !self.partials.is_empty() {
+            return None;
+        }
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if raw.len() > MAX_LINE || (self.escapes && memchr::memchr(0x1b, raw.as_bytes()).is_some()) {
+            return None;
+        }
+        let (content, partial) = strip_prefixes(raw);
+        if partial {
+            return None;
+        }
+        self.prefixed |= content.len() != raw.len();
+        Some(content)
+    }
+
     /// Unwraps raw line `number` (without its newline), not the input's last piece (`finish` takes that).
     /// Returns `number` when the line was longer than `input::MAX_LINE` and was read only up to it.
     pub fn push<'a>(
@@ -194,20 +215,12 @@ impl LineUnwrapper {
         raw: &'a str,
         out: &mut impl FnMut(LogLine<'a>, Option<Cow<'a, str>>),
     ) -> Option<usize> {
+        if let Some(content) = self.plain(raw) {
+            out(LogLine { number, text: Cow::Borrowed(content) }, None);
+            return None;
+        }
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let (raw, cut) = if raw.len() > MAX_LINE { (cut_line(raw), Some(number)) } else { (raw, None) };
-        // Fast path of a plain log (the common and the largest input): no piece, no stream, no join.
-        if self.format == LogFormat::Plain
-            && self.partials.is_empty()
-            && !(self.escapes && memchr::memchr(0x1b, raw.as_bytes()).is_some())
-        {
-            let (content, partial) = strip_prefixes(raw);
-            if !partial {
-                self.prefixed |= content.len() != raw.len();
-                out(LogLine { number, text: Cow::Borrowed(content) }, None);
-                return cut;
-            }
-        }
         let mut prefixed = self.prefixed;
         let mut piece = unwrap_line(self.format, raw).unwrap_or_else(|| {
             let (content, partial) = strip_prefixes(raw);

@@ -77,8 +77,8 @@ pub fn parse(text: &str) -> GcTrace {
     parser.finish()
 }
 
+/// A gc line begun and not ended (its text so far is `GcTraceParser::pending_text`).
 struct PendingLine {
-    text: String,
     matcher: GcLineMatcher,
     line: usize,
     idle: usize,
@@ -88,6 +88,8 @@ struct PendingLine {
 pub struct GcTraceParser {
     input: usize,
     pending: Option<PendingLine>,
+    /// The text of the pending line; its allocation is kept between lines.
+    pending_text: String,
     last_n: Option<u64>,
     process: u32,
     new_process: bool,
@@ -99,6 +101,7 @@ impl Default for GcTraceParser {
         GcTraceParser {
             input: 0,
             pending: None,
+            pending_text: String::new(),
             last_n: None,
             process: 0,
             new_process: true,
@@ -143,29 +146,29 @@ impl GcTraceParser {
         }
         let mut fresh = GcLineMatcher::new();
         let fresh_len = if opens { extend(&mut fresh, line) } else { 0 };
-        if let Some(mut pending) = self.pending.take() {
+        // The pending piece is updated in place (moving it out and back cost a copy of it per line).
+        if let Some(pending) = &mut self.pending {
             let mut matcher = pending.matcher;
             let accepted = extend(&mut matcher, line);
             if fresh_len >= 4 && fresh_len > accepted {
-                self.pending = Some(pending);
                 self.abandon_pending();
             } else if accepted > 0 {
-                pending.text.push_str(line.get(..accepted).unwrap_or(""));
+                self.pending_text.push_str(line.get(..accepted).unwrap_or(""));
                 pending.matcher = matcher;
                 pending.idle = 0;
-                if pending.matcher.complete() {
-                    self.emit(&pending.text, pending.line);
-                } else {
-                    self.pending = Some(pending);
+                if matcher.complete() {
+                    let first = pending.line;
+                    self.pending = None;
+                    let text = std::mem::take(&mut self.pending_text);
+                    self.emit(&text, first);
+                    self.pending_text = text;
                 }
                 return line.get(accepted..).unwrap_or("");
             } else {
                 pending.idle += 1;
                 if pending.idle > MAX_IDLE_LINES {
-                    self.pending = Some(pending);
                     self.abandon_pending();
                 } else {
-                    self.pending = Some(pending);
                     return self.neighbour(number, line);
                 }
             }
@@ -175,7 +178,10 @@ impl GcTraceParser {
             if fresh.complete() {
                 self.emit(text, number);
             } else {
-                self.pending = Some(PendingLine { text: text.to_string(), matcher: fresh, line: number, idle: 0 });
+                // The text buffer is reused from line to line (a split gc line is most lines of a chatty log).
+                self.pending_text.clear();
+                self.pending_text.push_str(text);
+                self.pending = Some(PendingLine { matcher: fresh, line: number, idle: 0 });
             }
             return line.get(fresh_len..).unwrap_or("");
         }
@@ -208,12 +214,12 @@ impl GcTraceParser {
 
     fn abandon_pending(&mut self) {
         if let Some(p) = self.pending.take() {
-            if p.text.contains(" @") {
+            if self.pending_text.contains(" @") {
                 self.trace.problems.push(Problem::new(
                     ProblemKind::Truncated,
                     self.input,
                     p.line,
-                    format!("1 truncated gc line: {}", p.text),
+                    format!("1 truncated gc line: {}", self.pending_text),
                 ));
             }
         }

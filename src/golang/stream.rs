@@ -217,6 +217,9 @@ impl StreamParser {
                 raws.push(raw);
                 let cut = if last {
                     unwrapper.finish(number, raw, chunks.ends_with_newline, &mut sink_line)
+                } else if let Some(text) = unwrapper.plain(raw) {
+                    sink_line(LogLine { number, text: Cow::Borrowed(text) }, None);
+                    None
                 } else {
                     unwrapper.push(number, raw, &mut sink_line)
                 };
@@ -312,6 +315,9 @@ impl StreamParser {
                 raws.push(raw);
                 let cut = if last {
                     unwrapper.finish(number, raw, text.ends_with('\n'), &mut sink_line)
+                } else if let Some(text) = unwrapper.plain(raw) {
+                    sink_line(LogLine { number, text: Cow::Borrowed(text) }, None);
+                    None
                 } else {
                     unwrapper.push(number, raw, &mut sink_line)
                 };
