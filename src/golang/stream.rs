@@ -14,7 +14,13 @@
 //!
 //! What needs the whole input is kept as small keys: the GOROOTs seen (for user frames), which test claimed
 //! which race report, and the problems (one per line that could not be read; sorted at the end).
-//! Results are identical to a parse of the whole text in memory: `report::parse_logs_with` is this same code.
+//! Results are identical to a parse of the whole text in memory (`parse_bytes`), which the tests hold every
+//! chunked read to. An input already in memory (`report::parse_logs_with`) is read the same way, in place
+//! (`parse_memory`).
+//!
+//! Most lines of a chatty log carry nothing (`app: tick 19161`) or a piece of a gc line: they are rejected by a
+//! byte test before any block check (`may_matter`), and a block is never parsed only to be dropped at a chunk's
+//! end (`dump_runs_into_window`).
 
 use super::formats::{self, detect, LineUnwrapper, LogFormat};
 use super::frames::detect_goroots;
