@@ -88,6 +88,30 @@ fn chunked_parse_equals_the_whole_parse_across_inputs_and_long_blocks() {
     assert_eq!(parse_logs(&inputs), whole);
 }
 
+/// The in-place read carries a block that looks as if it ran into the next chunk without parsing it: when the
+/// guess is wrong (lines that look like a dump's inside, which the crash parser does not take: a header with no
+/// goroutine, a report with no closing separator), the result is still the whole read's, wherever the chunks end.
+#[test]
+fn blocks_carried_on_a_wrong_guess_read_as_the_whole_text() {
+    let mut log = String::from("panic: no goroutine follows\n");
+    for i in 0..3000 {
+        log.push_str(&format!("main.looks_like_a_frame{i}()\n"));
+    }
+    log.push_str("==================\nWARNING: DATA RACE\nWrite at 0x00c000010018 by goroutine 7:\n");
+    for i in 0..2000 {
+        log.push_str(&format!("  main.f{i}()\n      /app/main.go:{i} +0x3c\n"));
+    }
+    log.push_str("app: the report was cut off\nfatal error: concurrent map writes\n\ngoroutine 7 [running]:\n");
+    log.push_str("main.main()\n\t/app/main.go:9 +0x1d\ngc 1 @0.011s 3%: 0.060+0.52+0.004 ms clock, 0.12+0.62/0.089/0+0.009 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n");
+    let inputs = vec![("guess".to_string(), log.into_bytes())];
+    let whole = parse_logs_chunked(&inputs, &[], usize::MAX);
+    assert_eq!((whole.crashes.len(), whole.races.len(), whole.gc.cycles.len()), (2, 1, 1));
+    for chunk in [64, 1000, 4096, 50_000] {
+        assert_eq!(parse_logs_chunked(&inputs, &[], chunk), whole, "read {chunk} bytes at a time in place");
+        assert_eq!(parse_logs_read_chunked(&inputs, &[], chunk), whole, "read {chunk} bytes at a time");
+    }
+}
+
 /// A sink that keeps nothing: what the parser itself holds is what is measured.
 #[derive(Default)]
 struct Counting {
