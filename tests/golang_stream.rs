@@ -61,9 +61,13 @@ fn a_long_line_after_short_ones_is_read_in_small_chunks_to_the_end() {
     for chunk in [1, 100, 2000, 4999, 5006] {
         let (tx, rx) = std::sync::mpsc::channel();
         let given = input.clone();
-        std::thread::spawn(move || tx.send(Box::new(parse_logs_chunked(&given, &[], chunk))).is_ok());
+        std::thread::spawn(move || {
+            let read = parse_logs_read_chunked(&given, &[], chunk);
+            tx.send(Box::new((read, parse_logs_chunked(&given, &[], chunk)))).is_ok()
+        });
         let chunked = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the chunked parse ends");
-        assert_eq!(*chunked, whole, "read {chunk} bytes at a time");
+        assert_eq!(chunked.0, whole, "read {chunk} bytes at a time");
+        assert_eq!(chunked.1, whole, "read {chunk} bytes at a time in place");
     }
 }
 
