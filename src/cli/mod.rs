@@ -204,9 +204,9 @@ fn open(
 ) -> anyhow::Result<Code> {
     let vars = run::split_pairs(vars, "--var")?;
     use std::io::{IsTerminal, Write};
-    // Read before the screen opens: `kubectl logs … | runbook --log -` hands stdin over whole, and the screen
-    // then reads its keys from the terminal device.
-    // Files are checked now and read behind the screen (`Pending::deferred`); standard input is read now.
+    // Standard input is read before the screen opens (`kubectl logs … | runbook --log -` hands it over whole; the
+    // screen then reads its keys from the terminal device). Files are only checked now and read behind the screen
+    // (`Pending::deferred`): a 100 MB log must not hold back the first frame.
     let mut pending = if std::io::stdout().is_terminal() { evidence.read_deferring_files()? } else { None };
     let source = match (runbook, pending.take()) {
         (Some(id), given) => {
@@ -247,14 +247,13 @@ type PickedOnScreen = (crate::evidence::Pending, anyhow::Result<triage::Opened>,
 /// `triage::pick_for_open` with the picking screen up (`tui::picking`). `Ok(Err(code))`: stopped, by the engineer
 /// (said on standard error; 0) or by a signal (130). Err: the terminal could not be set up.
 fn pick_with_screen(
-    pending: crate::evidence::Pending,
+    mut pending: crate::evidence::Pending,
     repo: Option<String>,
 ) -> anyhow::Result<Result<PickedOnScreen, Code>> {
     use crate::tui::picking::{pick_on_screen, Picked};
     let bytes = usize::try_from(pending.size()).unwrap_or(usize::MAX);
     let names: Vec<&str> = pending.names().into_iter().map(|n| if n == "-" { "standard input" } else { n }).collect();
     let what = format!("{}, {}", names.join(", "), crate::tui::evidence_dialog::size(bytes));
-    let mut pending = pending;
     let picked = pick_on_screen(what, move || {
         let picked = pending.read_deferred().and_then(|()| triage::pick_for_open(&pending, repo.as_ref()));
         (pending, picked)
