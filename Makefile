@@ -54,3 +54,4 @@ bench: build
 	benches/compare.sh $(CURDIR)/target/release/runbook
 	benches/compare-heavy.sh $(CURDIR)/target/release/runbook
 	benches/tui-frames.sh $(CURDIR)/target/release/runbook
+	benches/tui-paste.py $(CURDIR)/target/release/runbook $(CURDIR)/target/mixed-100mb.log
