@@ -6,44 +6,33 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test set-up that fails should panic loudly
 
 use crate::blame_moves::check_all;
-use crate::blame_support::History;
-use crate::common::{git, git_command, git_tool, write, Rng};
-use std::collections::BTreeMap;
-use std::path::Path;
+use crate::blame_support::{History, RandomTree};
+use crate::common::{git, git_command, git_tool, Rng};
 
-struct Builder<'a> {
-    git: &'a Path,
-    repo: &'a Path,
-    rng: Rng,
-    files: BTreeMap<String, Vec<String>>,
-    next_name: usize,
-    time: u64,
+/// Mostly lines with enough letters to be found; some short ones (`}`, blank) that never are.
+fn line(rng: &mut Rng) -> String {
+    let n = rng.below(10_000);
+    match rng.below(6) {
+        0 => "}".to_owned(),
+        1 => String::new(),
+        2 => format!("\tif value{n} != nil {{"),
+        _ => format!("\tresult{} := compute(input{n}, {})", rng.below(50), rng.below(7)),
+    }
 }
 
-impl Builder<'_> {
-    /// Mostly lines with enough letters to be found; some short ones (`}`, blank) that never are.
-    fn line(&mut self) -> String {
-        let n = self.rng.below(10_000);
-        match self.rng.below(6) {
-            0 => "}".to_owned(),
-            1 => String::new(),
-            2 => format!("\tif value{n} != nil {{"),
-            _ => format!("\tresult{} := compute(input{n}, {})", self.rng.below(50), self.rng.below(7)),
-        }
-    }
+/// What these histories do to a tree: moves and copies of blocks, splits, the odd merge.
+trait Moves {
+    fn new_name(&mut self) -> String;
+    fn add_file(&mut self) -> String;
+    fn block(&mut self, name: &str) -> (usize, usize);
+    fn change(&mut self);
+    fn side_branch_and_merge(&mut self);
+}
 
+impl Moves for RandomTree<'_> {
     fn new_name(&mut self) -> String {
         self.next_name += 1;
         format!("{}f{}.go", ["", "pkg/", "pkg-x/"][self.rng.below(3)], self.next_name)
-    }
-
-    fn pick(&mut self) -> Option<String> {
-        let names: Vec<&String> = self.files.keys().collect();
-        (!names.is_empty()).then(|| names[self.rng.below(names.len())].clone())
-    }
-
-    fn save(&self, name: &str) {
-        write(&self.repo.join(name), self.files[name].iter().map(|l| format!("{l}\n")).collect::<String>());
     }
 
     fn add_file(&mut self) -> String {
@@ -60,22 +49,6 @@ impl Builder<'_> {
         let len = self.files[name].len();
         let start = self.rng.below(len);
         (start, 1 + self.rng.below((len - start).min(12)))
-    }
-
-    fn edit(&mut self, name: &str, changes: usize) {
-        for _ in 0..changes {
-            let len = self.files[name].len();
-            let at = self.rng.below(len + 1);
-            let kind = self.rng.below(3);
-            let line = self.line();
-            let lines = self.files.get_mut(name).expect("file");
-            match kind {
-                0 if at < len && len > 1 => drop(lines.remove(at)),
-                1 if at < len => lines[at] = line,
-                _ => lines.insert(at, line),
-            }
-        }
-        self.save(name);
     }
 
     /// One random change (no commit).
@@ -145,21 +118,6 @@ impl Builder<'_> {
         }
     }
 
-    fn commit(&mut self, author: &str) {
-        self.time += 3600;
-        git(self.git, self.repo, &["add", "-A"]);
-        let date = format!("{} +0000", self.time);
-        let output = git_command(self.git, self.repo)
-            .args(["commit", "-q", "--allow-empty", "-m", "step"])
-            .env("GIT_AUTHOR_NAME", author)
-            .env("GIT_AUTHOR_EMAIL", format!("{author}@example.com"))
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .expect("run git commit");
-        assert!(output.status.success(), "commit: {}", String::from_utf8_lossy(&output.stderr));
-    }
-
     /// A side branch of two commits that only add files (copies of blocks), merged back after a commit on
     /// main: merges where the lines can come from either parent's files.
     fn side_branch_and_merge(&mut self) {
@@ -173,7 +131,7 @@ impl Builder<'_> {
                 self.files.insert(b.clone(), block);
                 self.save(&b);
             }
-            self.commit(author);
+            self.commit(author, "step", "+0000");
         }
         let added: Vec<(String, Vec<String>)> = self
             .files
@@ -188,7 +146,7 @@ impl Builder<'_> {
         if let Some(a) = self.pick() {
             self.edit(&a, 2);
         }
-        self.commit("Mia");
+        self.commit("Mia", "step", "+0000");
         self.time += 3600;
         let date = format!("{} +0000", self.time);
         let output = git_command(self.git, self.repo)
@@ -215,18 +173,11 @@ fn random_histories_of_moves_copies_and_splits_match_git() {
         let temp = tempfile::tempdir().expect("tempdir");
         let repo = temp.path();
         git(&git_path, repo, &["init", "-q", "-b", "main"]);
-        let mut builder = Builder {
-            git: &git_path,
-            repo,
-            rng: Rng(0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d)),
-            files: BTreeMap::new(),
-            next_name: 0,
-            time: 1_600_000_000,
-        };
+        let mut builder = RandomTree::new(&git_path, repo, seed, line);
         for _ in 0..3 {
             builder.add_file();
         }
-        builder.commit("Alice");
+        builder.commit("Alice", "step", "+0000");
         for n in 0..24 {
             if n == 12 {
                 builder.side_branch_and_merge();
@@ -236,7 +187,7 @@ fn random_histories_of_moves_copies_and_splits_match_git() {
             for _ in 0..1 + builder.rng.below(2) {
                 builder.change();
             }
-            builder.commit(["Alice", "Bob", "Carol"][n % 3]);
+            builder.commit(["Alice", "Bob", "Carol"][n % 3], "step", "+0000");
         }
         // Uncommitted work too: changes staged (new files must be, for git to blame them), then more.
         for _ in 0..2 {

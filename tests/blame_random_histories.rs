@@ -8,31 +8,29 @@
 use crate::blame_support;
 use crate::common;
 
-use blame_support::{History, Tally};
-use common::{git, git_command, git_tool, write, Rng};
-use std::collections::BTreeMap;
-use std::path::Path;
+use blame_support::{History, RandomTree, Tally};
+use common::{git, git_tool, Rng};
 
-struct Builder<'a> {
-    git: &'a Path,
-    repo: &'a Path,
-    rng: Rng,
-    files: BTreeMap<String, Vec<String>>,
-    next_name: usize,
-    time: u64,
+/// Few distinct words so that some lines repeat, numbers so that most do not.
+fn line(rng: &mut Rng) -> String {
+    let words = ["return err", "x := y + 1", "}", "if ok {", "mu.Lock()", "m[k] = v", ""];
+    let word = words[rng.below(words.len())];
+    match rng.below(4) {
+        0 => word.to_owned(),
+        _ => format!("\t{word} // step {}", rng.below(5000)),
+    }
 }
 
-impl Builder<'_> {
-    fn line(&mut self) -> String {
-        // Few distinct words so that some lines repeat, numbers so that most do not.
-        let words = ["return err", "x := y + 1", "}", "if ok {", "mu.Lock()", "m[k] = v", ""];
-        let word = words[self.rng.below(words.len())];
-        match self.rng.below(4) {
-            0 => word.to_owned(),
-            _ => format!("\t{word} // step {}", self.rng.below(5000)),
-        }
-    }
+/// What these histories do to a tree: copies, renames, splits and joins, one a commit.
+trait Renames {
+    fn new_name(&mut self) -> String;
+    fn moved_name(&mut self, old: &str) -> String;
+    fn remove(&mut self, name: &str);
+    fn add_file(&mut self);
+    fn step(&mut self, author: &str);
+}
 
+impl Renames for RandomTree<'_> {
     fn new_name(&mut self) -> String {
         self.next_name += 1;
         format!("dir{}/f{}.go", self.rng.below(3), self.next_name)
@@ -48,35 +46,9 @@ impl Builder<'_> {
         }
     }
 
-    fn pick(&mut self) -> Option<String> {
-        let names: Vec<&String> = self.files.keys().collect();
-        (!names.is_empty()).then(|| names[self.rng.below(names.len())].clone())
-    }
-
-    fn save(&self, name: &str) {
-        let lines = &self.files[name];
-        write(&self.repo.join(name), lines.iter().map(|l| format!("{l}\n")).collect::<String>());
-    }
-
     fn remove(&mut self, name: &str) {
         self.files.remove(name);
         std::fs::remove_file(self.repo.join(name)).expect("rm");
-    }
-
-    fn edit(&mut self, name: &str, changes: usize) {
-        for _ in 0..changes {
-            let len = self.files[name].len();
-            let at = self.rng.below(len + 1);
-            let kind = self.rng.below(3);
-            let line = self.line();
-            let lines = self.files.get_mut(name).expect("file");
-            match kind {
-                0 if at < len && len > 1 => drop(lines.remove(at)),
-                1 if at < len => lines[at] = line,
-                _ => lines.insert(at, line),
-            }
-        }
-        self.save(name);
     }
 
     fn add_file(&mut self) {
@@ -91,7 +63,7 @@ impl Builder<'_> {
     fn step(&mut self, author: &str) {
         let Some(a) = self.pick() else {
             self.add_file();
-            return self.commit(author, "add");
+            return self.commit(author, "add", "+0100");
         };
         let op = self.rng.below(8);
         match op {
@@ -153,22 +125,7 @@ impl Builder<'_> {
                 self.edit(&a, edits);
             }
         }
-        self.commit(author, "step");
-    }
-
-    fn commit(&mut self, author: &str, message: &str) {
-        self.time += 3600;
-        git(self.git, self.repo, &["add", "-A"]);
-        let date = format!("{} +0100", self.time);
-        let output = git_command(self.git, self.repo)
-            .args(["commit", "-q", "--allow-empty", "-m", message])
-            .env("GIT_AUTHOR_NAME", author)
-            .env("GIT_AUTHOR_EMAIL", format!("{author}@example.com"))
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .expect("run git commit");
-        assert!(output.status.success(), "commit: {}", String::from_utf8_lossy(&output.stderr));
+        self.commit(author, "step", "+0100");
     }
 }
 
@@ -181,18 +138,11 @@ fn random_histories_of_copies_renames_and_splits_match_git() {
         let temp = tempfile::tempdir().expect("tempdir");
         let repo = temp.path();
         git(&git_path, repo, &["init", "-q", "-b", "main"]);
-        let mut builder = Builder {
-            git: &git_path,
-            repo,
-            rng: Rng(0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d)),
-            files: BTreeMap::new(),
-            next_name: 0,
-            time: 1_600_000_000,
-        };
+        let mut builder = RandomTree::new(&git_path, repo, seed, line);
         for _ in 0..3 {
             builder.add_file();
         }
-        builder.commit("Alice", "start");
+        builder.commit("Alice", "start", "+0100");
         for n in 0..30 {
             builder.step(["Alice", "Bob", "Carol"][n % 3]);
         }

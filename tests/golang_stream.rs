@@ -27,7 +27,8 @@ fn read_dir(dir: &str) -> Vec<(String, Vec<u8>)> {
 
 /// Every capture and every shipped shape, each alone, read in small chunks (a line or two, and a few dozen lines):
 /// the same report as the whole text read at once.
-/// (It was `#[ignore]`d as "minutes in a debug build": it never ended, the hang of the test below; 0.2 s now.)
+/// (It was once left out of `make test` as "minutes in a debug build": it never ended, the hang of the test
+/// below; 0.2 s now.)
 #[test]
 fn chunked_parse_equals_the_whole_parse_on_every_capture_and_shipped_shape() {
     let mut files = read_dir("go/logs");

@@ -6,9 +6,9 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use crate::common::{git_command, git_tool};
+use crate::common::{git, git_command, git_tool, write, Rng};
 use runbook::locate::{blame, BlameOptions};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// What git says about one line.
@@ -240,5 +240,74 @@ impl History {
         for problem in self.problems.iter().take(20) {
             println!("  {problem}");
         }
+    }
+}
+
+/// The working tree of a seeded random history (`blame_random_histories`, `blame_moves_random`): its files as
+/// lines, written on every change and committed an hour apart. Each history brings its own kind of line (`line`)
+/// and its own operations on the tree.
+pub struct RandomTree<'a> {
+    pub git: &'a Path,
+    pub repo: &'a Path,
+    pub rng: Rng,
+    pub files: BTreeMap<String, Vec<String>>,
+    pub next_name: usize,
+    pub time: u64,
+    line: fn(&mut Rng) -> String,
+}
+
+impl<'a> RandomTree<'a> {
+    /// The tree of `repo` (a fresh repository) for `seed`, its new lines made by `line`.
+    pub fn new(git: &'a Path, repo: &'a Path, seed: u64, line: fn(&mut Rng) -> String) -> Self {
+        let rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
+        RandomTree { git, repo, rng, files: BTreeMap::new(), next_name: 0, time: 1_600_000_000, line }
+    }
+
+    pub fn line(&mut self) -> String {
+        (self.line)(&mut self.rng)
+    }
+
+    /// One of the files, at random.
+    pub fn pick(&mut self) -> Option<String> {
+        let names: Vec<&String> = self.files.keys().collect();
+        (!names.is_empty()).then(|| names[self.rng.below(names.len())].clone())
+    }
+
+    /// Writes `name` as its lines say.
+    pub fn save(&self, name: &str) {
+        write(&self.repo.join(name), self.files[name].iter().map(|l| format!("{l}\n")).collect::<String>());
+    }
+
+    /// `changes` random edits of `name` (a line removed, replaced or inserted), then saved.
+    pub fn edit(&mut self, name: &str, changes: usize) {
+        for _ in 0..changes {
+            let len = self.files[name].len();
+            let at = self.rng.below(len + 1);
+            let kind = self.rng.below(3);
+            let line = self.line();
+            let lines = self.files.get_mut(name).expect("file");
+            match kind {
+                0 if at < len && len > 1 => drop(lines.remove(at)),
+                1 if at < len => lines[at] = line,
+                _ => lines.insert(at, line),
+            }
+        }
+        self.save(name);
+    }
+
+    /// Commits the whole tree as `author`, an hour after the last commit, dated in time zone `zone`.
+    pub fn commit(&mut self, author: &str, message: &str, zone: &str) {
+        self.time += 3600;
+        git(self.git, self.repo, &["add", "-A"]);
+        let date = format!("{} {zone}", self.time);
+        let output = git_command(self.git, self.repo)
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_NAME", author)
+            .env("GIT_AUTHOR_EMAIL", format!("{author}@example.com"))
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .expect("run git commit");
+        assert!(output.status.success(), "commit: {}", String::from_utf8_lossy(&output.stderr));
     }
 }
