@@ -17,10 +17,8 @@
 use super::parse_spool::Spool;
 use super::pretty_at::{close_array, copy_elements, write_array, write_small};
 use crate::golang::dump_diff::ChangeTracker;
-use crate::golang::frames::UserFrameRule;
 use crate::golang::gctrace::GcCycle;
-use crate::golang::pairing::{PairIndex, RacingSites};
-use crate::golang::report::{resolve_crash, resolve_race};
+use crate::golang::report::Resolver;
 use crate::golang::stream::StreamEnd;
 use crate::golang::{Crash, RaceReport};
 use anyhow::Context as _;
@@ -81,36 +79,25 @@ impl<W: Write> Spool<W> {
         write_small(out, &formats, 1)?;
         write!(out, ",\n  \"streams\": ")?;
         write_small(out, &streams, 1)?;
-        let rule = UserFrameRule::new(end.goroots.clone());
+        let mut resolver = Resolver::new(end);
         write!(out, ",\n  \"races\": ")?;
-        let mut sites = RacingSites::default();
-        let mut pairs = PairIndex::default();
-        let mut index = 0;
         write_array(out, self.races.into_reader()?, 2, |line| {
             let mut race: RaceReport = serde_json::from_str(line).context("cannot read back a race report")?;
-            resolve_race(&rule, end, index, &mut race);
-            sites.add(index, &race);
-            pairs.add(index, &race);
-            index += 1;
+            resolver.race(&mut race);
             Ok(race)
         })?;
         write!(out, ",\n  \"found_data_races\": {}", serde_json::to_string(&end.found_data_races)?)?;
         write!(out, ",\n  \"sites\": ")?;
-        write_small(out, &sites.finish(), 1)?;
+        write_small(out, &resolver.sites(), 1)?;
         write!(out, ",\n  \"crashes\": ")?;
-        let mut pairing = Vec::new();
         let mut dumps = ChangeTracker::default();
-        let mut index = 0;
         write_array(out, self.crashes.into_reader()?, 2, |line| {
             let mut crash: Crash = serde_json::from_str(line).context("cannot read back a crash")?;
-            resolve_crash(&rule, end, &mut crash);
-            pairing.extend(pairs.pairs(index, &crash, |f| rule.is_user(f)));
-            dumps.add(index, &crash);
-            index += 1;
+            dumps.add(resolver.crash(&mut crash), &crash);
             Ok(crash)
         })?;
         write!(out, ",\n  \"pairing\": ")?;
-        write_small(out, &pairing, 1)?;
+        write_small(out, &resolver.pairing, 1)?;
         write!(out, ",\n  \"problems\": ")?;
         write_small(out, &end.problems, 1)?;
         if !dumps.changes.is_empty() {

@@ -12,10 +12,8 @@ use super::cycle_printer::{CyclePrinter, PrintBuf};
 use super::gc_json::write_neighbour;
 use super::pretty_at::Spooled;
 use crate::golang::dump_diff::ChangeTracker;
-use crate::golang::frames::UserFrameRule;
 use crate::golang::gctrace::{GcCycle, GcNeighbour};
-use crate::golang::pairing::{PairIndex, RacingSites};
-use crate::golang::report::{resolve_crash, resolve_race};
+use crate::golang::report::Resolver;
 use crate::golang::stream::{ParseSink, StreamEnd};
 use crate::golang::summary::{self, DistinctTests};
 use crate::golang::{Crash, RaceReport};
@@ -95,37 +93,30 @@ impl<W: Write> Spool<W> {
         let found = self.found_anything();
         let out = &mut self.out;
         let names = &self.names;
-        let rule = UserFrameRule::new(end.goroots.clone());
+        let mut resolver = Resolver::new(end);
         let mut text = String::new();
         let formats: Vec<String> = end.inputs.iter().map(|i| i.format.as_str().to_string()).collect();
         let streams: Vec<Option<String>> = end.inputs.iter().map(|i| i.stream.clone()).collect();
         summary::render_formats(&mut text, names, &formats, &streams);
         // Races first (pairing needs them), printed after the crashes as the summary orders them.
-        let mut sites = RacingSites::default();
-        let mut pairs = PairIndex::default();
         let mut tests = DistinctTests::default();
         let race_count = self.races.count;
-        for (index, line) in self.races.into_reader()?.lines().enumerate() {
+        for line in self.races.into_reader()?.lines() {
             let mut race: RaceReport = serde_json::from_str(&line?).context("cannot read back a race report")?;
-            resolve_race(&rule, end, index, &mut race);
-            sites.add(index, &race);
-            pairs.add(index, &race);
+            resolver.race(&mut race);
             tests.add(race.test.as_deref());
         }
-        let mut pairing = Vec::new();
         let mut dumps = ChangeTracker::default();
-        for (index, line) in self.crashes.into_reader()?.lines().enumerate() {
+        for line in self.crashes.into_reader()?.lines() {
             let mut crash: Crash = serde_json::from_str(&line?).context("cannot read back a crash")?;
-            resolve_crash(&rule, end, &mut crash);
-            pairing.extend(pairs.pairs(index, &crash, |f| rule.is_user(f)));
-            dumps.add(index, &crash);
+            dumps.add(resolver.crash(&mut crash), &crash);
             summary::render_crash(&mut text, names, &crash);
             out.write_all(text.as_bytes())?;
             text.clear();
         }
         summary::render_dump_changes(&mut text, names, &dumps.changes, |i| dumps.places.get(&i).copied());
-        summary::render_races(&mut text, race_count, end.found_data_races, &tests, &sites.finish());
-        summary::render_pairing(&mut text, &pairing);
+        summary::render_races(&mut text, race_count, end.found_data_races, &tests, &resolver.sites());
+        summary::render_pairing(&mut text, &resolver.pairing);
         summary::render_gc(&mut text, self.cycle_count, self.processes, end.stw_ms_max, end.stw_ms_sum);
         summary::render_problems(&mut text, names, &end.problems);
         if !found {

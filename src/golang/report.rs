@@ -125,19 +125,15 @@ fn parse_chunks(
         },
         ..ParseReport::default()
     };
-    let rule = UserFrameRule::new(end.goroots.clone());
-    let mut sites = RacingSites::default();
-    let mut pairs = PairIndex::default();
-    for (index, race) in report.races.iter_mut().enumerate() {
-        resolve_race(&rule, &end, index, race);
-        sites.add(index, race);
-        pairs.add(index, race);
+    let mut resolver = Resolver::new(&end);
+    for race in &mut report.races {
+        resolver.race(race);
     }
-    for (index, crash) in report.crashes.iter_mut().enumerate() {
-        resolve_crash(&rule, &end, crash);
-        report.pairing.extend(pairs.pairs(index, crash, |f| rule.is_user(f)));
+    for crash in &mut report.crashes {
+        resolver.crash(crash);
     }
-    report.sites = sites.finish();
+    report.sites = resolver.sites();
+    report.pairing = resolver.pairing;
     report.problems = end.problems;
     report.dump_changes = super::dump_diff::changes(&report.crashes);
     report
@@ -167,9 +163,60 @@ impl ParseSink for Collected {
     }
 }
 
+/// What needs every input, given to each race report and then each crash in the order they were found (pairing
+/// needs every race first): their user frames and tests (`resolve_race`, `resolve_crash`), the racing sites and
+/// the pairing. One for `parse_logs` and for the reports `runbook parse` spooled.
+pub struct Resolver<'e> {
+    rule: UserFrameRule,
+    end: &'e StreamEnd,
+    races: usize,
+    crashes: usize,
+    sites: RacingSites,
+    pairs: PairIndex,
+    /// The crashes given so far paired with the races.
+    pub pairing: Vec<Pairing>,
+}
+
+impl<'e> Resolver<'e> {
+    pub fn new(end: &'e StreamEnd) -> Self {
+        Resolver {
+            rule: UserFrameRule::new(end.goroots.clone()),
+            end,
+            races: 0,
+            crashes: 0,
+            sites: RacingSites::default(),
+            pairs: PairIndex::default(),
+            pairing: Vec::new(),
+        }
+    }
+
+    /// The next race report.
+    pub fn race(&mut self, race: &mut RaceReport) {
+        resolve_race(&self.rule, self.end, self.races, race);
+        self.sites.add(self.races, race);
+        self.pairs.add(self.races, race);
+        self.races += 1;
+    }
+
+    /// The next crash (after every race); returns its index among the crashes.
+    pub fn crash(&mut self, crash: &mut Crash) -> usize {
+        resolve_crash(&self.rule, self.end, crash);
+        let index = self.crashes;
+        let rule = &self.rule;
+        self.pairing.extend(self.pairs.pairs(index, crash, |f| rule.is_user(f)));
+        self.crashes += 1;
+        index
+    }
+
+    /// The distinct racing sites of the races given.
+    pub fn sites(&mut self) -> Vec<RacingSite> {
+        std::mem::take(&mut self.sites).finish()
+    }
+}
+
 /// What a race report gets once every input was read: its test, its user frames (which need the GOROOTs of
 /// the whole log).
-pub fn resolve_race(rule: &UserFrameRule, end: &StreamEnd, index: usize, race: &mut RaceReport) {
+fn resolve_race(rule: &UserFrameRule, end: &StreamEnd, index: usize, race: &mut RaceReport) {
     if let Some(test) = end.tests.get(&index) {
         race.test = test.clone();
     }
@@ -183,7 +230,7 @@ pub fn resolve_race(rule: &UserFrameRule, end: &StreamEnd, index: usize, race: &
 
 /// What a crash gets once every input was read: user frames, goroutine buckets, sites; its time only when its
 /// input had prefixes.
-pub fn resolve_crash(rule: &UserFrameRule, end: &StreamEnd, crash: &mut Crash) {
+fn resolve_crash(rule: &UserFrameRule, end: &StreamEnd, crash: &mut Crash) {
     if !end.inputs.get(crash.input).is_some_and(|i| i.prefixed) {
         crash.time = None;
         crash.time_note = None;
